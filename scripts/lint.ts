@@ -1,0 +1,68 @@
+// Lint: the architecture rules of CONVENTIONS.md that the type checker cannot see.
+// - arrows point downward: domain rooms never import http/, app.ts or main.ts; db/, vault/, lib/ import no domain room;
+// - views/ import only views (and types);
+// - each outside SDK is spoken by one room (openai: ai/, baileys: channels/whatsapp/);
+// - no process.env outside config/ and main.ts; no console.log in src/;
+// - every migration file is registered (also tested).
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const problems: string[] = [];
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : /\.(ts|tsx)$/.test(e.name) ? [p] : [];
+  });
+}
+
+const importsOf = (src: string) => [...src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]).concat([...src.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]));
+
+const LOW = ['db', 'vault', 'lib'];
+const DOMAIN = ['tenants', 'auth', 'messaging', 'channels', 'ai', 'automation', 'chatwoot', 'privacy', 'billing', 'audit', 'jobs', 'settings'];
+
+for (const file of walk(path.join(root, 'src'))) {
+  const rel = path.relative(path.join(root, 'src'), file).split(path.sep);
+  const room = rel.length > 1 ? rel[0] : rel[0].replace(/\.tsx?$/, '');
+  const isTest = /\.test\.tsx?$/.test(file) || room === 'testing';
+  const src = fs.readFileSync(file, 'utf8');
+  for (const spec of importsOf(src)) {
+    if (spec.startsWith('.')) {
+      const target = path.relative(path.join(root, 'src'), path.resolve(path.dirname(file), spec)).split(path.sep);
+      const tRoom = target[0].startsWith('..') ? (target[1] === 'views' ? 'views' : 'outside') : target.length > 1 ? target[0] : target[0].replace(/\.tsx?$/, '');
+      if (isTest) continue;
+      if ((DOMAIN.includes(room) || LOW.includes(room)) && ['http', 'app', 'main', 'cli', 'background'].includes(tRoom)) {
+        // Type-only imports of the HTTP context are allowed for workers? No: domain code takes its deps as arguments.
+        problems.push(`${rel.join('/')}: a domain or base room imports ${tRoom} (arrows point downward only)`);
+      }
+      if (LOW.includes(room) && DOMAIN.includes(tRoom)) problems.push(`${rel.join('/')}: ${room}/ imports the domain room ${tRoom}/`);
+      if ((DOMAIN.includes(room) || LOW.includes(room)) && tRoom === 'views') problems.push(`${rel.join('/')}: only http/ renders views`);
+    } else if (!isTest) {
+      if (spec === 'openai' && room !== 'ai') problems.push(`${rel.join('/')}: only ai/ imports openai`);
+      if (spec.startsWith('@whiskeysockets/baileys') && !rel.join('/').startsWith('channels/whatsapp/')) problems.push(`${rel.join('/')}: only channels/whatsapp/ imports Baileys`);
+    }
+  }
+  if (!isTest && /process\.env/.test(src) && !['config', 'main', 'cli'].includes(room)) problems.push(`${rel.join('/')}: reads process.env (boot config only)`);
+  if (!isTest && /console\.log\(/.test(src) && room !== 'cli') problems.push(`${rel.join('/')}: console.log (use the logger)`);
+}
+
+for (const file of walk(path.join(root, 'views'))) {
+  const src = fs.readFileSync(file, 'utf8');
+  for (const spec of importsOf(src)) {
+    if (spec.startsWith('.')) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (!target.startsWith(path.join(root, 'views'))) {
+        const typeOnly = new RegExp(`import\\s+type\\s[^;]*['"]${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`).test(src);
+        if (!typeOnly) problems.push(`${path.relative(root, file)}: views import only views and types (${spec})`);
+      }
+    }
+  }
+}
+
+if (problems.length) {
+  console.error(`lint: ${problems.length} problem(s)\n` + problems.map((p) => `  ${p}`).join('\n'));
+  process.exit(1);
+}
+console.log('lint: ok');

@@ -1,0 +1,91 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+
+export interface AuditActor {
+  id: string | null;
+  label: string;
+}
+
+export interface AuditEntry {
+  actor: AuditActor;
+  action: string;
+  clientId?: string | null;
+  targetType?: string;
+  targetId?: string;
+  ip?: string;
+  details?: Record<string, unknown>;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { id: null, label: 'system' };
+
+/** Appends one audit row (the table is append-only). Pass a transaction to commit with the change. */
+export async function recordAudit(db: Db, clock: Clock, e: AuditEntry): Promise<void> {
+  const at = clock.now();
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: newId(at.getTime()),
+      at: at.toISOString(),
+      actor_id: e.actor.id,
+      actor_label: e.actor.label,
+      action: e.action,
+      client_id: e.clientId ?? null,
+      target_type: e.targetType ?? null,
+      target_id: e.targetId ?? null,
+      ip: e.ip ?? '',
+      details: JSON.stringify(e.details ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  clientId?: string | null;
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+  before?: string;
+  limit?: number;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actorLabel: string;
+  action: string;
+  clientId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string;
+  details: string;
+}
+
+/** Newest first; `clientId` undefined means every client (staff), a value restricts to that client. */
+export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(f.limit ?? 100, 10000));
+  if (f.clientId !== undefined) q = q.where('client_id', f.clientId === null ? 'is' : '=', f.clientId);
+  if (f.action) q = q.where('action', 'like', `${f.action}%`);
+  if (f.actor) q = q.where('actor_label', 'like', `%${f.actor}%`);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  if (f.before) q = q.where('id', '<', f.before);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id, at: r.at, actorLabel: r.actor_label, action: r.action, clientId: r.client_id,
+    targetType: r.target_type, targetId: r.target_id, ip: r.ip, details: r.details,
+  }));
+}
+
+const csvCell = (v: string | null) => {
+  const s = v ?? '';
+  // A leading = + - @ would run as a formula in a spreadsheet: prefix with a quote.
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export function auditToCsv(rows: AuditRow[]): string {
+  const head = ['at', 'actor', 'action', 'client_id', 'target_type', 'target_id', 'ip', 'details'];
+  const lines = rows.map((r) => [r.at, r.actorLabel, r.action, r.clientId, r.targetType, r.targetId, r.ip, r.details].map(csvCell).join(','));
+  return [head.join(','), ...lines].join('\r\n') + '\r\n';
+}

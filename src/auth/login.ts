@@ -1,0 +1,40 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { AppError, tooMany } from '../lib/errors.ts';
+import { recordAudit } from '../audit/index.ts';
+import { verifyPassword } from './passwords.ts';
+import { findUserByEmail, type User } from './users.ts';
+import { createSession, type Session } from './sessions.ts';
+import { clearLoginFailures, loginWaitSeconds, recordLoginFailure } from './throttle.ts';
+
+export interface LoginResult {
+  token: string;
+  session: Session;
+  user: User;
+}
+
+const wrongCredentials = () => new AppError('invalid_credentials', 'Wrong e-mail or password', 401);
+
+/**
+ * Checks credentials under the throttle and opens a session. A user with TOTP on gets a
+ * session that is pending its second factor. Every attempt is audited.
+ */
+export async function login(db: Db, clock: Clock, input: { email: string; password: string; ip: string; userAgent: string }): Promise<LoginResult> {
+  const wait = await loginWaitSeconds(db, clock, input.email, input.ip);
+  if (wait > 0) throw tooMany(`Too many failed attempts. Try again in ${wait} s.`, wait);
+  const user = await findUserByEmail(db, input.email);
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
+  if (!user || !ok || user.disabled) {
+    await recordLoginFailure(db, clock, input.email, input.ip);
+    await recordAudit(db, clock, {
+      actor: { id: user?.id ?? null, label: input.email.trim().toLowerCase().slice(0, 254) },
+      action: 'auth.login_failed', clientId: user?.clientId ?? null, ip: input.ip,
+      details: { reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password' },
+    });
+    throw wrongCredentials();
+  }
+  await clearLoginFailures(db, input.email);
+  const { token, session } = await createSession(db, clock, user.id, { ip: input.ip, userAgent: input.userAgent, totpPending: user.totpEnabled });
+  await recordAudit(db, clock, { actor: { id: user.id, label: user.email }, action: 'auth.login', clientId: user.clientId, ip: input.ip, details: { totp_pending: user.totpEnabled } });
+  return { token, session, user };
+}

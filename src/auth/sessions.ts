@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { randomToken } from '../lib/ids.ts';
+import { toUser, type User } from './users.ts';
+
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000; // 8 hours without a request
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000; // 7 days at most
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface Session {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  totpPending: boolean;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Creates a session; returns the cookie token (only its hash is stored). */
+export async function createSession(db: Db, clock: Clock, userId: string, meta: { ip: string; userAgent: string; totpPending?: boolean }): Promise<{ token: string; session: Session }> {
+  const token = randomToken(32);
+  const now = clock.now();
+  const session = {
+    id: hashToken(token), user_id: userId, csrf_token: randomToken(24), totp_pending: meta.totpPending ? 1 : 0,
+    ip: meta.ip, user_agent: meta.userAgent.slice(0, 300), created_at: now.toISOString(), last_seen_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SESSION_ABSOLUTE_MS).toISOString(),
+  };
+  await db.insertInto('sessions').values(session).execute();
+  return { token, session: { id: session.id, userId, csrfToken: session.csrf_token, totpPending: !!meta.totpPending, createdAt: session.created_at, expiresAt: session.expires_at } };
+}
+
+/** Resolves a cookie token to its live session and user, applying idle and absolute expiry. */
+export async function resolveSession(db: Db, clock: Clock, token: string): Promise<{ session: Session; user: User } | undefined> {
+  const id = hashToken(token);
+  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').selectAll('users')
+    .select(['sessions.id as s_id', 'sessions.csrf_token', 'sessions.totp_pending', 'sessions.created_at as s_created', 'sessions.last_seen_at', 'sessions.expires_at'])
+    .where('sessions.id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const now = clock.now().getTime();
+  const idleOut = now - new Date(row.last_seen_at).getTime() > SESSION_IDLE_MS;
+  if (idleOut || now >= new Date(row.expires_at).getTime() || row.disabled) {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+    return undefined;
+  }
+  if (now - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
+  }
+  return {
+    session: { id, userId: row.id, csrfToken: row.csrf_token, totpPending: !!row.totp_pending, createdAt: row.s_created, expiresAt: row.expires_at },
+    user: toUser(row),
+  };
+}
+
+export async function endSession(db: Db, token: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
+}
+
+/** Logs a user out everywhere (optionally keeping one session). */
+export async function endAllSessions(db: Db, userId: string, exceptSessionId?: string): Promise<number> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
+  const r = await q.executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function markTotpPassed(db: Db, sessionId: string): Promise<void> {
+  await db.updateTable('sessions').set({ totp_pending: 0 }).where('id', '=', sessionId).execute();
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadBootConfig } from '../config/boot-config.ts';
+import { openHabar } from '../app.ts';
+import { AppError } from '../lib/errors.ts';
+import type { Command } from './commands.ts';
+
+export const PID_FILE = 'habar.pid';
+
+/** The pid of a live server holding this data dir, if any. */
+export function runningServerPid(dataDir: string): number | undefined {
+  const file = path.join(dataDir, PID_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const pid = Number(fs.readFileSync(file, 'utf8').trim());
+  if (!pid || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the server (admin UI, API, webhooks, workers)',
+  usage: 'habar serve [--data-dir DIR] [--host HOST] [--port N] [--public-url URL] [--tls-cert F --tls-key F] [--trust-proxy]',
+  async run(io) {
+    const config = loadBootConfig(io.flags, io.env);
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const other = runningServerPid(config.dataDir);
+    if (other) throw new AppError('data_dir_busy', `Another Habar (pid ${other}) is serving ${config.dataDir}. Stop it first.`, 2);
+    const app = await openHabar(config, { createKey: true, seed: true });
+    const pidFile = path.join(config.dataDir, PID_FILE);
+    fs.writeFileSync(pidFile, String(process.pid));
+    const url = await app.listen();
+    io.stdout.write(`listening: ${url}\n`);
+    if (app.adminPassword) io.stdout.write(`admin password: ${app.adminPassword}\n`);
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await app.close();
+        fs.rmSync(pidFile, { force: true });
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,17 @@
+/**
+ * Every column that holds sealed secrets, for key rotation. `where` narrows rows (e.g. only
+ * settings flagged sealed); `pk` names the key columns. A room that adds a sealed column adds it here.
+ */
+export interface SealedColumn {
+  table: string;
+  column: string;
+  pk: string[];
+  /** Only rows where this integer column is 1 hold sealed values. */
+  flag?: string;
+}
+
+export const SEALED_COLUMNS: SealedColumn[] = [
+  { table: 'users', column: 'totp_secret', pk: ['id'] },
+  { table: 'settings', column: 'value', pk: ['client_id', 'key'], flag: 'sealed' },
+  { table: 'vault_keys', column: 'check_value', pk: ['key_id'] },
+];

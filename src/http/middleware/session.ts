@@ -1,0 +1,95 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { timingSafeEqual } from 'node:crypto';
+import { resolveSession } from '../../auth/index.ts';
+import { isLanguage } from '../../auth/roles.ts';
+import { AppError, unauthorized } from '../../lib/errors.ts';
+import { randomToken } from '../../lib/ids.ts';
+import type { HttpEnv } from '../env.ts';
+
+export const SESSION_COOKIE = 'habar_session';
+export const PRE_CSRF_COOKIE = 'habar_csrf';
+export const LANG_COOKIE = 'habar_lang';
+
+const secure = (c: Context<HttpEnv>) => !!c.get('ctx').config.tlsCert || (c.get('ctx').config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+
+export function setSessionCookie(c: Context<HttpEnv>, token: string): void {
+  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: secure(c), path: '/' });
+}
+
+export function clearSessionCookie(c: Context<HttpEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
+}
+
+/** Loads the session (if any) and picks the UI language: user setting > ?lang/cookie > install default. */
+export function loadSession(): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const ctx = c.get('ctx');
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const found = await resolveSession(ctx.db, ctx.clock, token);
+      if (found) {
+        c.set('session', found.session);
+        c.set('sessionToken', token);
+        c.set('user', found.user);
+      }
+    }
+    const q = c.req.query('lang');
+    const cookieLang = getCookie(c, LANG_COOKIE);
+    const user = c.get('user');
+    if (isLanguage(q) && c.req.method === 'GET') setCookie(c, LANG_COOKIE, q, { sameSite: 'Lax', path: '/', httpOnly: true, maxAge: 365 * 86400 });
+    c.set('lang', user ? user.language : isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : 'ru');
+    await next();
+  };
+}
+
+/** The CSRF token for this request's forms: the session's, or a pre-session double-submit cookie. */
+export function csrfToken(c: Context<HttpEnv>): string {
+  const s = c.get('session');
+  if (s) return s.csrfToken;
+  let t = getCookie(c, PRE_CSRF_COOKIE);
+  if (!t) {
+    t = randomToken(24);
+    setCookie(c, PRE_CSRF_COOKIE, t, { httpOnly: true, sameSite: 'Strict', path: '/', secure: secure(c) });
+  }
+  return t;
+}
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export const csrfError = () => new AppError('csrf_failed', 'The form expired or the request lacks its CSRF token. Reload the page and try again.', 403);
+
+/**
+ * Every state-changing request that a cookie authenticates carries the CSRF token, as the
+ * X-CSRF-Token header (htmx) or a `_csrf` form field. Bearer API calls and webhooks never come here.
+ */
+export function csrfProtection(): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
+    const expected = c.get('session')?.csrfToken ?? getCookie(c, PRE_CSRF_COOKIE);
+    let given = c.req.header('x-csrf-token');
+    if (!given) {
+      const type = c.req.header('content-type') ?? '';
+      if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+        const body = await c.req.parseBody();
+        given = typeof body._csrf === 'string' ? body._csrf : undefined;
+      }
+    }
+    if (!expected || !given || !same(expected, given)) throw csrfError();
+    await next();
+  };
+}
+
+/** Requires a fully signed-in user (password changed, second factor passed) with one of `roles`. */
+export function requireUser(roles?: string[]): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const user = c.get('user');
+    const session = c.get('session');
+    if (!user || !session) throw unauthorized();
+    const path = c.req.path;
+    if (session.totpPending && !path.startsWith('/login/totp')) return c.redirect('/login/totp', 303);
+    if (user.mustChangePassword && !path.startsWith('/account/password') && path !== '/logout') return c.redirect('/account/password', 303);
+    if (roles && !roles.includes(user.role)) throw new AppError('forbidden', 'Your role may not open this page', 403);
+    await next();
+  };
+}

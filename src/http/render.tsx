@@ -1,0 +1,59 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { translator } from '../../views/i18n/index.ts';
+import { timeFormatter, type ViewContext } from '../../views/view-context.ts';
+import { ErrorPage } from '../../views/pages/auth.tsx';
+import { AppError, isAppError } from '../lib/errors.ts';
+import { csrfToken } from './middleware/session.ts';
+import type { HttpEnv } from './env.ts';
+
+/** Builds what a view needs for this request: translator, CSRF token, time zone, user. */
+export function viewContext(c: Context<HttpEnv>, opts: { timezone?: string; flash?: string } = {}): ViewContext {
+  const lang = c.get('lang') ?? 'ru';
+  const user = c.get('user');
+  return {
+    t: translator(lang),
+    lang,
+    csrf: csrfToken(c),
+    path: c.req.path,
+    time: timeFormatter(lang, opts.timezone ?? 'Asia/Almaty'),
+    user: user ? { name: user.name, email: user.email, role: user.role } : undefined,
+    flash: opts.flash ?? c.req.query('flash') ?? undefined,
+  };
+}
+
+export function html(c: Context<HttpEnv>, node: Child, status = 200) {
+  return c.html(node as never, status as never);
+}
+
+/** Turns a form's field error into the map a view shows inline. */
+export function fieldErrors(err: unknown): Record<string, string> | undefined {
+  if (isAppError(err) && err.field && err.status < 500) return { [err.field]: err.message };
+  return undefined;
+}
+
+const wantsJson = (c: Context<HttpEnv>) => c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/') || (c.req.header('accept') ?? '').startsWith('application/json');
+
+/** One error renderer: JSON for the API and webhooks, a page (or htmx fragment) for the UI. */
+export function renderError(err: unknown, c: Context<HttpEnv>) {
+  const appErr = isAppError(err) ? err : new AppError('internal', 'Internal error', 500, false);
+  if (!isAppError(err) || appErr.status >= 500) {
+    c.get('ctx')?.log.error('http', 'unhandled error', { request_id: c.get('requestId'), path: c.req.path, error: (err as Error)?.message, stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') });
+  }
+  const message = appErr.expose ? appErr.message : 'Internal error';
+  if ((appErr as AppError & { retryAfter?: number }).retryAfter) c.header('Retry-After', String((appErr as AppError & { retryAfter?: number }).retryAfter));
+  if (wantsJson(c)) {
+    return c.json({ error: { code: appErr.code, message, ...(appErr.field ? { field: appErr.field } : {}) } }, appErr.status as never);
+  }
+  if (appErr.status === 401) {
+    const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : '';
+    if (c.req.header('hx-request')) {
+      c.header('HX-Redirect', `/login${next}`);
+      return c.body(null, 401);
+    }
+    return c.redirect(`/login${next}`, 303);
+  }
+  const v = viewContext(c);
+  const shown = appErr.status === 404 ? v.t('error.not_found') : appErr.code === 'csrf_failed' ? v.t('error.csrf') : appErr.status === 403 ? v.t('error.forbidden') : appErr.status >= 500 ? v.t('error.generic') : message;
+  return html(c, <ErrorPage v={v} status={appErr.status} message={shown} />, appErr.status);
+}

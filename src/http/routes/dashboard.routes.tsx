@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { listClients, findClient } from '../../tenants/index.ts';
+import { DashboardPage, type DashboardData } from '../../../views/pages/dashboard.tsx';
+import { requireUser } from '../middleware/session.ts';
+import { html, viewContext } from '../render.tsx';
+import type { HttpEnv } from '../env.ts';
+
+export function dashboardRoutes() {
+  const app = new Hono<HttpEnv>();
+  app.get('/', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const user = c.get('user')!;
+    const data: DashboardData = {};
+    if (user.role === 'admin' || user.role === 'support') {
+      data.clients = (await listClients(ctx.db)).map((cl) => ({ slug: cl.slug, name: cl.name, status: cl.status }));
+    } else if (user.clientId) {
+      const cl = await findClient(ctx.db, user.clientId);
+      if (cl) data.client = { slug: cl.slug, name: cl.name };
+    }
+    return html(c, <DashboardPage v={viewContext(c)} data={data} />);
+  });
+  return app;
+}

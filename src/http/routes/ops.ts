@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import type { Metrics } from '../../lib/metrics.ts';
+import type { HttpEnv } from '../env.ts';
+
+/** Liveness, readiness and Prometheus metrics (no session; expose only counts, never data). */
+export function opsRoutes(metrics: Metrics) {
+  const app = new Hono<HttpEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const ctx = c.get('ctx');
+    try {
+      await sql`SELECT 1`.execute(ctx.db);
+    } catch {
+      return c.json({ status: 'unavailable', reason: 'database' }, 503);
+    }
+    if (!ctx.ready()) return c.json({ status: 'unavailable', reason: 'starting' }, 503);
+    return c.json({ status: 'ready' });
+  });
+  app.get('/metrics', (c) => {
+    const mem = process.memoryUsage();
+    const body = metrics.render({
+      process_resident_memory_bytes: { help: 'Resident set size', value: mem.rss },
+      nodejs_heap_used_bytes: { help: 'V8 heap in use', value: mem.heapUsed },
+      nodejs_heap_total_bytes: { help: 'V8 heap total', value: mem.heapTotal },
+      process_uptime_seconds: { help: 'Seconds since start', value: Math.round(process.uptime()) },
+    });
+    return c.body(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+  return app;
+}

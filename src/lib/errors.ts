@@ -1,0 +1,31 @@
+/** One application error type: a stable code, an HTTP status, and whether its message may be shown. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly expose = true,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string, field?: string, code = 'invalid_request') =>
+  new AppError(code, message, 400, true, field);
+export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message, 401);
+export const forbidden = (message = 'You may not do this') => new AppError('forbidden', message, 403);
+export const notFound = (message = 'Not found') => new AppError('not_found', message, 404);
+export const conflict = (message: string, code = 'conflict') => new AppError(code, message, 409);
+export const tooLarge = (message = 'Request body too large') => new AppError('payload_too_large', message, 413);
+export const tooMany = (message: string, retryAfterSeconds?: number) => {
+  const err = new AppError('rate_limited', message, 429);
+  (err as AppError & { retryAfter?: number }).retryAfter = retryAfterSeconds;
+  return err;
+};
+export const internal = (message = 'Internal error') => new AppError('internal', message, 500, false);
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

@@ -1,0 +1,2 @@
+export { SETTINGS, settingSpec, type SettingSpec } from './registry.ts';
+export { getSetting, setSetting, hasSetting } from './settings.ts';

@@ -1,0 +1,43 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Vault } from '../vault/index.ts';
+import { AppError, badRequest } from '../lib/errors.ts';
+import { settingSpec } from './registry.ts';
+
+const CONTEXT = 'settings.value';
+const GLOBAL = '';
+
+/** Reads a setting (opened when sealed); undefined when unset. Read fresh each time, so a running server sees CLI changes. */
+export async function getSetting(db: Db, vault: Vault, key: string, clientId: string | null = null): Promise<string | undefined> {
+  const r = await db.selectFrom('settings').select(['value', 'sealed']).where('client_id', '=', clientId ?? GLOBAL).where('key', '=', key).executeTakeFirst();
+  if (!r) return undefined;
+  return r.sealed ? vault.open(r.value, CONTEXT) : r.value;
+}
+
+/** Whether a setting has a value, without opening it (for write-only secrets: `<name>_set`). */
+export async function hasSetting(db: Db, key: string, clientId: string | null = null): Promise<boolean> {
+  return !!(await db.selectFrom('settings').select('key').where('client_id', '=', clientId ?? GLOBAL).where('key', '=', key).executeTakeFirst());
+}
+
+/** Validates and stores a registered setting; secrets are sealed; null clears it. */
+export async function setSetting(db: Db, vault: Vault, clock: Clock, key: string, value: string | null, clientId: string | null = null): Promise<void> {
+  const spec = settingSpec(key);
+  if (!spec) throw badRequest(`Unknown setting "${key}"`, key, 'unknown_setting');
+  if ((spec.scope === 'client') !== (clientId !== null)) throw badRequest(`"${key}" is a ${spec.scope} setting`, key);
+  const scope = clientId ?? GLOBAL;
+  if (value === null) {
+    await db.deleteFrom('settings').where('client_id', '=', scope).where('key', '=', key).execute();
+    return;
+  }
+  let parsed: string;
+  try {
+    parsed = spec.parse(value);
+  } catch (err) {
+    if (err instanceof AppError) throw badRequest(`${key}: ${err.message}`, key, 'invalid_setting');
+    throw err;
+  }
+  const stored = spec.secret ? vault.seal(parsed, CONTEXT) : parsed;
+  const now = clock.now().toISOString();
+  await db.insertInto('settings').values({ client_id: scope, key, value: stored, sealed: spec.secret ? 1 : 0, updated_at: now })
+    .onConflict((oc) => oc.columns(['client_id', 'key']).doUpdateSet({ value: stored, sealed: spec.secret ? 1 : 0, updated_at: now })).execute();
+}

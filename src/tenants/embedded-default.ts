@@ -1,0 +1,26 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { createUser, generatePassword } from '../auth/index.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
+import { createClient, findClient } from './clients.ts';
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@habar.local';
+export const DEMO_SLUG = 'demo';
+
+/**
+ * On a data file with no users: an admin with a one-time password (returned to be printed once,
+ * never logged) and the demo client, so a newcomer has something to click.
+ */
+export async function seedEmbeddedDefault(db: Db, clock: Clock): Promise<{ adminPassword?: string }> {
+  const anyUser = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (anyUser) return {};
+  const adminPassword = generatePassword();
+  await db.transaction().execute(async (trx) => {
+    const admin = await createUser(trx, clock, { email: DEFAULT_ADMIN_EMAIL, name: 'Administrator', role: 'admin', password: adminPassword, mustChangePassword: true });
+    if (!(await findClient(trx, DEMO_SLUG))) {
+      await createClient(trx, clock, { slug: DEMO_SLUG, name: 'Demo Company', contactEmail: 'demo@example.kz', phone: '+7 700 000 00 00', invoiceAddress: 'Almaty, Abay Ave 1' });
+    }
+    await recordAudit(trx, clock, { actor: SYSTEM_ACTOR, action: 'setup.embedded_default', targetType: 'user', targetId: admin.id });
+  });
+  return { adminPassword };
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { badRequest } from '../lib/errors.ts';
+
+export interface SupportGrant {
+  id: string;
+  clientId: string;
+  grantedBy: string;
+  reason: string;
+  startsAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export const MAX_GRANT_HOURS = 24 * 14;
+
+/** An owner lets operator support staff see the client's data for a limited time. */
+export async function grantSupportAccess(db: Db, clock: Clock, input: { clientId: string; grantedBy: string; hours: number; reason?: string }): Promise<SupportGrant> {
+  if (!Number.isInteger(input.hours) || input.hours < 1 || input.hours > MAX_GRANT_HOURS) {
+    throw badRequest(`Support access lasts from 1 to ${MAX_GRANT_HOURS} hours`, 'hours', 'invalid_hours');
+  }
+  const now = clock.now();
+  const g = {
+    id: newId(), client_id: input.clientId, granted_by: input.grantedBy, reason: input.reason?.trim().slice(0, 500) ?? '',
+    starts_at: now.toISOString(), expires_at: new Date(now.getTime() + input.hours * 3600_000).toISOString(), revoked_at: null,
+  };
+  await db.insertInto('support_grants').values(g).execute();
+  return { id: g.id, clientId: g.client_id, grantedBy: g.granted_by, reason: g.reason, startsAt: g.starts_at, expiresAt: g.expires_at, revokedAt: null };
+}
+
+export async function revokeSupportAccess(db: Db, clock: Clock, clientId: string, grantId: string): Promise<void> {
+  await db.updateTable('support_grants').set({ revoked_at: clock.now().toISOString() }).where('id', '=', grantId).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+}
+
+export async function activeSupportGrant(db: Db, clock: Clock, clientId: string): Promise<SupportGrant | undefined> {
+  const now = clock.now().toISOString();
+  const r = await db.selectFrom('support_grants').selectAll().where('client_id', '=', clientId).where('revoked_at', 'is', null)
+    .where('starts_at', '<=', now).where('expires_at', '>', now).orderBy('expires_at', 'desc').executeTakeFirst();
+  return r && { id: r.id, clientId: r.client_id, grantedBy: r.granted_by, reason: r.reason, startsAt: r.starts_at, expiresAt: r.expires_at, revokedAt: r.revoked_at };
+}
+
+export async function listSupportGrants(db: Db, clientId: string): Promise<SupportGrant[]> {
+  const rows = await db.selectFrom('support_grants').selectAll().where('client_id', '=', clientId).orderBy('starts_at', 'desc').limit(50).execute();
+  return rows.map((r) => ({ id: r.id, clientId: r.client_id, grantedBy: r.granted_by, reason: r.reason, startsAt: r.starts_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }));
+}
