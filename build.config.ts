@@ -7,8 +7,6 @@ export default {
   entry: 'src/main.ts',
   /** The finished executable. */
   output: 'dist/habar',
-  /** Scratch directory for the bundle, sea-config.json and the blob. */
-  workDir: 'dist/.sea',
   /** The Node binary embedded in the executable; the blob must be made by this same binary. */
   node: {
     version: '24',
@@ -20,6 +18,9 @@ export default {
   },
   /** Every file below these directories is embedded, keyed by its relative path ('public/htmx.min.js'). */
   assetDirs: ['public'],
-  /** V8 code cache: faster start-up, bigger binary. Set by measurement (see build-sea.ts). */
-  useCodeCache: false,
+  /** Strip the copied Node binary's symbols and debug info before injecting (-18 MB). */
+  strip: true,
+  /** V8 code cache in the blob (measured, Node 24.21): start-up ~0.08 s -> ~0.06 s now (+0.6 MB);
+   *  with every dependency bundled ~0.1 s saved for ~+9 MB. `--no-code-cache` turns it off. */
+  useCodeCache: true,
 };

@@ -8,6 +8,8 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import { seedEmbeddedDefault } from './tenants/index.ts';
+import { seedDemoSandbox } from './channels/index.ts';
+import { buildPipeline } from './pipeline.ts';
 import { createHttpApp } from './http/server.ts';
 import type { AppContext } from './http/env.ts';
 import { startBackgroundWork, type Background } from './background.ts';
@@ -50,14 +52,19 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
     });
     if (m.to !== m.from) log.info('lifecycle', 'migrated', { from: m.from, to: m.to });
     vault = (await unlockVault(opened.db, { envKey: config.masterKey, file: config.masterKeyFile }, { create: opts.createKey ?? false, now: clock.now().toISOString() })).vault;
-    if (opts.seed) adminPassword = (await seedEmbeddedDefault(opened.db, clock)).adminPassword;
+    if (opts.seed) {
+      adminPassword = (await seedEmbeddedDefault(opened.db, clock)).adminPassword;
+      // A fresh install: the demo client gets its sandbox channel.
+      if (adminPassword) await seedDemoSandbox(opened.db, clock, vault);
+    }
   } catch (err) {
     await opened.db.destroy();
     throw err;
   }
   let publicUrl = config.publicUrl;
+  const pipeline = buildPipeline({ config, db: opened.db, clock, log, vault });
   const ctx: AppContext = {
-    config, db: opened.db, sqlite: opened.sqlite, vault, clock, log,
+    config, db: opened.db, sqlite: opened.sqlite, vault, clock, log, ...pipeline,
     publicUrl: () => publicUrl,
     ready: () => isReady,
   };

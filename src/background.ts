@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { backupTo, backupFileName, pruneBackups } from './db/index.ts';
+import { backupIfDue } from './db/index.ts';
 import type { AppContext } from './http/env.ts';
 
 export interface Background {
@@ -8,32 +8,52 @@ export interface Background {
 
 type Worker = (ctx: AppContext) => { stop(): Promise<void> | void };
 
-/** Scheduled backups into <data-dir>/backups, keeping the newest N. */
-export const scheduledBackups: Worker = (ctx) => {
-  const hours = ctx.config.backupIntervalHours;
-  if (!hours) return { stop() {} };
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const dir = path.join(ctx.config.dataDir, 'backups');
-      const file = path.join(dir, backupFileName(ctx.clock.now(), 'scheduled'));
-      const { bytes } = await backupTo(ctx.sqlite, file);
-      pruneBackups(dir, ctx.config.backupKeep);
-      ctx.log.info('lifecycle', 'scheduled backup', { file, bytes });
-    } catch (err) {
-      ctx.log.error('lifecycle', 'scheduled backup failed', { error: err as Error });
-    } finally {
-      running = false;
-    }
-  }, hours * 3600_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+/** How often the scheduled-backup worker looks whether a backup is due. */
+export const BACKUP_CHECK_MS = 10 * 60_000;
+
+/**
+ * Scheduled backups into <data-dir>/backups every --backup-interval-hours (by the clock, so
+ * restarts keep the rhythm), keeping the newest --backup-keep. `checkMs` is how often it looks.
+ */
+export function scheduledBackupsEvery(checkMs: number): Worker {
+  return (ctx) => {
+    const hours = ctx.config.backupIntervalHours;
+    if (!hours) return { stop() {} };
+    const dir = path.join(ctx.config.dataDir, 'backups');
+    let running: Promise<void> | undefined;
+    const check = async () => {
+      try {
+        const done = await backupIfDue(ctx.sqlite, dir, ctx.clock.now(), hours, ctx.config.backupKeep);
+        if (done) ctx.log.info('lifecycle', 'scheduled backup', { file: done.file, bytes: done.bytes, pruned: done.pruned.length });
+      } catch (err) {
+        ctx.log.error('lifecycle', 'scheduled backup failed', { error: err as Error });
+      }
+    };
+    const timer = setInterval(() => {
+      running ??= check().finally(() => (running = undefined));
+    }, checkMs);
+    timer.unref();
+    // Stopping waits for a backup in progress, so the database is not closed under it.
+    return { async stop() { clearInterval(timer); await running; } };
+  };
+}
+
+export const scheduledBackups: Worker = scheduledBackupsEvery(BACKUP_CHECK_MS);
+
+/** The job runner (outbox, processing, periodic jobs). Stopping waits for running jobs. */
+export const jobsWorker: Worker = (ctx) => {
+  void ctx.jobs.start().catch((err) => ctx.log.error('jobs', 'job runner failed to start', { error: err as Error }));
+  return { stop: () => ctx.jobs.stop() };
 };
 
-/** Every background worker, started after the server listens. Rooms add theirs here. */
-export const WORKERS: Worker[] = [scheduledBackups];
+/** The channel adapters (one per channel account). Stopped after the jobs, which send through them. */
+export const channelsWorker: Worker = (ctx) => {
+  void ctx.channels.start().catch((err) => ctx.log.error('channel', 'channels failed to start', { error: err as Error }));
+  return { stop: () => ctx.channels.stop() };
+};
+
+/** Every background worker, started after the server listens (stopped in this order). Rooms add theirs here. */
+export const WORKERS: Worker[] = [scheduledBackups, jobsWorker, channelsWorker];
 
 export function startBackgroundWork(ctx: AppContext): Background {
   const running = WORKERS.map((w) => w(ctx));

@@ -23,9 +23,11 @@ interface NavItem { href: string; key: string; roles: string[] }
 export const NAV: NavItem[] = [
   { href: '/', key: 'nav.dashboard', roles: ['admin', 'support', 'owner', 'representative', 'agent'] },
   { href: '/clients', key: 'nav.clients', roles: ['admin', 'support'] },
+  { href: '/clients', key: 'nav.my_company', roles: ['owner', 'representative'] },
   { href: '/staff', key: 'nav.staff', roles: ['admin'] },
   { href: '/audit', key: 'nav.audit', roles: ['admin', 'support', 'owner', 'representative'] },
   { href: '/settings', key: 'nav.settings', roles: ['admin'] },
+  { href: '/api-docs', key: 'nav.api', roles: ['admin', 'support', 'owner', 'representative'] },
 ];
 
 export function Layout(props: { v: ViewContext; title: string; children?: Child }) {
@@ -40,14 +42,19 @@ export function Layout(props: { v: ViewContext; title: string; children?: Child 
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${props.title} · Habar`}</title>
         <link rel="stylesheet" href="/public/app.css" />
+        <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
         <script src="/public/htmx.min.js" defer></script>
       </head>
-      <body hx-boost="true" hx-headers={JSON.stringify({ 'X-CSRF-Token': v.csrf })}>
-        {v.user ? <TopBar v={v} /> : null}
-        <main class="container">
-          {v.flash ? <p class="flash" role="status">{v.flash}</p> : null}
-          {props.children}
-        </main>
+      <body hx-boost="true">
+        {/* The CSRF header sits inside the body, not on it: a boosted swap replaces the body's
+            content but keeps its attributes, so after login or logout the token would go stale. */}
+        <div class="page" hx-headers={JSON.stringify({ 'X-CSRF-Token': v.csrf })}>
+          {v.user ? <TopBar v={v} /> : null}
+          <main class="container">
+            {v.flash ? <p class="flash" role="status">{v.flash}</p> : null}
+            {props.children}
+          </main>
+        </div>
       </body>
     </html>
     </>

@@ -41,6 +41,8 @@ export async function recordAudit(db: Db, clock: Clock, e: AuditEntry): Promise<
 
 export interface AuditFilter {
   clientId?: string | null;
+  /** Restricts to these clients (e.g. those that granted support access); an empty list matches nothing. */
+  clientIds?: string[];
   action?: string;
   actor?: string;
   from?: string;
@@ -65,6 +67,10 @@ export interface AuditRow {
 export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(f.limit ?? 100, 10000));
   if (f.clientId !== undefined) q = q.where('client_id', f.clientId === null ? 'is' : '=', f.clientId);
+  if (f.clientIds !== undefined) {
+    if (!f.clientIds.length) return [];
+    q = q.where('client_id', 'in', f.clientIds);
+  }
   if (f.action) q = q.where('action', 'like', `${f.action}%`);
   if (f.actor) q = q.where('actor_label', 'like', `%${f.actor}%`);
   if (f.from) q = q.where('at', '>=', f.from);
@@ -79,8 +85,8 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
 
 const csvCell = (v: string | null) => {
   const s = v ?? '';
-  // A leading = + - @ would run as a formula in a spreadsheet: prefix with a quote.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  // A leading = + - @ (or tab/CR, which some spreadsheets skip) would run as a formula: prefix with a quote (OWASP CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 

@@ -4,3 +4,8 @@ export * from './users.ts';
 export * from './sessions.ts';
 export * from './throttle.ts';
 export * from './login.ts';
+export * from './totp.ts';
+export * from './password-reset.ts';
+export * from './one-time-password.ts';
+export * from './staff.ts';
+export * from './api-keys.ts';

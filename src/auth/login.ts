@@ -23,6 +23,7 @@ export async function login(db: Db, clock: Clock, input: { email: string; passwo
   const wait = await loginWaitSeconds(db, clock, input.email, input.ip);
   if (wait > 0) throw tooMany(`Too many failed attempts. Try again in ${wait} s.`, wait);
   const user = await findUserByEmail(db, input.email);
+  // Always one scrypt derivation (a throwaway one for an unknown e-mail): the answer takes as long either way.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
   if (!user || !ok || user.disabled) {
     await recordLoginFailure(db, clock, input.email, input.ip);

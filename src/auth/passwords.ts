@@ -17,10 +17,16 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', DEFAULT.N, DEFAULT.r, DEFAULT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/**
+ * Checks a password against a stored hash. With no (or a malformed) hash it still derives a key
+ * with the default cost, so an unknown e-mail takes as long as a known one (no user enumeration by timing).
+ */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  if (!stored) return false;
-  const [alg, N, r, p, salt, hash] = stored.split('$');
-  if (alg !== 'scrypt') return false;
+  const [alg, N, r, p, salt, hash] = (stored ?? '').split('$');
+  if (alg !== 'scrypt' || !salt || !hash) {
+    await derive(password, randomBytes(16), DEFAULT);
+    return false;
+  }
   const expected = Buffer.from(hash, 'base64url');
   const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(N), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);

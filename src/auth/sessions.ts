@@ -6,6 +6,7 @@ import { toUser, type User } from './users.ts';
 
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000; // 8 hours without a request
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000; // 7 days at most
+export const TOTP_PENDING_MS = 10 * 60 * 1000; // a password without its second factor is good for 10 minutes
 const TOUCH_EVERY_MS = 60 * 1000;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -41,7 +42,8 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
   if (!row) return undefined;
   const now = clock.now().getTime();
   const idleOut = now - new Date(row.last_seen_at).getTime() > SESSION_IDLE_MS;
-  if (idleOut || now >= new Date(row.expires_at).getTime() || row.disabled) {
+  const pendingOut = !!row.totp_pending && now - new Date(row.s_created).getTime() > TOTP_PENDING_MS;
+  if (idleOut || pendingOut || now >= new Date(row.expires_at).getTime() || row.disabled) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return undefined;
   }
@@ -68,4 +70,22 @@ export async function endAllSessions(db: Db, userId: string, exceptSessionId?: s
 
 export async function markTotpPassed(db: Db, sessionId: string): Promise<void> {
   await db.updateTable('sessions').set({ totp_pending: 0 }).where('id', '=', sessionId).execute();
+}
+
+export interface SessionInfo {
+  id: string;
+  ip: string;
+  userAgent: string;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+/** The user's live sessions (idle or absolute expiry not yet reached), newest first. */
+export async function listSessions(db: Db, clock: Clock, userId: string): Promise<SessionInfo[]> {
+  const now = clock.now().getTime();
+  const rows = await db.selectFrom('sessions').select(['id', 'ip', 'user_agent', 'created_at', 'last_seen_at', 'expires_at'])
+    .where('user_id', '=', userId).where('totp_pending', '=', 0).orderBy('last_seen_at', 'desc').execute();
+  return rows
+    .filter((r) => now - new Date(r.last_seen_at).getTime() <= SESSION_IDLE_MS && now < new Date(r.expires_at).getTime())
+    .map((r) => ({ id: r.id, ip: r.ip, userAgent: r.user_agent, createdAt: r.created_at, lastSeenAt: r.last_seen_at }));
 }

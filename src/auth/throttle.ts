@@ -1,40 +1,85 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 
-// Growing delays: the first FREE failures cost nothing, then each further one doubles the wait.
-const RULES = {
-  account: { free: 5, baseSeconds: 2, maxSeconds: 15 * 60 },
-  ip: { free: 20, baseSeconds: 2, maxSeconds: 15 * 60 },
-};
+/**
+ * A throttle rule: `free` failures in a row are allowed; the `free`-th and each later one block the
+ * key for a delay that doubles (base, 2·base, 4·base …) up to `maxSeconds`. Failures older than
+ * `forgetAfterSeconds` (counted from the last one, once no block is running) are forgotten.
+ */
+export interface ThrottleRule {
+  free: number;
+  baseSeconds: number;
+  maxSeconds: number;
+  forgetAfterSeconds: number;
+}
 
-const keys = (email: string, ip: string) => [
-  { key: `account:${email.trim().toLowerCase()}`, rule: RULES.account },
-  { key: `ip:${ip}`, rule: RULES.ip },
+export interface ThrottleKey {
+  key: string;
+  rule: ThrottleRule;
+}
+
+const HOUR = 60 * 60;
+
+export const THROTTLE_RULES = {
+  /** Wrong passwords for one account, from anywhere. */
+  account: { free: 5, baseSeconds: 30, maxSeconds: 15 * 60, forgetAfterSeconds: HOUR },
+  /** Failed logins from one address, across accounts (password spraying). */
+  ip: { free: 20, baseSeconds: 30, maxSeconds: 15 * 60, forgetAfterSeconds: HOUR },
+  /** Wrong second-factor codes for one account. */
+  totp: { free: 5, baseSeconds: 30, maxSeconds: 15 * 60, forgetAfterSeconds: HOUR },
+  /** Password-reset e-mails for one account (each request counts). */
+  resetAccount: { free: 3, baseSeconds: 5 * 60, maxSeconds: HOUR, forgetAfterSeconds: HOUR },
+  /** Password-reset requests from one address (each request counts). */
+  resetIp: { free: 10, baseSeconds: 60, maxSeconds: HOUR, forgetAfterSeconds: HOUR },
+} satisfies Record<string, ThrottleRule>;
+
+const normEmail = (email: string) => email.trim().toLowerCase().slice(0, 254);
+const ipKey = (prefix: string, ip: string) => `${prefix}:${ip || 'unknown'}`;
+
+export const loginKeys = (email: string, ip: string): ThrottleKey[] => [
+  { key: `account:${normEmail(email)}`, rule: THROTTLE_RULES.account },
+  { key: ipKey('ip', ip), rule: THROTTLE_RULES.ip },
 ];
+export const totpKeys = (userId: string): ThrottleKey[] => [{ key: `totp:${userId}`, rule: THROTTLE_RULES.totp }];
+export const resetAccountKeys = (email: string): ThrottleKey[] => [{ key: `reset:${normEmail(email)}`, rule: THROTTLE_RULES.resetAccount }];
+export const resetIpKeys = (ip: string): ThrottleKey[] => [{ key: ipKey('reset-ip', ip), rule: THROTTLE_RULES.resetIp }];
 
-/** Seconds the caller must still wait before another attempt (0 = may try now). */
-export async function loginWaitSeconds(db: Db, clock: Clock, email: string, ip: string): Promise<number> {
+/** Seconds the caller must still wait before another attempt on any of `keys` (0 = may try now). */
+export async function throttleWait(db: Db, clock: Clock, keys: ThrottleKey[]): Promise<number> {
   const now = clock.now().getTime();
   let wait = 0;
-  for (const { key } of keys(email, ip)) {
+  for (const { key } of keys) {
     const row = await db.selectFrom('login_throttle').select('blocked_until').where('key', '=', key).executeTakeFirst();
     if (row?.blocked_until) wait = Math.max(wait, Math.ceil((new Date(row.blocked_until).getTime() - now) / 1000));
   }
   return Math.max(0, wait);
 }
 
-export async function recordLoginFailure(db: Db, clock: Clock, email: string, ip: string): Promise<void> {
+/** Counts one failure on each key, blocking it for a growing delay once its free failures are spent. */
+export async function recordThrottleFailure(db: Db, clock: Clock, keys: ThrottleKey[]): Promise<void> {
   const now = clock.now();
-  for (const { key, rule } of keys(email, ip)) {
-    const row = await db.selectFrom('login_throttle').select('failures').where('key', '=', key).executeTakeFirst();
-    const failures = (row?.failures ?? 0) + 1;
+  const at = now.toISOString();
+  for (const { key, rule } of keys) {
+    const row = await db.selectFrom('login_throttle').select(['failures', 'blocked_until', 'updated_at']).where('key', '=', key).executeTakeFirst();
+    const blockRunning = !!row?.blocked_until && new Date(row.blocked_until).getTime() > now.getTime();
+    const stale = !!row && !blockRunning && now.getTime() - new Date(row.updated_at).getTime() > rule.forgetAfterSeconds * 1000;
+    const failures = (row && !stale ? row.failures : 0) + 1;
     const over = failures - rule.free;
-    const blocked = over > 0 ? new Date(now.getTime() + Math.min(rule.maxSeconds, rule.baseSeconds * 2 ** (over - 1)) * 1000).toISOString() : null;
-    await db.insertInto('login_throttle').values({ key, failures, blocked_until: blocked, updated_at: now.toISOString() })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ failures, blocked_until: blocked, updated_at: now.toISOString() })).execute();
+    const seconds = over >= 0 ? Math.min(rule.maxSeconds, rule.baseSeconds * 2 ** Math.min(over, 30)) : 0;
+    const blocked = seconds ? new Date(now.getTime() + seconds * 1000).toISOString() : null;
+    await db.insertInto('login_throttle').values({ key, failures, blocked_until: blocked, updated_at: at })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ failures, blocked_until: blocked, updated_at: at })).execute();
   }
 }
 
-export async function clearLoginFailures(db: Db, email: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', `account:${email.trim().toLowerCase()}`).execute();
+export async function clearThrottle(db: Db, keys: ThrottleKey[]): Promise<void> {
+  for (const { key } of keys) await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
+
+/** Seconds to wait before the next password attempt for this e-mail from this address. */
+export const loginWaitSeconds = (db: Db, clock: Clock, email: string, ip: string) => throttleWait(db, clock, loginKeys(email, ip));
+
+export const recordLoginFailure = (db: Db, clock: Clock, email: string, ip: string) => recordThrottleFailure(db, clock, loginKeys(email, ip));
+
+/** After a good password: the account's count starts again (the address's does not, so one known account cannot launder a spray). */
+export const clearLoginFailures = (db: Db, email: string) => clearThrottle(db, loginKeys(email, '').slice(0, 1));

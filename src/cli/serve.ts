@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadBootConfig } from '../config/boot-config.ts';
-import { openHabar } from '../app.ts';
+import { openHabar, type Habar } from '../app.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Command } from './commands.ts';
 
@@ -30,10 +30,21 @@ export const serveCommand: Command = {
     fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const other = runningServerPid(config.dataDir);
     if (other) throw new AppError('data_dir_busy', `Another Habar (pid ${other}) is serving ${config.dataDir}. Stop it first.`, 2);
-    const app = await openHabar(config, { createKey: true, seed: true });
     const pidFile = path.join(config.dataDir, PID_FILE);
+    // Claim the data dir before opening it, so restore and rotate-key also see a server that is still starting.
     fs.writeFileSync(pidFile, String(process.pid));
-    const url = await app.listen();
+    let app: Habar;
+    let url: string;
+    try {
+      app = await openHabar(config, { createKey: true, seed: true });
+      url = await app.listen().catch(async (err) => {
+        await app.close();
+        throw err;
+      });
+    } catch (err) {
+      fs.rmSync(pidFile, { force: true });
+      throw err;
+    }
     io.stdout.write(`listening: ${url}\n`);
     if (app.adminPassword) io.stdout.write(`admin password: ${app.adminPassword}\n`);
     await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../lib/errors.ts';
 import type { LogLevel } from '../lib/logger.ts';
@@ -94,6 +95,9 @@ export function loadBootConfig(flags: Record<string, string>, env: Record<string
   const tlsCert = raw['tls-cert'];
   const tlsKey = raw['tls-key'];
   if (!!tlsCert !== !!tlsKey) throw configError('--tls-cert and --tls-key go together: give both files or neither');
+  for (const [flag, file] of [['tls-cert', tlsCert], ['tls-key', tlsKey]] as const) {
+    if (file && !fs.existsSync(file)) throw configError(`--${flag}: there is no file ${path.resolve(file)}; give the path of a PEM file`);
+  }
   const logLevel = raw['log-level'] as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw configError(`--log-level must be debug, info, warn or error (got "${logLevel}")`);
   let publicUrl = raw['public-url'];

@@ -30,6 +30,8 @@ export interface UsersTable {
   language: Generated<string>;
   totp_secret: string | null;
   totp_enabled: Generated<number>;
+  /** The last TOTP time step accepted (0004), so a code is never accepted twice. */
+  totp_last_step: number | null;
   disabled: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -106,6 +108,278 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  client_id: string;
+  label: Generated<string>;
+  /** The key's first characters, shown to recognise it ("hbr_abc123…"). */
+  prefix: string;
+  /** sha256 (hex) of the whole key; the key itself is never stored. */
+  key_hash: string;
+  created_by: Generated<string>;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  client_id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: Generated<string>;
+  /** Sealed (context "webhooks.secret"). */
+  secret: string;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  client_id: string;
+  webhook_id: string;
+  contact_id: string | null;
+  event: string;
+  /** The exact JSON body sent (signed as is). */
+  payload: string;
+  /** pending | delivered | failed (will retry) | dead (gave up) */
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+// 0002 messaging: channel accounts, contacts, conversations, messages, jobs, usage events.
+
+export interface ChannelAccountsTable {
+  id: string;
+  client_id: string;
+  /** sandbox | whatsapp | instagram */
+  kind: string;
+  name: string;
+  /** connecting | qr | connected | disconnected | logged_out | qr_expired | reconnect_needed | error */
+  status: Generated<string>;
+  last_error: string | null;
+  /** Sealed (context "channel_accounts.credentials"). */
+  credentials: string | null;
+  /** Sandbox: the customer page's unguessable token. */
+  public_token: string | null;
+  settings: Generated<string>;
+  status_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactsTable {
+  id: string;
+  client_id: string;
+  display_name: Generated<string>;
+  phone: string | null;
+  /** JSON array of strings. */
+  tags: Generated<string>;
+  restricted: Generated<number>;
+  objected: Generated<number>;
+  minor: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactIdentitiesTable {
+  id: string;
+  client_id: string;
+  contact_id: string;
+  channel_account_id: string;
+  /** phone | wa_jid | wa_lid | ig_id | username | sandbox */
+  kind: string;
+  value: string;
+  created_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  client_id: string;
+  contact_id: string;
+  channel_account_id: string;
+  /** open | pending | resolved */
+  status: Generated<string>;
+  assignee_user_id: string | null;
+  /** active | paused | handed_off | off */
+  ai_state: Generated<string>;
+  ai_paused_until: string | null;
+  unread_count: Generated<number>;
+  last_activity_at: string;
+  last_inbound_at: string | null;
+  last_auto_reply_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  client_id: string;
+  contact_id: string;
+  conversation_id: string;
+  channel_account_id: string;
+  /** in | out */
+  direction: string;
+  /** contact | agent | ai | rule | system */
+  author_kind: string;
+  author_user_id: string | null;
+  platform_message_id: string | null;
+  text: Generated<string>;
+  /** JSON array of attachment metadata. */
+  attachments: Generated<string>;
+  /** queued | sent | delivered | read | failed */
+  status: string;
+  error: string | null;
+  in_flight_at: string | null;
+  uncertain: Generated<number>;
+  created_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  read_at: string | null;
+  updated_at: string;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  client_id: string;
+  contact_id: string | null;
+  message_id: string | null;
+  file_name: string;
+  /** Relative to <data-dir>/attachments. */
+  path: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  client_id: string | null;
+  contact_id: string | null;
+  conversation_id: string | null;
+  kind: string;
+  payload: Generated<string>;
+  idempotency_key: string | null;
+  queue_key: string | null;
+  rate_key: string | null;
+  /** pending | running | done | dead */
+  status: Generated<string>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  every_ms: number | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface UsageEventsTable {
+  id: string;
+  client_id: string;
+  /** inbound_message | outbound_message | api_call | … */
+  kind: string;
+  channel_account_id: string | null;
+  quantity: Generated<number>;
+  meta: Generated<string>;
+  at: string;
+}
+
+export interface SandboxDeliveriesTable {
+  message_id: string;
+  client_id: string;
+  channel_account_id: string;
+  conversation_id: string;
+  calls: Generated<number>;
+  delivered_at: string;
+}
+
+// 0008_ai: the AI assistant.
+export interface AiSettingsTable {
+  client_id: string;
+  enabled: Generated<number>;
+  provider: Generated<string>;
+  base_url: string | null;
+  located_in_kazakhstan: Generated<number>;
+  model: Generated<string>;
+  api_key: string | null;
+  instructions: Generated<string>;
+  facts: Generated<string>;
+  faq: Generated<string>;
+  languages: Generated<string>;
+  handoff_keywords: Generated<string>;
+  redact: Generated<number>;
+  debounce_seconds: Generated<number>;
+  resume_after_minutes: Generated<number>;
+  disclosure: string | null;
+  fallback_text: Generated<string>;
+  reply_length: Generated<string>;
+  channel_ids: Generated<string>;
+  transcribe_voice: Generated<number>;
+  transcription_model: Generated<string>;
+  provider_status: Generated<string>;
+  provider_error: string | null;
+  provider_error_at: string | null;
+  updated_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TransferConsentsTable {
+  id: string;
+  client_id: string;
+  provider: string;
+  destination: Generated<string>;
+  policy_version: string;
+  recorded_by: string;
+  recorded_by_label: Generated<string>;
+  recorded_at: string;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+}
+
+export interface AiCallsTable {
+  id: string;
+  client_id: string;
+  conversation_id: string | null;
+  kind: string;
+  provider: string;
+  model: Generated<string>;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  latency_ms: Generated<number>;
+  attempts: Generated<number>;
+  outcome: string;
+  error_code: string | null;
+  cost_micros: Generated<number>;
+  playground: Generated<number>;
+  at: string;
+}
+
+export interface AiConversationsTable {
+  conversation_id: string;
+  client_id: string;
+  contact_id: string;
+  summary: string | null;
+  summary_through_id: string | null;
+  disclosed_at: string | null;
+  failures: Generated<number>;
+  handoff_reason: string | null;
+  handed_off_at: string | null;
+  first_ai_reply_at: string | null;
+  resumed_at: string | null;
+  updated_at: string;
+}
+
 export interface DB {
   clients: ClientsTable;
   users: UsersTable;
@@ -117,4 +391,20 @@ export interface DB {
   settings: SettingsTable;
   vault_keys: VaultKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  api_keys: ApiKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  channel_accounts: ChannelAccountsTable;
+  contacts: ContactsTable;
+  contact_identities: ContactIdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  jobs: JobsTable;
+  usage_events: UsageEventsTable;
+  sandbox_deliveries: SandboxDeliveriesTable;
+  ai_settings: AiSettingsTable;
+  transfer_consents: TransferConsentsTable;
+  ai_calls: AiCallsTable;
+  ai_conversations: AiConversationsTable;
 }

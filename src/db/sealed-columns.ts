@@ -14,4 +14,7 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'users', column: 'totp_secret', pk: ['id'] },
   { table: 'settings', column: 'value', pk: ['client_id', 'key'], flag: 'sealed' },
   { table: 'vault_keys', column: 'check_value', pk: ['key_id'] },
+  { table: 'channel_accounts', column: 'credentials', pk: ['id'] },
+  { table: 'webhooks', column: 'secret', pk: ['id'] },
+  { table: 'ai_settings', column: 'api_key', pk: ['client_id'] },
 ];

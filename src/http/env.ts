@@ -5,6 +5,9 @@ import type { Logger } from '../lib/logger.ts';
 import type { BootConfig } from '../config/boot-config.ts';
 import type { Session, User } from '../auth/index.ts';
 import type { Lang } from '../../views/i18n/index.ts';
+import type { EventHub } from '../messaging/index.ts';
+import type { JobRunner } from '../jobs/index.ts';
+import type { ChannelManager } from '../channels/index.ts';
 
 /** The services the HTTP edge passes to domain functions; built once in app.ts. */
 export interface AppContext {
@@ -14,6 +17,12 @@ export interface AppContext {
   vault: Vault;
   clock: Clock;
   log: Logger;
+  /** In-process events (published after commit): the SSE inbox and outgoing webhooks subscribe. */
+  hub: EventHub;
+  /** The job runner: `wake()` after committing jobs; tests `drain()` it. */
+  jobs: JobRunner;
+  /** One adapter per channel account; the send jobs' way out. */
+  channels: ChannelManager;
   /** The public URL (from --public-url, else the listening address once known). */
   publicUrl(): string;
   /** Whether migrations are done and the database answers (for /readyz). */
@@ -29,5 +38,8 @@ export interface HttpEnv {
     session?: Session;
     sessionToken?: string;
     user?: User;
+    /** For client members: their client's slug and time zone (times show in it). */
+    clientSlug?: string;
+    timezone?: string;
   };
 }

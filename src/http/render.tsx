@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { translator } from '../../views/i18n/index.ts';
+import { translator, CATALOG, type Lang } from '../../views/i18n/index.ts';
 import { timeFormatter, type ViewContext } from '../../views/view-context.ts';
 import { ErrorPage } from '../../views/pages/auth.tsx';
 import { AppError, isAppError } from '../lib/errors.ts';
@@ -16,10 +16,27 @@ export function viewContext(c: Context<HttpEnv>, opts: { timezone?: string; flas
     lang,
     csrf: csrfToken(c),
     path: c.req.path,
-    time: timeFormatter(lang, opts.timezone ?? 'Asia/Almaty'),
-    user: user ? { name: user.name, email: user.email, role: user.role } : undefined,
-    flash: opts.flash ?? c.req.query('flash') ?? undefined,
+    time: timeFormatter(lang, opts.timezone ?? c.get('timezone') ?? 'Asia/Almaty'),
+    user: user ? { name: user.name, email: user.email, role: user.role, clientSlug: c.get('clientSlug') ?? null } : undefined,
+    flash: opts.flash ?? knownFlash(lang, c.req.query('flash')),
   };
+}
+
+const flashPatterns = new Map<Lang, RegExp[]>();
+
+/**
+ * A `?flash=` message is shown only when it is one of our own catalog sentences (placeholders
+ * may vary), so a crafted link cannot make the page say arbitrary text.
+ */
+function knownFlash(lang: Lang, text: string | undefined): string | undefined {
+  if (!text || text.length > 300) return undefined;
+  let patterns = flashPatterns.get(lang);
+  if (!patterns) {
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    patterns = Object.values(CATALOG[lang]).map((tpl) => new RegExp(`^${tpl.split(/\{\w+\}/).map(esc).join('[^<>]{0,80}')}$`));
+    flashPatterns.set(lang, patterns);
+  }
+  return patterns.some((r) => r.test(text)) ? text : undefined;
 }
 
 export function html(c: Context<HttpEnv>, node: Child, status = 200) {
@@ -38,7 +55,7 @@ const wantsJson = (c: Context<HttpEnv>) => c.req.path.startsWith('/api/') || c.r
 export function renderError(err: unknown, c: Context<HttpEnv>) {
   const appErr = isAppError(err) ? err : new AppError('internal', 'Internal error', 500, false);
   if (!isAppError(err) || appErr.status >= 500) {
-    c.get('ctx')?.log.error('http', 'unhandled error', { request_id: c.get('requestId'), path: c.req.path, error: (err as Error)?.message, stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') });
+    c.get('ctx')?.log.error('http', 'unhandled error', { request_id: c.get('requestId'), route: c.req.routePath, error: (err as Error)?.message, stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') });
   }
   const message = appErr.expose ? appErr.message : 'Internal error';
   if ((appErr as AppError & { retryAfter?: number }).retryAfter) c.header('Retry-After', String((appErr as AppError & { retryAfter?: number }).retryAfter));
@@ -54,6 +71,6 @@ export function renderError(err: unknown, c: Context<HttpEnv>) {
     return c.redirect(`/login${next}`, 303);
   }
   const v = viewContext(c);
-  const shown = appErr.status === 404 ? v.t('error.not_found') : appErr.code === 'csrf_failed' ? v.t('error.csrf') : appErr.status === 403 ? v.t('error.forbidden') : appErr.status >= 500 ? v.t('error.generic') : message;
+  const shown = appErr.status === 404 ? v.t('error.not_found') : appErr.code === 'csrf_failed' ? v.t('error.csrf') : appErr.status === 403 ? v.t('error.forbidden') : appErr.status === 413 ? v.t('error.too_large') : appErr.status >= 500 ? v.t('error.generic') : message;
   return html(c, <ErrorPage v={v} status={appErr.status} message={shown} />, appErr.status);
 }

@@ -1,2 +1,2 @@
 export { SETTINGS, settingSpec, type SettingSpec } from './registry.ts';
-export { getSetting, setSetting, hasSetting } from './settings.ts';
+export { getSetting, setSetting, setSettings, hasSetting, parseSettingValue } from './settings.ts';

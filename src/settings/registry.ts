@@ -5,6 +5,8 @@ export interface SettingSpec {
   /** 'global' settings belong to the install; 'client' ones to one client. */
   scope: 'global' | 'client';
   secret?: boolean;
+  /** The allowed values, when there are few (the settings form shows a choice instead of a text field). */
+  choices?: readonly string[];
   help: string;
   /** Returns the normalised value or throws a field error. */
   parse(value: string): string;
@@ -28,15 +30,20 @@ const int = (min: number, max: number) => (v: string) => {
 export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.host', scope: 'global', help: 'SMTP server for password-reset and notification e-mail', parse: text(255) },
   { key: 'smtp.port', scope: 'global', help: 'SMTP port (587 STARTTLS, 465 TLS, 25)', parse: int(1, 65535) },
-  { key: 'smtp.secure', scope: 'global', help: 'Use TLS from the start (port 465)', parse: bool },
+  { key: 'smtp.secure', scope: 'global', choices: ['true', 'false'], help: 'Use TLS from the start (port 465)', parse: bool },
   { key: 'smtp.user', scope: 'global', help: 'SMTP user name', parse: text(255) },
   { key: 'smtp.password', scope: 'global', secret: true, help: 'SMTP password (sealed)', parse: text(500) },
   { key: 'smtp.from', scope: 'global', help: 'Sender address, e.g. "Habar <noreply@example.kz>"', parse: text(255) },
-  { key: 'security.staff_require_totp', scope: 'global', help: 'Require a TOTP second factor for operator staff', parse: bool },
-  { key: 'ui.default_language', scope: 'global', help: 'Language of the login page: ru, kk or en', parse: (v) => {
+  { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
+  { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: (v) => {
     if (!['ru', 'kk', 'en'].includes(v)) throw badRequest('Expected ru, kk or en');
     return v;
   } },
+  { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], help: 'Answer customers automatically when no member of the client is online', parse: bool },
+  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: text(4096) },
+  { key: 'auto_reply.online_minutes', scope: 'client', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
+  { key: 'auto_reply.repeat_after_minutes', scope: 'client', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
+  { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
 ];
 
 export function settingSpec(key: string): SettingSpec | undefined {

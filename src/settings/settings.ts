@@ -19,6 +19,19 @@ export async function hasSetting(db: Db, key: string, clientId: string | null = 
   return !!(await db.selectFrom('settings').select('key').where('client_id', '=', clientId ?? GLOBAL).where('key', '=', key).executeTakeFirst());
 }
 
+/** Validates a value for a registered setting (scope checked); returns it normalised or throws a field error named by the key. */
+export function parseSettingValue(key: string, value: string, clientId: string | null = null): string {
+  const spec = settingSpec(key);
+  if (!spec) throw badRequest(`Unknown setting "${key}"`, key, 'unknown_setting');
+  if ((spec.scope === 'client') !== (clientId !== null)) throw badRequest(`"${key}" is a ${spec.scope} setting`, key);
+  try {
+    return spec.parse(value);
+  } catch (err) {
+    if (err instanceof AppError) throw badRequest(`${key}: ${err.message}`, key, 'invalid_setting');
+    throw err;
+  }
+}
+
 /** Validates and stores a registered setting; secrets are sealed; null clears it. */
 export async function setSetting(db: Db, vault: Vault, clock: Clock, key: string, value: string | null, clientId: string | null = null): Promise<void> {
   const spec = settingSpec(key);
@@ -29,15 +42,17 @@ export async function setSetting(db: Db, vault: Vault, clock: Clock, key: string
     await db.deleteFrom('settings').where('client_id', '=', scope).where('key', '=', key).execute();
     return;
   }
-  let parsed: string;
-  try {
-    parsed = spec.parse(value);
-  } catch (err) {
-    if (err instanceof AppError) throw badRequest(`${key}: ${err.message}`, key, 'invalid_setting');
-    throw err;
-  }
+  const parsed = parseSettingValue(key, value, clientId);
   const stored = spec.secret ? vault.seal(parsed, CONTEXT) : parsed;
   const now = clock.now().toISOString();
   await db.insertInto('settings').values({ client_id: scope, key, value: stored, sealed: spec.secret ? 1 : 0, updated_at: now })
     .onConflict((oc) => oc.columns(['client_id', 'key']).doUpdateSet({ value: stored, sealed: spec.secret ? 1 : 0, updated_at: now })).execute();
+}
+
+/** Stores several settings at once, all or none (each value validated first; null clears). */
+export async function setSettings(db: Db, vault: Vault, clock: Clock, changes: Record<string, string | null>, clientId: string | null = null): Promise<void> {
+  for (const [key, value] of Object.entries(changes)) if (value !== null) parseSettingValue(key, value, clientId);
+  await db.transaction().execute(async (trx) => {
+    for (const [key, value] of Object.entries(changes)) await setSetting(trx, vault, clock, key, value, clientId);
+  });
 }

@@ -50,6 +50,8 @@ export interface ClientInput {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/;
+/** Slugs that name pages under /clients/ rather than a client. */
+export const RESERVED_SLUGS = ['new'];
 
 export function isValidTimezone(tz: string): boolean {
   try {
@@ -60,21 +62,63 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
-/** Validates fields present in the input (each error names its field). */
-export function validateClientInput(input: ClientInput, creating: boolean): void {
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9 ()-]{5,20}$/;
+export const MAX_CONTACT_PERSONS = 20;
+
+/** Every problem with the fields present in the input (all of them, so a form can show each inline). */
+export function clientInputProblems(input: ClientInput, creating: boolean): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const add = (field: string, code: string, message: string) => out.push({ field, code, message });
   if (creating || input.slug !== undefined) {
-    if (!input.slug || !SLUG.test(input.slug)) throw badRequest('The slug must be 2–40 lower-case letters, digits or dashes, starting with a letter or digit', 'slug', 'invalid_slug');
+    if (!input.slug || !SLUG.test(input.slug)) add('slug', 'invalid_slug', 'The slug must be 2–40 lower-case letters, digits or dashes, starting with a letter or digit');
+    else if (RESERVED_SLUGS.includes(input.slug)) add('slug', 'reserved_slug', `"${input.slug}" is reserved; choose another slug`);
   }
   if (creating || input.name !== undefined) {
-    if (!input.name?.trim() || input.name.length > 200) throw badRequest('Enter the company name (at most 200 characters)', 'name', 'invalid_name');
+    if (!input.name?.trim() || input.name.length > 200) add('name', 'invalid_name', 'Enter the company name (at most 200 characters)');
   }
-  if (input.contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.contactEmail.trim())) throw badRequest('Enter a valid e-mail address', 'contact_email', 'invalid_email');
-  if (input.phone && !/^\+?[0-9 ()-]{5,20}$/.test(input.phone.trim())) throw badRequest('Enter a phone number such as +7 701 234 56 78', 'phone', 'invalid_phone');
-  if (input.invoiceAddress && input.invoiceAddress.length > 1000) throw badRequest('The invoice address is too long', 'invoice_address');
-  if (input.timezone !== undefined && !isValidTimezone(input.timezone)) throw badRequest(`Unknown time zone "${input.timezone}"`, 'timezone', 'invalid_timezone');
-  for (const p of input.contactPersons ?? []) {
-    if (!p.name?.trim()) throw badRequest('Each contact person needs a name', 'contact_persons');
+  if (input.contactEmail && (!EMAIL.test(input.contactEmail.trim()) || input.contactEmail.length > 254)) add('contact_email', 'invalid_email', 'Enter a valid e-mail address');
+  if (input.phone && !PHONE.test(input.phone.trim())) add('phone', 'invalid_phone', 'Enter a phone number such as +7 701 234 56 78');
+  if (input.invoiceAddress && input.invoiceAddress.length > 1000) add('invoice_address', 'too_long', 'The invoice address is too long');
+  if (input.timezone !== undefined && !isValidTimezone(input.timezone)) add('timezone', 'invalid_timezone', `Unknown time zone "${input.timezone}"`);
+  const persons = input.contactPersons ?? [];
+  if (persons.length > MAX_CONTACT_PERSONS) add('contact_persons', 'too_many_persons', `At most ${MAX_CONTACT_PERSONS} contact persons`);
+  for (const p of persons) {
+    if (!p.name?.trim() || p.name.length > 200) { add('contact_persons', 'person_needs_name', 'Each contact person needs a name'); break; }
+    if (p.email && !EMAIL.test(p.email.trim())) { add('contact_persons', 'person_invalid_email', 'A contact person has an invalid e-mail address'); break; }
+    if (p.phone && !PHONE.test(p.phone.trim())) { add('contact_persons', 'person_invalid_phone', 'A contact person has an invalid phone number'); break; }
+    if ((p.role?.length ?? 0) > 200) { add('contact_persons', 'too_long', 'A contact person\'s role is too long'); break; }
   }
+  return out;
+}
+
+/** Validates fields present in the input (throws the first problem, naming its field). */
+export function validateClientInput(input: ClientInput, creating: boolean): void {
+  const [first] = clientInputProblems(input, creating);
+  if (first) throw badRequest(first.message, first.field, first.code);
+}
+
+const samePersons = (a: ContactPerson[], b: ContactPerson[]) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Names of the fields an update would really change (for the audit log: names only, never values). */
+export function changedClientFields(current: Client, input: ClientInput): string[] {
+  const changed: string[] = [];
+  const differs = (a: string | undefined, b: string) => a !== undefined && a.trim() !== b;
+  if (differs(input.slug, current.slug)) changed.push('slug');
+  if (differs(input.name, current.name)) changed.push('name');
+  if (differs(input.contactEmail, current.contactEmail)) changed.push('contact_email');
+  if (differs(input.phone, current.phone)) changed.push('phone');
+  if (differs(input.invoiceAddress, current.invoiceAddress)) changed.push('invoice_address');
+  if (input.contactPersons !== undefined && !samePersons(input.contactPersons, current.contactPersons)) changed.push('contact_persons');
+  if (differs(input.timezone, current.timezone)) changed.push('timezone');
+  if (input.requireTotp !== undefined && input.requireTotp !== current.requireTotp) changed.push('require_totp');
+  return changed;
 }
 
 export async function createClient(db: Db, clock: Clock, input: ClientInput & { slug: string; name: string }): Promise<Client> {

@@ -2,3 +2,4 @@ export * from './clients.ts';
 export * from './support-grants.ts';
 export * from './access.ts';
 export * from './embedded-default.ts';
+export * from './members.ts';

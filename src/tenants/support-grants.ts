@@ -44,3 +44,17 @@ export async function listSupportGrants(db: Db, clientId: string): Promise<Suppo
   const rows = await db.selectFrom('support_grants').selectAll().where('client_id', '=', clientId).orderBy('starts_at', 'desc').limit(50).execute();
   return rows.map((r) => ({ id: r.id, clientId: r.client_id, grantedBy: r.granted_by, reason: r.reason, startsAt: r.starts_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }));
 }
+
+/** Clients whose support grant is active now (what a `support` user may see). */
+export async function clientIdsWithActiveGrants(db: Db, clock: Clock): Promise<string[]> {
+  const now = clock.now().toISOString();
+  const rows = await db.selectFrom('support_grants').select('client_id').distinct().where('revoked_at', 'is', null)
+    .where('starts_at', '<=', now).where('expires_at', '>', now).execute();
+  return rows.map((r) => r.client_id);
+}
+
+/** One grant of this client (another client's grant is not found). */
+export async function findSupportGrant(db: Db, clientId: string, grantId: string): Promise<SupportGrant | undefined> {
+  const r = await db.selectFrom('support_grants').selectAll().where('client_id', '=', clientId).where('id', '=', grantId).executeTakeFirst();
+  return r && { id: r.id, clientId: r.client_id, grantedBy: r.granted_by, reason: r.reason, startsAt: r.starts_at, expiresAt: r.expires_at, revokedAt: r.revoked_at };
+}

@@ -1,4 +1,4 @@
 export { Vault, isSealed, keyIdOf } from './seal.ts';
 export { readMasterKey, writeKeyFile, generateKey, parseKey, type KeySource } from './key-source.ts';
-export { unlockVault } from './unlock.ts';
+export { unlockVault, checkMasterKey } from './unlock.ts';
 export { rotateKey } from './rotate.ts';

@@ -9,12 +9,25 @@ import { CHECK_CONTEXT, CHECK_PLAINTEXT } from './unlock.ts';
 /**
  * Re-seals every sealed value under a new key in one transaction. With a key file, the new key is
  * written to `<file>.new` first and renamed over the old after commit, so no step leaves data
- * without its key. With HABAR_MASTER_KEY the caller must show the new key to the operator.
+ * without its key (unlockVault finishes a rename a crash interrupted). With HABAR_MASTER_KEY the
+ * caller passes `key` and shows it to the operator before calling, since only the operator keeps it.
  */
-export async function rotateKey(db: Db, old: Vault, src: KeySource, now: string): Promise<{ key: Buffer; resealed: number }> {
-  const key = generateKey();
+export async function rotateKey(db: Db, old: Vault, src: KeySource, now: string, key: Buffer = generateKey()): Promise<{ key: Buffer; resealed: number }> {
   const next = new Vault(key);
   if (!src.envKey) writeKeyFile(`${src.file}.new`, key);
+  let resealed: number;
+  try {
+    resealed = await resealAll(db, old, next, now);
+  } catch (err) {
+    // Nothing committed: the old key stays the key; drop the unused new one.
+    if (!src.envKey) fs.rmSync(`${src.file}.new`, { force: true });
+    throw err;
+  }
+  if (!src.envKey) fs.renameSync(`${src.file}.new`, src.file);
+  return { key, resealed };
+}
+
+async function resealAll(db: Db, old: Vault, next: Vault, now: string): Promise<number> {
   let resealed = 0;
   await db.transaction().execute(async (trx) => {
     for (const col of SEALED_COLUMNS) {
@@ -33,6 +46,5 @@ export async function rotateKey(db: Db, old: Vault, src: KeySource, now: string)
     await trx.deleteFrom('vault_keys').execute();
     await trx.insertInto('vault_keys').values({ key_id: next.activeKeyId, check_value: next.seal(CHECK_PLAINTEXT, CHECK_CONTEXT), active: 1, created_at: now }).execute();
   });
-  if (!src.envKey) fs.renameSync(`${src.file}.new`, src.file);
-  return { key, resealed };
+  return resealed;
 }

@@ -60,3 +60,16 @@ export async function unlockVault(db: Db, src: KeySource, opts: { create: boolea
 }
 
 export { CHECK_PLAINTEXT };
+
+/** Whether `key` opens this data file's key check ('unchecked': the file has none yet). Changes nothing. */
+export async function checkMasterKey(db: Db, key: Buffer): Promise<'match' | 'mismatch' | 'unchecked'> {
+  const checks = await db.selectFrom('vault_keys').selectAll().where('active', '=', 1).execute();
+  if (checks.length === 0) return 'unchecked';
+  const vault = new Vault(key);
+  const mine = checks.find((c) => c.key_id === vault.activeKeyId);
+  try {
+    return mine && vault.open(mine.check_value, CHECK_CONTEXT) === CHECK_PLAINTEXT ? 'match' : 'mismatch';
+  } catch {
+    return 'mismatch';
+  }
+}

@@ -1,8 +1,17 @@
 import { makeTranslator, mergeCatalogs, type Lang, type T } from './translator.ts';
 import { common } from './common.ts';
+import { auth } from './auth.ts';
+import { clients } from './clients.ts';
+import { members } from './members.ts';
+import { supportAccess } from './support-access.ts';
+import { staff } from './staff.ts';
+import { audit } from './audit.ts';
+import { settings } from './settings.ts';
+import { customerChat } from './customer-chat.ts';
+import { api } from './api.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../../lib/metrics.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Request id, client address (X-Forwarded-For only behind --trust-proxy), access log line and metrics. */
+/** Request id, client address (the last X-Forwarded-For entry, only behind --trust-proxy), access log line and metrics. */
 export function observability(metrics: Metrics, trustProxy: boolean): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -12,7 +12,8 @@ export function observability(metrics: Metrics, trustProxy: boolean): Middleware
     c.set('requestId', requestId);
     let ip = '';
     try { ip = getConnInfo(c).remote.address ?? ''; } catch { ip = ''; }
-    if (trustProxy) ip = c.req.header('x-forwarded-for')?.split(',')[0].trim() || ip;
+    // The proxy appends the address it saw: the last entry. Earlier ones come from the client and can be forged.
+    if (trustProxy) ip = c.req.header('x-forwarded-for')?.split(',').pop()?.trim() || ip;
     c.set('ip', ip);
     await next();
     c.header('X-Request-Id', requestId);
@@ -23,7 +24,7 @@ export function observability(metrics: Metrics, trustProxy: boolean): Middleware
     metrics.observe('habar_http_request_duration_seconds', 'HTTP request latency', { route }, seconds);
     const log = c.get('ctx').log;
     const level = c.res.status >= 500 ? 'error' : 'debug';
-    // Paths only (no query strings: they may carry tokens); never bodies.
-    log.log(level, 'http', 'request', { request_id: requestId, method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) });
+    // The route pattern only: paths and query strings may carry tokens (reset links, sandbox links); never bodies.
+    log.log(level, 'http', 'request', { request_id: requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) });
   };
 }

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
-import { resolveSession } from '../../auth/index.ts';
-import { isLanguage } from '../../auth/roles.ts';
+import { resolveSession, totpRequiredFor } from '../../auth/index.ts';
+import { isLanguage, type Language } from '../../auth/roles.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
 import type { HttpEnv } from '../env.ts';
@@ -26,19 +26,28 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const ctx = c.get('ctx');
     const token = getCookie(c, SESSION_COOKIE);
+    let userLang: Language | undefined;
     if (token) {
       const found = await resolveSession(ctx.db, ctx.clock, token);
       if (found) {
         c.set('session', found.session);
         c.set('sessionToken', token);
-        c.set('user', found.user);
+        // A session still pending its second factor is not a signed-in user: only /login/totp serves it.
+        if (!found.session.totpPending) c.set('user', found.user);
+        if (found.user.clientId) {
+          const cl = await ctx.db.selectFrom('clients').select(['slug', 'timezone']).where('id', '=', found.user.clientId).executeTakeFirst();
+          if (cl) {
+            c.set('clientSlug', cl.slug);
+            c.set('timezone', cl.timezone);
+          }
+        }
       }
+      userLang = found?.user.language;
     }
     const q = c.req.query('lang');
     const cookieLang = getCookie(c, LANG_COOKIE);
-    const user = c.get('user');
     if (isLanguage(q) && c.req.method === 'GET') setCookie(c, LANG_COOKIE, q, { sameSite: 'Lax', path: '/', httpOnly: true, maxAge: 365 * 86400 });
-    c.set('lang', user ? user.language : isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : 'ru');
+    c.set('lang', userLang ?? (isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : 'ru'));
     await next();
   };
 }
@@ -80,15 +89,40 @@ export function csrfProtection(): MiddlewareHandler<HttpEnv> {
   };
 }
 
-/** Requires a fully signed-in user (password changed, second factor passed) with one of `roles`. */
+// While a policy makes a user enrol in TOTP, these paths stay open (enrolment itself, sign-out, language).
+const ENROLMENT_PATHS = [/^\/account\/totp$/, /^\/logout$/, /^\/account\/language$/];
+
+/** Sends the browser elsewhere (htmx: HX-Redirect, so the whole page moves rather than a fragment). */
+function redirectTo(c: Context<HttpEnv>, location: string) {
+  if (c.req.header('hx-request')) {
+    c.header('HX-Redirect', location);
+    return c.body(null, 204);
+  }
+  return c.redirect(location, 303);
+}
+
+/**
+ * Requires a fully signed-in user with one of `roles`: second factor passed, one-time password
+ * changed, and TOTP enrolled when a policy (staff setting or the member's client) requires it.
+ * A request whose session cookie no longer matches a live session goes to the login page with a message.
+ */
 export function requireUser(roles?: string[]): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const user = c.get('user');
     const session = c.get('session');
-    if (!user || !session) throw unauthorized();
     const path = c.req.path;
-    if (session.totpPending && !path.startsWith('/login/totp')) return c.redirect('/login/totp', 303);
-    if (user.mustChangePassword && !path.startsWith('/account/password') && path !== '/logout') return c.redirect('/account/password', 303);
+    if (session?.totpPending) return redirectTo(c, '/login/totp');
+    if (!user || !session) {
+      if (!getCookie(c, SESSION_COOKIE)) throw unauthorized();
+      clearSessionCookie(c);
+      const next = c.req.method === 'GET' ? `&next=${encodeURIComponent(path)}` : '';
+      return redirectTo(c, `/login?expired=1${next}`);
+    }
+    if (user.mustChangePassword && !path.startsWith('/account/password') && path !== '/logout') return redirectTo(c, '/account/password');
+    if (!user.totpEnabled && !ENROLMENT_PATHS.some((r) => r.test(path))) {
+      const ctx = c.get('ctx');
+      if (await totpRequiredFor(ctx.db, ctx.vault, user)) return redirectTo(c, '/account/totp');
+    }
     if (roles && !roles.includes(user.role)) throw new AppError('forbidden', 'Your role may not open this page', 403);
     await next();
   };

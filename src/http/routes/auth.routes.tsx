@@ -1,37 +1,101 @@
-import { Hono } from 'hono';
-import { login, endSession, setPassword, verifyPassword, findUserByEmail, updateUser, isLanguage, MIN_PASSWORD_LENGTH } from '../../auth/index.ts';
+import { Hono, type Context } from 'hono';
+import {
+  login, endSession, setPassword, verifyPassword, findUserByEmail, updateUser, isLanguage, getUser, passTotpLogin, normaliseTotpCode,
+  MIN_PASSWORD_LENGTH,
+} from '../../auth/index.ts';
 import { recordAudit } from '../../audit/index.ts';
-import { isAppError } from '../../lib/errors.ts';
-import { LoginPage, ChangePasswordPage } from '../../../views/pages/auth.tsx';
+import { isAppError, type AppError } from '../../lib/errors.ts';
+import { LoginPage, ChangePasswordPage, TotpLoginPage } from '../../../views/pages/auth.tsx';
 import { clearSessionCookie, requireUser, setSessionCookie } from '../middleware/session.ts';
 import { readForm, safeNext } from '../forms.ts';
 import { html, viewContext } from '../render.tsx';
 import type { HttpEnv } from '../env.ts';
+
+export const MAX_PASSWORD_LENGTH = 200;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const retryAfter = (err: AppError) => (err as AppError & { retryAfter?: number }).retryAfter ?? 60;
+
+/** Form-shape checks before any credential is tried (these do not count as failed attempts). */
+function loginFieldErrors(c: Context<HttpEnv>, f: Record<string, string>): Record<string, string> | undefined {
+  const v = viewContext(c);
+  const errors: Record<string, string> = {};
+  const email = (f.email ?? '').trim();
+  if (!email || email.length > 254 || !EMAIL.test(email)) errors.email = v.t('login.invalid_email');
+  if (!f.password) errors.password = v.t('login.missing_password');
+  else if (f.password.length > MAX_PASSWORD_LENGTH) errors.password = v.t('password.too_long', { n: MAX_PASSWORD_LENGTH });
+  return Object.keys(errors).length ? errors : undefined;
+}
+
+/** The path of the page the form came from, when it is ours (else '/'). */
+function sameSiteReferer(c: Context<HttpEnv>): string {
+  try {
+    const ref = new URL(c.req.header('referer') ?? '');
+    return ref.host === new URL(c.req.url).host ? safeNext(ref.pathname) : '/';
+  } catch {
+    return '/';
+  }
+}
 
 export function authRoutes() {
   const app = new Hono<HttpEnv>();
 
   app.get('/login', (c) => {
     if (c.get('user')) return c.redirect('/', 303);
-    const v = viewContext(c);
+    const base = viewContext(c);
+    const v = c.req.query('reset') ? { ...base, flash: base.t('login.reset_done') } : base;
     return html(c, <LoginPage v={v} next={c.req.query('next')} error={c.req.query('expired') ? v.t('login.expired') : undefined} />);
   });
 
   app.post('/login', async (c) => {
     const ctx = c.get('ctx');
     const f = await readForm(c);
+    const errors = loginFieldErrors(c, f);
+    if (errors) return html(c, <LoginPage v={viewContext(c)} email={f.email} errors={errors} next={f.next} />, 400);
     try {
-      const r = await login(ctx.db, ctx.clock, { email: f.email ?? '', password: f.password ?? '', ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? '' });
+      const r = await login(ctx.db, ctx.clock, { email: f.email!, password: f.password!, ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? '' });
+      // A new sign-in replaces whatever session this browser had (no session fixation).
+      const previous = c.get('sessionToken');
+      if (previous) await endSession(ctx.db, previous);
       setSessionCookie(c, r.token);
-      if (r.session.totpPending) return c.redirect('/login/totp', 303);
-      return c.redirect(r.user.mustChangePassword ? '/account/password' : safeNext(f.next), 303);
+      const next = safeNext(f.next);
+      if (r.session.totpPending) return c.redirect(`/login/totp${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
+      return c.redirect(r.user.mustChangePassword ? '/account/password' : next, 303);
     } catch (err) {
       if (!isAppError(err) || (err.status !== 401 && err.status !== 429)) throw err;
       const v = viewContext(c);
-      const msg = err.status === 429 ? v.t('login.throttled', { seconds: (err as { retryAfter?: number }).retryAfter ?? 60 }) : v.t('login.wrong');
-      if (err.status === 429) c.header('Retry-After', String((err as { retryAfter?: number }).retryAfter ?? 60));
+      const msg = err.status === 429 ? v.t('login.throttled', { seconds: retryAfter(err) }) : v.t('login.wrong');
+      if (err.status === 429) c.header('Retry-After', String(retryAfter(err)));
       return html(c, <LoginPage v={v} email={f.email} error={msg} next={f.next} />, err.status);
     }
+  });
+
+  app.get('/login/totp', (c) => {
+    const session = c.get('session');
+    if (!session) return c.redirect('/login', 303);
+    if (!session.totpPending) return c.redirect('/', 303);
+    return html(c, <TotpLoginPage v={viewContext(c)} next={c.req.query('next')} />);
+  });
+
+  app.post('/login/totp', async (c) => {
+    const ctx = c.get('ctx');
+    const session = c.get('session');
+    if (!session) return c.redirect('/login?expired=1', 303);
+    if (!session.totpPending) return c.redirect('/', 303);
+    const f = await readForm(c);
+    const v = viewContext(c);
+    const code = normaliseTotpCode(f.code ?? '');
+    if (!code) return html(c, <TotpLoginPage v={v} next={f.next} error={v.t('totp.invalid_format')} />, 400);
+    const user = await getUser(ctx.db, session.userId);
+    try {
+      await passTotpLogin(ctx.db, ctx.vault, ctx.clock, { sessionId: session.id, user, code, ip: c.get('ip') });
+    } catch (err) {
+      if (!isAppError(err) || (err.status !== 401 && err.status !== 429)) throw err;
+      if (err.status === 429) c.header('Retry-After', String(retryAfter(err)));
+      const msg = err.status === 429 ? v.t('totp.throttled', { seconds: retryAfter(err) }) : v.t('totp.wrong');
+      return html(c, <TotpLoginPage v={v} next={f.next} error={msg} />, err.status);
+    }
+    return c.redirect(user.mustChangePassword ? '/account/password' : safeNext(f.next), 303);
   });
 
   app.post('/logout', async (c) => {
@@ -51,13 +115,15 @@ export function authRoutes() {
     const f = await readForm(c);
     const v = viewContext(c);
     const errors: Record<string, string> = {};
+    const password = f.password ?? '';
     const stored = await findUserByEmail(ctx.db, user.email);
-    if (!(await verifyPassword(f.current ?? '', stored?.passwordHash ?? null))) errors.current = v.t('password.wrong_current');
-    if ((f.password ?? '').length < MIN_PASSWORD_LENGTH) errors.password = v.t('password.too_short', { n: MIN_PASSWORD_LENGTH });
-    else if (f.password !== f.repeat) errors.repeat = v.t('password.mismatch');
-    else if (f.password === f.current) errors.password = v.t('password.too_short', { n: MIN_PASSWORD_LENGTH });
+    if (!(await verifyPassword((f.current ?? '').slice(0, MAX_PASSWORD_LENGTH + 1), stored?.passwordHash ?? null))) errors.current = v.t('password.wrong_current');
+    if (password.length < MIN_PASSWORD_LENGTH) errors.password = v.t('password.too_short', { n: MIN_PASSWORD_LENGTH });
+    else if (password.length > MAX_PASSWORD_LENGTH) errors.password = v.t('password.too_long', { n: MAX_PASSWORD_LENGTH });
+    else if (password !== f.repeat) errors.repeat = v.t('password.mismatch');
+    else if (password === f.current) errors.password = v.t('password.same_as_current');
     if (Object.keys(errors).length) return html(c, <ChangePasswordPage v={v} errors={errors} forced={user.mustChangePassword} />, 422);
-    await setPassword(ctx.db, ctx.clock, user.id, f.password!);
+    await setPassword(ctx.db, ctx.clock, user.id, password);
     await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.password_changed', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip') });
     return c.redirect(`/?flash=${encodeURIComponent(v.t('password.changed'))}`, 303);
   });
@@ -66,7 +132,7 @@ export function authRoutes() {
     const ctx = c.get('ctx');
     const f = await readForm(c);
     if (isLanguage(f.language)) await updateUser(ctx.db, ctx.clock, c.get('user')!.id, { language: f.language });
-    return c.redirect(c.req.header('referer') && new URL(c.req.header('referer')!).host === new URL(c.req.url).host ? new URL(c.req.header('referer')!).pathname : '/', 303);
+    return c.redirect(sameSiteReferer(c), 303);
   });
 
   return app;

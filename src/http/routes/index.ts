@@ -1,10 +1,36 @@
 import type { Hono } from 'hono';
 import type { HttpEnv } from '../env.ts';
 import { authRoutes } from './auth.routes.tsx';
+import { accountRoutes } from './account.routes.tsx';
+import { passwordResetRoutes } from './password-reset.routes.tsx';
 import { dashboardRoutes } from './dashboard.routes.tsx';
+import { clientsRoutes } from './clients.routes.tsx';
+import { membersRoutes } from './members.routes.tsx';
+import { supportAccessRoutes } from './support-access.routes.tsx';
+import { staffRoutes } from './staff.routes.tsx';
+import { auditRoutes } from './audit.routes.tsx';
+import { settingsRoutes } from './settings.routes.tsx';
+import { apiRoutes } from './api/index.ts';
+import { apiKeysRoutes } from './api-keys.routes.tsx';
+import { webhooksRoutes } from './webhooks.routes.tsx';
+import { apiDocsRoutes } from './api-docs.routes.tsx';
+import { customerChatRoutes } from './customer-chat.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
   authRoutes,
+  accountRoutes,
+  passwordResetRoutes,
   dashboardRoutes,
+  clientsRoutes,
+  membersRoutes,
+  supportAccessRoutes,
+  staffRoutes,
+  auditRoutes,
+  settingsRoutes,
+  apiRoutes,
+  apiKeysRoutes,
+  webhooksRoutes,
+  apiDocsRoutes,
+  customerChatRoutes,
 ];

@@ -1,0 +1,190 @@
+// A client's AI settings: read (with defaults when never saved), validate and update a patch.
+// The API key is sealed (context "ai_settings.api_key") and never leaves this module except to
+// the provider call.
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { AiSettingsTable } from '../db/schema.ts';
+import type { Vault } from '../vault/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { badRequest } from '../lib/errors.ts';
+import { DEMO_SLUG } from '../tenants/index.ts';
+import { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from './defaults.ts';
+import { DEMO_FAQ } from './demo-faq.ts';
+import type { FaqEntry } from './faq-responder.ts';
+import type { Language } from './text-normalise.ts';
+
+export type AiProvider = 'openai' | 'compatible' | 'faq';
+export const AI_PROVIDERS: AiProvider[] = ['openai', 'compatible', 'faq'];
+export type ReplyLength = 'short' | 'medium' | 'long';
+export const REPLY_LENGTHS: ReplyLength[] = ['short', 'medium', 'long'];
+export const AI_LANGUAGES: Language[] = ['ru', 'kk', 'en'];
+
+export interface AiSettings {
+  clientId: string;
+  enabled: boolean;
+  provider: AiProvider;
+  baseUrl: string | null;
+  locatedInKazakhstan: boolean;
+  model: string;
+  apiKeySet: boolean;
+  instructions: string;
+  facts: string;
+  faq: FaqEntry[];
+  languages: Language[];
+  handoffKeywords: string[];
+  redact: boolean;
+  debounceSeconds: number;
+  resumeAfterMinutes: number;
+  disclosure: string | null;
+  fallbackText: string;
+  replyLength: ReplyLength;
+  channelIds: string[];
+  transcribeVoice: boolean;
+  transcriptionModel: string;
+  providerStatus: 'ok' | 'needs_attention';
+  providerError: string | null;
+  providerErrorAt: string | null;
+  updatedAt: string | null;
+}
+
+/** Fields a person may change; absent ones stay. `apiKey: null` clears the key. */
+export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt'>> & { apiKey?: string | null };
+
+export const LIMITS = {
+  instructions: 4000, facts: 8000, faqEntries: 200, faqQuestion: 500, faqAnswer: 2000, keyword: 60, keywords: 50,
+  disclosure: 1000, fallback: 1000, model: 100, apiKey: 500, baseUrl: 500, debounceMax: 120, resumeMax: 7 * 24 * 60,
+} as const;
+
+const json = <T>(s: string, fallback: T): T => {
+  try { return JSON.parse(s) as T; } catch { return fallback; }
+};
+
+/** The settings a client has before anyone saves them. The demo client answers from its FAQ. */
+export function defaultAiSettings(clientId: string, clientSlug?: string): AiSettings {
+  const demo = clientSlug === DEMO_SLUG;
+  return {
+    clientId, enabled: demo, provider: 'faq', baseUrl: null, locatedInKazakhstan: false, model: '', apiKeySet: false,
+    instructions: '', facts: '', faq: demo ? DEMO_FAQ : [], languages: [...AI_LANGUAGES], handoffKeywords: [...DEFAULT_HANDOFF_KEYWORDS],
+    redact: true, debounceSeconds: 4, resumeAfterMinutes: 60, disclosure: DEFAULT_DISCLOSURE, fallbackText: DEFAULT_FALLBACK,
+    replyLength: 'medium', channelIds: [], transcribeVoice: false, transcriptionModel: DEFAULT_TRANSCRIPTION_MODEL,
+    providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null,
+  };
+}
+
+function toSettings(r: Selectable<AiSettingsTable>): AiSettings {
+  return {
+    clientId: r.client_id, enabled: !!r.enabled, provider: r.provider as AiProvider, baseUrl: r.base_url,
+    locatedInKazakhstan: !!r.located_in_kazakhstan, model: r.model, apiKeySet: !!r.api_key, instructions: r.instructions, facts: r.facts,
+    faq: json<FaqEntry[]>(r.faq, []), languages: json<Language[]>(r.languages, [...AI_LANGUAGES]), handoffKeywords: json<string[]>(r.handoff_keywords, []),
+    redact: !!r.redact, debounceSeconds: r.debounce_seconds, resumeAfterMinutes: r.resume_after_minutes, disclosure: r.disclosure,
+    fallbackText: r.fallback_text, replyLength: r.reply_length as ReplyLength, channelIds: json<string[]>(r.channel_ids, []),
+    transcribeVoice: !!r.transcribe_voice, transcriptionModel: r.transcription_model, providerStatus: r.provider_status as AiSettings['providerStatus'],
+    providerError: r.provider_error, providerErrorAt: r.provider_error_at, updatedAt: r.updated_at,
+  };
+}
+
+export async function getAiSettings(db: Db, clientId: string): Promise<AiSettings> {
+  const r = await db.selectFrom('ai_settings').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  if (r) return toSettings(r);
+  const client = await db.selectFrom('clients').select('slug').where('id', '=', clientId).executeTakeFirst();
+  return defaultAiSettings(clientId, client?.slug);
+}
+
+/** The plain API key, for the provider call only. */
+export async function openApiKey(db: Db, vault: Vault, clientId: string): Promise<string | null> {
+  const r = await db.selectFrom('ai_settings').select('api_key').where('client_id', '=', clientId).executeTakeFirst();
+  return r?.api_key ? vault.open(r.api_key, 'ai_settings.api_key') : null;
+}
+
+const cleanList = (xs: string[]) => [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
+
+/** Checks each present field; errors name the API field (snake_case). Returns the cleaned patch. */
+export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
+  const out: AiSettingsPatch = { ...p };
+  if (p.provider !== undefined && !AI_PROVIDERS.includes(p.provider)) throw badRequest('provider must be openai, compatible or faq', 'provider');
+  if (p.baseUrl !== undefined && p.baseUrl !== null) {
+    const v = p.baseUrl.trim();
+    if (v === '') out.baseUrl = null;
+    else {
+      let u: URL;
+      try { u = new URL(v); } catch { throw badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url'); }
+      if (!/^https?:$/.test(u.protocol) || v.length > LIMITS.baseUrl) throw badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url');
+      if (u.username || u.password) throw badRequest('Put credentials in api_key, not in base_url', 'base_url');
+      out.baseUrl = v.replace(/\/+$/, '');
+    }
+  }
+  if (p.model !== undefined && (p.model.length > LIMITS.model || /\s/.test(p.model.trim()))) throw badRequest(`model must be a model name without spaces (at most ${LIMITS.model} characters)`, 'model');
+  if (p.model !== undefined) out.model = p.model.trim();
+  if (p.apiKey !== undefined && p.apiKey !== null && (p.apiKey.trim() === '' || p.apiKey.length > LIMITS.apiKey || /\s/.test(p.apiKey.trim()))) throw badRequest('api_key must be the key as the provider shows it', 'api_key');
+  if (p.instructions !== undefined && p.instructions.length > LIMITS.instructions) throw badRequest(`instructions: at most ${LIMITS.instructions} characters`, 'instructions');
+  if (p.facts !== undefined && p.facts.length > LIMITS.facts) throw badRequest(`facts: at most ${LIMITS.facts} characters`, 'facts');
+  if (p.faq !== undefined) {
+    if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq');
+    p.faq.forEach((e, i) => {
+      if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq');
+      if (e.question.length > LIMITS.faqQuestion || e.answer.length > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq');
+    });
+    out.faq = p.faq.map((e) => ({ question: e.question.trim(), answer: e.answer.trim() }));
+  }
+  if (p.languages !== undefined) {
+    if (p.languages.length === 0 || p.languages.some((l) => !AI_LANGUAGES.includes(l))) throw badRequest('languages must list some of ru, kk, en', 'languages');
+    out.languages = [...new Set(p.languages)];
+  }
+  if (p.handoffKeywords !== undefined) {
+    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => k.length > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords');
+    out.handoffKeywords = cleanList(p.handoffKeywords.map((k) => k.toLowerCase()));
+  }
+  if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds');
+  if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes');
+  if (p.disclosure !== undefined && p.disclosure !== null) {
+    if (p.disclosure.length > LIMITS.disclosure) throw badRequest(`disclosure: at most ${LIMITS.disclosure} characters`, 'disclosure');
+    out.disclosure = p.disclosure.trim() || null;
+  }
+  if (p.fallbackText !== undefined) {
+    if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text');
+    if (p.fallbackText.length > LIMITS.fallback) throw badRequest(`fallback_text: at most ${LIMITS.fallback} characters`, 'fallback_text');
+    out.fallbackText = p.fallbackText.trim();
+  }
+  if (p.replyLength !== undefined && !REPLY_LENGTHS.includes(p.replyLength)) throw badRequest('reply_length must be short, medium or long', 'reply_length');
+  if (p.channelIds !== undefined) out.channelIds = cleanList(p.channelIds);
+  if (p.transcriptionModel !== undefined) out.transcriptionModel = p.transcriptionModel.trim() || DEFAULT_TRANSCRIPTION_MODEL;
+  return out;
+}
+
+/** Checks the settings as a whole once the patch is applied (what enabling needs). */
+export function assertUsable(s: AiSettings, apiKeySet: boolean): void {
+  if (!s.enabled) return;
+  if (s.provider === 'compatible' && !s.baseUrl) throw badRequest('A compatible provider needs its base_url', 'base_url');
+  if (s.provider === 'openai' && !apiKeySet) throw badRequest('OpenAI needs an api_key', 'api_key');
+  if (s.provider !== 'faq' && !s.model) throw badRequest('Name the model to use', 'model');
+}
+
+/** Applies a validated patch (on top of the current or default settings) in the caller's transaction. */
+export async function writeAiSettings(db: Db, vault: Vault, clock: Clock, current: AiSettings, patch: AiSettingsPatch, by: string | null): Promise<void> {
+  const next = { ...current, ...patch };
+  const now = clock.now().toISOString();
+  const row = {
+    enabled: next.enabled ? 1 : 0, provider: next.provider, base_url: next.baseUrl, located_in_kazakhstan: next.locatedInKazakhstan ? 1 : 0,
+    model: next.model || (next.provider === 'openai' ? DEFAULT_MODEL.openai : ''), instructions: next.instructions, facts: next.facts,
+    faq: JSON.stringify(next.faq), languages: JSON.stringify(next.languages), handoff_keywords: JSON.stringify(next.handoffKeywords),
+    redact: next.redact ? 1 : 0, debounce_seconds: next.debounceSeconds, resume_after_minutes: next.resumeAfterMinutes,
+    disclosure: next.disclosure, fallback_text: next.fallbackText, reply_length: next.replyLength, channel_ids: JSON.stringify(next.channelIds),
+    transcribe_voice: next.transcribeVoice ? 1 : 0, transcription_model: next.transcriptionModel, updated_by: by, updated_at: now,
+    // A changed provider, endpoint or key gets a fresh chance: the "needs attention" mark is cleared.
+    ...(patch.provider !== undefined || patch.baseUrl !== undefined || patch.apiKey !== undefined || patch.model !== undefined
+      ? { provider_status: 'ok', provider_error: null, provider_error_at: null } : {}),
+    ...(patch.apiKey !== undefined ? { api_key: patch.apiKey === null ? null : vault.seal(patch.apiKey.trim(), 'ai_settings.api_key') } : {}),
+  };
+  await db.insertInto('ai_settings').values({ client_id: current.clientId, created_at: now, ...row })
+    .onConflict((oc) => oc.column('client_id').doUpdateSet(row)).execute();
+}
+
+/** Marks the provider "needs attention" (wrong key, quota) or clears the mark. */
+export async function setProviderStatus(db: Db, clock: Clock, clientId: string, error: string | null): Promise<void> {
+  const now = clock.now().toISOString();
+  const exists = await db.selectFrom('ai_settings').select('client_id').where('client_id', '=', clientId).executeTakeFirst();
+  if (!exists) return;
+  await db.updateTable('ai_settings').set(error
+    ? { provider_status: 'needs_attention', provider_error: error.slice(0, 500), provider_error_at: now }
+    : { provider_status: 'ok', provider_error: null, provider_error_at: null }).where('client_id', '=', clientId).execute();
+}

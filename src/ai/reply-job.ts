@@ -1,0 +1,115 @@
+// The work of one debounced `ai.reply` job: answer, hand off, or fall back — and commit the
+// reply with the conversation's AI bookkeeping in one transaction, after checking again that
+// nobody (a person, an earlier run) answered meanwhile.
+import fs from 'node:fs';
+import type { Db } from '../db/index.ts';
+import { getAttachment, inTransaction, queueOutbound, toConversation, toContact, type Conversation } from '../messaging/index.ts';
+import { getAiSettings, openApiKey, type AiSettings } from './ai-settings.ts';
+import { effectiveAiState } from './ai-state.ts';
+import { assertTransferAllowed } from './consent.ts';
+import { pickLanguageLine } from './defaults.ts';
+import { transcribeAudio } from './openai-client.ts';
+import { runTurn, type TurnResult } from './reply-engine.ts';
+import { aiApplies, type AiDeps } from './gate.ts';
+import { detectLanguage } from './text-normalise.ts';
+import { getAiConversation, loadRecentTurns, prepareContext, upsertAiConversation, type Turn } from './thread.ts';
+import { recordAiCall } from './usage.ts';
+
+/** Customer turns after the business's last real answer (AI, rule or person; not notices). */
+export function unanswered(turns: Turn[]): Turn[] {
+  let i = turns.length - 1;
+  while (i >= 0 && !(turns[i].direction === 'out' && turns[i].authorKind !== 'system')) i--;
+  return turns.slice(i + 1).filter((t) => t.direction === 'in');
+}
+
+export async function answerConversation(deps: AiDeps, conversationId: string): Promise<void> {
+  const row = await deps.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
+  if (!row) return; // erased meanwhile
+  const conv = toConversation(row);
+  const [s, contactRow, client] = await Promise.all([
+    getAiSettings(deps.db, conv.clientId),
+    deps.db.selectFrom('contacts').selectAll().where('id', '=', conv.contactId).executeTakeFirst(),
+    deps.db.selectFrom('clients').select('name').where('id', '=', conv.clientId).executeTakeFirst(),
+  ]);
+  if (!contactRow || !aiApplies(s, conv.channelAccountId, toContact(contactRow))) return;
+  const turns = await loadRecentTurns(deps.db, conv.id);
+  if ((await effectiveAiState(deps, conv, s, turns)) !== 'active') return;
+  const pending = unanswered(turns);
+  if (pending.length === 0) return; // answered already (a re-run after a crash, or a person)
+  const newest = pending[pending.length - 1];
+  // A message arrived inside the quiet period after this job was due: its own job answers.
+  if (new Date(newest.createdAt).getTime() + s.debounceSeconds * 1000 > deps.clock.now().getTime()) return;
+
+  await transcribeVoiceNotes(deps, s, conv, turns, pending);
+  const state = await getAiConversation(deps.db, conv.id);
+  const ctx = prepareContext(turns, state);
+  const result = await runTurn(deps, { clientId: conv.clientId, conversationId: conv.id, businessName: client?.name ?? '', settings: s, window: ctx.window, summary: ctx.summary });
+  await commitTurn(deps, conv, s, newest, result, ctx.nextSummary, state?.failures ?? 0);
+}
+
+async function commitTurn(deps: AiDeps, conv: Conversation, s: AiSettings, newest: Turn, result: TurnResult, nextSummary: { summary: string | null; throughId: string } | null, failures: number): Promise<void> {
+  const lang = detectLanguage(newest.text, s.languages[0] ?? 'ru');
+  const o = result.outcome;
+  await inTransaction(deps, async (trx, events) => {
+    const now = deps.clock.now().toISOString();
+    const current = await trx.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirst();
+    if (!current || current.ai_state !== 'active') return; // a person took over during the call
+    // Anything from the business after the newest question means it was answered meanwhile.
+    const answered = await trx.selectFrom('messages').select('id').where('conversation_id', '=', conv.id).where('id', '>', newest.id)
+      .where('direction', '=', 'out').where('author_kind', '!=', 'system').limit(1).executeTakeFirst();
+    if (answered) return;
+    const c = toConversation(current);
+    const ids = { conversationId: c.id, clientId: c.clientId, contactId: c.contactId };
+    const bookkeeping = nextSummary ? { summary: nextSummary.summary, summary_through_id: nextSummary.throughId } : {};
+    if (o.kind === 'answer') {
+      const { events: e } = await queueOutbound(trx, deps.clock, c, { text: o.text.slice(0, 4096), authorKind: 'ai' });
+      events.push(...e);
+      const prev = await getAiConversation(trx, c.id);
+      await upsertAiConversation(trx, deps.clock, ids, { ...bookkeeping, failures: 0, first_ai_reply_at: prev?.first_ai_reply_at ?? now });
+      return;
+    }
+    // Handoff (the model asked, or the FAQ has no answer) or failure: the customer gets the
+    // client's fallback text, never an error, and a person takes over.
+    const reason = o.kind === 'failed' ? 'failures' : o.reason;
+    await trx.updateTable('conversations').set({ ai_state: 'handed_off', ai_paused_until: null, updated_at: now }).where('id', '=', c.id).execute();
+    await upsertAiConversation(trx, deps.clock, ids, { ...bookkeeping, handoff_reason: reason, handed_off_at: now, failures: o.kind === 'failed' ? failures + 1 : failures });
+    const { events: e } = await queueOutbound(trx, deps.clock, c, { text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai' });
+    events.push({ type: 'conversation.updated', clientId: c.clientId, at: now, change: 'ai_state', conversation: { ...c, aiState: 'handed_off', aiPausedUntil: null, updatedAt: now } }, ...e);
+  });
+  if (o.kind !== 'answer') deps.log.info('ai', 'handed off to a person', { client_id: conv.clientId, conversation_id: conv.id, reason: o.kind === 'failed' ? `failed:${o.code}` : o.reason });
+}
+
+/** Voice notes among the pending turns get their transcript as text (same consent rules as chat). */
+async function transcribeVoiceNotes(deps: AiDeps, s: AiSettings, conv: Conversation, turns: Turn[], pending: Turn[]): Promise<void> {
+  if (!s.transcribeVoice || s.provider === 'faq') return;
+  const voice = pending.filter((t) => t.text.startsWith('[attachment:'));
+  if (voice.length === 0) return;
+  try {
+    await assertTransferAllowed(deps.db, conv.clientId, s);
+  } catch {
+    return;
+  }
+  const apiKey = await openApiKey(deps.db, deps.vault, conv.clientId);
+  for (const t of voice) {
+    const audio = await audioOf(deps.db, deps.config.dataDir, conv.clientId, t.id);
+    if (!audio) continue;
+    try {
+      const r = await transcribeAudio({ provider: s.provider as 'openai' | 'compatible', baseUrl: s.baseUrl, apiKey, model: s.model }, audio, s.transcriptionModel, deps.callOptions);
+      await recordAiCall(deps.db, deps.clock, { clientId: conv.clientId, conversationId: conv.id, kind: 'transcription', provider: s.provider, model: s.transcriptionModel, tokensIn: 0, tokensOut: 0, latencyMs: r.latencyMs, attempts: r.attempts, outcome: 'answered' });
+      const turn = turns.find((x) => x.id === t.id);
+      if (turn && r.text) turn.text = `(voice message) ${r.text}`;
+    } catch (err) {
+      deps.log.warn('ai', 'transcription failed', { client_id: conv.clientId, conversation_id: conv.id, error: (err as Error).message });
+    }
+  }
+}
+
+async function audioOf(db: Db, dataDir: string, clientId: string, messageId: string): Promise<{ data: Uint8Array; fileName: string; mime: string } | undefined> {
+  const m = await db.selectFrom('messages').select('attachments').where('id', '=', messageId).executeTakeFirst();
+  let metas: Array<{ id?: string; mime?: string }> = [];
+  try { metas = JSON.parse(m?.attachments ?? '[]'); } catch { metas = []; }
+  const a = metas.find((x) => x.id && x.mime?.startsWith('audio/'));
+  if (!a?.id) return undefined;
+  const stored = await getAttachment(db, dataDir, clientId, a.id);
+  return { data: fs.readFileSync(stored.file), fileName: stored.name, mime: stored.mime };
+}

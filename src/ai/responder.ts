@@ -1,0 +1,87 @@
+// The AI's place in the responder chain. The step (order 200) decides per customer message:
+// not ours (pass), a handoff keyword (handoff now), or a question — then the disclosure goes
+// out at the start of a conversation and a debounced `ai.reply` job is (re)scheduled. The job
+// answers every unanswered customer message at once after the quiet period. Both the window
+// and the pending work are rows in the jobs table: a restart neither drops nor repeats them.
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { enqueueJob, type JobHandler } from '../jobs/index.ts';
+import type { ResponderStep, Conversation } from '../messaging/index.ts';
+import { getAiSettings } from './ai-settings.ts';
+import { effectiveAiState, watchHumanReplies } from './ai-state.ts';
+import { pickLanguageLine } from './defaults.ts';
+import { detectLanguage } from './text-normalise.ts';
+import { getAiConversation, upsertAiConversation } from './thread.ts';
+import { answerConversation } from './reply-job.ts';
+import { aiApplies, asksForHuman, type AiDeps } from './gate.ts';
+
+export const AI_REPLY_JOB = 'ai.reply';
+
+/**
+ * Starts or extends the quiet period: the one pending `ai.reply` job of the conversation moves
+ * to now + debounce; without one, a new job is added. Runs in the caller's transaction.
+ */
+export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, messageId: string, debounceSeconds: number): Promise<void> {
+  const runAt = new Date(clock.now().getTime() + debounceSeconds * 1000);
+  const now = clock.now().toISOString();
+  // The jobs table is the messaging core's; this moves only our own kind's pending row.
+  const moved = await db.updateTable('jobs').set({ run_at: runAt.toISOString(), updated_at: now })
+    .where('client_id', '=', conv.clientId).where('status', '=', 'pending').where('kind', '=', AI_REPLY_JOB).where('conversation_id', '=', conv.id)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) > 0) return;
+  await enqueueJob(db, clock, {
+    kind: AI_REPLY_JOB, clientId: conv.clientId, contactId: conv.contactId, conversationId: conv.id, payload: { conversationId: conv.id },
+    idempotencyKey: `ai.reply:${messageId}`, queueKey: `ai:${conv.id}`, runAt, maxAttempts: 3,
+  });
+}
+
+/** The responder step. Its factory also subscribes to the hub so a human reply pauses the AI live. */
+export function aiResponderStep(deps: AiDeps): ResponderStep {
+  watchHumanReplies(deps);
+  return {
+    name: 'ai',
+    order: 200,
+    async respond({ message, conversation, contact, channel }) {
+      if (message.direction !== 'in') return { action: 'pass' };
+      const s = await getAiSettings(deps.db, conversation.clientId);
+      if (!aiApplies(s, channel.id, contact)) return { action: 'pass' };
+      if ((await effectiveAiState(deps, conversation, s)) !== 'active') return { action: 'pass' };
+      const lang = detectLanguage(message.text, s.languages[0] ?? 'ru');
+      const ids = { conversationId: conversation.id, clientId: conversation.clientId, contactId: conversation.contactId };
+      if (asksForHuman(message.text, s.handoffKeywords)) {
+        const at = deps.clock.now().toISOString();
+        return {
+          action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
+          apply: (trx) => upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at }),
+        };
+      }
+      const state = await getAiConversation(deps.db, conversation.id);
+      if (s.disclosure && !state?.disclosed_at) {
+        const at = deps.clock.now().toISOString();
+        return {
+          action: 'answer', text: pickLanguageLine(s.disclosure, lang), authorKind: 'system',
+          apply: async (trx) => {
+            await upsertAiConversation(trx, deps.clock, ids, { disclosed_at: at });
+            await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
+          },
+        };
+      }
+      await deps.db.transaction().execute((trx) => scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds));
+      return { action: 'handled' };
+    },
+    async onEcho({ message, conversation }) {
+      // Typed on the phone: a person of the business is talking; the AI steps back.
+      if (message.authorKind === 'agent') await effectiveAiState(deps, conversation, await getAiSettings(deps.db, conversation.clientId));
+    },
+  };
+}
+
+/** The debounced job: answers the conversation's unanswered customer messages in one turn. */
+export function aiReplyJobHandler(deps: AiDeps): JobHandler {
+  return {
+    kind: AI_REPLY_JOB,
+    async run(job) {
+      await answerConversation(deps, String(job.payload.conversationId ?? job.conversationId));
+    },
+  };
+}

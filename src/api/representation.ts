@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { AI_STATES, CHANNEL_KINDS, CHANNEL_STATUSES, CONVERSATION_STATUSES, type Contact, type Conversation, type Message } from '../messaging/types.ts';
+import type { ChannelStatusInfo } from '../messaging/events.ts';
+import { named } from './schema-registry.ts';
+
+// The public JSON shape of messaging objects, shared by the REST API and the outgoing webhooks:
+// snake_case, string ids, RFC 3339 UTC times. The schemas document it; the functions produce it.
+
+const time = () => z.string().describe('RFC 3339, UTC');
+
+export const ChannelSchema = named('Channel', z.object({
+  id: z.string(),
+  kind: z.enum(CHANNEL_KINDS),
+  name: z.string(),
+  status: z.enum(CHANNEL_STATUSES),
+  last_error: z.string().nullable(),
+  customer_url: z.string().optional().describe('Sandbox only: the customer-side chat page; POST <customer_url>/messages sends as a customer'),
+}));
+
+export const ContactSchema = named('Contact', z.object({
+  id: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  tags: z.array(z.string()),
+  created_at: time(),
+  updated_at: time(),
+}));
+
+export const ConversationSchema = named('Conversation', z.object({
+  id: z.string(),
+  channel_id: z.string(),
+  contact_id: z.string(),
+  status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]),
+  assignee_id: z.string().nullable(),
+  ai_state: z.enum(AI_STATES as [string, ...string[]]).describe('active: automatic replies on; paused: taken over by a person (until ai_paused_until if set); handed_off; off'),
+  ai_paused_until: time().nullable(),
+  unread_count: z.number().int(),
+  last_activity_at: time(),
+  last_inbound_at: time().nullable(),
+  resolved_at: time().nullable(),
+  created_at: time(),
+  updated_at: time(),
+}));
+
+export const AttachmentSchema = named('Attachment', z.object({
+  id: z.string().optional(),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int(),
+  url: z.string().optional(),
+}));
+
+export const MessageSchema = named('Message', z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  contact_id: z.string(),
+  channel_id: z.string(),
+  direction: z.enum(['in', 'out']),
+  author: z.enum(['contact', 'agent', 'ai', 'rule', 'system']),
+  author_user_id: z.string().nullable(),
+  text: z.string(),
+  attachments: z.array(AttachmentSchema),
+  status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
+  error: z.string().nullable(),
+  uncertain: z.boolean().describe('A crash left the outcome of a send unknown; it was retried at most once'),
+  platform_message_id: z.string().nullable(),
+  created_at: time(),
+  sent_at: time().nullable(),
+  delivered_at: time().nullable(),
+  read_at: time().nullable(),
+}));
+
+export type ChannelJson = z.infer<typeof ChannelSchema>;
+export type ContactJson = z.infer<typeof ContactSchema>;
+export type ConversationJson = z.infer<typeof ConversationSchema>;
+export type MessageJson = z.infer<typeof MessageSchema>;
+
+export const channelJson = (ch: ChannelStatusInfo, customerUrl?: string): ChannelJson => ({
+  id: ch.id, kind: ch.kind, name: ch.name, status: ch.status, last_error: ch.lastError, ...(customerUrl ? { customer_url: customerUrl } : {}),
+});
+
+export const contactJson = (c: Contact): ContactJson => ({
+  id: c.id, name: c.displayName, phone: c.phone, tags: c.tags, created_at: c.createdAt, updated_at: c.updatedAt,
+});
+
+export const conversationJson = (c: Conversation): ConversationJson => ({
+  id: c.id, channel_id: c.channelAccountId, contact_id: c.contactId, status: c.status, assignee_id: c.assigneeUserId,
+  ai_state: c.aiState, ai_paused_until: c.aiPausedUntil, unread_count: c.unreadCount, last_activity_at: c.lastActivityAt,
+  last_inbound_at: c.lastInboundAt, resolved_at: c.resolvedAt, created_at: c.createdAt, updated_at: c.updatedAt,
+});
+
+export const messageJson = (m: Message): MessageJson => ({
+  id: m.id, conversation_id: m.conversationId, contact_id: m.contactId, channel_id: m.channelAccountId, direction: m.direction,
+  author: m.authorKind, author_user_id: m.authorUserId, text: m.text,
+  attachments: m.attachments.map((a) => ({ ...(a.id ? { id: a.id } : {}), name: a.name, mime: a.mime, size: a.size, ...(a.url ? { url: a.url } : {}) })),
+  status: m.status, error: m.error, uncertain: m.uncertain, platform_message_id: m.platformMessageId,
+  created_at: m.createdAt, sent_at: m.sentAt, delivered_at: m.deliveredAt, read_at: m.readAt,
+});

@@ -1,0 +1,97 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { ChannelAccountsTable } from '../db/schema.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Vault } from '../vault/index.ts';
+import { newId, randomToken } from '../lib/ids.ts';
+import { badRequest, notFound } from '../lib/errors.ts';
+import { CHANNEL_KINDS, type ChannelKind, type ChannelStatus } from '../messaging/index.ts';
+
+export const CREDENTIALS_CONTEXT = 'channel_accounts.credentials';
+
+export interface ChannelAccount {
+  id: string;
+  clientId: string;
+  kind: ChannelKind;
+  name: string;
+  status: ChannelStatus;
+  lastError: string | null;
+  /** Sandbox: the token in the customer page's URL. */
+  publicToken: string | null;
+  settings: Record<string, unknown>;
+  hasCredentials: boolean;
+  statusAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toChannelAccount(r: Selectable<ChannelAccountsTable>): ChannelAccount {
+  let settings: Record<string, unknown> = {};
+  try { settings = JSON.parse(r.settings); } catch { settings = {}; }
+  return {
+    id: r.id, clientId: r.client_id, kind: r.kind as ChannelKind, name: r.name, status: r.status as ChannelStatus, lastError: r.last_error,
+    publicToken: r.public_token, settings, hasCredentials: !!r.credentials, statusAt: r.status_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+/** Creates a channel account; a sandbox gets its unguessable customer-page token. Credentials are sealed. */
+export async function createChannelAccount(
+  db: Db, clock: Clock, vault: Vault,
+  input: { clientId: string; kind: ChannelKind; name: string; credentials?: string; settings?: Record<string, unknown> },
+): Promise<ChannelAccount> {
+  if (!CHANNEL_KINDS.includes(input.kind)) throw badRequest('The channel kind must be sandbox, whatsapp or instagram', 'kind');
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
+  const now = clock.now().toISOString();
+  const row = {
+    id: newId(), client_id: input.clientId, kind: input.kind, name, status: input.kind === 'sandbox' ? 'connected' : 'disconnected',
+    last_error: null, credentials: input.credentials ? vault.seal(input.credentials, CREDENTIALS_CONTEXT) : null,
+    public_token: input.kind === 'sandbox' ? randomToken(24) : null, settings: JSON.stringify(input.settings ?? {}),
+    status_at: now, created_at: now, updated_at: now,
+  };
+  await db.insertInto('channel_accounts').values(row).execute();
+  return toChannelAccount(row);
+}
+
+/** A client's channel account; another client's (or none) is "not found". */
+export async function getChannelAccount(db: Db, clientId: string, id: string): Promise<ChannelAccount> {
+  const r = await db.selectFrom('channel_accounts').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  if (!r) throw notFound('No such channel');
+  return toChannelAccount(r);
+}
+
+export async function listChannelAccounts(db: Db, clientId?: string): Promise<ChannelAccount[]> {
+  let q = db.selectFrom('channel_accounts').selectAll().orderBy('created_at');
+  if (clientId) q = q.where('client_id', '=', clientId);
+  return (await q.execute()).map(toChannelAccount);
+}
+
+export async function findChannelByToken(db: Db, token: string): Promise<ChannelAccount | undefined> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
+  const r = await db.selectFrom('channel_accounts').selectAll().where('public_token', '=', token).executeTakeFirst();
+  return r && toChannelAccount(r);
+}
+
+/** The sealed credentials (e.g. WhatsApp auth state), opened. */
+export async function readCredentials(db: Db, vault: Vault, id: string): Promise<string | undefined> {
+  const r = await db.selectFrom('channel_accounts').select('credentials').where('id', '=', id).executeTakeFirst();
+  return r?.credentials ? vault.open(r.credentials, CREDENTIALS_CONTEXT) : undefined;
+}
+
+export async function writeCredentials(db: Db, clock: Clock, vault: Vault, id: string, credentials: string | null): Promise<void> {
+  await db.updateTable('channel_accounts').set({ credentials: credentials === null ? null : vault.seal(credentials, CREDENTIALS_CONTEXT), updated_at: clock.now().toISOString() })
+    .where('id', '=', id).execute();
+}
+
+/** The customer-side chat page of a sandbox channel (absolute, from the public URL). */
+export function customerUrl(publicUrl: string, account: Pick<ChannelAccount, 'kind' | 'publicToken'>): string | undefined {
+  return account.kind === 'sandbox' && account.publicToken ? `${publicUrl.replace(/\/$/, '')}/c/${account.publicToken}` : undefined;
+}
+
+export async function renameChannelAccount(db: Db, clock: Clock, clientId: string, id: string, name: string): Promise<ChannelAccount> {
+  const n = name.trim();
+  if (!n || n.length > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
+  await getChannelAccount(db, clientId, id);
+  await db.updateTable('channel_accounts').set({ name: n, updated_at: clock.now().toISOString() }).where('id', '=', id).execute();
+  return getChannelAccount(db, clientId, id);
+}

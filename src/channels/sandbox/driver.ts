@@ -1,0 +1,31 @@
+import type { ChannelDriver } from '../channel.ts';
+
+/** The sandbox's platform message ids: ours, prefixed (its receiving side is this appliance). */
+export const sandboxPlatformId = (messageId: string) => `sandbox:${messageId}`;
+
+/**
+ * The sandbox channel: a browser chat page served by Habar itself. It is its own receiving side,
+ * so a send is a row in sandbox_deliveries keyed by message id: exactly once however often the
+ * send job runs (`calls` counts the attempts).
+ */
+export const sandboxDriver: ChannelDriver = {
+  kind: 'sandbox',
+  idempotent: true,
+  sendRate: { capacity: 500, perSecond: 500 },
+  create(account, host) {
+    return {
+      idempotent: true,
+      async start() {
+        await host.setStatus(account.id, 'connected');
+      },
+      async stop() {},
+      async send(message) {
+        await host.db.insertInto('sandbox_deliveries').values({
+          message_id: message.messageId, client_id: message.clientId, channel_account_id: message.channelAccountId,
+          conversation_id: message.conversationId, calls: 1, delivered_at: host.clock.now().toISOString(),
+        }).onConflict((oc) => oc.column('message_id').doUpdateSet((eb) => ({ calls: eb('sandbox_deliveries.calls', '+', 1) }))).execute();
+        return { platformMessageId: sandboxPlatformId(message.messageId) };
+      },
+    };
+  },
+};

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../../auth/index.ts';
+import { recordAudit } from '../../../audit/index.ts';
+import { named } from './openapi-builder.ts';
+import { apiClientId, type ApiContext } from './api-env.ts';
+import { PageQuery, page, pathId, readJson, readQuery } from './validation.ts';
+import type { ApiRoute } from './api-route.ts';
+
+export const ApiKeySchema = named('ApiKey', z.object({
+  id: z.string(),
+  label: z.string(),
+  prefix: z.string().describe('The first characters of the key, e.g. "hbr_abc123"; the key itself is shown only once'),
+  created_by: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+}));
+
+export const apiKeyJson = (k: ApiKey): z.infer<typeof ApiKeySchema> => ({
+  id: k.id, label: k.label, prefix: k.prefix, created_by: k.createdBy, created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
+});
+
+const CreateKey = z.object({ label: z.string().max(100).optional() }).strict();
+const actor = (c: ApiContext) => ({ id: null, label: `api-key:${c.get('apiKey').prefix}` });
+
+export const apiKeyRoutes: ApiRoute[] = [
+  {
+    method: 'get', path: '/api/v1/api-keys', tag: 'API keys', summary: 'List this client’s API keys (revoked ones included)',
+    query: PageQuery, responses: { 200: { description: 'A page of keys', schema: z.object({ data: z.array(ApiKeySchema), next_cursor: z.string().nullable() }) } },
+    async handler(c) {
+      const q = readQuery(c, PageQuery);
+      const rows = await listApiKeys(c.get('ctx').db, apiClientId(c), { before: q.cursor, limit: q.limit + 1 });
+      return c.json(page(rows, q.limit, apiKeyJson, (k) => k.id));
+    },
+  },
+  {
+    method: 'post', path: '/api/v1/api-keys', tag: 'API keys', summary: 'Create another API key (the key is in this answer only)',
+    body: CreateKey, responses: { 201: { description: 'The new key', schema: ApiKeySchema.extend({ key: z.string() }) } },
+    async handler(c) {
+      const input = await readJson(c, CreateKey);
+      const ctx = c.get('ctx');
+      const { key, apiKey } = await createApiKey(ctx.db, ctx.clock, { clientId: apiClientId(c), label: input.label, createdBy: actor(c).label });
+      await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.create', clientId: apiClientId(c), targetType: 'api_key', targetId: apiKey.id, ip: c.get('ip') });
+      return c.json({ ...apiKeyJson(apiKey), key }, 201);
+    },
+  },
+  {
+    method: 'get', path: '/api/v1/api-keys/{key_id}', tag: 'API keys', summary: 'One API key',
+    responses: { 200: { description: 'The key (without its secret)', schema: ApiKeySchema } },
+    async handler(c) {
+      return c.json(apiKeyJson(await getApiKey(c.get('ctx').db, apiClientId(c), pathId(c, 'key_id'))));
+    },
+  },
+  {
+    method: 'delete', path: '/api/v1/api-keys/{key_id}', tag: 'API keys', summary: 'Revoke an API key (at once; calls with it answer 401)',
+    responses: { 200: { description: 'The revoked key', schema: ApiKeySchema } },
+    async handler(c) {
+      const ctx = c.get('ctx');
+      const key = await revokeApiKey(ctx.db, ctx.clock, apiClientId(c), pathId(c, 'key_id'));
+      await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.revoke', clientId: apiClientId(c), targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
+      return c.json(apiKeyJson(key));
+    },
+  },
+];

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { ContactSchema, ConversationSchema, MessageSchema, contactJson, conversationJson, messageJson } from '../../../api/index.ts';
+import {
+  AI_STATES, CONVERSATION_STATUSES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, listConversations, listMessages,
+  sendMessage, setAiState, setConversationStatus, startConversation, type AttachmentMeta,
+} from '../../../messaging/index.ts';
+import { badRequest } from '../../../lib/errors.ts';
+import { apiClientId, type ApiContext } from './api-env.ts';
+import { PageQuery, pathId, readJson, readQuery } from './validation.ts';
+import type { ApiRoute } from './api-route.ts';
+
+const List = (item: z.ZodType) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+const ConversationQuery = PageQuery.extend({
+  status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]).optional(),
+  channel_id: z.string().max(100).optional(),
+  unread: z.enum(['true', 'false']).optional().describe('true: only conversations with unread messages'),
+}).strict();
+
+const text = z.string().max(MAX_TEXT_LENGTH).describe(`At most ${MAX_TEXT_LENGTH} characters`);
+const attachmentIds = z.array(z.string().max(100)).max(10).optional().describe('Ids from POST /api/v1/attachments');
+const NewMessage = z.object({ text, attachment_ids: attachmentIds }).strict();
+const NewConversation = z.object({
+  channel_id: z.string().max(100),
+  to: z.string().max(200).describe('WhatsApp: a phone number; Instagram: the Instagram-scoped id; sandbox: a customer id'),
+  text,
+  name: z.string().max(200).optional().describe('The contact’s name, for a new contact'),
+  attachment_ids: attachmentIds,
+}).strict();
+const ConversationPatch = z.object({
+  status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]).optional(),
+  ai_state: z.enum(AI_STATES as [string, ...string[]]).optional().describe('paused: take over (automatic replies stop for this conversation); active: resume'),
+}).strict();
+
+/** The client's uploaded files not yet on a message (an id of another client's file is not found). */
+async function attachmentsOf(c: ApiContext, ids: string[] | undefined): Promise<AttachmentMeta[]> {
+  const out: AttachmentMeta[] = [];
+  for (const id of new Set(ids ?? [])) {
+    const a = await getAttachment(c.get('ctx').db, c.get('ctx').config.dataDir, apiClientId(c), id).catch(() => undefined);
+    if (!a) throw badRequest(`No uploaded file with the id "${id}"`, 'attachment_ids', 'invalid_attachment');
+    if (a.messageId) throw badRequest(`The file "${id}" is already on a message`, 'attachment_ids', 'invalid_attachment');
+    out.push({ id: a.id, name: a.name, mime: a.mime, size: a.size });
+  }
+  return out;
+}
+
+export const conversationRoutes: ApiRoute[] = [
+  {
+    method: 'get', path: '/api/v1/conversations', tag: 'Conversations', summary: 'List conversations, latest activity first',
+    query: ConversationQuery, responses: { 200: { description: 'A page of conversations', schema: List(ConversationSchema) } },
+    async handler(c) {
+      const q = readQuery(c, ConversationQuery);
+      const r = await listConversations(c.get('ctx').db, {
+        clientId: apiClientId(c), status: q.status as never, channelAccountId: q.channel_id, unread: q.unread === 'true', cursor: q.cursor, limit: q.limit,
+      });
+      return c.json({ data: r.data.map(conversationJson), next_cursor: r.nextCursor });
+    },
+  },
+  {
+    method: 'post', path: '/api/v1/conversations', tag: 'Conversations', summary: 'Start a conversation (or continue the existing one) with a first message',
+    body: NewConversation,
+    responses: { 201: { description: 'The conversation, its contact and the queued message', schema: z.object({ conversation: ConversationSchema, contact: ContactSchema, message: MessageSchema }) } },
+    async handler(c) {
+      const input = await readJson(c, NewConversation);
+      const r = await startConversation(c.get('ctx'), {
+        clientId: apiClientId(c), channelAccountId: input.channel_id, to: input.to, text: input.text, displayName: input.name,
+        attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent',
+      });
+      return c.json({ conversation: conversationJson(r.conversation), contact: contactJson(r.contact), message: messageJson(r.message) }, 201);
+    },
+  },
+  {
+    method: 'get', path: '/api/v1/conversations/{conversation_id}', tag: 'Conversations', summary: 'One conversation (with its automatic-replies state)',
+    responses: { 200: { description: 'The conversation', schema: ConversationSchema } },
+    async handler(c) {
+      return c.json(conversationJson(await getConversation(c.get('ctx').db, apiClientId(c), pathId(c, 'conversation_id'))));
+    },
+  },
+  {
+    method: 'patch', path: '/api/v1/conversations/{conversation_id}', tag: 'Conversations', summary: 'Resolve, reopen, take over or resume automatic replies',
+    body: ConversationPatch, responses: { 200: { description: 'The conversation', schema: ConversationSchema } },
+    async handler(c) {
+      const ctx = c.get('ctx');
+      const id = pathId(c, 'conversation_id');
+      let conversation = await getConversation(ctx.db, apiClientId(c), id);
+      const patch = await readJson(c, ConversationPatch);
+      if (patch.status) conversation = await setConversationStatus(ctx, apiClientId(c), id, patch.status as never);
+      if (patch.ai_state) conversation = await setAiState(ctx, apiClientId(c), id, patch.ai_state as never);
+      return c.json(conversationJson(conversation));
+    },
+  },
+  {
+    method: 'get', path: '/api/v1/conversations/{conversation_id}/messages', tag: 'Messages', summary: 'A conversation’s messages, newest first',
+    query: PageQuery, responses: { 200: { description: 'A page of messages', schema: List(MessageSchema) } },
+    async handler(c) {
+      const db = c.get('ctx').db;
+      const conversation = await getConversation(db, apiClientId(c), pathId(c, 'conversation_id'));
+      const q = readQuery(c, PageQuery);
+      const r = await listMessages(db, conversation.id, { cursor: q.cursor, limit: q.limit });
+      return c.json({ data: r.data.map(messageJson), next_cursor: r.nextCursor });
+    },
+  },
+  {
+    method: 'post', path: '/api/v1/conversations/{conversation_id}/messages', tag: 'Messages', summary: 'Send a message into a conversation',
+    description: 'The message is stored as queued and sent by the outbox; its status changes to sent (message.sent webhook) or failed (message.failed).',
+    body: NewMessage, responses: { 201: { description: 'The queued message', schema: MessageSchema } },
+    async handler(c) {
+      const ctx = c.get('ctx');
+      const conversation = await getConversation(ctx.db, apiClientId(c), pathId(c, 'conversation_id'));
+      const input = await readJson(c, NewMessage);
+      const message = await sendMessage(ctx, apiClientId(c), conversation.id, { text: input.text, attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent' });
+      return c.json(messageJson(message), 201);
+    },
+  },
+  {
+    method: 'get', path: '/api/v1/messages/{message_id}', tag: 'Messages', summary: 'One message (e.g. to follow its delivery status)',
+    responses: { 200: { description: 'The message', schema: MessageSchema } },
+    async handler(c) {
+      return c.json(messageJson(await getMessage(c.get('ctx').db, apiClientId(c), pathId(c, 'message_id'))));
+    },
+  },
+];

@@ -1,0 +1,129 @@
+import { SETTINGS, getSetting, hasSetting, parseSettingValue, setSetting, type SettingSpec } from '../../../settings/index.ts';
+import { getClient, updateClient } from '../../../tenants/index.ts';
+import { AppError, badRequest, notFound } from '../../../lib/errors.ts';
+import type { AppContext } from '../../env.ts';
+
+export type FieldType = 'string' | 'boolean' | 'integer';
+type Value = string | number | boolean | null;
+
+/** One field of a settings area as the API shows it. */
+export interface AreaField {
+  name: string;
+  type: FieldType;
+  secret: boolean;
+  choices?: readonly string[];
+  help: string;
+  read(ctx: AppContext, clientId: string): Promise<Value>;
+  /** Validates without storing (so a PUT changes all fields or none). */
+  check(value: Value, clientId: string): void;
+  write(ctx: AppContext, clientId: string, value: Value): Promise<void>;
+}
+
+export interface SettingsArea {
+  name: string;
+  fields: AreaField[];
+}
+
+// The value type from the spec: choices true/false are booleans; a parser that drops leading
+// zeros ("0010" → "10") and refuses words is an integer; anything else is text.
+function typeOf(spec: SettingSpec): FieldType {
+  if (spec.choices?.length === 2 && spec.choices.includes('true') && spec.choices.includes('false')) return 'boolean';
+  const probe = (v: string) => { try { return spec.parse(v); } catch { return undefined; } };
+  if (probe('yes') === 'true' && probe('no') === 'false') return 'boolean';
+  if (probe('x') === undefined && ['0001', '0010', '0100', '1000', '10000'].some((n) => probe(n) === String(Number(n)))) return 'integer';
+  return 'string';
+}
+
+function asText(type: FieldType, name: string, value: Value): string {
+  const ok = type === 'boolean' ? typeof value === 'boolean' : type === 'integer' ? Number.isInteger(value) : typeof value === 'string';
+  if (!ok) throw badRequest(`${name} must be ${type === 'integer' ? 'a whole number' : `a ${type}`} (or null to clear it)`, name, 'invalid_field');
+  return String(value);
+}
+
+function fromSpec(spec: SettingSpec, name: string): AreaField {
+  const type = typeOf(spec);
+  const rethrow = (err: unknown): never => {
+    if (err instanceof AppError && err.status === 400) throw badRequest(err.message.replace(`${spec.key}: `, `${name}: `), name, err.code);
+    throw err;
+  };
+  return {
+    name, type, secret: !!spec.secret, choices: type === 'boolean' ? undefined : spec.choices, help: spec.help,
+    async read(ctx, clientId) {
+      if (spec.secret) return hasSetting(ctx.db, spec.key, clientId);
+      const v = await getSetting(ctx.db, ctx.vault, spec.key, clientId);
+      if (v === undefined) return null;
+      return type === 'boolean' ? v === 'true' : type === 'integer' ? Number(v) : v;
+    },
+    check(value, clientId) {
+      if (value === null) return;
+      try { parseSettingValue(spec.key, asText(type, name, value), clientId); } catch (err) { rethrow(err); }
+    },
+    async write(ctx, clientId, value) {
+      try { await setSetting(ctx.db, ctx.vault, ctx.clock, spec.key, value === null ? null : asText(type, name, value), clientId); } catch (err) { rethrow(err); }
+    },
+  };
+}
+
+/** Fields kept outside the settings table (on the client itself), by area. */
+const EXTRA: Record<string, AreaField[]> = {
+  general: [{
+    name: 'timezone', type: 'string', secret: false, help: 'The client’s time zone (IANA name, e.g. Asia/Almaty): times in the UI and working hours follow it',
+    async read(ctx, clientId) { return (await getClient(ctx.db, clientId)).timezone; },
+    check(value) {
+      if (typeof value !== 'string') throw badRequest('timezone must be a string such as Asia/Almaty', 'timezone', 'invalid_field');
+    },
+    async write(ctx, clientId, value) {
+      try { await updateClient(ctx.db, ctx.clock, clientId, { timezone: value as string }); } catch (err) {
+        if (err instanceof AppError && err.status === 400) throw badRequest(err.message, 'timezone', err.code);
+        throw err;
+      }
+    },
+  }],
+};
+
+/** URL name of an area: the setting key's first part, kebab-case ("auto_reply.enabled" → auto-reply). */
+const areaName = (key: string) => key.split('.')[0].replaceAll('_', '-');
+const fieldName = (key: string) => key.split('.').slice(1).join('_');
+
+/** Every client settings area: registered client-scope settings grouped by key prefix, plus extras. */
+export function settingsAreas(): SettingsArea[] {
+  const areas = new Map<string, AreaField[]>();
+  for (const [name, fields] of Object.entries(EXTRA)) areas.set(name, [...fields]);
+  for (const spec of SETTINGS) {
+    if (spec.scope !== 'client') continue;
+    const area = areaName(spec.key);
+    if (!areas.has(area)) areas.set(area, []);
+    areas.get(area)!.push(fromSpec(spec, fieldName(spec.key)));
+  }
+  return [...areas].map(([name, fields]) => ({ name, fields })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function findArea(name: string): SettingsArea {
+  const area = settingsAreas().find((a) => a.name === name);
+  if (!area) throw notFound(`No settings area "${name}"`);
+  return area;
+}
+
+/** The area's values; a secret shows only `<name>_set`. */
+export async function readArea(ctx: AppContext, clientId: string, area: SettingsArea): Promise<Record<string, Value>> {
+  const out: Record<string, Value> = {};
+  for (const f of area.fields) out[f.secret ? `${f.name}_set` : f.name] = await f.read(ctx, clientId);
+  return out;
+}
+
+/** Changes only the fields present, all or none: unknown fields are refused by name; null clears. */
+export async function writeArea(ctx: AppContext, clientId: string, area: SettingsArea, body: Record<string, unknown>): Promise<void> {
+  const changes: Array<[AreaField, Value]> = [];
+  for (const [name, value] of Object.entries(body)) {
+    const f = area.fields.find((x) => x.name === name);
+    if (!f) throw badRequest(`Unknown field "${name}"${name.endsWith('_set') ? ' (secrets are written by their own name)' : ''}`, name, 'unknown_field');
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) throw badRequest(`${name} must be a ${f.type} or null`, name, 'invalid_field');
+    if (value === null && f.name === 'timezone') throw badRequest('timezone cannot be cleared', name, 'invalid_field');
+    f.check(value as Value, clientId);
+    changes.push([f, value as Value]);
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const tctx = { ...ctx, db: trx };
+    for (const [f, value] of changes) await f.write(tctx, clientId, value);
+  });
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { AppError, badRequest } from '../../../lib/errors.ts';
+import type { ApiContext } from './api-env.ts';
+
+/** Turns a zod failure into the API's error: unknown fields and bad values name their field. */
+export function zodError(err: z.ZodError): AppError {
+  const issue = err.issues[0];
+  if (issue.code === 'unrecognized_keys') {
+    const field = [...issue.path, issue.keys[0]].join('.');
+    return badRequest(`Unknown field "${field}"`, field, 'unknown_field');
+  }
+  const field = issue.path.join('.') || undefined;
+  if (issue.code === 'too_big' && issue.origin === 'string') return badRequest(`${field ?? 'value'} is too long (at most ${issue.maximum} characters)`, field, 'too_long');
+  if (issue.code === 'invalid_type' && issue.input === undefined) return badRequest(`${field} is required`, field, 'missing_field');
+  return badRequest(field ? `${field}: ${issue.message}` : issue.message, field, 'invalid_field');
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw zodError(r.error);
+  return r.data;
+}
+
+/** Reads a JSON body: malformed JSON is 400 invalid_json; the schema rejects unknown fields. */
+export async function readJson<T extends z.ZodType>(c: ApiContext, schema: T): Promise<z.output<T>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw badRequest('Send a JSON body with Content-Type: application/json', undefined, 'invalid_json');
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`The body is not valid JSON: ${(err as Error).message}`, undefined, 'invalid_json');
+  }
+  return parseWith(schema, value);
+}
+
+export function readQuery<T extends z.ZodType>(c: ApiContext, schema: T): z.output<T> {
+  return parseWith(schema, c.req.query());
+}
+
+/** `?cursor=&limit=` of every list (default 50, at most 200). */
+export const PageQuery = z.object({
+  cursor: z.string().max(200).optional().describe('The next_cursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Items per page (1–200, default 50)'),
+}).strict();
+
+/** Builds `{data, next_cursor}` from rows fetched with limit + 1 (the extra row says there is more). */
+export function page<R, J>(rows: R[], limit: number, toJson: (r: R) => J, cursorOf: (r: R) => string): { data: J[]; next_cursor: string | null } {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  return { data: shown.map(toJson), next_cursor: more ? cursorOf(shown[shown.length - 1]) : null };
+}
+
+/** Ids in paths are opaque strings; an absurd one is simply not found. */
+export const pathId = (c: ApiContext, name: string): string => c.req.param(name) ?? '';

@@ -1,0 +1,144 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { recordAudit } from '../../audit/index.ts';
+import { forbidden } from '../../lib/errors.ts';
+import {
+  changedClientFields, clientIdsWithActiveGrants, clientInputProblems, createClient, listClients, findClient, updateClient,
+  type Client, type ClientInput, type ContactPerson,
+} from '../../tenants/index.ts';
+import { ClientsListPage, ClientPage, ClientFormPage, PersonRow, type ClientFormValues } from '../../../views/pages/clients.tsx';
+import { requireUser } from '../middleware/session.ts';
+import { readForm, readFormAll } from '../forms.ts';
+import { formErrors, translateCode } from '../form-errors.ts';
+import { html, viewContext } from '../render.tsx';
+import { scopedClient } from '../client-scope.ts';
+import type { HttpEnv } from '../env.ts';
+
+/** Who may change a client's details (support staff look, they do not edit). */
+const EDITOR_ROLES = ['admin', 'owner', 'representative'];
+
+const FIELD_TO_INPUT: Record<string, keyof ClientInput> = {
+  slug: 'slug', name: 'name', contact_email: 'contactEmail', phone: 'phone', invoice_address: 'invoiceAddress', timezone: 'timezone',
+};
+
+/** The client fields present in a submitted form (absent fields stay as stored: rectification changes only what is sent). */
+async function clientInputFromForm(c: Context<HttpEnv>, allowSlug: boolean): Promise<ClientInput> {
+  const f = await readForm(c);
+  const input: ClientInput = {};
+  for (const [field, key] of Object.entries(FIELD_TO_INPUT)) {
+    if (field === 'slug' && !allowSlug) continue;
+    if (f[field] !== undefined) (input as Record<string, string>)[key] = f[field].trim();
+  }
+  if (f.contact_persons_present !== undefined) {
+    const [names, emails, phones, roles] = await Promise.all(['cp_name', 'cp_email', 'cp_phone', 'cp_role'].map((n) => readFormAll(c, n)));
+    const persons: ContactPerson[] = [];
+    names.forEach((name, i) => {
+      const p = { name: name.trim(), email: emails[i]?.trim() ?? '', phone: phones[i]?.trim() ?? '', role: roles[i]?.trim() ?? '' };
+      if (p.name || p.email || p.phone || p.role) persons.push(p);
+    });
+    input.contactPersons = persons;
+  }
+  return input;
+}
+
+const formValues = (input: ClientInput, base?: Client): ClientFormValues => ({
+  slug: input.slug ?? base?.slug ?? '',
+  name: input.name ?? base?.name ?? '',
+  contact_email: input.contactEmail ?? base?.contactEmail ?? '',
+  phone: input.phone ?? base?.phone ?? '',
+  invoice_address: input.invoiceAddress ?? base?.invoiceAddress ?? '',
+  timezone: input.timezone ?? base?.timezone ?? 'Asia/Almaty',
+  persons: input.contactPersons ?? base?.contactPersons ?? [],
+});
+
+function problemsAsErrors(c: Context<HttpEnv>, input: ClientInput, creating: boolean): Record<string, string> | undefined {
+  const t = viewContext(c).t;
+  const problems = clientInputProblems(input, creating);
+  if (!problems.length) return undefined;
+  const errors: Record<string, string> = {};
+  for (const p of problems) errors[p.field] ??= translateCode(t, p.code, p.message);
+  return errors;
+}
+
+export function clientsRoutes() {
+  const app = new Hono<HttpEnv>();
+
+  app.get('/clients', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const user = c.get('user')!;
+    if ((user.role === 'owner' || user.role === 'representative') && user.clientId) {
+      const own = await findClient(ctx.db, user.clientId);
+      if (own) return c.redirect(`/clients/${own.slug}`, 303);
+    }
+    if (user.role !== 'admin' && user.role !== 'support') throw forbidden('Your role may not open this page');
+    let clients = await listClients(ctx.db);
+    if (user.role === 'support') {
+      const granted = new Set(await clientIdsWithActiveGrants(ctx.db, ctx.clock));
+      clients = clients.filter((cl) => granted.has(cl.id));
+    }
+    return html(c, <ClientsListPage v={viewContext(c)} clients={clients} canCreate={user.role === 'admin'} supportOnly={user.role === 'support'} />);
+  });
+
+  app.get('/clients/new', requireUser(['admin']), (c) => html(c, <ClientFormPage v={viewContext(c)} values={formValues({})} />));
+
+  // The "add a contact person" button fetches one more empty row.
+  app.get('/clients/new/person-row', requireUser(EDITOR_ROLES), (c) => html(c, <PersonRow v={viewContext(c)} />));
+
+  app.post('/clients', requireUser(['admin']), async (c) => {
+    const ctx = c.get('ctx');
+    const user = c.get('user')!;
+    const input = await clientInputFromForm(c, true);
+    input.timezone ||= 'Asia/Almaty';
+    const v = viewContext(c);
+    const errors = problemsAsErrors(c, input, true);
+    if (errors) return html(c, <ClientFormPage v={v} values={formValues(input)} errors={errors} />, 422);
+    try {
+      const client = await ctx.db.transaction().execute(async (trx) => {
+        const cl = await createClient(trx, ctx.clock, input as ClientInput & { slug: string; name: string });
+        await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'client.created', clientId: cl.id, targetType: 'client', targetId: cl.id, ip: c.get('ip'), details: { slug: cl.slug } });
+        return cl;
+      });
+      return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.created'))}`, 303);
+    } catch (err) {
+      const fe = formErrors(err, v.t);
+      if (!fe) throw err;
+      return html(c, <ClientFormPage v={v} values={formValues(input)} errors={fe} />, 422);
+    }
+  });
+
+  app.get('/clients/:slug', requireUser(), async (c) => {
+    const client = await scopedClient(c, { what: 'client.view' });
+    const canEdit = EDITOR_ROLES.includes(c.get('user')!.role);
+    return html(c, <ClientPage v={viewContext(c, { timezone: client.timezone })} client={client} canEdit={canEdit} />);
+  });
+
+  app.get('/clients/:slug/edit', requireUser(), async (c) => {
+    const client = await scopedClient(c, { roles: EDITOR_ROLES, what: 'client.edit' });
+    return html(c, <ClientFormPage v={viewContext(c, { timezone: client.timezone })} values={formValues({}, client)} client={client} />);
+  });
+
+  app.post('/clients/:slug/edit', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const user = c.get('user')!;
+    const client = await scopedClient(c, { roles: EDITOR_ROLES, what: 'client.update' });
+    const input = await clientInputFromForm(c, false);
+    const v = viewContext(c, { timezone: client.timezone });
+    const errors = problemsAsErrors(c, input, false);
+    if (errors) return html(c, <ClientFormPage v={v} values={formValues(input, client)} client={client} errors={errors} />, 422);
+    const changed = changedClientFields(client, input);
+    if (!changed.length) return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.no_changes'))}`, 303);
+    const patch: ClientInput = {};
+    for (const field of changed) {
+      const key = field === 'contact_persons' ? 'contactPersons' : FIELD_TO_INPUT[field];
+      if (key) (patch as Record<string, unknown>)[key] = input[key];
+    }
+    await ctx.db.transaction().execute(async (trx) => {
+      await updateClient(trx, ctx.clock, client.id, patch);
+      // Names of the changed fields only: the values are personal data and stay out of the log.
+      await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'client.updated', clientId: client.id, targetType: 'client', targetId: client.id, ip: c.get('ip'), details: { fields: changed } });
+    });
+    return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.updated'))}`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,154 @@
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { createHash } from 'node:crypto';
+import { customerThread, findChannelByToken, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost } from '../../channels/index.ts';
+import { findClient } from '../../tenants/index.ts';
+import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
+import { AppError, badRequest, isAppError, notFound } from '../../lib/errors.ts';
+import { randomToken } from '../../lib/ids.ts';
+import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
+import { PublicRateLimits } from '../public-rate-limit.ts';
+import { html, viewContext } from '../render.tsx';
+import type { HttpEnv } from '../env.ts';
+
+const CUSTOMER_COOKIE = 'habar_customer';
+const ID_FIELD = /^[\x21-\x7e]{1,200}$/; // printable ASCII, no spaces: opaque ids
+const JSON_FIELDS = ['text', 'customer', 'message_id'];
+
+type C = Context<HttpEnv>;
+
+/**
+ * The JSON contract of `POST /c/:token/messages`: {"text", "customer"?, "message_id"?}; anything
+ * else is a 400 naming the field, and nothing is stored.
+ */
+export function parseCustomerPost(raw: string): CustomerPost {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw badRequest('The body is not valid JSON', undefined, 'invalid_json');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a JSON object', undefined, 'invalid_json');
+  const o = body as Record<string, unknown>;
+  const unknown = Object.keys(o).find((k) => !JSON_FIELDS.includes(k));
+  if (unknown) throw badRequest(`Unknown field "${unknown}"; expected text, customer, message_id`, unknown, 'unknown_field');
+  if (typeof o.text !== 'string' || !o.text.trim()) throw badRequest('"text" must be a non-empty string', 'text');
+  if (o.text.length > MAX_TEXT_LENGTH) throw badRequest(`"text" may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+  for (const f of ['customer', 'message_id'] as const) {
+    if (o[f] !== undefined && (typeof o[f] !== 'string' || !ID_FIELD.test(o[f]))) throw badRequest(`"${f}" must be a string of 1–200 printable characters without spaces`, f);
+  }
+  return { text: o.text, customer: o.customer as string | undefined, messageId: o.message_id as string | undefined };
+}
+
+function jsonError(c: C, err: unknown) {
+  if (!isAppError(err) || err.status >= 500) throw err;
+  const retryAfter = (err as AppError & { retryAfter?: number }).retryAfter;
+  if (retryAfter) c.header('Retry-After', String(retryAfter));
+  return c.json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status as 400);
+}
+
+/** The browser's customer id (one per browser and link), made on first visit; `?customer=` picks one. */
+function customerOf(c: C, token: string): string {
+  const asked = c.req.method === 'GET' ? c.req.query('customer') : undefined;
+  const current = getCookie(c, CUSTOMER_COOKIE);
+  const id = asked && ID_FIELD.test(asked) ? asked : current && ID_FIELD.test(current) ? current : `${BROWSER_CUSTOMER_PREFIX}${randomToken(12)}`;
+  if (id !== current) {
+    const ctx = c.get('ctx');
+    setCookie(c, CUSTOMER_COOKIE, id, { path: `/c/${token}`, httpOnly: true, sameSite: 'Lax', maxAge: 365 * 86400, secure: !!ctx.config.tlsCert });
+  }
+  return id;
+}
+
+async function threadData(c: C, account: ChannelAccount, customer: string): Promise<ChatThreadData> {
+  const ctx = c.get('ctx');
+  const [messages, client] = await Promise.all([customerThread(ctx.db, account, customer), findClient(ctx.db, account.clientId)]);
+  const version = createHash('sha1').update(messages.map((m) => m.id).join(',')).digest('base64url').slice(0, 16);
+  return {
+    token: account.publicToken!, businessName: client?.name ?? account.name, version,
+    messages: messages.map((m) => ({ id: m.id, mine: m.direction === 'in', text: m.text, at: m.createdAt, attachments: m.attachments.map((a) => a.name) })),
+  };
+}
+
+const freshCompose = (token: string, extra: Partial<ComposeData> = {}): ComposeData => ({ token, messageId: randomToken(12), ...extra });
+
+/** The public customer-side chat page of a sandbox channel: no admin session, CSRF-exempt, rate limited. */
+export function customerChatRoutes() {
+  const app = new Hono<HttpEnv>();
+  const limits = new PublicRateLimits();
+
+  async function channelOf(c: C): Promise<ChannelAccount> {
+    const ctx = c.get('ctx');
+    const account = await findChannelByToken(ctx.db, c.req.param('token') ?? '');
+    if (!account || account.kind !== 'sandbox') {
+      limits.checkMiss(ctx, c.get('ip'));
+      throw notFound('No such chat');
+    }
+    return account;
+  }
+
+  app.get('/c/:token', async (c) => {
+    const account = await channelOf(c);
+    const customer = customerOf(c, account.publicToken!);
+    const thread = await threadData(c, account, customer);
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer'); // the token is in the URL
+    return html(c, <CustomerChatPage v={viewContext(c)} thread={thread} compose={freshCompose(thread.token)} />);
+  });
+
+  // Polled every few seconds: 204 (nothing to swap) while the customer's view is unchanged.
+  app.get('/c/:token/thread', async (c) => {
+    const account = await channelOf(c);
+    const thread = await threadData(c, account, customerOf(c, account.publicToken!));
+    c.header('Cache-Control', 'no-store');
+    if (c.req.query('v') === thread.version) return c.body(null, 204);
+    return html(c, <ChatThread v={viewContext(c)} thread={thread} />);
+  });
+
+  app.post('/c/:token/messages', async (c) => {
+    const ctx = c.get('ctx');
+    const type = c.req.header('content-type') ?? '';
+    if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) {
+      // The integrators' JSON contract.
+      try {
+        const account = await channelOf(c);
+        await limits.checkPost(ctx, c.get('ip'), account.publicToken!);
+        const post = parseCustomerPost(await c.req.text());
+        const r = await postAsCustomer(ctx, account, post);
+        return c.json({ id: r.id }, r.created ? 201 : 200);
+      } catch (err) {
+        return jsonError(c, err);
+      }
+    }
+    // The page's own form (htmx, or a plain post without JavaScript).
+    const account = await channelOf(c);
+    const token = account.publicToken!;
+    const customer = customerOf(c, token);
+    const form = await c.req.parseBody();
+    const text = typeof form.text === 'string' ? form.text : '';
+    const messageId = typeof form.message_id === 'string' && ID_FIELD.test(form.message_id) ? form.message_id : undefined;
+    const v = viewContext(c);
+    let error: string | undefined;
+    let status = 400;
+    if (!text.trim()) error = v.t('chat.error.empty');
+    else if (text.length > MAX_TEXT_LENGTH) error = v.t('chat.error.too_long', { n: MAX_TEXT_LENGTH });
+    else {
+      try {
+        await limits.checkPost(ctx, c.get('ip'), token);
+        await postAsCustomer(ctx, account, { text, customer, messageId });
+      } catch (err) {
+        if (!isAppError(err) || err.status !== 429) throw err;
+        error = v.t('chat.error.rate');
+        status = 429;
+      }
+    }
+    const thread = await threadData(c, account, customer);
+    const compose = error ? { token, messageId: messageId ?? randomToken(12), text, error } : freshCompose(token);
+    if (!c.req.header('hx-request')) {
+      if (!error) return c.redirect(`/c/${token}`, 303);
+      return html(c, <CustomerChatPage v={v} thread={thread} compose={compose} />, status);
+    }
+    return html(c, <><ChatThread v={v} thread={thread} /><ComposeForm v={v} compose={compose} oob /></>, error ? status : 200);
+  });
+
+  return app;
+}

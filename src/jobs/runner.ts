@@ -1,0 +1,293 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { RateLimiter } from '../lib/token-bucket.ts';
+import { backoffMs, PermanentJobError, RetryLaterError, toJob, type Job, type JobHandler } from './job.ts';
+import { enqueueJob } from './queue.ts';
+
+export interface RunnerOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** Jobs running at once (default 4). */
+  concurrency?: number;
+  /** How long a claimed job is ours; a crashed process's jobs run again after it (default 5 min). */
+  leaseMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** The longest idle sleep before looking for due jobs again (default 1 s). */
+  pollMs?: number;
+  random?: () => number;
+  /** The token bucket for a job's rate key (e.g. `channel:<id>` → sends per second); none = unlimited. */
+  rateLimit?: (rateKey: string) => { capacity: number; perSecond: number } | undefined;
+}
+
+interface Periodic {
+  kind: string;
+  everyMs: number;
+}
+
+/**
+ * The in-process job runner: claims due jobs (a lease), runs their handlers with a concurrency
+ * limit, and records the outcome (done, retry with capped exponential backoff and jitter, or dead).
+ * Jobs sharing a queue key run strictly in order; jobs sharing a rate key obey a token bucket.
+ * `start()` runs it on timers; tests call `drain()` to run every due job to idle, deterministically.
+ */
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly periodic: Periodic[] = [];
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly limiter: RateLimiter;
+  private readonly opts: Required<Omit<RunnerOptions, 'rateLimit'>>;
+  private pumpChain: Promise<number> = Promise.resolve(0);
+  private started = false;
+  private timer: NodeJS.Timeout | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private wakeQueued = false;
+
+  constructor(opts: RunnerOptions) {
+    this.opts = {
+      concurrency: 4, leaseMs: 5 * 60_000, baseBackoffMs: 2_000, maxBackoffMs: 60 * 60_000, pollMs: 1_000, random: Math.random,
+      ...opts,
+    };
+    this.limiter = new RateLimiter(opts.rateLimit ?? (() => undefined));
+  }
+
+  /** Registers the handler of one job kind (composition time, before start). */
+  register(handler: JobHandler): this {
+    if (this.handlers.has(handler.kind)) throw new Error(`A handler for job kind "${handler.kind}" is already registered`);
+    this.handlers.set(handler.kind, handler);
+    return this;
+  }
+
+  /** Declares a periodic job (its handler registered as usual); one row per kind, re-armed after each run. */
+  registerPeriodic(kind: string, everyMs: number): this {
+    this.periodic.push({ kind, everyMs });
+    return this;
+  }
+
+  /** Makes sure every periodic job has its row (a revived one if it had died). Called by start(). */
+  async schedulePeriodic(): Promise<void> {
+    const { db, clock } = this.opts;
+    for (const p of this.periodic) {
+      const key = `periodic:${p.kind}`;
+      const { created } = await enqueueJob(db, clock, { kind: p.kind, idempotencyKey: key, everyMs: p.everyMs, maxAttempts: 3 });
+      if (!created) {
+        const now = clock.now().toISOString();
+        await db.updateTable('jobs').set({ every_ms: p.everyMs, updated_at: now }).where('idempotency_key', '=', key).execute();
+        await db.updateTable('jobs').set({ status: 'pending', attempts: 0, run_at: now, updated_at: now })
+          .where('idempotency_key', '=', key).where('status', 'in', ['dead', 'done']).execute();
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    // One process serves a data dir (serve refuses a second), so a job still "running" at start
+    // belonged to a process that died: take it over now rather than after its lease.
+    const now = this.opts.clock.now().toISOString();
+    await this.opts.db.updateTable('jobs').set({ lease_until: now }).where('status', '=', 'running').where('lease_until', '>', now).execute();
+    await this.schedulePeriodic();
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.opts.leaseMs / 3)));
+    this.leaseTimer.unref();
+    this.wake();
+  }
+
+  /** Stops claiming and waits for the running jobs to finish. */
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.timer);
+    clearInterval(this.leaseTimer);
+    await this.pumpChain;
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** Looks for due jobs soon (after a commit that enqueued some). Cheap; coalesced. */
+  wake(): void {
+    if (!this.started || this.wakeQueued) return;
+    this.wakeQueued = true;
+    setImmediate(() => {
+      this.wakeQueued = false;
+      void this.pump();
+    });
+  }
+
+  /** Runs due jobs until none is due and none is running; returns how many ran. For tests and CLI tools. */
+  async drain(opts: { maxJobs?: number } = {}): Promise<number> {
+    const max = opts.maxJobs ?? 10_000;
+    let ran = 0;
+    for (;;) {
+      ran += await this.pump();
+      if (this.inflight.size === 0) return ran;
+      if (ran > max) throw new Error(`drain: more than ${max} jobs ran (a job that re-enqueues itself?)`);
+      await Promise.race(this.inflight.values());
+    }
+  }
+
+  get running(): number {
+    return this.inflight.size;
+  }
+
+  /** Claims as many due jobs as there are free slots and starts them. Serialised. */
+  pump(): Promise<number> {
+    this.pumpChain = this.pumpChain.then(() => this.claimAndStart(), (err) => {
+      this.opts.log.error('jobs', 'job runner pump failed', { error: err as Error });
+      return 0;
+    });
+    return this.pumpChain;
+  }
+
+  private async claimAndStart(): Promise<number> {
+    const free = this.opts.concurrency - this.inflight.size;
+    if (free <= 0) return 0;
+    const { db, clock } = this.opts;
+    const nowMs = clock.now().getTime();
+    const now = new Date(nowMs).toISOString();
+    const held = [...this.inflight.keys()];
+    // The earliest due job of each queue: a job waits while an earlier one of its queue is pending or running.
+    let q = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
+      .where((eb) => eb.or([
+        eb.and([eb('j.status', '=', 'pending'), eb('j.run_at', '<=', now)]),
+        eb.and([eb('j.status', '=', 'running'), eb('j.lease_until', '<=', now)]),
+      ]))
+      .where((eb) => eb.or([
+        eb('j.queue_key', 'is', null),
+        eb.not(eb.exists(eb.selectFrom('jobs as e').select(sql.lit(1).as('one'))
+          .whereRef('e.queue_key', '=', 'j.queue_key').whereRef('e.id', '<', 'j.id').where('e.status', 'in', ['pending', 'running']))),
+      ]))
+      .orderBy('j.run_at').orderBy('j.id').limit(free * 4 + 8);
+    if (held.length) q = q.where('j.id', 'not in', held);
+    const candidates = await q.execute();
+    const ids: string[] = [];
+    let rateWait = Infinity;
+    for (const c of candidates) {
+      if (ids.length >= free) break;
+      if (c.rate_key && !this.limiter.take(c.rate_key, nowMs)) {
+        rateWait = Math.min(rateWait, this.limiter.waitMs(c.rate_key, nowMs));
+        continue;
+      }
+      ids.push(c.id);
+    }
+    if (ids.length === 0) {
+      this.scheduleNext(rateWait);
+      return 0;
+    }
+    const leaseUntil = new Date(nowMs + this.opts.leaseMs).toISOString();
+    const claimed = await db.updateTable('jobs')
+      .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_until: leaseUntil, updated_at: now }))
+      .where('id', 'in', ids)
+      .where((eb) => eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', now)]),
+      ]))
+      .returningAll().execute();
+    for (const row of claimed.map(toJob).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const p = this.execute(row).finally(() => {
+        this.inflight.delete(row.id);
+        this.wake();
+      });
+      this.inflight.set(row.id, p);
+    }
+    return claimed.length;
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { log } = this.opts;
+    if (job.attempts > job.maxAttempts) {
+      // Its last attempt's process stopped mid-run (the lease expired): give up visibly.
+      await this.fail(job, new PermanentJobError('gave up: the process stopped during the last attempt'));
+      return;
+    }
+    const handler = this.handlers.get(job.kind);
+    const started = Date.now();
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      await handler.run(job);
+      await this.complete(job);
+      log.debug('jobs', 'job done', { job_id: job.id, kind: job.kind, attempt: job.attempts, ms: Date.now() - started });
+    } catch (err) {
+      await this.fail(job, err);
+    }
+  }
+
+  private async complete(job: Job): Promise<void> {
+    const { db, clock } = this.opts;
+    const now = clock.now();
+    if (job.everyMs) {
+      await db.updateTable('jobs').set({
+        status: 'pending', attempts: 0, run_at: new Date(now.getTime() + job.everyMs).toISOString(), lease_until: null,
+        last_error: null, finished_at: now.toISOString(), updated_at: now.toISOString(),
+      }).where('id', '=', job.id).execute();
+      return;
+    }
+    await db.updateTable('jobs').set({ status: 'done', lease_until: null, last_error: null, finished_at: now.toISOString(), updated_at: now.toISOString() })
+      .where('id', '=', job.id).execute();
+  }
+
+  private async fail(job: Job, err: unknown): Promise<void> {
+    const { db, clock, log } = this.opts;
+    const now = clock.now();
+    const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000) || 'failed';
+    const permanent = err instanceof PermanentJobError;
+    if (!permanent && job.attempts < job.maxAttempts) {
+      const delay = err instanceof RetryLaterError ? err.delayMs : backoffMs(job.attempts, { baseMs: this.opts.baseBackoffMs, capMs: this.opts.maxBackoffMs }, this.opts.random);
+      await db.updateTable('jobs').set({ status: 'pending', run_at: new Date(now.getTime() + delay).toISOString(), lease_until: null, last_error: message, updated_at: now.toISOString() })
+        .where('id', '=', job.id).execute();
+      log.warn('jobs', 'job failed; will retry', { job_id: job.id, kind: job.kind, attempt: job.attempts, retry_in_ms: delay, error: message });
+      return;
+    }
+    if (job.everyMs) {
+      // A periodic job never dies: it tries again next period.
+      await db.updateTable('jobs').set({ status: 'pending', attempts: 0, run_at: new Date(now.getTime() + job.everyMs).toISOString(), lease_until: null, last_error: message, updated_at: now.toISOString() })
+        .where('id', '=', job.id).execute();
+      log.error('jobs', 'periodic job failed', { job_id: job.id, kind: job.kind, error: message });
+      return;
+    }
+    await db.updateTable('jobs').set({ status: 'dead', lease_until: null, last_error: message, finished_at: now.toISOString(), updated_at: now.toISOString() })
+      .where('id', '=', job.id).execute();
+    log.error('jobs', 'job dead', { job_id: job.id, kind: job.kind, attempts: job.attempts, error: message });
+    try {
+      await this.handlers.get(job.kind)?.onDead?.({ ...job, status: 'dead', lastError: message }, message);
+    } catch (hookErr) {
+      log.error('jobs', 'onDead hook failed', { job_id: job.id, kind: job.kind, error: hookErr as Error });
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inflight.size === 0) return;
+    const { db, clock } = this.opts;
+    const now = clock.now();
+    await db.updateTable('jobs').set({ lease_until: new Date(now.getTime() + this.opts.leaseMs).toISOString() })
+      .where('id', 'in', [...this.inflight.keys()]).where('status', '=', 'running').execute();
+  }
+
+  /** When started and idle: sleep until the next due job (or a rate-limit token), at most pollMs. */
+  private scheduleNext(rateWaitMs: number): void {
+    if (!this.started) return;
+    clearTimeout(this.timer);
+    void this.nextDueInMs().then((dueIn) => {
+      if (!this.started) return;
+      const delay = Math.max(0, Math.min(this.opts.pollMs, dueIn, rateWaitMs));
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.pump(), Math.max(delay, 5));
+      this.timer.unref();
+    }, () => {});
+  }
+
+  /** Time until a pending job becomes due or a foreign lease expires (due-now jobs that were not
+   * claimable wait for a rate-limit token or an earlier job of their queue, which wakes us). */
+  private async nextDueInMs(): Promise<number> {
+    const { db, clock } = this.opts;
+    const nowMs = clock.now().getTime();
+    const now = new Date(nowMs).toISOString();
+    const pending = await db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('next')).where('status', '=', 'pending').where('run_at', '>', now).executeTakeFirst();
+    let q = db.selectFrom('jobs').select((eb) => eb.fn.min('lease_until').as('next')).where('status', '=', 'running').where('lease_until', '>', now);
+    const held = [...this.inflight.keys()];
+    if (held.length) q = q.where('id', 'not in', held);
+    const lease = await q.executeTakeFirst();
+    const next = [pending?.next, lease?.next].filter(Boolean).map((t) => new Date(t as string).getTime());
+    return next.length ? Math.min(...next) - nowMs : Infinity;
+  }
+}

@@ -1,0 +1,1 @@
+export { readSmtpConfig, sendMail, type SmtpConfig, type MailMessage } from './mailer.ts';

@@ -1,0 +1,50 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Vault } from '../vault/index.ts';
+import { getSetting } from '../settings/index.ts';
+import { anyMemberOnline } from './presence.ts';
+import type { ResponderStep } from './responders.ts';
+
+export interface AutoReplySettings {
+  enabled: boolean;
+  text: string;
+  /** A member counts as online when their session was active within this many minutes. */
+  onlineMinutes: number;
+  /** The same conversation gets the auto-reply again only after this many minutes. */
+  repeatAfterMinutes: number;
+}
+
+export async function autoReplySettings(db: Db, vault: Vault, clientId: string): Promise<AutoReplySettings> {
+  const [enabled, text, online, repeat] = await Promise.all([
+    getSetting(db, vault, 'auto_reply.enabled', clientId), getSetting(db, vault, 'auto_reply.text', clientId),
+    getSetting(db, vault, 'auto_reply.online_minutes', clientId), getSetting(db, vault, 'auto_reply.repeat_after_minutes', clientId),
+  ]);
+  return { enabled: enabled === 'true', text: text ?? '', onlineMinutes: Number(online ?? 10), repeatAfterMinutes: Number(repeat ?? 60) };
+}
+
+/**
+ * The responder step shipped with the messaging core: when the client enabled it and no member
+ * is online, answer with the client's text — at most once per conversation per
+ * `repeat_after_minutes`, and not while an agent has taken the conversation over.
+ */
+export function offlineAutoReplyStep(deps: { db: Db; clock: Clock; vault: Vault }): ResponderStep {
+  return {
+    name: 'offline-auto-reply',
+    order: 900,
+    async respond({ conversation }) {
+      const s = await autoReplySettings(deps.db, deps.vault, conversation.clientId);
+      if (!s.enabled || !s.text.trim()) return { action: 'pass' };
+      const now = deps.clock.now();
+      if (conversation.aiState === 'paused' && (!conversation.aiPausedUntil || conversation.aiPausedUntil > now.toISOString())) return { action: 'pass' };
+      if (conversation.lastAutoReplyAt && now.getTime() - new Date(conversation.lastAutoReplyAt).getTime() < s.repeatAfterMinutes * 60_000) return { action: 'pass' };
+      if (await anyMemberOnline(deps.db, deps.clock, conversation.clientId, s.onlineMinutes)) return { action: 'pass' };
+      const at = now.toISOString();
+      return {
+        action: 'answer', text: s.text, authorKind: 'system',
+        apply: async (trx) => {
+          await trx.updateTable('conversations').set({ last_auto_reply_at: at }).where('id', '=', conversation.id).execute();
+        },
+      };
+    },
+  };
+}

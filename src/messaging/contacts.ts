@@ -1,0 +1,112 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { ContactsTable } from '../db/schema.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { badRequest, notFound } from '../lib/errors.ts';
+import type { Contact, IdentityRef } from './types.ts';
+
+export function toContact(r: Selectable<ContactsTable>): Contact {
+  let tags: string[] = [];
+  try { tags = JSON.parse(r.tags); } catch { tags = []; }
+  return {
+    id: r.id, clientId: r.client_id, displayName: r.display_name, phone: r.phone, tags,
+    restricted: !!r.restricted, objected: !!r.objected, minor: !!r.minor, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+/** A client's contact; another client's (or none) is "not found". */
+export async function getContact(db: Db, clientId: string, id: string): Promise<Contact> {
+  const r = await db.selectFrom('contacts').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  if (!r) throw notFound('No such contact');
+  return toContact(r);
+}
+
+export interface ContactIdentity extends IdentityRef {
+  id: string;
+  channelAccountId: string;
+}
+
+export async function listIdentities(db: Db, contactId: string, channelAccountId?: string): Promise<ContactIdentity[]> {
+  let q = db.selectFrom('contact_identities').select(['id', 'kind', 'value', 'channel_account_id']).where('contact_id', '=', contactId);
+  if (channelAccountId) q = q.where('channel_account_id', '=', channelAccountId);
+  return (await q.orderBy('id').execute()).map((r) => ({ id: r.id, kind: r.kind as IdentityRef['kind'], value: r.value, channelAccountId: r.channel_account_id }));
+}
+
+/** "+7 (701) 234-56-78" → "+77012345678"; undefined when it is not a phone number. */
+export function normalisePhone(input: string): string | undefined {
+  const s = input.replace(/[\s()-]/g, '');
+  if (!/^\+?\d{7,15}$/.test(s)) return undefined;
+  return s.startsWith('+') ? s : `+${s}`;
+}
+
+/**
+ * Finds the contact by any of its identities on this channel account, or creates it; adds the
+ * identities it lacks; fills an empty name or phone. Run inside the ingest transaction; a unique
+ * conflict (a concurrent first message) aborts it, and the caller retries, finding the contact.
+ */
+export async function findOrCreateContact(
+  trx: Db, clock: Clock,
+  input: { clientId: string; channelAccountId: string; identities: IdentityRef[]; displayName?: string; phone?: string },
+): Promise<{ contactId: string; created: boolean }> {
+  if (input.identities.length === 0) throw badRequest('An inbound message needs at least one sender identity');
+  const now = clock.now().toISOString();
+  const found = await trx.selectFrom('contact_identities').select(['contact_id', 'kind', 'value'])
+    .where('channel_account_id', '=', input.channelAccountId)
+    .where((eb) => eb.or(input.identities.map((i) => eb.and([eb('kind', '=', i.kind), eb('value', '=', i.value)]))))
+    .execute();
+  let contactId = found[0]?.contact_id;
+  const created = !contactId;
+  if (!contactId) {
+    contactId = newId();
+    await trx.insertInto('contacts').values({
+      id: contactId, client_id: input.clientId, display_name: (input.displayName ?? '').slice(0, 200), phone: input.phone ?? null,
+      tags: '[]', restricted: 0, objected: 0, minor: 0, created_at: now, updated_at: now,
+    }).execute();
+  } else if (input.displayName || input.phone) {
+    // Fill what is empty; never overwrite a name or phone an agent edited.
+    const c = await trx.selectFrom('contacts').select(['display_name', 'phone']).where('id', '=', contactId).executeTakeFirstOrThrow();
+    const set: { display_name?: string; phone?: string; updated_at?: string } = {};
+    if (!c.display_name && input.displayName) set.display_name = input.displayName.slice(0, 200);
+    if (!c.phone && input.phone) set.phone = input.phone;
+    if (Object.keys(set).length) await trx.updateTable('contacts').set({ ...set, updated_at: now }).where('id', '=', contactId).execute();
+  }
+  const missing = input.identities.filter((i) => !found.some((f) => f.kind === i.kind && f.value === i.value));
+  if (missing.length) {
+    await trx.insertInto('contact_identities').values(missing.map((i) => ({
+      id: newId(), client_id: input.clientId, contact_id: contactId!, channel_account_id: input.channelAccountId, kind: i.kind, value: i.value, created_at: now,
+    }))).execute();
+  }
+  return { contactId, created };
+}
+
+export interface ContactPatch {
+  displayName?: string;
+  phone?: string | null;
+  tags?: string[];
+}
+
+/** Rectification by an agent or the API: changes only the fields present (each error names its field). */
+export async function updateContact(db: Db, clock: Clock, clientId: string, id: string, patch: ContactPatch): Promise<Contact> {
+  await getContact(db, clientId, id);
+  const set: { display_name?: string; phone?: string | null; tags?: string; updated_at: string } = { updated_at: clock.now().toISOString() };
+  if (patch.displayName !== undefined) {
+    if (patch.displayName.length > 200) throw badRequest('The name may have at most 200 characters', 'display_name');
+    set.display_name = patch.displayName.trim();
+  }
+  if (patch.phone !== undefined) {
+    if (patch.phone === null || patch.phone.trim() === '') set.phone = null;
+    else {
+      const p = normalisePhone(patch.phone);
+      if (!p) throw badRequest('Enter a phone number such as +7 701 234 56 78', 'phone', 'invalid_phone');
+      set.phone = p;
+    }
+  }
+  if (patch.tags !== undefined) {
+    const tags = [...new Set(patch.tags.map((t) => t.trim()).filter(Boolean))];
+    if (tags.length > 50 || tags.some((t) => t.length > 50)) throw badRequest('At most 50 tags of at most 50 characters each', 'tags');
+    set.tags = JSON.stringify(tags);
+  }
+  await db.updateTable('contacts').set(set).where('id', '=', id).where('client_id', '=', clientId).execute();
+  return getContact(db, clientId, id);
+}

@@ -1,0 +1,136 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { ConversationsTable } from '../db/schema.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { badRequest, notFound } from '../lib/errors.ts';
+import type { ConversationChange, EventHub } from './events.ts';
+import { AI_STATES, CONVERSATION_STATUSES, type AiState, type Conversation, type ConversationStatus } from './types.ts';
+
+export function toConversation(r: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: r.id, clientId: r.client_id, contactId: r.contact_id, channelAccountId: r.channel_account_id,
+    status: r.status as ConversationStatus, assigneeUserId: r.assignee_user_id, aiState: r.ai_state as AiState,
+    aiPausedUntil: r.ai_paused_until, unreadCount: r.unread_count, lastActivityAt: r.last_activity_at,
+    lastInboundAt: r.last_inbound_at, lastAutoReplyAt: r.last_auto_reply_at, resolvedAt: r.resolved_at,
+    createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+/** A client's conversation; another client's (or none) is "not found". */
+export async function getConversation(db: Db, clientId: string, id: string): Promise<Conversation> {
+  const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  if (!r) throw notFound('No such conversation');
+  return toConversation(r);
+}
+
+/**
+ * The contact's conversation on this channel account: found (a resolved one is reopened) or
+ * opened. One per contact and channel account (a unique index), so concurrent first messages
+ * cannot open two. Runs inside the caller's transaction.
+ */
+export async function findOrOpenConversation(
+  trx: Db, clock: Clock, input: { clientId: string; contactId: string; channelAccountId: string },
+): Promise<{ conversation: Conversation; change?: 'created' | 'reopened' }> {
+  const now = clock.now().toISOString();
+  const r = await trx.selectFrom('conversations').selectAll().where('channel_account_id', '=', input.channelAccountId).where('contact_id', '=', input.contactId).executeTakeFirst();
+  if (r) {
+    if (r.status !== 'resolved') return { conversation: toConversation(r) };
+    await trx.updateTable('conversations').set({ status: 'open', resolved_at: null, updated_at: now }).where('id', '=', r.id).execute();
+    return { conversation: toConversation({ ...r, status: 'open', resolved_at: null, updated_at: now }), change: 'reopened' };
+  }
+  const row = {
+    id: newId(), client_id: input.clientId, contact_id: input.contactId, channel_account_id: input.channelAccountId,
+    status: 'open', assignee_user_id: null, ai_state: 'active', ai_paused_until: null, unread_count: 0,
+    last_activity_at: now, last_inbound_at: null, last_auto_reply_at: null, resolved_at: null, created_at: now, updated_at: now,
+  };
+  await trx.insertInto('conversations').values(row).execute();
+  return { conversation: toConversation(row), change: 'created' };
+}
+
+export interface ConversationFilter {
+  clientId: string;
+  status?: ConversationStatus;
+  channelAccountId?: string;
+  unread?: boolean;
+  assigneeUserId?: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  limit?: number;
+}
+
+/** A page of conversations, newest activity first (index conversations_inbox_idx / _status_idx). */
+export async function listConversations(db: Db, f: ConversationFilter): Promise<{ data: Conversation[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  let q = db.selectFrom('conversations').selectAll().where('client_id', '=', f.clientId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.channelAccountId) q = q.where('channel_account_id', '=', f.channelAccountId);
+  if (f.unread) q = q.where('unread_count', '>', 0);
+  if (f.assigneeUserId) q = q.where('assignee_user_id', '=', f.assigneeUserId);
+  if (f.cursor) {
+    const [at, id] = decodeCursor(f.cursor);
+    q = q.where((eb) => eb.or([eb('last_activity_at', '<', at), eb.and([eb('last_activity_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('last_activity_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toConversation);
+  const last = page[page.length - 1];
+  return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last.lastActivityAt, last.id) : null };
+}
+
+const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id) throw badRequest('Invalid cursor', 'cursor', 'invalid_cursor');
+  return [at, id];
+}
+
+interface UpdateDeps {
+  db: Db;
+  clock: Clock;
+  hub: EventHub;
+}
+
+type Patch = Partial<Pick<Selectable<ConversationsTable>, 'status' | 'resolved_at' | 'assignee_user_id' | 'ai_state' | 'ai_paused_until' | 'unread_count'>>;
+
+/** Applies a change; publishes conversation.updated only when something actually changed. */
+async function patchConversation(deps: UpdateDeps, clientId: string, id: string, set: Patch, change: ConversationChange): Promise<Conversation> {
+  const current = await deps.db.selectFrom('conversations').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  if (!current) throw notFound('No such conversation');
+  const changed = (Object.keys(set) as Array<keyof Patch>).some((k) => current[k] !== set[k]);
+  if (!changed) return toConversation(current);
+  const now = deps.clock.now().toISOString();
+  await deps.db.updateTable('conversations').set({ ...set, updated_at: now }).where('id', '=', id).execute();
+  const conversation = toConversation({ ...current, ...set, updated_at: now });
+  deps.hub.publish({ type: 'conversation.updated', clientId, at: now, conversation, change });
+  return conversation;
+}
+
+/** Resolve, reopen or set pending. */
+export async function setConversationStatus(deps: UpdateDeps, clientId: string, id: string, status: ConversationStatus): Promise<Conversation> {
+  if (!CONVERSATION_STATUSES.includes(status)) throw badRequest('The status must be open, pending or resolved', 'status');
+  const now = deps.clock.now().toISOString();
+  return patchConversation(deps, clientId, id, { status, resolved_at: status === 'resolved' ? now : null }, 'status');
+}
+
+/** Assigns to a member of the same client (or nobody with null). */
+export async function assignConversation(deps: UpdateDeps, clientId: string, id: string, userId: string | null): Promise<Conversation> {
+  if (userId) {
+    const u = await deps.db.selectFrom('users').select('id').where('id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+    if (!u) throw badRequest('The assignee must be a member of this client', 'assignee_user_id');
+  }
+  return patchConversation(deps, clientId, id, { assignee_user_id: userId }, 'assignee');
+}
+
+/**
+ * Sets the automatic-replies state: `paused` (an agent took over; `pausedUntil` null = until
+ * resumed), `handed_off`, `off`, or `active`. Who changed it is the caller's to audit.
+ */
+export async function setAiState(deps: UpdateDeps, clientId: string, id: string, state: AiState, pausedUntil: string | null = null): Promise<Conversation> {
+  if (!AI_STATES.includes(state)) throw badRequest('The AI state must be active, paused, handed_off or off', 'ai_state');
+  return patchConversation(deps, clientId, id, { ai_state: state, ai_paused_until: state === 'paused' ? pausedUntil : null }, 'ai_state');
+}
+
+/** Marks the conversation read (unread count 0). */
+export async function markConversationRead(deps: UpdateDeps, clientId: string, id: string): Promise<Conversation> {
+  return patchConversation(deps, clientId, id, { unread_count: 0 }, 'read');
+}

@@ -1,0 +1,30 @@
+// The messaging room: contacts, conversations, messages, the inbound pipeline, the outbox
+// (send jobs), the responder chain and the in-process event hub.
+//
+// Domain functions take `deps` = { db, clock, hub } (AppContext has all three) and a client id,
+// so another client's rows answer "not found". Events are published after their commit.
+
+export * from './types.ts';
+export { EventHub, type MessagingEvent, type MessagingEventType, type ConversationChange, type ChannelStatusInfo, type Subscriber } from './events.ts';
+
+// Inbound: channels call this; acknowledge the platform only after it resolves.
+export { ingestInbound, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
+
+// Outbound: agents, the API and automation.
+export { sendMessage, startConversation, queueOutbound, identityFor, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';
+export { sendJobHandler, SendOutcomeUnknownError } from './send-job.ts';
+
+// Repositories.
+export { getContact, updateContact, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
+export {
+  getConversation, listConversations, setConversationStatus, assignConversation, setAiState, markConversationRead,
+  findOrOpenConversation, toConversation, type ConversationFilter,
+} from './conversations.ts';
+export { getMessage, listMessages, listMessagesAfter, toMessage } from './messages.ts';
+export { storeAttachment, getAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts';
+
+// The responder chain: steps registered in src/pipeline.ts (RESPONDER_STEPS).
+export { processMessageHandler, type ResponderStep, type ResponderInput, type ResponderResult } from './responders.ts';
+export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
+export { anyMemberOnline } from './presence.ts';
+export { inTransaction, isUniqueViolation } from './transaction.ts';

@@ -1,0 +1,45 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { MessagesTable } from '../db/schema.ts';
+import { badRequest, notFound } from '../lib/errors.ts';
+import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } from './types.ts';
+
+export function toMessage(r: Selectable<MessagesTable>): Message {
+  let attachments: AttachmentMeta[] = [];
+  try { attachments = JSON.parse(r.attachments); } catch { attachments = []; }
+  return {
+    id: r.id, clientId: r.client_id, contactId: r.contact_id, conversationId: r.conversation_id, channelAccountId: r.channel_account_id,
+    direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, authorUserId: r.author_user_id,
+    platformMessageId: r.platform_message_id, text: r.text, attachments, status: r.status as MessageStatus, error: r.error,
+    inFlight: !!r.in_flight_at, uncertain: !!r.uncertain, createdAt: r.created_at, sentAt: r.sent_at, deliveredAt: r.delivered_at, readAt: r.read_at,
+  };
+}
+
+/** A client's message; another client's (or none) is "not found". */
+export async function getMessage(db: Db, clientId: string, id: string): Promise<Message> {
+  const r = await db.selectFrom('messages').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  if (!r) throw notFound('No such message');
+  return toMessage(r);
+}
+
+/**
+ * A page of a conversation's messages, newest first; `cursor` is the previous page's
+ * `nextCursor` (a message id: ids sort by time). Uses index messages_thread_idx.
+ * The caller has checked that the conversation belongs to the client.
+ */
+export async function listMessages(db: Db, conversationId: string, opts: { cursor?: string; limit?: number } = {}): Promise<{ data: Message[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
+  if (opts.cursor !== undefined && !/^[0-9a-z]{26}$/.test(opts.cursor)) throw badRequest('Invalid cursor', 'cursor', 'invalid_cursor');
+  let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (opts.cursor) q = q.where('id', '<', opts.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toMessage);
+  return { data: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+/** Messages after `afterId` in time order (a live thread polling for what is new). */
+export async function listMessagesAfter(db: Db, conversationId: string, afterId: string | undefined, limit = 200): Promise<Message[]> {
+  let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (afterId) q = q.where('id', '>', afterId);
+  return (await q.orderBy('id', 'asc').limit(limit).execute()).map(toMessage);
+}

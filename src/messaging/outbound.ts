@@ -1,0 +1,116 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { badRequest, notFound } from '../lib/errors.ts';
+import { enqueueJob } from '../jobs/index.ts';
+import type { MessagingEvent } from './events.ts';
+import { findOrCreateContact, normalisePhone, toContact } from './contacts.ts';
+import { findOrOpenConversation, getConversation } from './conversations.ts';
+import { toMessage } from './messages.ts';
+import { inTransaction } from './transaction.ts';
+import type { MessagingDeps } from './inbound.ts';
+import { MAX_TEXT_LENGTH, type AttachmentMeta, type AuthorKind, type ChannelKind, type Contact, type Conversation, type IdentityRef, type Message } from './types.ts';
+
+/** The job that hands one outbound message to its channel. */
+export const SEND_MESSAGE_JOB = 'message.send';
+
+export interface OutboundInput {
+  text: string;
+  attachments?: AttachmentMeta[];
+  authorKind: Exclude<AuthorKind, 'contact'>;
+  authorUserId?: string | null;
+}
+
+function validateOutbound(input: OutboundInput): void {
+  if (typeof input.text !== 'string') throw badRequest('Enter the text', 'text');
+  if (input.text.length > MAX_TEXT_LENGTH) throw badRequest(`The text may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+  if (!input.text.trim() && !(input.attachments?.length)) throw badRequest('Enter the text or attach a file', 'text', 'empty_message');
+}
+
+/**
+ * Inside the caller's transaction: stores an outbound message (queued) and its send job, and
+ * marks the conversation active. Sends of one conversation leave in the order they were queued.
+ * Returns the message and the events to publish after the commit.
+ */
+export async function queueOutbound(trx: Db, clock: Clock, conversation: Conversation, input: OutboundInput): Promise<{ message: Message; events: MessagingEvent[] }> {
+  validateOutbound(input);
+  const now = clock.now().toISOString();
+  const row = {
+    id: newId(), client_id: conversation.clientId, contact_id: conversation.contactId, conversation_id: conversation.id,
+    channel_account_id: conversation.channelAccountId, direction: 'out', author_kind: input.authorKind, author_user_id: input.authorUserId ?? null,
+    platform_message_id: null, text: input.text, attachments: JSON.stringify(input.attachments ?? []), status: 'queued', error: null,
+    in_flight_at: null, uncertain: 0, created_at: now, sent_at: null, delivered_at: null, read_at: null, updated_at: now,
+  };
+  await trx.insertInto('messages').values(row).execute();
+  if (input.attachments?.some((a) => a.id)) {
+    await trx.updateTable('attachments').set({ message_id: row.id, contact_id: conversation.contactId })
+      .where('id', 'in', input.attachments.filter((a) => a.id).map((a) => a.id!)).where('client_id', '=', conversation.clientId).execute();
+  }
+  // An agent answering has read the thread.
+  await trx.updateTable('conversations')
+    .set(input.authorKind === 'agent' ? { last_activity_at: now, unread_count: 0, updated_at: now } : { last_activity_at: now, updated_at: now })
+    .where('id', '=', conversation.id).execute();
+  await enqueueJob(trx, clock, {
+    kind: SEND_MESSAGE_JOB, clientId: conversation.clientId, contactId: conversation.contactId, conversationId: conversation.id,
+    payload: { messageId: row.id }, idempotencyKey: `send:${row.id}`, queueKey: `send:${conversation.id}`,
+    rateKey: `channel:${conversation.channelAccountId}`, maxAttempts: 10,
+  });
+  return { message: toMessage(row), events: [{ type: 'message.queued', clientId: conversation.clientId, at: now, message: toMessage(row) }] };
+}
+
+/**
+ * Sends a message into a client's conversation (agent in the inbox, the API, automation):
+ * stored queued together with its send job in one transaction; the job delivers it.
+ */
+export async function sendMessage(deps: MessagingDeps, clientId: string, conversationId: string, input: OutboundInput): Promise<Message> {
+  validateOutbound(input);
+  return inTransaction(deps, async (trx, events) => {
+    const conversation = await getConversation(trx, clientId, conversationId);
+    const { message, events: e } = await queueOutbound(trx, deps.clock, conversation, input);
+    events.push(...e);
+    return message;
+  });
+}
+
+/**
+ * The identity a channel addresses a new contact by: a phone number on WhatsApp, an
+ * Instagram-scoped id, a sandbox customer id. Throws a field error ("to") when it does not fit.
+ */
+export function identityFor(kind: ChannelKind, to: string): { identity: IdentityRef; phone?: string } {
+  const v = to.trim();
+  if (kind === 'whatsapp') {
+    const phone = normalisePhone(v);
+    if (!phone) throw badRequest('Enter a phone number such as +7 701 234 56 78', 'to', 'invalid_phone');
+    return { identity: { kind: 'phone', value: phone }, phone };
+  }
+  if (!v || v.length > 200) throw badRequest('Enter the recipient (at most 200 characters)', 'to');
+  if (kind === 'instagram') return { identity: { kind: 'ig_id', value: v } };
+  return { identity: { kind: 'sandbox', value: v } };
+}
+
+/**
+ * Starts (or continues) a conversation with a contact on a channel account of the client and
+ * queues the first message, in one transaction.
+ */
+export async function startConversation(
+  deps: MessagingDeps,
+  input: OutboundInput & { clientId: string; channelAccountId: string; to: string; displayName?: string },
+): Promise<{ conversation: Conversation; contact: Contact; message: Message }> {
+  validateOutbound(input);
+  const account = await deps.db.selectFrom('channel_accounts').select(['id', 'kind']).where('id', '=', input.channelAccountId).where('client_id', '=', input.clientId).executeTakeFirst();
+  if (!account) throw notFound('No such channel');
+  const { identity, phone } = identityFor(account.kind as ChannelKind, input.to);
+  return inTransaction(deps, async (trx, events) => {
+    const { contactId } = await findOrCreateContact(trx, deps.clock, {
+      clientId: input.clientId, channelAccountId: account.id, identities: [identity], phone,
+      displayName: input.displayName ?? (identity.kind === 'sandbox' ? identity.value.slice(0, 40) : ''),
+    });
+    const opened = await findOrOpenConversation(trx, deps.clock, { clientId: input.clientId, contactId, channelAccountId: account.id });
+    const { message, events: e } = await queueOutbound(trx, deps.clock, opened.conversation, input);
+    const conversation = await getConversation(trx, input.clientId, opened.conversation.id);
+    if (opened.change) events.push({ type: 'conversation.updated', clientId: input.clientId, at: message.createdAt, change: opened.change, conversation });
+    events.push(...e);
+    const c = await trx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+    return { conversation, contact: toContact(c), message };
+  });
+}

@@ -1,0 +1,81 @@
+import type { Logger } from '../lib/logger.ts';
+import { PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
+import { recordUsage } from '../billing/index.ts';
+import { listIdentities } from './contacts.ts';
+import { toMessage } from './messages.ts';
+import { SEND_MESSAGE_JOB } from './outbound.ts';
+import type { MessagingDeps } from './inbound.ts';
+import type { ChannelAccountRef, ChannelKind, ChannelSender } from './types.ts';
+
+/**
+ * An adapter throws this when it cannot tell whether the platform took the message (a timeout
+ * after the request left). The message stays "in flight", so the retry is the one uncertain retry.
+ */
+export class SendOutcomeUnknownError extends Error {
+  override name = 'SendOutcomeUnknownError';
+}
+
+/**
+ * The send job: hands one queued message to its channel and records the outcome.
+ * Where the platform dedupes by our message id (the sandbox), a retry after a crash is simply
+ * safe. Where it does not, the message is marked in flight before the call; a job that finds its
+ * message still in flight (a crash during the call) marks it uncertain and retries once; a second
+ * such crash gives up, and the message is failed with that reason, shown in the thread.
+ */
+export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: ChannelSender): JobHandler {
+  const { db, clock, hub } = deps;
+  return {
+    kind: SEND_MESSAGE_JOB,
+    async run(job: Job) {
+      const messageId = String(job.payload.messageId);
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+      if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
+      const acc = await db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', row.channel_account_id).executeTakeFirst();
+      if (!acc) throw new PermanentJobError('The channel no longer exists');
+      const account: ChannelAccountRef = { id: acc.id, clientId: acc.client_id, kind: acc.kind as ChannelKind };
+      const idempotent = sender.idempotent(account);
+      if (!idempotent) {
+        const now = clock.now().toISOString();
+        if (row.in_flight_at) {
+          if (row.uncertain) throw new PermanentJobError('Sending was interrupted twice; whether the customer received the message is unknown');
+          await db.updateTable('messages').set({ uncertain: 1, updated_at: now }).where('id', '=', row.id).execute();
+          hub.publish({ type: 'message.updated', clientId: row.client_id, at: now, message: toMessage({ ...row, uncertain: 1, updated_at: now }) });
+        }
+        await db.updateTable('messages').set({ in_flight_at: now, updated_at: now }).where('id', '=', row.id).execute();
+      }
+      const to = await listIdentities(db, row.contact_id, row.channel_account_id);
+      let platformMessageId: string;
+      try {
+        ({ platformMessageId } = await sender.send(account, {
+          messageId: row.id, clientId: row.client_id, channelAccountId: row.channel_account_id, conversationId: row.conversation_id,
+          contactId: row.contact_id, to: to.map((i) => ({ kind: i.kind, value: i.value })), text: row.text, attachments: toMessage(row).attachments,
+        }));
+      } catch (err) {
+        // The adapter says the platform refused or was never reached: nothing left; not in flight any more.
+        if (!idempotent && !(err instanceof SendOutcomeUnknownError)) {
+          await db.updateTable('messages').set({ in_flight_at: null, updated_at: clock.now().toISOString() }).where('id', '=', row.id).execute();
+        }
+        throw err;
+      }
+      const now = clock.now().toISOString();
+      const sent = await db.transaction().execute(async (trx) => {
+        // A platform echo of this very message may have been stored first (same platform id): it is this message.
+        await trx.deleteFrom('messages').where('channel_account_id', '=', row.channel_account_id).where('platform_message_id', '=', platformMessageId)
+          .where('id', '!=', row.id).where('direction', '=', 'out').execute();
+        await trx.updateTable('messages').set({ status: 'sent', platform_message_id: platformMessageId, sent_at: now, in_flight_at: null, error: null, updated_at: now })
+          .where('id', '=', row.id).execute();
+        await recordUsage(trx, clock, { clientId: row.client_id, kind: 'outbound_message', channelAccountId: row.channel_account_id });
+        return trx.selectFrom('messages').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      });
+      hub.publish({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
+    },
+    async onDead(job: Job, error: string) {
+      const messageId = String(job.payload.messageId);
+      const now = clock.now().toISOString();
+      await db.updateTable('messages').set({ status: 'failed', error: error.slice(0, 500), in_flight_at: null, updated_at: now })
+        .where('id', '=', messageId).where('status', '=', 'queued').execute();
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+      if (row?.status === 'failed') hub.publish({ type: 'message.failed', clientId: row.client_id, at: now, message: toMessage(row) });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { Db } from '../db/index.ts';
+import type { EventHub, MessagingEvent } from './events.ts';
+
+/** Whether SQLite refused a write for a unique or primary key (a concurrent writer won a race). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Runs `fn` in one transaction; on a unique conflict (a concurrent writer created the same
+ * contact, conversation or message first) runs it again, so the second pass finds the winner's
+ * rows. The events `fn` collects are published only after the commit.
+ */
+export async function inTransaction<T>(
+  deps: { db: Db; hub: EventHub },
+  fn: (trx: Db, events: MessagingEvent[]) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    const events: MessagingEvent[] = [];
+    try {
+      const result = await deps.db.transaction().execute((trx) => fn(trx, events));
+      deps.hub.publishAll(events);
+      return result;
+    } catch (err) {
+      if (i >= attempts || !isUniqueViolation(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// The messaging room's domain types, and the normalised shapes channels speak (so the pipeline
+// never sees a platform's own types).
+
+export const CHANNEL_KINDS = ['sandbox', 'whatsapp', 'instagram'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export const CHANNEL_STATUSES = ['connecting', 'qr', 'connected', 'disconnected', 'logged_out', 'qr_expired', 'reconnect_needed', 'error'] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+
+export const IDENTITY_KINDS = ['phone', 'wa_jid', 'wa_lid', 'ig_id', 'username', 'sandbox'] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export const CONVERSATION_STATUSES: ConversationStatus[] = ['open', 'pending', 'resolved'];
+export type AiState = 'active' | 'paused' | 'handed_off' | 'off';
+export const AI_STATES: AiState[] = ['active', 'paused', 'handed_off', 'off'];
+
+export type Direction = 'in' | 'out';
+export type AuthorKind = 'contact' | 'agent' | 'ai' | 'rule' | 'system';
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** The longest message text accepted from anyone (customers, agents, the API). */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** The channel account facts the pipeline needs. */
+export interface ChannelAccountRef {
+  id: string;
+  clientId: string;
+  kind: ChannelKind;
+}
+
+export interface IdentityRef {
+  kind: IdentityKind;
+  value: string;
+}
+
+/** Metadata of a file on a message; `id` names a row of `attachments` when the file is stored here. */
+export interface AttachmentMeta {
+  id?: string;
+  name: string;
+  mime: string;
+  size: number;
+  /** A remote location the platform gave (not fetched by the pipeline). */
+  url?: string;
+}
+
+export interface Contact {
+  id: string;
+  clientId: string;
+  displayName: string;
+  phone: string | null;
+  tags: string[];
+  restricted: boolean;
+  objected: boolean;
+  minor: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Conversation {
+  id: string;
+  clientId: string;
+  contactId: string;
+  channelAccountId: string;
+  status: ConversationStatus;
+  assigneeUserId: string | null;
+  aiState: AiState;
+  aiPausedUntil: string | null;
+  unreadCount: number;
+  lastActivityAt: string;
+  lastInboundAt: string | null;
+  lastAutoReplyAt: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Message {
+  id: string;
+  clientId: string;
+  contactId: string;
+  conversationId: string;
+  channelAccountId: string;
+  direction: Direction;
+  authorKind: AuthorKind;
+  authorUserId: string | null;
+  platformMessageId: string | null;
+  text: string;
+  attachments: AttachmentMeta[];
+  status: MessageStatus;
+  error: string | null;
+  /** A send call is under way (or was when a crash happened) on a platform without idempotency. */
+  inFlight: boolean;
+  /** A crash left the outcome of a send unknown; it was retried at most once. Shown in the thread. */
+  uncertain: boolean;
+  createdAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  readAt: string | null;
+}
+
+/** A normalised inbound event, as every channel adapter delivers it to `ingestInbound`. */
+export interface InboundEvent {
+  channelAccountId: string;
+  /** Unique per channel account: a redelivery with the same id is a no-op that still succeeds. */
+  platformMessageId: string;
+  from: {
+    /** At least one; the contact is found by any of them and gains the missing ones. */
+    identities: IdentityRef[];
+    displayName?: string;
+    phone?: string;
+  };
+  text: string;
+  attachments?: AttachmentMeta[];
+  /**
+   * 'out' for an echo of a message the business sent outside Habar (typed on the phone):
+   * stored as an agent message already sent. Default 'in'.
+   */
+  direction?: Direction;
+}
+
+export interface IngestResult {
+  messageId: string;
+  conversationId: string;
+  contactId: string;
+  clientId: string;
+  /** True when this platform message id was already stored (nothing new was written). */
+  duplicate: boolean;
+}
+
+/** A normalised outbound message, as the send job hands it to a channel adapter. */
+export interface OutboundMessage {
+  messageId: string;
+  clientId: string;
+  channelAccountId: string;
+  conversationId: string;
+  contactId: string;
+  /** The contact's identities on this channel account (the adapter picks the one it addresses). */
+  to: IdentityRef[];
+  text: string;
+  attachments: AttachmentMeta[];
+}
+
+export interface SendResult {
+  platformMessageId: string;
+}
+
+/** What the send job needs from the channels room (implemented by the channel manager). */
+export interface ChannelSender {
+  /** Whether the receiving side dedupes by our message id, so a retry after a crash cannot send twice. */
+  idempotent(account: ChannelAccountRef): boolean;
+  send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult>;
+}

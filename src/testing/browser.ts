@@ -1,0 +1,51 @@
+// Real headless Chromium (Debian's `chromium` package) driven by playwright-core, against the
+// real app listening on a real port. No browser download: playwright-core only drives the
+// system binary.
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { systemClock } from '../lib/clock.ts';
+import { makeTestApp, type TestApp } from './test-app.ts';
+
+export const CHROMIUM_PATH = process.env.HABAR_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** Whether a missing browser must fail the run (CI) rather than skip the browser tests (a developer's machine). */
+export const browserRequired = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+/**
+ * Launches headless Chromium, or returns null when it is not installed and we are not in CI.
+ * In CI a missing browser throws, so the browser test fails loudly instead of passing silently.
+ */
+export async function launchBrowser(): Promise<Browser | null> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    const msg = `Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (or set HABAR_TEST_CHROMIUM)`;
+    if (browserRequired()) throw new Error(`${msg}. CI=true, so the browser tests fail rather than skip.`);
+    process.stderr.write(`skipping browser tests: ${msg}\n`);
+    return null;
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS });
+}
+
+export interface ServedApp {
+  app: TestApp;
+  /** The base URL the app listens on (http://127.0.0.1:<port>). */
+  url: string;
+}
+
+/** The real app over a fresh data file, listening on a free port, on the real clock (cookies and sessions age normally). */
+export async function startServedApp(): Promise<ServedApp> {
+  const app = await makeTestApp({ clock: systemClock });
+  const url = await app.listen();
+  return { app, url };
+}
+
+/** What the page reported that a user would not see: console errors (CSP violations among them) and uncaught exceptions. */
+export function collectPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console ${msg.type()}: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return problems;
+}

@@ -1,0 +1,108 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { WebhookDeliveriesTable } from '../db/schema.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { conflict, notFound } from '../lib/errors.ts';
+import { enqueueJob } from '../jobs/index.ts';
+import type { WebhookEvent } from './events.ts';
+import { toWebhook } from './webhooks.ts';
+import { DELIVERY_DEFAULTS, WEBHOOK_DELIVER_KIND } from './delivery-job.ts';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead';
+
+export interface Delivery {
+  id: string;
+  clientId: string;
+  webhookId: string;
+  event: string;
+  /** The exact body sent. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export const toDelivery = (r: Selectable<WebhookDeliveriesTable>): Delivery => ({
+  id: r.id, clientId: r.client_id, webhookId: r.webhook_id, event: r.event, payload: r.payload, status: r.status as DeliveryStatus,
+  attempts: r.attempts, lastStatusCode: r.last_status_code, lastError: r.last_error, nextAttemptAt: r.next_attempt_at,
+  deliveredAt: r.delivered_at, createdAt: r.created_at,
+});
+
+export interface WebhookEventInput {
+  clientId: string;
+  event: WebhookEvent;
+  /** The event's object, already in its API representation (snake_case). */
+  data: unknown;
+  /** The contact the payload is about, so that export and erasure reach pending deliveries. */
+  contactId?: string | null;
+}
+
+/** Runs `fn` in the caller's transaction, or in a new one. */
+const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+
+/** The job that sends a delivery; one queue per delivery, so a redelivery never overlaps a stale run. */
+const enqueueSend = (db: Db, clock: Clock, d: { id: string; clientId: string; contactId: string | null }, key: string) =>
+  enqueueJob(db, clock, {
+    kind: WEBHOOK_DELIVER_KIND, payload: { delivery_id: d.id }, clientId: d.clientId, contactId: d.contactId,
+    idempotencyKey: key, queueKey: `webhook:${d.id}`, maxAttempts: DELIVERY_DEFAULTS.maxAttempts,
+  });
+
+/**
+ * Queues one delivery (and its job) per active webhook of the client subscribed to the event.
+ * Pass the transaction of the event's cause to commit them with it. Returns how many were queued;
+ * wake the job runner after commit.
+ */
+export async function enqueueWebhookEvent(db: Db, clock: Clock, e: WebhookEventInput): Promise<number> {
+  const hooks = (await db.selectFrom('webhooks').selectAll().where('client_id', '=', e.clientId).where('active', '=', 1).execute())
+    .map(toWebhook).filter((w) => w.events.includes(e.event));
+  if (hooks.length === 0) return 0;
+  const now = clock.now().toISOString();
+  await inTransaction(db, async (trx) => {
+    for (const w of hooks) {
+      const id = newId();
+      await trx.insertInto('webhook_deliveries').values({
+        id, client_id: e.clientId, webhook_id: w.id, contact_id: e.contactId ?? null, event: e.event,
+        payload: JSON.stringify({ id, event: e.event, created_at: now, data: e.data }),
+        status: 'pending', attempts: 0, next_attempt_at: now, created_at: now,
+      }).execute();
+      await enqueueSend(trx, clock, { id, clientId: e.clientId, contactId: e.contactId ?? null }, `${WEBHOOK_DELIVER_KIND}:${id}`);
+    }
+  });
+  return hooks.length;
+}
+
+/** A webhook's delivery log, newest first. */
+export async function listDeliveries(db: Db, clientId: string, webhookId: string, page: { before?: string; limit?: number } = {}): Promise<Delivery[]> {
+  let q = db.selectFrom('webhook_deliveries').selectAll().where('client_id', '=', clientId).where('webhook_id', '=', webhookId);
+  if (page.before) q = q.where('id', '<', page.before);
+  return (await q.orderBy('id', 'desc').limit(page.limit ?? 50).execute()).map(toDelivery);
+}
+
+export async function getDelivery(db: Db, clientId: string, webhookId: string, id: string): Promise<Delivery> {
+  const r = await db.selectFrom('webhook_deliveries').selectAll().where('client_id', '=', clientId).where('webhook_id', '=', webhookId).where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('No such delivery');
+  return toDelivery(r);
+}
+
+/**
+ * Sends a finished (delivered or dead) delivery again with the same id and body (the receiver
+ * dedupes by X-Habar-Delivery) and a fresh budget of attempts. One still being retried is a conflict.
+ */
+export async function redeliver(db: Db, clock: Clock, clientId: string, webhookId: string, id: string): Promise<Delivery> {
+  const d = await getDelivery(db, clientId, webhookId, id);
+  if (d.status === 'pending' || d.status === 'failed') {
+    throw conflict('This delivery is still being attempted; its next attempt is already scheduled', 'delivery_in_progress');
+  }
+  const row = await db.selectFrom('webhook_deliveries').select('contact_id').where('id', '=', id).executeTakeFirstOrThrow();
+  await inTransaction(db, async (trx) => {
+    await trx.updateTable('webhook_deliveries').set({ status: 'pending', attempts: 0, next_attempt_at: clock.now().toISOString() })
+      .where('client_id', '=', clientId).where('id', '=', id).execute();
+    await enqueueSend(trx, clock, { id, clientId, contactId: row.contact_id }, `${WEBHOOK_DELIVER_KIND}:${id}:${newId()}`);
+  });
+  return getDelivery(db, clientId, webhookId, id);
+}

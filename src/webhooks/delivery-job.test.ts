@@ -1,0 +1,133 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { makeTestApp, buildClient, type TestApp } from '../testing/test-app.ts';
+import { WebhookReceiver } from '../testing/webhook-receiver.ts';
+import type { ManualClock } from '../lib/clock.ts';
+import { JobRunner } from '../jobs/index.ts';
+import { createWebhook, enqueueWebhookEvent, listDeliveries, redeliver, updateWebhook, webhookDeliveryHandler } from './index.ts';
+
+type Ctx = { app: TestApp; rx: WebhookReceiver; clientId: string; hookId: string; runner: JobRunner; run: (o?: Partial<typeof FAST>) => Promise<number> };
+const test = suite<Ctx>('webhook deliveries');
+
+const FAST = { timeoutMs: 300, maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 };
+
+test.before.each(async (ctx) => {
+  ctx.app = await makeTestApp({ seed: false });
+  ctx.rx = await new WebhookReceiver().start();
+  ctx.clientId = (await buildClient(ctx.app)).id;
+  const { webhook, secret } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, { url: ctx.rx.url, events: ['message.received', 'channel.status'] });
+  ctx.rx.secret = secret;
+  ctx.hookId = webhook.id;
+  // The real job runner, run to idle by the test (the server runs it on timers).
+  ctx.run = (o = {}) => new JobRunner(ctx.app.ctx).register(webhookDeliveryHandler(ctx.app.ctx, { ...FAST, ...o })).drain();
+});
+test.after.each(async (ctx) => {
+  await ctx.rx.stop();
+  await ctx.app.cleanup();
+});
+
+const deliveries = (ctx: { app: TestApp; clientId: string; hookId: string }) => listDeliveries(ctx.app.ctx.db, ctx.clientId, ctx.hookId);
+const emit = (ctx: { app: TestApp; clientId: string }, event: 'message.received' | 'message.sent' = 'message.received') =>
+  enqueueWebhookEvent(ctx.app.ctx.db, ctx.app.ctx.clock, { clientId: ctx.clientId, event, data: { id: 'm1', text: 'hi' } });
+
+test('a subscribed event reaches the receiver once, signed, with the documented body and headers', async (ctx) => {
+  assert.is(await emit(ctx), 1);
+  assert.is(await emit(ctx, 'message.sent'), 0, 'not subscribed: nothing queued');
+  assert.is(await ctx.run(), 1);
+  assert.is(ctx.rx.requests.length, 1);
+  const got = ctx.rx.requests[0];
+  assert.ok(got.validSignature);
+  assert.match(got.signature, /^sha256=[0-9a-f]{64}$/);
+  assert.is(got.id, got.json.id);
+  assert.is(got.json.event, 'message.received');
+  assert.equal(got.json.data, { id: 'm1', text: 'hi' });
+  assert.is(Number(got.timestamp), Math.floor(ctx.app.clock.now().getTime() / 1000));
+  const [d] = await deliveries(ctx);
+  assert.is(d.status, 'delivered');
+  assert.is(d.attempts, 1);
+  assert.is(d.lastStatusCode, 204);
+  assert.is(await ctx.run(), 0, 'nothing due twice');
+});
+
+test('a receiver answering 500 gets retries with growing delays, then the delivery is dead with its last error', async (ctx) => {
+  const clock = ctx.app.clock as ManualClock;
+  ctx.rx.mode = 'fail';
+  await emit(ctx);
+  await ctx.run();
+  let [d] = await deliveries(ctx);
+  assert.is(d.status, 'failed');
+  assert.is(d.attempts, 1);
+  assert.is(d.lastStatusCode, 500);
+  assert.match(d.lastError!, /HTTP 500/);
+  const firstWait = new Date(d.nextAttemptAt!).getTime() - clock.now().getTime();
+  assert.ok(firstWait >= 800 && firstWait <= 1200, `first retry after ~1 s, got ${firstWait}`);
+  assert.is(await ctx.run(), 0, 'not due before its time');
+  clock.advance(firstWait);
+  await ctx.run();
+  [d] = await deliveries(ctx);
+  const secondWait = new Date(d.nextAttemptAt!).getTime() - clock.now().getTime();
+  assert.ok(secondWait >= 1600 && secondWait <= 2400, `second retry after ~2 s, got ${secondWait}`);
+  clock.advance(secondWait);
+  await ctx.run();
+  [d] = await deliveries(ctx);
+  assert.is(d.status, 'dead');
+  assert.is(d.attempts, 3);
+  assert.is(d.nextAttemptAt, null);
+  assert.is(ctx.rx.requests.length, 3);
+  clock.advance(60_000);
+  assert.is(await ctx.run(), 0, 'a dead delivery is not retried by itself');
+});
+
+test('a receiver that never answers times out and is retried; once it recovers the event arrives once', async (ctx) => {
+  const clock = ctx.app.clock as ManualClock;
+  ctx.rx.mode = 'hang';
+  await emit(ctx);
+  const started = Date.now();
+  await ctx.run();
+  assert.ok(Date.now() - started < 2000);
+  let [d] = await deliveries(ctx);
+  assert.is(d.status, 'failed');
+  assert.match(d.lastError!, /No answer within 0.3 s/);
+  ctx.rx.mode = 'ok';
+  clock.advance(10_000);
+  await ctx.run();
+  [d] = await deliveries(ctx);
+  assert.is(d.status, 'delivered');
+  assert.is(d.attempts, 2);
+  assert.is(ctx.rx.unique.size, 1);
+});
+
+test('redeliver sends a dead delivery again with the same id, and the receiver dedupes a repeat', async (ctx) => {
+  ctx.rx.mode = 'fail';
+  await emit(ctx);
+  await ctx.run({ maxAttempts: 1 });
+  let [d] = await deliveries(ctx);
+  assert.is(d.status, 'dead');
+  ctx.rx.mode = 'ok';
+  await redeliver(ctx.app.ctx.db, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, d.id);
+  await ctx.run();
+  [d] = await deliveries(ctx);
+  assert.is(d.status, 'delivered');
+  assert.is(ctx.rx.unique.get(d.id)?.json.id, d.id);
+  await redeliver(ctx.app.ctx.db, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, d.id);
+  await ctx.run();
+  assert.is(ctx.rx.requests.filter((r) => r.validSignature).length, 3);
+  assert.is(ctx.rx.unique.size, 1, 'same delivery id: one event for the receiver');
+});
+
+test('a paused webhook gets no new deliveries; another client’s redeliver finds nothing', async (ctx) => {
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { active: false });
+  assert.is(await emit(ctx), 0);
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { active: true });
+  await emit(ctx);
+  const [d] = await deliveries(ctx);
+  const other = await buildClient(ctx.app);
+  try {
+    await redeliver(ctx.app.ctx.db, ctx.app.ctx.clock, other.id, ctx.hookId, d.id);
+    assert.unreachable('should be not found');
+  } catch (err) {
+    assert.is((err as { status: number }).status, 404);
+  }
+});
+
+test.run();

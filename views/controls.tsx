@@ -1,0 +1,74 @@
+import type { Child } from 'hono/jsx';
+import type { ViewContext } from './view-context.ts';
+
+/** A select with its label and inline error; options are [value, label] pairs. */
+export function SelectField(props: { label: string; name: string; value?: string; options: Array<[string, string]>; error?: string }) {
+  return (
+    <label class={props.error ? 'field invalid' : 'field'}>
+      <span>{props.label}</span>
+      <select name={props.name} aria-invalid={props.error ? 'true' : undefined}>
+        {props.options.map(([value, label]) => <option value={value} selected={value === (props.value ?? '')}>{label}</option>)}
+      </select>
+      {props.error ? <small class="error">{props.error}</small> : null}
+    </label>
+  );
+}
+
+export function TextAreaField(props: { label: string; name: string; value?: string; error?: string; rows?: number }) {
+  return (
+    <label class={props.error ? 'field invalid' : 'field'}>
+      <span>{props.label}</span>
+      <textarea name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined}>{props.value ?? ''}</textarea>
+      {props.error ? <small class="error">{props.error}</small> : null}
+    </label>
+  );
+}
+
+/** A one-time password, shown on this one page and never again. */
+export function OneTimePassword({ v, email, password }: { v: ViewContext; email: string; password: string }) {
+  return (
+    <section class="card otp" role="status">
+      <h2>{v.t('otp.title')}</h2>
+      <p>{v.t('otp.intro', { email })}</p>
+      <p><code class="otp-value">{password}</code></p>
+      <p class="muted">{v.t('otp.once')}</p>
+    </section>
+  );
+}
+
+/** A small POST button form (CSRF included), e.g. disable, revoke. */
+export function ActionButton(props: { v: ViewContext; action: string; label: string; danger?: boolean; children?: Child }) {
+  return (
+    <form method="post" action={props.action} class="inline">
+      <input type="hidden" name="_csrf" value={props.v.csrf} />
+      {props.children}
+      <button type="submit" class={props.danger ? 'small danger' : 'small'}>{props.label}</button>
+    </form>
+  );
+}
+
+interface ClientTab { path: string; key: string; roles: string[] }
+
+/** The tabs of a client's pages (`/clients/:slug/<path>`); screens for one client add theirs here. */
+export const CLIENT_TABS: ClientTab[] = [
+  { path: '', key: 'clients.tab.details', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'members', key: 'clients.tab.members', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'support', key: 'clients.tab.support', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'api-keys', key: 'clients.tab.api_keys', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'webhooks', key: 'clients.tab.webhooks', roles: ['admin', 'support', 'owner', 'representative'] },
+];
+
+export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; name: string }) {
+  const role = v.user?.role ?? '';
+  const base = `/clients/${slug}`;
+  return (
+    <nav class="tabs" aria-label={name}>
+      <strong>{name}</strong>
+      {CLIENT_TABS.filter((t) => t.roles.includes(role)).map((t) => {
+        const href = t.path ? `${base}/${t.path}` : base;
+        const active = t.path ? v.path.startsWith(href) : v.path === base || v.path === `${base}/edit`;
+        return <a href={href} class={active ? 'active' : ''}>{v.t(t.key)}</a>;
+      })}
+    </nav>
+  );
+}
