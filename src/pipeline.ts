@@ -8,8 +8,8 @@ import type { Vault } from './vault/index.ts';
 import { JobRunner, pruneJobsHandler, PRUNE_JOBS_EVERY_MS, PRUNE_JOBS_KIND, type JobHandler } from './jobs/index.ts';
 import { EventHub, offlineAutoReplyStep, processMessageHandler, sendJobHandler, type ResponderStep } from './messaging/index.ts';
 import { CHANNEL_DRIVERS, ChannelManager } from './channels/index.ts';
-import { aiReplyJobHandler, aiResponderStep } from './ai/index.ts';
-import { outgoingWebhooks } from './webhooks/index.ts';
+import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler } from './ai/index.ts';
+import { outgoingWebhooks, pruneDeliveriesHandler, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -35,11 +35,15 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => pruneJobsHandler(d),
   // Also subscribes to the hub, so that events queue webhook deliveries.
   (d) => outgoingWebhooks(d),
+  (d) => pruneDeliveriesHandler(d),
+  (d) => aiReplyJobHandler(d),
+  (d) => handoffNoticeHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
 export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: PRUNE_JOBS_KIND, everyMs: PRUNE_JOBS_EVERY_MS },
+  { kind: PRUNE_DELIVERIES_KIND, everyMs: PRUNE_DELIVERIES_EVERY_MS },
 ];
 
 export interface Pipeline {

@@ -54,8 +54,12 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: '', key: 'clients.tab.details', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'members', key: 'clients.tab.members', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'support', key: 'clients.tab.support', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'inbox', key: 'clients.tab.inbox', roles: ['admin', 'support', 'owner', 'representative', 'agent'] },
+  { path: 'channels', key: 'clients.tab.channels', roles: ['admin', 'support', 'owner', 'representative', 'agent'] },
+  { path: 'jobs', key: 'clients.tab.jobs', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'api-keys', key: 'clients.tab.api_keys', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'webhooks', key: 'clients.tab.webhooks', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'ai', key: 'clients.tab.ai', roles: ['admin', 'support', 'owner', 'representative'] },
 ];
 
 export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; name: string }) {

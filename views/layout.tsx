@@ -17,7 +17,8 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-interface NavItem { href: string; key: string; roles: string[] }
+/** `href` may depend on the user (e.g. a member's own client); undefined hides the entry. */
+interface NavItem { href: string | ((user: NonNullable<ViewContext['user']>) => string | undefined); key: string; roles: string[] }
 
 /** Screens register their menu entries here (shown to the roles listed). */
 export const NAV: NavItem[] = [
@@ -28,6 +29,8 @@ export const NAV: NavItem[] = [
   { href: '/audit', key: 'nav.audit', roles: ['admin', 'support', 'owner', 'representative'] },
   { href: '/settings', key: 'nav.settings', roles: ['admin'] },
   { href: '/api-docs', key: 'nav.api', roles: ['admin', 'support', 'owner', 'representative'] },
+  { href: (u) => (u.clientSlug ? `/clients/${u.clientSlug}/inbox` : undefined), key: 'nav.inbox', roles: ['owner', 'representative', 'agent'] },
+  { href: '/jobs', key: 'nav.jobs', roles: ['admin'] },
 ];
 
 export function Layout(props: { v: ViewContext; title: string; children?: Child }) {
@@ -44,6 +47,8 @@ export function Layout(props: { v: ViewContext; title: string; children?: Child 
         <link rel="stylesheet" href="/public/app.css" />
         <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
         <script src="/public/htmx.min.js" defer></script>
+        {/* Live updates (SSE → htmx refresh) on signed-in pages; loaded once, so boosted navigation keeps it. */}
+        {v.user ? <script src="/public/inbox.js" defer></script> : null}
       </head>
       <body hx-boost="true">
         {/* The CSRF header sits inside the body, not on it: a boosted swap replaces the body's
@@ -67,9 +72,10 @@ function TopBar({ v }: { v: ViewContext }) {
     <header class="topbar">
       <a class="brand" href="/">Habar</a>
       <nav>
-        {NAV.filter((n) => n.roles.includes(role)).map((n) => (
-          <a href={n.href} class={v.path === n.href || (n.href !== '/' && v.path.startsWith(n.href)) ? 'active' : ''}>{v.t(n.key)}</a>
-        ))}
+        {NAV.filter((n) => n.roles.includes(role)).map((n) => {
+          const href = typeof n.href === 'string' ? n.href : n.href(v.user!);
+          return href ? <a href={href} class={v.path === href || (href !== '/' && v.path.startsWith(href)) ? 'active' : ''}>{v.t(n.key)}</a> : null;
+        })}
       </nav>
       <div class="user">
         <form method="post" action="/account/language" class="inline">

@@ -86,6 +86,9 @@ export function watchHumanReplies(deps: StateDeps & { log: Logger }): () => void
       void getConversation(deps.db, e.clientId, e.message.conversationId).then((c) => pauseForHuman(deps, c)).catch(failed);
     } else if (e.type === 'conversation.updated' && e.change === 'status' && e.conversation.status === 'resolved' && (e.conversation.aiState === 'paused' || e.conversation.aiState === 'handed_off')) {
       void resume(deps, e.conversation).catch(failed);
+    } else if (e.type === 'conversation.updated' && e.change === 'ai_state' && e.conversation.aiState === 'active') {
+      // Resumed by a person elsewhere (inbox, API): earlier agent messages no longer pause it.
+      void upsertAiConversation(deps.db, deps.clock, ids(e.conversation), { resumed_at: e.at }).catch(failed);
     }
   }, { types: ['message.queued', 'message.sent', 'conversation.updated'] });
 }

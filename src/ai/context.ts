@@ -30,7 +30,7 @@ export interface ContextBudget {
 
 export const DEFAULT_BUDGET: ContextBudget = {
   historyTokens: 900,
-  maxMessages: 16,
+  maxMessages: 10,
   summaryTokens: 240,
   messageTokens: 300,
   summaryLineTokens: 40,

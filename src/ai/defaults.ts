@@ -21,11 +21,14 @@ export const GREETING = [
   'en: Hello! How can I help you?',
 ].join('\n');
 
-/** Words that ask for a person, matched as whole words in the customer's message. */
+/**
+ * Words that ask for a person, matched as whole words in the customer's message. Bare
+ * "человек" and "адам" also mean "people" ("на 10 человек", "5 адам"), so their asking forms are used.
+ */
 export const DEFAULT_HANDOFF_KEYWORDS = [
-  'оператор', 'менеджер', 'человек', 'живой человек', 'сотрудник', 'консультант',
-  'адам', 'маман', 'қызметкер', 'менеджерге',
-  'operator', 'human', 'agent', 'manager', 'real person',
+  'оператор', 'оператора', 'менеджер', 'менеджера', 'живой человек', 'с человеком', 'сотрудник', 'консультант',
+  'адаммен', 'тірі адам', 'операторға', 'менеджерге', 'маман',
+  'operator', 'human', 'live agent', 'manager', 'real person',
 ];
 
 export const DEFAULT_MODEL = { openai: 'gpt-4o-mini', compatible: '' } as const;

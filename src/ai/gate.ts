@@ -14,7 +14,7 @@ export interface AiDeps {
   log: Logger;
   vault: Vault;
   hub: EventHub;
-  config: { dataDir: string };
+  config: { dataDir: string; publicUrl?: string };
   /** Retries, timeouts and the deadline of provider calls (tests shorten them). */
   callOptions?: CallOptions;
 }

@@ -157,7 +157,7 @@ export async function chatComplete(target: ProviderTarget, messages: ChatMessage
   const body = chatRequestBody(target, messages, maxTokens);
   const started = performance.now();
   const { value: res, attempts } = await withRetries((timeout) => client(target, timeout).chat.completions.create(body), opts);
-  const latencyMs = Math.round(performance.now() - started);
+  const latencyMs = performance.now() - started;
   const msg = res.choices?.[0]?.message;
   const call = msg?.tool_calls?.find((t) => t.type === 'function' && t.function.name === HANDOFF_TOOL);
   let handoff: ChatResult['handoff'] = null;

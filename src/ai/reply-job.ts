@@ -14,6 +14,7 @@ import { aiApplies, type AiDeps } from './gate.ts';
 import { detectLanguage } from './text-normalise.ts';
 import { getAiConversation, loadRecentTurns, prepareContext, upsertAiConversation, type Turn } from './thread.ts';
 import { recordAiCall } from './usage.ts';
+import { enqueueHandoffNotice } from './handoff-notify.ts';
 
 /** Customer turns after the business's last real answer (AI, rule or person; not notices). */
 export function unanswered(turns: Turn[]): Turn[] {
@@ -22,29 +23,31 @@ export function unanswered(turns: Turn[]): Turn[] {
   return turns.slice(i + 1).filter((t) => t.direction === 'in');
 }
 
-export async function answerConversation(deps: AiDeps, conversationId: string): Promise<void> {
+/** Answers the conversation's pending question; returns what happened (null: nothing to do) and the provider's share of the time. */
+export async function answerConversation(deps: AiDeps, conversationId: string): Promise<{ outcome: string; providerMs: number } | null> {
   const row = await deps.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
-  if (!row) return; // erased meanwhile
+  if (!row) return null; // erased meanwhile
   const conv = toConversation(row);
   const [s, contactRow, client] = await Promise.all([
     getAiSettings(deps.db, conv.clientId),
     deps.db.selectFrom('contacts').selectAll().where('id', '=', conv.contactId).executeTakeFirst(),
     deps.db.selectFrom('clients').select('name').where('id', '=', conv.clientId).executeTakeFirst(),
   ]);
-  if (!contactRow || !aiApplies(s, conv.channelAccountId, toContact(contactRow))) return;
+  if (!contactRow || !aiApplies(s, conv.channelAccountId, toContact(contactRow))) return null;
   const turns = await loadRecentTurns(deps.db, conv.id);
-  if ((await effectiveAiState(deps, conv, s, turns)) !== 'active') return;
+  if ((await effectiveAiState(deps, conv, s, turns)) !== 'active') return null;
   const pending = unanswered(turns);
-  if (pending.length === 0) return; // answered already (a re-run after a crash, or a person)
+  if (pending.length === 0) return null; // answered already (a re-run after a crash, or a person)
   const newest = pending[pending.length - 1];
   // A message arrived inside the quiet period after this job was due: its own job answers.
-  if (new Date(newest.createdAt).getTime() + s.debounceSeconds * 1000 > deps.clock.now().getTime()) return;
+  if (new Date(newest.createdAt).getTime() + s.debounceSeconds * 1000 > deps.clock.now().getTime()) return null;
 
   await transcribeVoiceNotes(deps, s, conv, turns, pending);
   const state = await getAiConversation(deps.db, conv.id);
   const ctx = prepareContext(turns, state);
   const result = await runTurn(deps, { clientId: conv.clientId, conversationId: conv.id, businessName: client?.name ?? '', settings: s, window: ctx.window, summary: ctx.summary });
   await commitTurn(deps, conv, s, newest, result, ctx.nextSummary, state?.failures ?? 0);
+  return { outcome: result.outcome.kind, providerMs: result.usage?.provider === 'faq' ? 0 : result.usage?.latencyMs ?? 0 };
 }
 
 async function commitTurn(deps: AiDeps, conv: Conversation, s: AiSettings, newest: Turn, result: TurnResult, nextSummary: { summary: string | null; throughId: string } | null, failures: number): Promise<void> {
@@ -73,6 +76,7 @@ async function commitTurn(deps: AiDeps, conv: Conversation, s: AiSettings, newes
     const reason = o.kind === 'failed' ? 'failures' : o.reason;
     await trx.updateTable('conversations').set({ ai_state: 'handed_off', ai_paused_until: null, updated_at: now }).where('id', '=', c.id).execute();
     await upsertAiConversation(trx, deps.clock, ids, { ...bookkeeping, handoff_reason: reason, handed_off_at: now, failures: o.kind === 'failed' ? failures + 1 : failures });
+    await enqueueHandoffNotice(trx, deps.clock, c, reason);
     const { events: e } = await queueOutbound(trx, deps.clock, c, { text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai' });
     events.push({ type: 'conversation.updated', clientId: c.clientId, at: now, change: 'ai_state', conversation: { ...c, aiState: 'handed_off', aiPausedUntil: null, updatedAt: now } }, ...e);
   });

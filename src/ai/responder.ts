@@ -14,6 +14,7 @@ import { detectLanguage } from './text-normalise.ts';
 import { getAiConversation, upsertAiConversation } from './thread.ts';
 import { answerConversation } from './reply-job.ts';
 import { aiApplies, asksForHuman, type AiDeps } from './gate.ts';
+import { enqueueHandoffNotice } from './handoff-notify.ts';
 
 export const AI_REPLY_JOB = 'ai.reply';
 
@@ -52,7 +53,10 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
         const at = deps.clock.now().toISOString();
         return {
           action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
-          apply: (trx) => upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at }),
+          apply: async (trx) => {
+            await upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at });
+            await enqueueHandoffNotice(trx, deps.clock, conversation, 'keyword');
+          },
         };
       }
       const state = await getAiConversation(deps.db, conversation.id);

@@ -25,6 +25,7 @@ export function countTokens(text: string): number {
 
 /** The first `max` tokens of a text (whole characters; a cut mid-word gets an ellipsis). */
 export function truncateTokens(text: string, max: number): string {
+  if (countTokens(text) <= max) return text; // the common case, answered from the cache
   const enc = getEncoder();
   const ids = enc.encode(text);
   if (ids.length <= max) return text;

@@ -52,9 +52,17 @@ test('user create with --password-stdin makes a user who can log in; reset-passw
   }
 });
 
-test('user create refuses a member role without --client, and a weak password, with a message', async () => {
+test('client create and user create --client make a client with its owner; a member role without --client or a weak password is refused', async () => {
   const d = await dataDir();
   try {
+    const client = await runHabarInProcess(['client', 'create', '--data-dir', d.dir, '--slug', 'altyn', '--name', 'ТОО Алтын Сауда', '--contact-email', 'info@altyn.kz']);
+    assert.is(client.code, 0, client.stderr);
+    const owner = await runHabarInProcess(['user', 'create', '--data-dir', d.dir, '--client', 'altyn', '--email', 'boss@altyn.kz', '--role', 'owner']);
+    assert.is(owner.code, 0, owner.stderr);
+    assert.match(owner.stdout, /^user created: boss@altyn\.kz \(owner of altyn, id \w+\)\none-time password: \S+\n$/);
+    const unknown = await runHabarInProcess(['user', 'create', '--data-dir', d.dir, '--client', 'nope', '--email', 'x@altyn.kz', '--role', 'agent']);
+    assert.is(unknown.code, 1);
+    assert.match(unknown.stderr, /No client with the slug "nope"/);
     const noClient = await runHabarInProcess(['user', 'create', '--data-dir', d.dir, '--email', 'o@example.kz', '--role', 'owner', '--password-stdin'], { stdin: 'a long enough pass' });
     assert.is(noClient.code, 2);
     assert.match(noClient.stderr, /add --client SLUG/);
@@ -66,9 +74,11 @@ test('user create refuses a member role without --client, and a weak password, w
   }
 });
 
-test('settings set key=- reads a secret from stdin and stores it sealed; a bad value changes nothing', async () => {
+test('settings set key=- reads a secret from stdin and stores it sealed, seen at once by the open app; a bad value changes nothing', async () => {
   const d = await dataDir();
   try {
+    // The app stays open meanwhile, as a running server would.
+    const app = await d.reopen();
     const r = await runHabar(['settings', 'set', '--data-dir', d.dir, 'smtp.host=mail.example.kz', 'smtp.password=-'], { stdin: 'smtp-secret-value-42\n' });
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /smtp\.password: set \(sealed\)/);
@@ -76,7 +86,6 @@ test('settings set key=- reads a secret from stdin and stores it sealed; a bad v
     const bad = await runHabarInProcess(['settings', 'set', '--data-dir', d.dir, 'smtp.host=other.example.kz', 'smtp.port=99999']);
     assert.is(bad.code, 1);
     assert.match(bad.stderr, /smtp\.port: Expected a whole number from 1 to 65535/);
-    const app = await d.reopen();
     const row = app.ctx.sqlite.prepare("SELECT value, sealed FROM settings WHERE key = 'smtp.password'").get() as { value: string; sealed: number };
     assert.is(row.sealed, 1);
     assert.ok(row.value.startsWith('hv1.') && !row.value.includes('smtp-secret-value-42'));

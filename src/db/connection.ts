@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { loadSqliteNativeBinding } from '../lib/sea.ts';
 import type { DB } from './schema.ts';
 
@@ -38,7 +38,7 @@ export function openDatabase(dataDir: string): Opened {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DB_FILE);
   const sqlite = openSqlite(file);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let closed = false;
   return {
     sqlite,
@@ -51,5 +51,31 @@ export function openDatabase(dataDir: string): Opened {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
       await db.destroy();
     },
+  };
+}
+
+/**
+ * kysely's SQLite driver prepares every query anew, and preparing (parsing, planning) costs more
+ * than running most of our queries: the inbound transaction's CPU halves with this cache
+ * (scripts/bench-ingest.ts). better-sqlite3 statements are reusable, so the most recently used
+ * `max` are kept. `iterate` (kysely's stream()) gets a statement of its own, since a statement
+ * being iterated cannot run anything else.
+ */
+export function withStatementCache(sqlite: Sqlite, max = 1000): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql: string): SqliteStatement {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql); // re-inserted below: the Map's order is the recency order
+      } else {
+        const s = sqlite.prepare(sql);
+        stmt = { reader: s.reader, all: (p) => s.all(p), run: (p) => s.run(p), iterate: (p) => sqlite.prepare(sql).iterate(p) };
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+    close: () => sqlite.close(),
   };
 }

@@ -18,7 +18,7 @@ export const UPLOAD_BODY_LIMIT = 26 * 1024 * 1024;
 export const CSRF_EXEMPT = [/^\/api\//, /^\/webhooks\//, /^\/c\//];
 
 /** Paths that take uploads and so a larger body. */
-export const UPLOAD_PATHS = [/\/attachments$/, /\/restore$/];
+export const UPLOAD_PATHS = [/\/attachments$/, /\/restore$/, /^\/clients\/[^/]+\/inbox\/[^/]+\/reply$/];
 
 /** Builds the Hono app: middleware in order, then one sub-app per screen. */
 export function createHttpApp(ctx: AppContext, extra: (app: Hono<HttpEnv>) => void = () => {}) {

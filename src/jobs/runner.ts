@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -90,7 +91,7 @@ export class JobRunner {
     const now = this.opts.clock.now().toISOString();
     await this.opts.db.updateTable('jobs').set({ lease_until: now }).where('status', '=', 'running').where('lease_until', '>', now).execute();
     await this.schedulePeriodic();
-    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.opts.leaseMs / 3)));
+    this.leaseTimer = setInterval(() => void this.renewLeases().catch((err) => this.opts.log.error('jobs', 'lease renewal failed', { error: err as Error })), Math.max(1000, Math.floor(this.opts.leaseMs / 3)));
     this.leaseTimer.unref();
     this.wake();
   }
@@ -110,7 +111,7 @@ export class JobRunner {
     this.wakeQueued = true;
     setImmediate(() => {
       this.wakeQueued = false;
-      void this.pump();
+      this.backgroundPump();
     });
   }
 
@@ -130,13 +131,17 @@ export class JobRunner {
     return this.inflight.size;
   }
 
-  /** Claims as many due jobs as there are free slots and starts them. Serialised. */
+  /** Claims as many due jobs as there are free slots and starts them; resolves with how many. Serialised. */
   pump(): Promise<number> {
-    this.pumpChain = this.pumpChain.then(() => this.claimAndStart(), (err) => {
-      this.opts.log.error('jobs', 'job runner pump failed', { error: err as Error });
-      return 0;
-    });
-    return this.pumpChain;
+    const p = this.pumpChain.then(() => this.claimAndStart());
+    this.pumpChain = p.catch(() => 0);
+    return p;
+  }
+
+  /** A pump from a timer or wake-up: only while started; a failure is logged, and the next wake-up tries again. */
+  private backgroundPump(): void {
+    if (!this.started) return;
+    this.pump().catch((err) => this.opts.log.error('jobs', 'job runner pump failed', { error: err as Error }));
   }
 
   private async claimAndStart(): Promise<number> {
@@ -146,20 +151,25 @@ export class JobRunner {
     const nowMs = clock.now().getTime();
     const now = new Date(nowMs).toISOString();
     const held = [...this.inflight.keys()];
-    // The earliest due job of each queue: a job waits while an earlier one of its queue is pending or running.
-    let q = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
-      .where((eb) => eb.or([
-        eb.and([eb('j.status', '=', 'pending'), eb('j.run_at', '<=', now)]),
-        eb.and([eb('j.status', '=', 'running'), eb('j.lease_until', '<=', now)]),
-      ]))
-      .where((eb) => eb.or([
-        eb('j.queue_key', 'is', null),
-        eb.not(eb.exists(eb.selectFrom('jobs as e').select(sql.lit(1).as('one'))
-          .whereRef('e.queue_key', '=', 'j.queue_key').whereRef('e.id', '<', 'j.id').where('e.status', 'in', ['pending', 'running']))),
-      ]))
-      .orderBy('j.run_at').orderBy('j.id').limit(free * 4 + 8);
-    if (held.length) q = q.where('j.id', 'not in', held);
-    const candidates = await q.execute();
+    // Due jobs, each the head of its queue (no earlier job of its queue pending or running; the
+    // queue index makes that a seek), then jobs of a process that died (lease expired).
+    const headOfQueue = (eb: ExpressionBuilder<DB & { j: DB['jobs'] }, 'j'>) => eb.or([
+      eb('j.queue_key', 'is', null),
+      eb.not(eb.exists(eb.selectFrom('jobs as e').select(sql.lit(1).as('one'))
+        .whereRef('e.queue_key', '=', 'j.queue_key').where('e.status', 'in', ['pending', 'running']).whereRef('e.id', '<', 'j.id'))),
+    ]);
+    const limit = free * 4 + 8;
+    let due = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
+      .where('j.status', '=', 'pending').where('j.run_at', '<=', now).where(headOfQueue)
+      .orderBy('j.run_at').orderBy('j.id').limit(limit);
+    let expired = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
+      .where('j.status', '=', 'running').where('j.lease_until', '<=', now).where(headOfQueue)
+      .orderBy('j.id').limit(limit);
+    if (held.length) {
+      due = due.where('j.id', 'not in', held);
+      expired = expired.where('j.id', 'not in', held);
+    }
+    const candidates = [...await expired.execute(), ...await due.execute()];
     const ids: string[] = [];
     let rateWait = Infinity;
     for (const c of candidates) {
@@ -177,11 +187,7 @@ export class JobRunner {
     const leaseUntil = new Date(nowMs + this.opts.leaseMs).toISOString();
     const claimed = await db.updateTable('jobs')
       .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_until: leaseUntil, updated_at: now }))
-      .where('id', 'in', ids)
-      .where((eb) => eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-        eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', now)]),
-      ]))
+      .where('id', 'in', ids).where('status', 'in', ['pending', 'running']) // claims are serialised (pumpChain): still ours to take
       .returningAll().execute();
     for (const row of claimed.map(toJob).sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const p = this.execute(row).finally(() => {
@@ -271,7 +277,7 @@ export class JobRunner {
       if (!this.started) return;
       const delay = Math.max(0, Math.min(this.opts.pollMs, dueIn, rateWaitMs));
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.pump(), Math.max(delay, 5));
+      this.timer = setTimeout(() => this.backgroundPump(), Math.max(delay, 5));
       this.timer.unref();
     }, () => {});
   }

@@ -28,3 +28,5 @@ export { processMessageHandler, type ResponderStep, type ResponderInput, type Re
 export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
 export { anyMemberOnline } from './presence.ts';
 export { inTransaction, isUniqueViolation } from './transaction.ts';
+// The built-in inbox's read side (list with search, thread header and pages).
+export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';

@@ -2,6 +2,7 @@ import type { Habar } from '../app.ts';
 import { listChannelAccounts, createChannelAccount, type ChannelAccount } from '../channels/index.ts';
 import { ingestInbound, type ChannelAccountRef, type ChannelSender, type IngestResult, type OutboundMessage, type SendResult } from '../messaging/index.ts';
 import { DEMO_SLUG, getClient } from '../tenants/index.ts';
+import { buildClient } from './test-app.ts';
 
 /** The demo client's sandbox channel (seeded on a fresh data file). */
 export async function demoSandbox(app: Habar): Promise<ChannelAccount> {
@@ -9,6 +10,15 @@ export async function demoSandbox(app: Habar): Promise<ChannelAccount> {
   const ch = (await listChannelAccounts(app.ctx.db, demo.id)).find((c) => c.kind === 'sandbox');
   if (!ch) throw new Error('the demo client has no sandbox channel');
   return ch;
+}
+
+/**
+ * A sandbox channel of a fresh client: nothing answers its customers unless the test turns it on
+ * (the demo client's AI answers from its FAQ by default).
+ */
+export async function quietSandbox(app: Habar): Promise<ChannelAccount> {
+  const client = await buildClient(app);
+  return createChannelAccount(app.ctx.db, app.ctx.clock, app.ctx.vault, { clientId: client.id, kind: 'sandbox', name: 'Sandbox' });
 }
 
 /** A channel account of another kind for a client (its adapter is the test's stand-in). */

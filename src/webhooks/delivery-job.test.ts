@@ -4,7 +4,7 @@ import { makeTestApp, buildClient, type TestApp } from '../testing/test-app.ts';
 import { WebhookReceiver } from '../testing/webhook-receiver.ts';
 import type { ManualClock } from '../lib/clock.ts';
 import { JobRunner } from '../jobs/index.ts';
-import { createWebhook, enqueueWebhookEvent, listDeliveries, redeliver, updateWebhook, webhookDeliveryHandler } from './index.ts';
+import { createWebhook, enqueueWebhookEvent, listDeliveries, pruneDeliveries, redeliver, updateWebhook, webhookDeliveryHandler } from './index.ts';
 
 type Ctx = { app: TestApp; rx: WebhookReceiver; clientId: string; hookId: string; runner: JobRunner; run: (o?: Partial<typeof FAST>) => Promise<number> };
 const test = suite<Ctx>('webhook deliveries');
@@ -128,6 +128,20 @@ test('a paused webhook gets no new deliveries; another client’s redeliver find
   } catch (err) {
     assert.is((err as { status: number }).status, 404);
   }
+});
+
+test('the log keeps finished deliveries 30 days, and keeps ones still being retried', async (ctx) => {
+  const clock = ctx.app.clock as ManualClock;
+  await emit(ctx);
+  await ctx.run();
+  ctx.rx.mode = 'fail';
+  await emit(ctx);
+  await ctx.run();
+  clock.advance(29 * 86400_000);
+  assert.is(await pruneDeliveries(ctx.app.ctx.db, clock), 0);
+  clock.advance(2 * 86400_000);
+  assert.is(await pruneDeliveries(ctx.app.ctx.db, clock), 1);
+  assert.equal((await deliveries(ctx)).map((d) => d.status), ['failed']);
 });
 
 test.run();

@@ -5,3 +5,4 @@ export { enqueueWebhookEvent, listDeliveries, getDelivery, redeliver, type Deliv
 export { webhookDeliveryHandler, retryDelayMs, WEBHOOK_DELIVER_KIND, DELIVERY_DEFAULTS, type DeliveryDeps, type DeliveryOptions } from './delivery-job.ts';
 export { forwardEventsToWebhooks, toWebhookEvent } from './event-forwarder.ts';
 export { outgoingWebhooks } from './pipeline.ts';
+export { pruneDeliveries, pruneDeliveriesHandler, PRUNE_DELIVERIES_KIND, PRUNE_DELIVERIES_EVERY_MS, KEEP_DELIVERIES_MS } from './prune.ts';

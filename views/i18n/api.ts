@@ -81,6 +81,10 @@ export const api: Catalog = {
     'api_docs.your_keys': 'API keys of {name}',
     'api_docs.your_webhooks': 'Webhooks of {name}',
     'api_docs.schemas': 'Objects',
+    'validation.invalid_url': 'Enter an http(s) URL such as https://example.kz/habar-events',
+    'validation.invalid_events': 'Choose at least one event',
+    'validation.invalid_secret': 'A webhook secret has 16 to 200 characters',
+    'validation.invalid_label': 'The label may have at most 100 characters',
   },
   ru: {
     'nav.api': 'API',
@@ -161,6 +165,10 @@ export const api: Catalog = {
     'api_docs.your_keys': 'Ключи API клиента {name}',
     'api_docs.your_webhooks': 'Вебхуки клиента {name}',
     'api_docs.schemas': 'Объекты',
+    'validation.invalid_url': 'Введите URL http(s), например https://example.kz/habar-events',
+    'validation.invalid_events': 'Выберите хотя бы одно событие',
+    'validation.invalid_secret': 'Секрет вебхука — от 16 до 200 символов',
+    'validation.invalid_label': 'Название — не более 100 символов',
   },
   kk: {
     'nav.api': 'API',
@@ -241,5 +249,9 @@ export const api: Catalog = {
     'api_docs.your_keys': '{name} клиентінің API кілттері',
     'api_docs.your_webhooks': '{name} клиентінің вебхуктары',
     'api_docs.schemas': 'Нысандар',
+    'validation.invalid_url': 'http(s) URL енгізіңіз, мысалы https://example.kz/habar-events',
+    'validation.invalid_events': 'Кемінде бір оқиғаны таңдаңыз',
+    'validation.invalid_secret': 'Вебхук құпиясы 16-дан 200-ге дейін таңбадан тұрады',
+    'validation.invalid_label': 'Атауы ең көбі 100 таңба',
   },
 };

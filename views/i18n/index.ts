@@ -9,9 +9,13 @@ import { audit } from './audit.ts';
 import { settings } from './settings.ts';
 import { customerChat } from './customer-chat.ts';
 import { api } from './api.ts';
+import { inbox } from './inbox.ts';
+import { channels } from './channels.ts';
+import { jobs } from './jobs.ts';
+import { ai } from './ai.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import { Layout, Field, Csrf } from '../layout.tsx';
 import { ClientTabs, SelectField } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import type { InboxChannel, InboxRow } from '../../src/messaging/inbox-queries.ts';
+import type { InboxChannel, InboxRow } from '../../src/messaging/index.ts';
 import { ThreadPane, type ThreadView } from './inbox-thread.tsx';
 
 export interface InboxFilterValues {

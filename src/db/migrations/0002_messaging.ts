@@ -144,7 +144,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finished_at', 'text')
     .execute();
   await db.schema.createIndex('jobs_due_idx').on('jobs').columns(['status', 'run_at']).execute();
-  await db.schema.createIndex('jobs_queue_idx').on('jobs').columns(['queue_key', 'id']).where(sql.ref('queue_key'), 'is not', null).execute();
+  // The head of a queue is its first pending or running job: found by seeks, whatever the queue's history.
+  await db.schema.createIndex('jobs_queue_idx').on('jobs').columns(['queue_key', 'status', 'id']).where(sql.ref('queue_key'), 'is not', null).execute();
+  await db.schema.createIndex('jobs_conversation_idx').on('jobs').columns(['conversation_id', 'kind', 'status']).execute();
   await db.schema.createIndex('jobs_client_idx').on('jobs').columns(['client_id', 'status']).execute();
   await db.schema.createIndex('jobs_contact_idx').on('jobs').column('contact_id').execute();
 

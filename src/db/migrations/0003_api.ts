@@ -37,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('client_id', 'text', (c) => c.notNull().references('clients.id').onDelete('cascade'))
     .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
-    .addColumn('contact_id', 'text')
+    .addColumn('contact_id', 'text', (c) => c.references('contacts.id').onDelete('cascade'))
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending')) // pending | delivered | failed | dead
@@ -51,4 +51,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
   await db.schema.createIndex('webhook_deliveries_webhook_idx').on('webhook_deliveries').columns(['webhook_id', 'id']).execute();
   await db.schema.createIndex('webhook_deliveries_client_idx').on('webhook_deliveries').columns(['client_id', 'contact_id']).execute();
+  await db.schema.createIndex('webhook_deliveries_contact_idx').on('webhook_deliveries').column('contact_id').execute();
+  await db.schema.createIndex('webhook_deliveries_created_idx').on('webhook_deliveries').columns(['status', 'created_at']).execute();
 }

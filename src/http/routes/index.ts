@@ -15,6 +15,11 @@ import { apiKeysRoutes } from './api-keys.routes.tsx';
 import { webhooksRoutes } from './webhooks.routes.tsx';
 import { apiDocsRoutes } from './api-docs.routes.tsx';
 import { customerChatRoutes } from './customer-chat.routes.tsx';
+import { inboxRoutes } from './inbox.routes.tsx';
+import { channelsRoutes } from './channels.routes.tsx';
+import { jobsRoutes } from './jobs.routes.tsx';
+import { aiRoutes } from './ai.routes.tsx';
+import { aiToolsRoutes } from './ai-tools.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -33,4 +38,9 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   webhooksRoutes,
   apiDocsRoutes,
   customerChatRoutes,
+  inboxRoutes,
+  channelsRoutes,
+  jobsRoutes,
+  aiRoutes,
+  aiToolsRoutes,
 ];

@@ -86,6 +86,7 @@ export function webhooksRoutes() {
     const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'webhooks.redeliver' });
     const id = c.req.param('id');
     await redeliver(ctx.db, ctx.clock, client.id, id, c.req.param('deliveryId'));
+    ctx.jobs.wake();
     return back(c, `/clients/${client.slug}/webhooks/${id}`, 'webhooks.redelivered');
   });
 

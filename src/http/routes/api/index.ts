@@ -14,12 +14,14 @@ import { attachmentRoutes } from './attachments.api.ts';
 import { apiKeyRoutes } from './api-keys.api.ts';
 import { webhookRoutes } from './webhooks.api.ts';
 import { settingsRoutes } from './settings.api.ts';
+import { aiSettingsRoutes } from './ai-settings.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
-/** Every /api/v1 area, one sub-app each. A new area adds its route list here (and so to the document). */
-export const API_AREAS: ApiRoute[][] = [channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, settingsRoutes];
+/** Every /api/v1 area, one sub-app each. A new area adds its route list here (and so to the document).
+ * aiSettingsRoutes precede settingsRoutes: /settings/ai (lists, 409 on consent) wins over the generic /settings/{area}. */
+export const API_AREAS: ApiRoute[][] = [channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, settingsRoutes];
 
 const openApiRoute: ApiRoute = {
   method: 'get', path: OPENAPI_PATH, tag: 'Meta', summary: 'This OpenAPI 3.1 document', public: true,

@@ -19,9 +19,21 @@ export interface AreaField {
   write(ctx: AppContext, clientId: string, value: Value): Promise<void>;
 }
 
+/** What the API lists about a field (GET /api/v1/settings). */
+export type FieldInfo = Pick<AreaField, 'name' | 'type' | 'secret' | 'choices' | 'help'>;
+
+/** Who changes settings through the API (for the audit log of areas that keep their own). */
+export interface SettingsActor { id: string | null; label: string; ip: string }
+
+/**
+ * A settings area (one per screen): GET /api/v1/settings/{name} reads it, PUT changes the fields
+ * present (all or none; unknown fields refused by name; a secret shows as <name>_set, null clears).
+ */
 export interface SettingsArea {
   name: string;
-  fields: AreaField[];
+  fields: FieldInfo[];
+  read(ctx: AppContext, clientId: string): Promise<Record<string, unknown>>;
+  write(ctx: AppContext, clientId: string, body: Record<string, unknown>, actor: SettingsActor): Promise<void>;
 }
 
 // The value type from the spec: choices true/false are booleans; a parser that drops leading
@@ -85,45 +97,55 @@ const EXTRA: Record<string, AreaField[]> = {
 const areaName = (key: string) => key.split('.')[0].replaceAll('_', '-');
 const fieldName = (key: string) => key.split('.').slice(1).join('_');
 
-/** Every client settings area: registered client-scope settings grouped by key prefix, plus extras. */
+/** An area made of fields (registered settings and extras): reads and writes them one by one. */
+function fieldArea(name: string, fields: AreaField[]): SettingsArea {
+  return {
+    name, fields,
+    async read(ctx, clientId) {
+      const out: Record<string, Value> = {};
+      for (const f of fields) out[f.secret ? `${f.name}_set` : f.name] = await f.read(ctx, clientId);
+      return out;
+    },
+    async write(ctx, clientId, body) {
+      const changes: Array<[AreaField, Value]> = [];
+      for (const [key, value] of Object.entries(body)) {
+        const f = fields.find((x) => x.name === key);
+        if (!f) throw badRequest(`Unknown field "${key}"${key.endsWith('_set') ? ' (secrets are written by their own name)' : ''}`, key, 'unknown_field');
+        if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) throw badRequest(`${key} must be a ${f.type} or null`, key, 'invalid_field');
+        if (value === null && f.name === 'timezone') throw badRequest('timezone cannot be cleared', key, 'invalid_field');
+        f.check(value as Value, clientId);
+        changes.push([f, value as Value]);
+      }
+      await ctx.db.transaction().execute(async (trx) => {
+        const tctx = { ...ctx, db: trx };
+        for (const [f, value] of changes) await f.write(tctx, clientId, value);
+      });
+    },
+  };
+}
+
+/**
+ * Areas whose settings live in a room's own table (not the settings registry). A room whose
+ * screen keeps its settings elsewhere adds its area here, so the API reaches it too.
+ */
+export const CUSTOM_SETTINGS_AREAS: SettingsArea[] = [];
+
+/** Every client settings area: registered client-scope settings grouped by key prefix, the extras, and custom areas. */
 export function settingsAreas(): SettingsArea[] {
-  const areas = new Map<string, AreaField[]>();
-  for (const [name, fields] of Object.entries(EXTRA)) areas.set(name, [...fields]);
+  const grouped = new Map<string, AreaField[]>();
+  for (const [name, fields] of Object.entries(EXTRA)) grouped.set(name, [...fields]);
   for (const spec of SETTINGS) {
     if (spec.scope !== 'client') continue;
     const area = areaName(spec.key);
-    if (!areas.has(area)) areas.set(area, []);
-    areas.get(area)!.push(fromSpec(spec, fieldName(spec.key)));
+    if (!grouped.has(area)) grouped.set(area, []);
+    grouped.get(area)!.push(fromSpec(spec, fieldName(spec.key)));
   }
-  return [...areas].map(([name, fields]) => ({ name, fields })).sort((a, b) => a.name.localeCompare(b.name));
+  const areas = [...grouped].map(([name, fields]) => fieldArea(name, fields));
+  return [...areas, ...CUSTOM_SETTINGS_AREAS].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function findArea(name: string): SettingsArea {
   const area = settingsAreas().find((a) => a.name === name);
   if (!area) throw notFound(`No settings area "${name}"`);
   return area;
-}
-
-/** The area's values; a secret shows only `<name>_set`. */
-export async function readArea(ctx: AppContext, clientId: string, area: SettingsArea): Promise<Record<string, Value>> {
-  const out: Record<string, Value> = {};
-  for (const f of area.fields) out[f.secret ? `${f.name}_set` : f.name] = await f.read(ctx, clientId);
-  return out;
-}
-
-/** Changes only the fields present, all or none: unknown fields are refused by name; null clears. */
-export async function writeArea(ctx: AppContext, clientId: string, area: SettingsArea, body: Record<string, unknown>): Promise<void> {
-  const changes: Array<[AreaField, Value]> = [];
-  for (const [name, value] of Object.entries(body)) {
-    const f = area.fields.find((x) => x.name === name);
-    if (!f) throw badRequest(`Unknown field "${name}"${name.endsWith('_set') ? ' (secrets are written by their own name)' : ''}`, name, 'unknown_field');
-    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) throw badRequest(`${name} must be a ${f.type} or null`, name, 'invalid_field');
-    if (value === null && f.name === 'timezone') throw badRequest('timezone cannot be cleared', name, 'invalid_field');
-    f.check(value as Value, clientId);
-    changes.push([f, value as Value]);
-  }
-  await ctx.db.transaction().execute(async (trx) => {
-    const tctx = { ...ctx, db: trx };
-    for (const [f, value] of changes) await f.write(tctx, clientId, value);
-  });
 }

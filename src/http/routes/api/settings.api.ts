@@ -4,10 +4,10 @@ import { badRequest } from '../../../lib/errors.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId } from './api-env.ts';
 import { pathId, readJson } from './validation.ts';
-import { findArea, readArea, settingsAreas, writeArea } from './settings-areas.ts';
+import { findArea, settingsAreas } from './settings-areas.ts';
 import type { ApiRoute } from './api-route.ts';
 
-const SettingsValues = named('SettingsValues', z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+const SettingsValues = named('SettingsValues', z.record(z.string(), z.unknown()),
   'An area’s fields. A secret is write-only: reads show <name>_set (true/false), a PUT of <name> sets it and null clears it.');
 
 const AreaInfo = named('SettingsArea', z.object({
@@ -38,7 +38,7 @@ export const settingsRoutes: ApiRoute[] = [
     responses: { 200: { description: 'The values (unset ones are null)', schema: SettingsValues } },
     async handler(c) {
       const area = findArea(pathId(c, 'area'));
-      return c.json(await readArea(c.get('ctx'), apiClientId(c), area));
+      return c.json(await area.read(c.get('ctx'), apiClientId(c)));
     },
   },
   {
@@ -49,12 +49,13 @@ export const settingsRoutes: ApiRoute[] = [
       const area = findArea(pathId(c, 'area'));
       const body = await readJson(c, PutBody);
       if (Array.isArray(body)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
-      await writeArea(ctx, apiClientId(c), area, body);
+      const actor = { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') };
+      await area.write(ctx, apiClientId(c), body, actor);
       await recordAudit(ctx.db, ctx.clock, {
-        actor: { id: null, label: `api-key:${c.get('apiKey').prefix}` }, action: 'settings.update', clientId: apiClientId(c),
-        targetType: 'settings', targetId: area.name, ip: c.get('ip'), details: { fields: Object.keys(body) },
+        actor, action: 'settings.update', clientId: apiClientId(c), targetType: 'settings', targetId: area.name, ip: actor.ip,
+        details: { fields: Object.keys(body) },
       });
-      return c.json(await readArea(ctx, apiClientId(c), area));
+      return c.json(await area.read(ctx, apiClientId(c)));
     },
   },
 ];

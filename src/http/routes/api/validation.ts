@@ -3,21 +3,22 @@ import { AppError, badRequest } from '../../../lib/errors.ts';
 import type { ApiContext } from './api-env.ts';
 
 /** Turns a zod failure into the API's error: unknown fields and bad values name their field. */
-export function zodError(err: z.ZodError): AppError {
+export function zodError(err: z.ZodError, input?: unknown): AppError {
   const issue = err.issues[0];
+  const given = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
   if (issue.code === 'unrecognized_keys') {
     const field = [...issue.path, issue.keys[0]].join('.');
     return badRequest(`Unknown field "${field}"`, field, 'unknown_field');
   }
   const field = issue.path.join('.') || undefined;
   if (issue.code === 'too_big' && issue.origin === 'string') return badRequest(`${field ?? 'value'} is too long (at most ${issue.maximum} characters)`, field, 'too_long');
-  if (issue.code === 'invalid_type' && issue.input === undefined) return badRequest(`${field} is required`, field, 'missing_field');
+  if (issue.code === 'invalid_type' && given === undefined) return badRequest(`${field} is required`, field, 'missing_field');
   return badRequest(field ? `${field}: ${issue.message}` : issue.message, field, 'invalid_field');
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const r = schema.safeParse(value);
-  if (!r.success) throw zodError(r.error);
+  if (!r.success) throw zodError(r.error, value);
   return r.data;
 }
 

@@ -132,6 +132,7 @@ export const webhookRoutes: ApiRoute[] = [
     async handler(c) {
       const ctx = c.get('ctx');
       const d = await redeliver(ctx.db, ctx.clock, apiClientId(c), pathId(c, 'webhook_id'), pathId(c, 'delivery_id'));
+      ctx.jobs.wake();
       return c.json(deliveryJson(d), 202);
     },
   },

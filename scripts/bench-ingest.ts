@@ -1,0 +1,113 @@
+// Benchmark: inbound ingest through the HTTP edge, against a bare Hono route.
+//
+//   npm run bench:ingest [-- --duration 10 --connections 10 --customers 5 --cpu-prof-dir /tmp/prof]
+//
+// Three processes on 127.0.0.1 only: this one runs autocannon; the real `habar serve` (from
+// source, a fresh data dir in a temp folder, workers on, log level warn) and a bare Hono route
+// on @hono/node-server (same Node 24) each run in a child process, one after the other.
+// Every request is the sandbox's `POST /c/:token/messages` with a new message_id from one of a
+// handful of customers, so Habar stores each one (one transaction, processing job enqueued)
+// before it answers 201. Target: ingest ≥ 60 % of the bare route's req/s.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import autocannon, { type Result } from 'autocannon';
+import { NODE, ROOT, fmt, pct, printTable, spawnListening, tempDir, type Child } from './lib/bench.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    role: { type: 'string' }, // internal: "bare" runs the bare Hono server in this (child) process
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '10' },
+    customers: { type: 'string', default: '5' },
+    'cpu-prof-dir': { type: 'string' }, // profile the Habar server (node --cpu-prof) into this folder
+  },
+});
+
+if (args.role === 'bare') {
+  // The baseline: the same route shape on Hono, doing nothing but answering 201 with JSON.
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const app = new Hono();
+  app.post('/c/:token/messages', (c) => c.json({ id: 'bare' }, 201));
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`listening: http://127.0.0.1:${info.port}`));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+} else {
+  await main();
+}
+
+async function main() {
+  const duration = Number(args.duration);
+  const warmup = Number(args.warmup);
+  const connections = Number(args.connections);
+  const customers = Number(args.customers);
+  const dir = tempDir('habar-bench-ingest-');
+  const habar = (cmd: string[]) => [path.join(ROOT, 'src', 'main.ts'), ...cmd, '--data-dir', dir];
+  const env = { ...process.env, HABAR_LOG_LEVEL: 'warn' };
+  try {
+    // A fresh data dir (embedded default: demo client + sandbox), then the public endpoint's
+    // rate limit raised out of the way (a real limit, set as an operator would).
+    const first = await spawnListening(NODE, ['--import', 'tsx', ...habar(['serve', '--port', '0'])], { env });
+    await first.stop();
+    execFileSync(NODE, ['--import', 'tsx', ...habar(['settings', 'set', 'sandbox.rate_limit_per_minute=1000000'])], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const token = readOnly(dir, (db) => (db.prepare("SELECT public_token FROM channel_accounts WHERE kind = 'sandbox' LIMIT 1").get() as { public_token: string }).public_token);
+    const route = `/c/${token}/messages`;
+
+    const bare = await spawnListening(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bench-ingest.ts'), '--role', 'bare']);
+    const bareResult = await load(bare, route, { duration, warmup, connections, customers, tag: 'bare' });
+    await bare.stop();
+
+    const prof = args['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof-dir'])] : [];
+    const server = await spawnListening(NODE, [...prof, '--import', 'tsx', ...habar(['serve', '--port', '0'])], { env });
+    const habarResult = await load(server, route, { duration, warmup, connections, customers, tag: 'habar' });
+    // Let the workers finish what is queued, then stop (SIGTERM waits for running jobs).
+    await new Promise((r) => setTimeout(r, 1000));
+    await server.stop();
+    const stored = readOnly(dir, (db) => ({
+      messages: (db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'in'").get() as { n: number }).n,
+      conversations: (db.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number }).n,
+      jobs: db.prepare("SELECT status, count(*) AS n FROM jobs WHERE kind = 'message.process' GROUP BY status").all() as Array<{ status: string; n: number }>,
+    }));
+
+    const row = (name: string, r: Result) => [name, fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), r['2xx'], r.non2xx + r.errors + r.timeouts];
+    printTable(`Inbound ingest: ${connections} connections, ${duration} s each (after ${warmup} s warm-up), ${customers} customers`, [
+      ['server', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'other'],
+      row('bare Hono (no work)', bareResult),
+      row('Habar POST /c/:token/messages', habarResult),
+    ]);
+    const ratio = habarResult.requests.average / bareResult.requests.average;
+    console.log(`\ningest / bare = ${pct(ratio)}  (target ≥ 60 %)`);
+    console.log(`stored: ${stored.messages} inbound messages in ${stored.conversations} conversations; processing jobs: ${stored.jobs.map((j) => `${j.status} ${j.n}`).join(', ')}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readOnly<T>(dir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(path.join(dir, 'habar.db'), { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** A warm-up run, then the measured one; each request a new message_id from one of `customers`. */
+async function load(child: Child, route: string, o: { duration: number; warmup: number; connections: number; customers: number; tag: string }): Promise<Result> {
+  let n = 0;
+  const run = (seconds: number, phase: string) => autocannon({
+    url: child.url, connections: o.connections, duration: seconds, timeout: 10,
+    requests: [{
+      method: 'POST', path: route, headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => {
+        n++;
+        return { ...req, body: JSON.stringify({ text: `Hello! Do you deliver to Almaty? (${n})`, customer: `bench-${o.customers > 0 ? n % o.customers : 0}`, message_id: `${o.tag}-${phase}-${n}` }) };
+      },
+    }],
+  });
+  if (o.warmup > 0) await run(o.warmup, 'w');
+  return run(o.duration, 'm');
+}

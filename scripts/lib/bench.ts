@@ -1,0 +1,103 @@
+// Small helpers shared by the benchmarks (scripts/bench-*.ts): child processes that announce
+// their URL, percentiles, a free loopback port, and a plain-text table. Measurement tools only:
+// nothing here asserts; every loop is bounded and every child is stopped by its parent.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The project's Node 24 (system node may be older). */
+export const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A free TCP port on 127.0.0.1 (bound and released; fine on a quiet machine). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  proc: ChildProcess;
+  /** The URL the child printed on a `listening: <url>` line. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns a process and resolves once it prints `listening: <url>` on stdout (within `timeoutMs`).
+ * Its stderr is passed through (servers log warnings there). `stop()` sends SIGTERM and waits.
+ */
+export function spawnListening(cmd: string, args: string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<Child> {
+  const proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], ...opts });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    }
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { void stop(); reject(new Error(`${path.basename(cmd)} did not print "listening:" in time`)); }, opts.timeoutMs ?? 60_000);
+    let buf = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = buf.match(/^listening: (\S+)$/m);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1], stop });
+      }
+    });
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${path.basename(cmd)} exited with ${code} before listening`)); });
+  });
+}
+
+/** The q-quantile (0..1) of a list of numbers (nearest rank). */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+export const median = (values: number[]) => quantile(values, 0.5);
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+export const pct = (ratio: number) => `${fmt(ratio * 100, 0)} %`;
+
+/** Prints rows as an aligned plain-text table (first row is the header). */
+export function printTable(title: string, rows: Array<Array<string | number>>): void {
+  const cells = rows.map((r) => r.map(String));
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\n${title}`);
+  console.log(line(cells[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of cells.slice(1)) console.log(line(r));
+}
+
+/** Times `fn` `n` times (after `warmup` untimed runs); returns the durations in ms. */
+export async function timeRuns(n: number, fn: (i: number) => Promise<unknown>, warmup = 10): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+/** Milliseconds since the epoch with sub-ms resolution, comparable across processes on one machine. */
+export const epochMs = () => performance.timeOrigin + performance.now();

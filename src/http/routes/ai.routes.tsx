@@ -1,0 +1,126 @@
+import { Hono, type Context } from 'hono';
+import {
+  changeAiState, getAiSettings, listConsents, recordTransferConsent, TRANSFER_POLICY_VERSION, updateAiSettings, withdrawTransferConsent,
+  type AiProvider, type AiSettingsPatch,
+} from '../../ai/index.ts';
+import { listChannelAccounts } from '../../channels/index.ts';
+import { badRequest, isAppError } from '../../lib/errors.ts';
+import type { Client } from '../../tenants/index.ts';
+import { AiSettingsPage, type AiSettingsView } from '../../../views/pages/ai-settings.tsx';
+import { requireUser } from '../middleware/session.ts';
+import { readForm } from '../forms.ts';
+import { formErrors } from '../form-errors.ts';
+import { html, viewContext } from '../render.tsx';
+import { principalOf, scopedClient } from '../client-scope.ts';
+import type { HttpEnv } from '../env.ts';
+
+/** Roles that change the AI settings; support staff (with a grant) only look. Consent: the owner alone. */
+const CHANGER_ROLES = ['admin', 'owner', 'representative'];
+const STATE_ROLES = ['admin', 'owner', 'representative', 'agent'];
+
+/** FAQ textarea → entries: blocks separated by a blank line; first line the question, the rest the answer. */
+export function parseFaqText(text: string): Array<{ question: string; answer: string }> {
+  return text.replace(/\r\n/g, '\n').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean).map((block, i) => {
+    const [question, ...rest] = block.split('\n');
+    if (!rest.join('').trim()) throw badRequest(`FAQ entry ${i + 1} needs an answer on the lines after its question`, 'faq');
+    return { question: question.trim(), answer: rest.join('\n').trim() };
+  });
+}
+
+const int = (v: string | undefined, field: string) => {
+  if (!/^\d{1,6}$/.test((v ?? '').trim())) throw badRequest('Enter a whole number', field);
+  return Number(v);
+};
+
+/** The settings form → a patch (every field of the form is present; unticked boxes are false). */
+export function formToPatch(f: Record<string, string>, channelIds: string[]): AiSettingsPatch {
+  const on = (k: string) => f[k] === '1';
+  const patch: AiSettingsPatch = {
+    enabled: on('enabled'), provider: (f.provider ?? 'faq') as AiProvider, baseUrl: f.base_url ?? '', locatedInKazakhstan: on('located_in_kazakhstan'),
+    model: f.model ?? '', instructions: f.instructions ?? '', facts: f.facts ?? '', faq: parseFaqText(f.faq ?? ''),
+    languages: (['ru', 'kk', 'en'] as const).filter((l) => on(`lang_${l}`)),
+    handoffKeywords: (f.handoff_keywords ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    redact: on('redact'), debounceSeconds: int(f.debounce_seconds, 'debounce_seconds'), resumeAfterMinutes: int(f.resume_after_minutes, 'resume_after_minutes'),
+    disclosure: on('disclosure_off') ? null : f.disclosure ?? '', fallbackText: f.fallback_text ?? '', replyLength: (f.reply_length ?? 'medium') as AiSettingsPatch['replyLength'],
+    channelIds: channelIds.filter((id) => on(`channel_${id}`)), transcribeVoice: on('transcribe_voice'),
+  };
+  if (on('api_key_clear')) patch.apiKey = null;
+  else if ((f.api_key ?? '').trim()) patch.apiKey = f.api_key.trim();
+  return patch;
+}
+
+const actorOf = (c: Context<HttpEnv>) => ({ id: c.get('user')!.id, label: c.get('user')!.email, ip: c.get('ip') });
+
+async function page(c: Context<HttpEnv>, client: Client, extra: Partial<AiSettingsView> = {}, status = 200) {
+  const ctx = c.get('ctx');
+  const user = c.get('user')!;
+  const d: AiSettingsView = {
+    client, settings: await getAiSettings(ctx.db, client.id), consents: await listConsents(ctx.db, client.id), policyVersion: TRANSFER_POLICY_VERSION,
+    channels: (await listChannelAccounts(ctx.db, client.id)).map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
+    canEdit: CHANGER_ROLES.includes(user.role), isOwner: user.role === 'owner' && user.clientId === client.id, ...extra,
+  };
+  return html(c, <AiSettingsPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
+}
+
+const back = (c: Context<HttpEnv>, client: Client, key: string, anchor = '') =>
+  c.redirect(`/clients/${client.slug}/ai?flash=${encodeURIComponent(viewContext(c).t(key))}${anchor}`, 303);
+
+/** The AI settings screen of a client, with the owner's transfer authorisation. */
+export function aiRoutes() {
+  const app = new Hono<HttpEnv>();
+
+  app.get('/clients/:slug/ai', requireUser(), async (c) => page(c, await scopedClient(c, { what: 'ai.settings' })));
+
+  app.post('/clients/:slug/ai', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'ai.settings.update' });
+    const f = await readForm(c);
+    const channelIds = (await listChannelAccounts(ctx.db, client.id)).map((a) => a.id);
+    try {
+      await updateAiSettings(ctx.db, ctx.vault, ctx.clock, client.id, formToPatch(f, channelIds), actorOf(c));
+      return back(c, client, 'ai.saved');
+    } catch (err) {
+      const t = viewContext(c).t;
+      if (isAppError(err) && err.code === 'transfer_consent_required') return page(c, client, { values: f, errors: { consent: t('ai.consent.required') } }, 409);
+      const errors = formErrors(err, t);
+      if (!errors) throw err;
+      return page(c, client, { values: f, errors }, 422);
+    }
+  });
+
+  app.post('/clients/:slug/ai/consent', requireUser(['owner']), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: ['owner'], what: 'ai.consent.record' });
+    const f = await readForm(c);
+    if (f.agree !== '1') throw badRequest('Tick the authorisation text to record it', 'agree');
+    const provider = f.provider === 'openai' ? 'openai' : 'compatible';
+    const s = await getAiSettings(ctx.db, client.id);
+    const destination = provider === 'openai' ? 'api.openai.com' : s.baseUrl ? new URL(s.baseUrl).host : '';
+    await recordTransferConsent(ctx.db, ctx.clock, principalOf(c.get('user')!), { clientId: client.id, provider, destination, ip: c.get('ip') });
+    return back(c, client, 'ai.consent.recorded', '#consent');
+  });
+
+  app.post('/clients/:slug/ai/consent/withdraw', requireUser(['owner']), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: ['owner'], what: 'ai.consent.withdraw' });
+    const f = await readForm(c);
+    const provider = f.provider === 'openai' ? 'openai' : 'compatible';
+    await withdrawTransferConsent(ctx.db, ctx.clock, principalOf(c.get('user')!), { clientId: client.id, provider, ip: c.get('ip') });
+    return back(c, client, 'ai.consent.withdrawn', '#consent');
+  });
+
+  // The inbox's AI buttons: pause (for N minutes or until resumed), resume, off. Audited.
+  app.post('/clients/:slug/ai/conversations/:id/state', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: STATE_ROLES, what: 'ai.state' });
+    const f = await readForm(c);
+    const state = f.state;
+    if (state !== 'active' && state !== 'paused' && state !== 'off') throw badRequest('The state must be active, paused or off', 'state');
+    const minutes = f.minutes && /^\d{1,5}$/.test(f.minutes) ? Number(f.minutes) : null;
+    await changeAiState(ctx, actorOf(c), client.id, c.req.param('id'), state, minutes);
+    const next = f.next && f.next.startsWith(`/clients/${client.slug}/`) ? f.next : `/clients/${client.slug}/inbox`;
+    return c.redirect(`${next}${next.includes('?') ? '&' : '?'}flash=${encodeURIComponent(viewContext(c).t('ai.state.changed'))}`, 303);
+  });
+
+  return app;
+}

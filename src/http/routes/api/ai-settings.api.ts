@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import {
+  activeConsent, AI_LANGUAGES, AI_LIMITS, AI_PROVIDERS, getAiSettings, REPLY_LENGTHS, updateAiSettings, type AiSettings, type AiSettingsPatch,
+} from '../../../ai/index.ts';
+import { badRequest } from '../../../lib/errors.ts';
+import type { AppContext } from '../../env.ts';
+import { named } from './openapi-builder.ts';
+import { apiClientId } from './api-env.ts';
+import { parseWith, readJson } from './validation.ts';
+import type { ApiRoute } from './api-route.ts';
+
+const FaqEntry = z.object({ question: z.string().max(AI_LIMITS.faqQuestion), answer: z.string().max(AI_LIMITS.faqAnswer) }).strict();
+
+const fields = {
+  enabled: z.boolean().describe('Whether the assistant answers customers'),
+  provider: z.enum(AI_PROVIDERS as [string, ...string[]]).describe('openai; compatible (any OpenAI-compatible endpoint, e.g. vLLM, Ollama, llama.cpp); faq (the built-in offline FAQ responder)'),
+  base_url: z.string().max(AI_LIMITS.baseUrl).nullable().describe('compatible: the endpoint, e.g. http://10.0.0.5:8000/v1'),
+  located_in_kazakhstan: z.boolean().describe('compatible only: true when the endpoint runs in Kazakhstan (then no transfer authorisation is needed). Default false'),
+  model: z.string().max(AI_LIMITS.model).describe('The model name, e.g. gpt-4o-mini'),
+  instructions: z.string().max(AI_LIMITS.instructions).describe('Persona and instructions'),
+  facts: z.string().max(AI_LIMITS.facts).describe('Business facts the assistant may use'),
+  faq: z.array(FaqEntry).max(AI_LIMITS.faqEntries).describe('FAQ entries (the offline responder answers from these)'),
+  languages: z.array(z.enum(AI_LANGUAGES as [string, ...string[]])).describe('Languages to answer in (the customer\'s, when listed)'),
+  handoff_keywords: z.array(z.string().max(AI_LIMITS.keyword)).max(AI_LIMITS.keywords).describe('Words with which a customer asks for a person'),
+  redact: z.boolean().describe('Replace phone numbers, e-mail addresses, IIN/BIN and card numbers with placeholders before text leaves the appliance'),
+  debounce_seconds: z.number().int().describe('Quiet period that merges quick messages into one question (0–120)'),
+  resume_after_minutes: z.number().int().describe('After a person\'s reply the AI stays paused this long (0–10080)'),
+  disclosure: z.string().max(AI_LIMITS.disclosure).nullable().describe('Line sent at the start of a conversation; null for none. Lines "ru: …", "kk: …", "en: …" follow the customer\'s language'),
+  fallback_text: z.string().max(AI_LIMITS.fallback).describe('What the customer receives when the assistant hands off or fails'),
+  reply_length: z.enum(REPLY_LENGTHS as [string, ...string[]]).describe('short, medium or long'),
+  channel_ids: z.array(z.string().max(100)).max(100).describe('Channels the assistant works on; empty for all'),
+  transcribe_voice: z.boolean().describe('Transcribe voice notes through the provider\'s audio endpoint'),
+  transcription_model: z.string().max(AI_LIMITS.model).describe('e.g. whisper-1'),
+};
+
+const AiSettingsPut = named('AiSettingsPatch', z.object({
+  ...Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s.optional()])),
+  api_key: z.string().max(AI_LIMITS.apiKey).nullable().optional().describe('Write-only; null clears it'),
+}).strict(), 'Only the fields present change.');
+
+const AiSettingsJson = named('AiSettings', z.object({
+  ...fields,
+  api_key_set: z.boolean(),
+  provider_status: z.enum(['ok', 'needs_attention']),
+  provider_error: z.string().nullable(),
+  transfer_consent: z.object({ provider: z.string(), policy_version: z.string(), recorded_at: z.string(), recorded_by: z.string() }).nullable()
+    .describe('The owner\'s authorisation in force for the chosen provider (recorded in the UI only)'),
+}), 'A client\'s AI assistant settings');
+
+const READ_ONLY = ['api_key_set', 'provider_status', 'provider_error', 'transfer_consent'];
+
+async function aiJson(ctx: AppContext, clientId: string, s?: AiSettings) {
+  s ??= await getAiSettings(ctx.db, clientId);
+  const consent = await activeConsent(ctx.db, clientId, s.provider);
+  return {
+    enabled: s.enabled, provider: s.provider, base_url: s.baseUrl, located_in_kazakhstan: s.locatedInKazakhstan, model: s.model, api_key_set: s.apiKeySet,
+    instructions: s.instructions, facts: s.facts, faq: s.faq, languages: s.languages, handoff_keywords: s.handoffKeywords, redact: s.redact,
+    debounce_seconds: s.debounceSeconds, resume_after_minutes: s.resumeAfterMinutes, disclosure: s.disclosure, fallback_text: s.fallbackText,
+    reply_length: s.replyLength, channel_ids: s.channelIds, transcribe_voice: s.transcribeVoice, transcription_model: s.transcriptionModel,
+    provider_status: s.providerStatus, provider_error: s.providerError,
+    transfer_consent: consent ? { provider: consent.provider, policy_version: consent.policyVersion, recorded_at: consent.recordedAt, recorded_by: consent.recordedByLabel } : null,
+  };
+}
+
+/** snake_case API body → the domain's patch (only the fields present). */
+export function toPatch(b: Record<string, unknown>): AiSettingsPatch {
+  const map: Record<string, keyof AiSettingsPatch> = {
+    enabled: 'enabled', provider: 'provider', base_url: 'baseUrl', located_in_kazakhstan: 'locatedInKazakhstan', model: 'model', api_key: 'apiKey',
+    instructions: 'instructions', facts: 'facts', faq: 'faq', languages: 'languages', handoff_keywords: 'handoffKeywords', redact: 'redact',
+    debounce_seconds: 'debounceSeconds', resume_after_minutes: 'resumeAfterMinutes', disclosure: 'disclosure', fallback_text: 'fallbackText',
+    reply_length: 'replyLength', channel_ids: 'channelIds', transcribe_voice: 'transcribeVoice', transcription_model: 'transcriptionModel',
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(b)) if (v !== undefined && map[k]) out[map[k]] = v;
+  return out as AiSettingsPatch;
+}
+
+export const aiSettingsRoutes: ApiRoute[] = [
+  {
+    method: 'get', path: '/api/v1/settings/ai', tag: 'Settings', summary: 'The AI assistant settings',
+    description: 'The API key is write-only: reads show api_key_set.',
+    responses: { 200: { description: 'The settings', schema: AiSettingsJson } },
+    async handler(c) {
+      return c.json(await aiJson(c.get('ctx'), apiClientId(c)));
+    },
+  },
+  {
+    method: 'put', path: '/api/v1/settings/ai', tag: 'Settings', summary: 'Change the AI assistant settings (only the fields present)',
+    description: 'Invalid values answer 400 naming the field. Enabling a provider outside Kazakhstan (openai, or compatible with located_in_kazakhstan false) without the owner\'s recorded authorisation answers 409 transfer_consent_required; only the owner records one, in the UI.',
+    body: AiSettingsPut,
+    responses: { 200: { description: 'The settings after the change', schema: AiSettingsJson }, 409: { description: 'transfer_consent_required' } },
+    async handler(c) {
+      const ctx = c.get('ctx');
+      const raw = await readJson(c, z.unknown());
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
+      const ro = Object.keys(raw).find((k) => READ_ONLY.includes(k));
+      if (ro) throw badRequest(`${ro} is read-only`, ro, 'read_only_field');
+      const body = parseWith(AiSettingsPut, raw);
+      const s = await updateAiSettings(ctx.db, ctx.vault, ctx.clock, apiClientId(c), toPatch(body), { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') });
+      return c.json(await aiJson(ctx, apiClientId(c), s));
+    },
+  },
+];

@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import {
+  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, threadMessages,
+  type ConversationStatus,
+} from '../../messaging/index.ts';
+import { customerUrl, getChannelAccount } from '../../channels/index.ts';
+import type { Client } from '../../tenants/index.ts';
+import { inboxBase, inboxQuery, type InboxFilterValues, type InboxListView } from '../../../views/pages/inbox.tsx';
+import type { ThreadView } from '../../../views/pages/inbox-thread.tsx';
+import type { HttpEnv } from '../env.ts';
+
+// What the inbox routes load for their views: the filtered list and one thread.
+
+type C = Context<HttpEnv>;
+
+/** Every role that works a client's inbox (support staff only while the client grants access). */
+export const INBOX_ROLES = ['admin', 'support', 'owner', 'representative', 'agent'];
+
+/** The list's filters from the query string; anything unknown is ignored, not an error. */
+export function filterOf(c: C): InboxFilterValues {
+  const status = c.req.query('status');
+  const channel = c.req.query('channel');
+  return {
+    status: CONVERSATION_STATUSES.includes(status as ConversationStatus) ? status : undefined,
+    channel: channel && /^[0-9a-z]{26}$/.test(channel) ? channel : undefined,
+    unread: c.req.query('unread') === '1',
+    q: (c.req.query('q') ?? '').trim().slice(0, INBOX_SEARCH_MAX) || undefined,
+  };
+}
+
+/** The filters as `?…` (or ''), to keep them across a form post and its redirect. */
+export const keepOf = (c: C) => inboxQuery(filterOf(c));
+
+/** The thread page again after an action, keeping the list's filters. */
+export const backToThread = (c: C, client: Client, id: string) => c.redirect(`${inboxBase(client.slug)}/${id}${keepOf(c)}`, 303);
+
+export async function loadList(c: C, client: Client, openId?: string): Promise<InboxListView> {
+  const db = c.get('ctx').db;
+  const filter = filterOf(c);
+  const cursor = c.req.query('cursor') || undefined;
+  const [page, channels] = await Promise.all([
+    listInbox(db, {
+      clientId: client.id, status: filter.status as ConversationStatus | undefined, channelAccountId: filter.channel,
+      unread: filter.unread, search: filter.q, cursor,
+    }),
+    inboxChannels(db, client.id),
+  ]);
+  return { client: { slug: client.slug, name: client.name }, filter, rows: page.data, cursor, nextCursor: page.nextCursor, channels, openId };
+}
+
+/**
+ * One thread as the inbox shows it. `since` re-renders from a message on (live refresh), `older`
+ * adds the page before a message. Opening or refreshing a thread marks it read.
+ */
+export async function loadThread(
+  c: C, client: Client, conversationId: string,
+  opts: { since?: string; older?: string; markRead?: boolean; extra?: Partial<ThreadView> } = {},
+): Promise<ThreadView> {
+  const ctx = c.get('ctx');
+  let header = await getThreadHeader(ctx.db, client.id, conversationId);
+  if (opts.markRead && header.conversation.unreadCount > 0) {
+    header = { ...header, conversation: await markConversationRead(ctx, client.id, conversationId) };
+  }
+  let since = opts.since;
+  if (opts.older) since = (await olderPageStart(ctx.db, conversationId, opts.older)) ?? opts.older;
+  const { messages, hasOlder } = await threadMessages(ctx.db, conversationId, { sinceId: since, limit: 50 });
+  const authorIds = [...new Set(messages.map((m) => m.authorUserId).filter((x): x is string => !!x))];
+  const authors: Record<string, string> = {};
+  if (authorIds.length) {
+    for (const u of await ctx.db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', authorIds).execute()) authors[u.id] = u.name || u.email;
+  }
+  let customerLink: string | undefined;
+  if (header.channel.kind === 'sandbox') {
+    const base = customerUrl(ctx.publicUrl(), await getChannelAccount(ctx.db, client.id, header.channel.id));
+    const who = header.identities.find((i) => i.kind === 'sandbox')?.value;
+    if (base) customerLink = who ? `${base}?customer=${encodeURIComponent(who)}` : base;
+  }
+  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ...opts.extra };
+}

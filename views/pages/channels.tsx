@@ -1,0 +1,88 @@
+import { Layout, Field, Csrf } from '../layout.tsx';
+import { ClientTabs } from '../controls.tsx';
+import type { ViewContext } from '../view-context.ts';
+import type { ChannelKind, ChannelStatus } from '../../src/messaging/index.ts';
+
+export interface ChannelRow {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  status: ChannelStatus;
+  lastError: string | null;
+  statusAt: string | null;
+  /** A sandbox's customer-side chat page (absolute, from the public URL). */
+  customerUrl?: string;
+}
+
+export interface ChannelsView {
+  client: { slug: string; name: string };
+  channels: ChannelRow[];
+  mayCreate: boolean;
+  values?: { name: string };
+  errors?: Record<string, string>;
+}
+
+const GOOD: ChannelStatus[] = ['connected'];
+const BAD: ChannelStatus[] = ['logged_out', 'qr_expired', 'reconnect_needed', 'error', 'disconnected'];
+
+export function ChannelStatusBadge({ v, status }: { v: ViewContext; status: ChannelStatus }) {
+  const cls = GOOD.includes(status) ? 'badge on' : BAD.includes(status) ? 'badge off' : 'badge';
+  return <span class={cls}>{v.t(`channel.status.${status}`)}</span>;
+}
+
+/** A client's channel accounts: status, last error, a sandbox's chat link; creating another sandbox. */
+export function ChannelsPage({ v, d }: { v: ViewContext; d: ChannelsView }) {
+  const base = `/clients/${d.client.slug}/channels`;
+  return (
+    <Layout v={v} title={`${v.t('channels.title')} · ${d.client.name}`}>
+      <ClientTabs v={v} slug={d.client.slug} name={d.client.name} />
+      <h1>{v.t('channels.title')}</h1>
+      <div data-live-src={`/clients/${d.client.slug}/inbox/events`}>
+        <ChannelTable v={v} d={d} />
+      </div>
+      {d.mayCreate ? (
+        <section class="card">
+          <h2>{v.t('channels.new_sandbox')}</h2>
+          <p class="muted">{v.t('channels.sandbox_hint')}</p>
+          <form method="post" action={`${base}/sandbox`}>
+            <Csrf v={v} />
+            <Field label={v.t('channels.name')} name="name" value={d.values?.name ?? v.t('channels.sandbox_default_name')} error={d.errors?.name} required />
+            <button type="submit">{v.t('common.create')}</button>
+          </form>
+        </section>
+      ) : null}
+      <p class="muted">{v.t('channels.more_later')}</p>
+    </Layout>
+  );
+}
+
+/** The table (a fragment too): refreshed when the live stream reports a channel's status. */
+export function ChannelTable({ v, d }: { v: ViewContext; d: ChannelsView }) {
+  return (
+    <div id="channel-table" hx-get={`/clients/${d.client.slug}/channels?part=table`} hx-trigger="live delay:200ms" hx-swap="outerHTML" data-live-on="channel">
+      {d.channels.length === 0 ? <p class="muted">{v.t('channels.none')}</p> : (
+        <table>
+          <thead><tr><th>{v.t('channels.name')}</th><th>{v.t('channels.kind')}</th><th>{v.t('channels.status')}</th><th>{v.t('channels.last_error')}</th><th>{v.t('channels.customer_page')}</th></tr></thead>
+          <tbody>
+            {d.channels.map((ch) => (
+              <tr id={`channel-${ch.id}`}>
+                <td>{ch.name}</td>
+                <td>{v.t(`channel.kind.${ch.kind}`)}</td>
+                <td><ChannelStatusBadge v={v} status={ch.status} /> {ch.statusAt ? <small>{v.time(ch.statusAt)}</small> : null}</td>
+                <td>{ch.lastError ? <span class="error">{ch.lastError}</span> : <span class="muted">—</span>}</td>
+                <td>
+                  {ch.customerUrl ? (
+                    <span class="actions">
+                      <code class="url">{ch.customerUrl}</code>
+                      <a href={ch.customerUrl} target="_blank" rel="noopener" hx-boost="false">{v.t('channels.open')}</a>
+                    </span>
+                  ) : <span class="muted">—</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

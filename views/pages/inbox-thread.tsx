@@ -1,0 +1,165 @@
+import { Field, Csrf } from '../layout.tsx';
+import { ActionButton } from '../controls.tsx';
+import type { ViewContext } from '../view-context.ts';
+import type { Message, ThreadHeader } from '../../src/messaging/index.ts';
+
+// One conversation in the inbox: its header (state and actions), the live message list, the
+// reply box (text and a file) and the contact editor. Each part is also an htmx fragment.
+
+export interface ContactValues {
+  name: string;
+  phone: string;
+  tags: string;
+}
+
+export interface ThreadView {
+  header: ThreadHeader;
+  messages: Message[];
+  hasOlder: boolean;
+  /** Names of the agents who wrote in the thread, by user id. */
+  authors: Record<string, string>;
+  /** A sandbox contact's own chat page (to try the customer's side). */
+  customerLink?: string;
+  /** The filters of the list beside the thread, kept in every link and form (`?…` or ''). */
+  keep: string;
+  maxBytes: number;
+  reply?: { text: string; error?: string };
+  contactForm?: { values: ContactValues; errors: Record<string, string> };
+}
+
+const threadBase = (slug: string, id: string) => `/clients/${slug}/inbox/${id}`;
+
+export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
+  return (
+    <div class="thread" id="thread">
+      <ThreadHead v={v} slug={slug} t={t} />
+      <MessageList v={v} slug={slug} t={t} />
+      <ReplyBox v={v} slug={slug} t={t} />
+      <ContactEditor v={v} slug={slug} t={t} />
+    </div>
+  );
+}
+
+/** Who, where, the status and the automatic-replies state, with resolve/reopen and take over/resume. */
+export function ThreadHead({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
+  const { conversation: cv, contact, channel } = t.header;
+  const base = threadBase(slug, cv.id);
+  const paused = cv.aiState !== 'active';
+  return (
+    <header id="thread-head" class="thread-head" hx-get={`${base}${t.keep ? `${t.keep}&` : '?'}part=head`} hx-trigger="live delay:150ms" hx-swap="outerHTML"
+      data-live-on="conversation" data-live-conversation={cv.id}>
+      <h2>{contact.displayName || contact.phone || v.t('inbox.unknown_contact')}</h2>
+      <p class="muted">
+        {contact.phone ? <>{contact.phone} · </> : null}
+        {channel.name} ({v.t(`channel.kind.${channel.kind}`)})
+        {contact.tags.map((tag) => <> <span class="badge">{tag}</span></>)}
+        {t.customerLink ? <> · <a href={t.customerLink} target="_blank" rel="noopener" hx-boost="false">{v.t('inbox.customer_page')}</a></> : null}
+      </p>
+      <p class="thread-state">
+        <span class={`badge status-${cv.status}`}>{v.t(`inbox.status.${cv.status}`)}</span>{' '}
+        <span class={paused ? 'badge off' : 'badge on'}>{v.t(`inbox.ai.${cv.aiState}`)}</span>
+        {cv.aiState === 'paused' && cv.aiPausedUntil ? <small> {v.t('inbox.ai.until', { time: v.time(cv.aiPausedUntil) })}</small> : null}
+      </p>
+      <div class="actions">
+        {cv.status === 'resolved'
+          ? <ActionButton v={v} action={`${base}/status${t.keep}`} label={v.t('inbox.reopen')}><input type="hidden" name="status" value="open" /></ActionButton>
+          : <ActionButton v={v} action={`${base}/status${t.keep}`} label={v.t('inbox.resolve')}><input type="hidden" name="status" value="resolved" /></ActionButton>}
+        {paused
+          ? <ActionButton v={v} action={`${base}/resume${t.keep}`} label={v.t('inbox.resume')} />
+          : <ActionButton v={v} action={`${base}/takeover${t.keep}`} label={v.t('inbox.takeover')} />}
+      </div>
+      {paused ? <p class="muted">{v.t('inbox.ai.paused_hint')}</p> : null}
+    </header>
+  );
+}
+
+/** The messages, oldest first; re-fetched from the first shown one when the stream reports a change. */
+export function MessageList({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
+  const id = t.header.conversation.id;
+  const base = threadBase(slug, id);
+  const first = t.messages[0]?.id;
+  const part = (extra: string) => `${base}${t.keep ? `${t.keep}&` : '?'}part=messages${extra}`;
+  return (
+    <div id="messages" class="messages" hx-get={part(first ? `&since=${first}` : '')} hx-trigger="live delay:150ms" hx-swap="outerHTML"
+      data-live-on="message" data-live-conversation={id} aria-live="polite">
+      {t.hasOlder && first ? <button type="button" class="small link-dark" hx-get={part(`&older=${first}`)} hx-target="#messages" hx-swap="outerHTML">{v.t('inbox.older')}</button> : null}
+      {t.messages.length === 0 ? <p class="muted">{v.t('inbox.no_messages')}</p> : null}
+      <ol>{t.messages.map((m) => <MessageItem v={v} slug={slug} m={m} t={t} />)}</ol>
+    </div>
+  );
+}
+
+function authorOf(v: ViewContext, m: Message, t: ThreadView): string {
+  if (m.authorKind === 'contact') return t.header.contact.displayName || v.t('inbox.unknown_contact');
+  if (m.authorKind === 'agent') return (m.authorUserId && t.authors[m.authorUserId]) || v.t('inbox.author.agent');
+  return v.t(`inbox.author.${m.authorKind}`);
+}
+
+const kb = (n: number) => (n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+function MessageItem({ v, slug, m, t }: { v: ViewContext; slug: string; m: Message; t: ThreadView }) {
+  const base = threadBase(slug, m.conversationId);
+  return (
+    <li id={`msg-${m.id}`} class={`msg ${m.direction === 'in' ? 'msg-in' : 'msg-out'} author-${m.authorKind}`}>
+      <small class="msg-meta">
+        {authorOf(v, m, t)} · <time datetime={m.createdAt}>{v.time(m.createdAt)}</time>
+        {m.direction === 'out' ? <> · <span class={`delivery delivery-${m.status}`}>{v.t(`inbox.delivery.${m.status}`)}</span></> : null}
+        {m.uncertain ? <> · <span class="badge off" title={v.t('inbox.uncertain_hint')}>{v.t('inbox.uncertain')}</span></> : null}
+      </small>
+      {m.text ? <p class="msg-text">{m.text}</p> : null}
+      {m.attachments.map((a) => (
+        <p class="msg-file">
+          {a.id
+            ? <a href={`${base}/attachments/${a.id}`} hx-boost="false" download={a.name}>{a.name}</a>
+            : <span>{a.name}</span>}
+          {' '}<small>({kb(a.size)})</small>
+        </p>
+      ))}
+      {m.status === 'failed' && m.error ? <p class="error msg-error">{v.t('inbox.delivery.failed_because', { error: m.error })}</p> : null}
+    </li>
+  );
+}
+
+/** Text and one file; a file above the cap is refused in the browser (inbox.js) and again here. */
+export function ReplyBox({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
+  const base = threadBase(slug, t.header.conversation.id);
+  const err = t.reply?.error;
+  const mb = Math.floor(t.maxBytes / 1024 / 1024);
+  return (
+    <form id="reply" class="reply" method="post" action={`${base}/reply${t.keep}`} enctype="multipart/form-data"
+      data-max-bytes={String(t.maxBytes)} data-too-large={v.t('inbox.file_too_large', { mb })}>
+      <Csrf v={v} />
+      <label class={err ? 'field invalid' : 'field'}>
+        <span class="visually-hidden">{v.t('inbox.reply')}</span>
+        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined}>{t.reply?.text ?? ''}</textarea>
+        {err ? <small class="error" role="alert">{err}</small> : null}
+      </label>
+      <div class="actions">
+        <label class="file">
+          <span>{v.t('inbox.attach', { mb })}</span> <input type="file" name="file" />
+        </label>
+        <button type="submit">{v.t('inbox.send')}</button>
+      </div>
+    </form>
+  );
+}
+
+/** The contact's name, phone and tags (rectification); opens itself when the last save failed. */
+export function ContactEditor({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
+  const c = t.header.contact;
+  const values = t.contactForm?.values ?? { name: c.displayName, phone: c.phone ?? '', tags: c.tags.join(', ') };
+  const errors = t.contactForm?.errors;
+  return (
+    <details class="card contact-editor" open={!!errors}>
+      <summary>{v.t('inbox.contact.edit')}</summary>
+      <form method="post" action={`${threadBase(slug, t.header.conversation.id)}/contact${t.keep}`}>
+        <Csrf v={v} />
+        {errors?.form ? <p class="error" role="alert">{errors.form}</p> : null}
+        <Field label={v.t('inbox.contact.name')} name="display_name" value={values.name} error={errors?.display_name} />
+        <Field label={v.t('inbox.contact.phone')} name="phone" value={values.phone} error={errors?.phone} placeholder="+7 701 234 56 78" />
+        <Field label={v.t('inbox.contact.tags')} name="tags" value={values.tags} error={errors?.tags} placeholder={v.t('inbox.contact.tags_hint')} />
+        <button type="submit" class="small">{v.t('common.save')}</button>
+      </form>
+    </details>
+  );
+}
