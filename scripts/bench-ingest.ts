@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import autocannon, { type Result } from 'autocannon';
-import { NODE, ROOT, fmt, pct, printTable, spawnListening, tempDir, type Child } from './lib/bench.ts';
+import { NODE, ROOT, fmt, machineLine, pct, printTable, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,17 +24,12 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     customers: { type: 'string', default: '5' },
     'cpu-prof-dir': { type: 'string' }, // profile the Habar server (node --cpu-prof) into this folder
+    'keep-data': { type: 'boolean' }, // keep the data dir (printed) to inspect it afterwards
   },
 });
 
 if (args.role === 'bare') {
-  // The baseline: the same route shape on Hono, doing nothing but answering 201 with JSON.
-  const { Hono } = await import('hono');
-  const { serve } = await import('@hono/node-server');
-  const app = new Hono();
-  app.post('/c/:token/messages', (c) => c.json({ id: 'bare' }, 201));
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`listening: http://127.0.0.1:${info.port}`));
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  await runBareHono();
 } else {
   await main();
 }
@@ -80,9 +75,11 @@ async function main() {
     ]);
     const ratio = habarResult.requests.average / bareResult.requests.average;
     console.log(`\ningest / bare = ${pct(ratio)}  (target ≥ 60 %)`);
+    console.log(machineLine());
     console.log(`stored: ${stored.messages} inbound messages in ${stored.conversations} conversations; processing jobs: ${stored.jobs.map((j) => `${j.status} ${j.n}`).join(', ')}`);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (args['keep-data']) console.log(`data dir kept: ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -101,3 +101,22 @@ export async function timeRuns(n: number, fn: (i: number) => Promise<unknown>, w
 
 /** Milliseconds since the epoch with sub-ms resolution, comparable across processes on one machine. */
 export const epochMs = () => performance.timeOrigin + performance.now();
+
+/**
+ * The baseline server: Hono on @hono/node-server (the same stack Habar uses), one POST route that
+ * does nothing but answer 201 with a small JSON body. Prints `listening: <url>`; SIGTERM stops it.
+ */
+export async function runBareHono(route = '/c/:token/messages'): Promise<void> {
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const app = new Hono();
+  app.post(route, (c) => c.json({ id: 'bare' }, 201));
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`listening: http://127.0.0.1:${info.port}`));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+/** One line saying how busy the machine was (other work on these 2 cores skews every figure). */
+export function machineLine(): string {
+  const [l1, l5] = os.loadavg();
+  return `machine: ${os.cpus().length} cores, load average ${l1.toFixed(2)} (1 min) ${l5.toFixed(2)} (5 min), Node ${process.version}`;
+}

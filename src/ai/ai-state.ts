@@ -16,13 +16,18 @@ export interface StateDeps {
   hub: EventHub;
 }
 
+const RECENT_SCAN = 200;
+
 const ids = (c: Conversation) => ({ conversationId: c.id, clientId: c.clientId, contactId: c.contactId });
 
 /** The newest message a person of the business wrote (inbox, API, or typed on the phone). */
 async function lastHumanAt(db: Db, conversationId: string, turns?: Turn[]): Promise<string | null> {
   if (turns) return [...turns].reverse().find((t) => t.authorKind === 'agent')?.createdAt ?? null;
-  const r = await db.selectFrom('messages').select('created_at').where('conversation_id', '=', conversationId)
-    .where('author_kind', '=', 'agent').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // Only the recent part of the thread (a bounded read however long it is): a person's message
+  // further back than this is older than any pause it could still cause in practice.
+  const recent = db.selectFrom('messages').select(['author_kind', 'created_at', 'id']).where('conversation_id', '=', conversationId)
+    .orderBy('id', 'desc').limit(RECENT_SCAN).as('recent');
+  const r = await db.selectFrom(recent).select('created_at').where('author_kind', '=', 'agent').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return r?.created_at ?? null;
 }
 

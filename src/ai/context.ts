@@ -61,7 +61,8 @@ const LABEL: Record<ThreadMessage['role'], string> = { customer: 'Customer', ass
 
 /** One summary line per older turn: who said it and the start of what they said. */
 export function summaryLine(m: ThreadMessage, budget: ContextBudget = DEFAULT_BUDGET): string {
-  const flat = m.text.replace(/\s+/g, ' ').trim();
+  // A token is rarely longer than 8 characters: cutting first keeps tokenizing a pasted essay cheap.
+  const flat = m.text.slice(0, budget.summaryLineTokens * 8).replace(/\s+/g, ' ').trim();
   return `${LABEL[m.role]}: ${truncateTokens(flat, budget.summaryLineTokens)}`;
 }
 

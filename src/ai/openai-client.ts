@@ -88,9 +88,12 @@ function client(target: ProviderTarget, timeoutMs: number): OpenAI {
     // Local servers often need no key; the SDK insists on one, so a placeholder goes in its place.
     apiKey: target.apiKey || 'no-key',
     baseURL: target.baseUrl ?? 'https://api.openai.com/v1',
+    // Explicit, so no OPENAI_* environment variable changes where or how we call.
+    adminAPIKey: null,
     organization: null,
     project: null,
     webhookSecret: null,
+    logLevel: 'off',
     timeout: timeoutMs,
     maxRetries: 0,
   });

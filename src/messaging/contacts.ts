@@ -33,10 +33,14 @@ export async function listIdentities(db: Db, contactId: string, channelAccountId
   return (await q.orderBy('id').execute()).map((r) => ({ id: r.id, kind: r.kind as IdentityRef['kind'], value: r.value, channelAccountId: r.channel_account_id }));
 }
 
-/** "+7 (701) 234-56-78" → "+77012345678"; undefined when it is not a phone number. */
+/**
+ * "+7 (701) 234-56-78" → "+77012345678"; undefined when it is not a phone number. The domestic
+ * trunk prefix of Kazakhstan and Russia ("8 701 …", 11 digits) becomes +7.
+ */
 export function normalisePhone(input: string): string | undefined {
   const s = input.replace(/[\s()-]/g, '');
   if (!/^\+?\d{7,15}$/.test(s)) return undefined;
+  if (/^8\d{10}$/.test(s)) return `+7${s.slice(1)}`;
   return s.startsWith('+') ? s : `+${s}`;
 }
 

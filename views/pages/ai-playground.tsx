@@ -13,14 +13,14 @@ export interface PlaygroundView {
 }
 
 export const SAMPLE_SCRIPT = [
-  'Здравствуйте! Сколько стоит доставка по Алматы?',
-  'a: Здравствуйте! Доставка по Алматы — 1 500 ₸, бесплатно от 20 000 ₸.',
-  'Отлично, мой номер +7 701 234 56 78, перезвоните мне пожалуйста',
+  'Здравствуйте! Меня зовут Айгерим, мой номер +7 701 234 56 78.',
+  'a: Здравствуйте, Айгерим! Чем могу помочь?',
+  'Сколько стоит доставка по Алматы?',
 ].join('\n');
 
 function Outcome({ v, r }: { v: ViewContext; r: NonNullable<PlaygroundView['result']> }) {
   const o = r.outcome;
-  if (o.kind === 'handoff') return <p data-testid="playground-outcome">{v.t('ai.playground.handoff', { detail: o.detail })}</p>;
+  if (o.kind === 'handoff') return <p data-testid="playground-outcome">{v.t('ai.playground.handoff', { detail: o.reason === 'tool' ? o.detail : v.t(`ai.reason.${o.reason}`) })}</p>;
   if (o.kind === 'failed') return <p class="error" data-testid="playground-outcome">{v.t('ai.playground.failed', { code: o.code })}</p>;
   return o.text ? <blockquote data-testid="playground-outcome">{o.text}</blockquote> : null;
 }
@@ -44,7 +44,7 @@ export function PlaygroundPage({ v, d }: { v: ViewContext; d: PlaygroundView }) 
         <section class="card">
           <h2>{v.t('ai.playground.reply')}</h2>
           <Outcome v={v} r={r} />
-          {r.usage ? <p class="muted">{v.t('ai.playground.tokens', { in: r.usage.tokensIn, out: r.usage.tokensOut, cost: r.cost, redacted: r.redacted })}</p> : null}
+          {r.usage && r.usage.provider !== 'faq' ? <p class="muted">{v.t('ai.playground.tokens', { in: r.usage.tokensIn, out: r.usage.tokensOut, cost: r.cost, redacted: r.redacted })}</p> : null}
           <h2>{v.t('ai.playground.request')}</h2>
           {r.requestJson ? (
             <>

@@ -11,6 +11,7 @@ export interface ClientFormValues {
   phone: string;
   invoice_address: string;
   timezone: string;
+  require_totp: boolean;
   persons: ContactPerson[];
 }
 
@@ -56,6 +57,7 @@ export function ClientPage({ v, client, canEdit }: { v: ViewContext; client: Cli
             {row(v.t('clients.phone'), client.phone)}
             {row(v.t('clients.invoice_address'), client.invoiceAddress)}
             {row(v.t('clients.timezone'), client.timezone)}
+            {row(v.t('clients.require_totp'), client.requireTotp ? v.t('common.yes') : v.t('common.no'))}
             {row(v.t('clients.status'), v.t(`clients.status_${client.status}`))}
             {row(v.t('clients.created_at'), v.time(client.createdAt))}
             {row(v.t('clients.updated_at'), v.time(client.updatedAt))}
@@ -111,6 +113,10 @@ export function ClientFormPage({ v, values, errors, client }: { v: ViewContext; 
             <input name="timezone" value={values.timezone} list="tz-list" aria-invalid={errors?.timezone ? 'true' : undefined} />
             <datalist id="tz-list">{KZ_ZONES.map((z) => <option value={z} />)}</datalist>
             {errors?.timezone ? <small class="error">{errors.timezone}</small> : null}
+          </label>
+          <label class="field checkbox">
+            <input type="hidden" name="require_totp_present" value="1" />
+            <input type="checkbox" name="require_totp" checked={values.require_totp} /> {v.t('clients.require_totp')}
           </label>
           <fieldset class={errors?.contact_persons ? 'field invalid' : 'field'}>
             <legend>{v.t('clients.contact_persons')}</legend>

@@ -105,6 +105,20 @@ test('an owner opens and edits their own client but not another one', async ({ a
   assert.is((await post(app, jar, '/clients', [['name', 'Mine'], ['slug', 'mine']])).status, 403);
 });
 
+test('an owner requires a second factor for members: a member without TOTP is sent to enrolment', async ({ app }) => {
+  const own = await buildClient(app, { slug: 'totp-co' });
+  const owner = await buildUser(app, 'owner', own.id);
+  const agent = await buildUser(app, 'agent', own.id);
+  const jar = await loginAs(app, owner.email, TEST_PASSWORD);
+  const res = await post(app, jar, '/clients/totp-co/edit', [['require_totp_present', '1'], ['require_totp', 'on']]);
+  assert.is(res.status, 303);
+  assert.ok((await getClient(app.ctx.db, own.id)).requireTotp);
+  const agentJar = await loginAs(app, agent.email, TEST_PASSWORD);
+  const home = await app.request('/', { jar: agentJar });
+  assert.is(home.status, 303);
+  assert.match(home.headers.get('location')!, /totp/);
+});
+
 test('an agent works the inbox only: the client management screens answer 403', async ({ app }) => {
   const own = await buildClient(app);
   const agent = await buildUser(app, 'agent', own.id);

@@ -29,6 +29,7 @@ async function clientInputFromForm(c: Context<HttpEnv>, allowSlug: boolean): Pro
     if (field === 'slug' && !allowSlug) continue;
     if (f[field] !== undefined) (input as Record<string, string>)[key] = f[field].trim();
   }
+  if (f.require_totp_present !== undefined) input.requireTotp = f.require_totp === 'on';
   if (f.contact_persons_present !== undefined) {
     const [names, emails, phones, roles] = await Promise.all(['cp_name', 'cp_email', 'cp_phone', 'cp_role'].map((n) => readFormAll(c, n)));
     const persons: ContactPerson[] = [];
@@ -48,6 +49,7 @@ const formValues = (input: ClientInput, base?: Client): ClientFormValues => ({
   phone: input.phone ?? base?.phone ?? '',
   invoice_address: input.invoiceAddress ?? base?.invoiceAddress ?? '',
   timezone: input.timezone ?? base?.timezone ?? 'Asia/Almaty',
+  require_totp: input.requireTotp ?? base?.requireTotp ?? false,
   persons: input.contactPersons ?? base?.contactPersons ?? [],
 });
 
@@ -129,7 +131,7 @@ export function clientsRoutes() {
     if (!changed.length) return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.no_changes'))}`, 303);
     const patch: ClientInput = {};
     for (const field of changed) {
-      const key = field === 'contact_persons' ? 'contactPersons' : FIELD_TO_INPUT[field];
+      const key = field === 'contact_persons' ? 'contactPersons' : field === 'require_totp' ? 'requireTotp' : FIELD_TO_INPUT[field];
       if (key) (patch as Record<string, unknown>)[key] = input[key];
     }
     await ctx.db.transaction().execute(async (trx) => {
