@@ -39,6 +39,8 @@ test('every migration file is registered in the static index, and every entry ha
   }
   assert.is(MIGRATIONS.length, files.length, 'every registry entry has a file');
   assert.is(new Set(MIGRATIONS.map((m) => m.version)).size, MIGRATIONS.length, 'versions are unique');
+  // No gaps: the runner applies versions above the file's current one, so a later-filled gap would never run.
+  assert.equal([...MIGRATIONS].map((m) => m.version).sort((a, b) => a - b), MIGRATIONS.map((_, i) => i + 1), 'versions run 1..N without gaps');
 });
 
 /** A data file at `version` with realistic rows (written with the columns of 0001, which every later schema keeps). */

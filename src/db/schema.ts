@@ -303,7 +303,7 @@ export interface SandboxDeliveriesTable {
   delivered_at: string;
 }
 
-// 0008_ai: the AI assistant.
+// 0005_ai: the AI assistant.
 export interface AiSettingsTable {
   client_id: string;
   enabled: Generated<number>;

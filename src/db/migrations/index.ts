@@ -3,7 +3,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_messaging.ts';
 import * as m0003 from './0003_api.ts';
 import * as m0004 from './0004_totp_replay.ts';
-import * as m0008 from './0008_ai.ts';
+import * as m0005 from './0005_ai.ts';
 
 export interface Migration {
   version: number;
@@ -20,5 +20,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, name: '0002_messaging', up: m0002.up },
   { version: 3, name: '0003_api', up: m0003.up },
   { version: 4, name: '0004_totp_replay', up: m0004.up },
-  { version: 8, name: '0008_ai', up: m0008.up },
+  { version: 5, name: '0005_ai', up: m0005.up },
 ];

@@ -4,6 +4,7 @@ import { makeTestApp, buildClient, buildUser, loginAs, postForm, csrfFrom, TEST_
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.ts';
 import { createApiKey } from '../../auth/index.ts';
 import type { Client } from '../../tenants/index.ts';
+import { createChannelAccount, postAsCustomer } from '../../channels/index.ts';
 
 type Ctx = { app: TestApp; stub: OpenAiStandIn; client: Client; key: string };
 const test = suite<Ctx>('AI settings: API contract, consent screen, playground, usage');
@@ -150,6 +151,26 @@ test('the playground shows the minimised request, the restored reply, tokens and
   assert.not.match(usage, /data-testid="usage-table"/, 'playground calls are not billed usage');
   const calls = await ctx.app.ctx.db.selectFrom('ai_calls').select(['playground', 'tokens_in']).execute();
   assert.equal(calls, [{ playground: 1, tokens_in: 321 }]);
+});
+
+test('an agent pauses and resumes the AI of a conversation; each change is audited', async (ctx) => {
+  const account = await createChannelAccount(ctx.app.ctx.db, ctx.app.ctx.clock, ctx.app.ctx.vault, { clientId: ctx.client.id, kind: 'sandbox', name: 'Sandbox' });
+  await postAsCustomer(ctx.app.ctx, account, { text: 'Здравствуйте', customer: 'x' });
+  const conv = await ctx.app.ctx.db.selectFrom('conversations').select('id').where('client_id', '=', ctx.client.id).executeTakeFirstOrThrow();
+  const agent = await buildUser(ctx.app, 'agent', ctx.client.id);
+  const jar = await loginAs(ctx.app, agent.email, TEST_PASSWORD);
+  const csrf = csrfFrom(await (await ctx.app.request('/', { jar })).text());
+  const res = await postForm(ctx.app, jar, `/clients/shop/ai/conversations/${conv.id}/state`, { state: 'paused', minutes: '30' }, csrf);
+  assert.is(res.status, 303);
+  let row = await ctx.app.ctx.db.selectFrom('conversations').select(['ai_state', 'ai_paused_until']).where('id', '=', conv.id).executeTakeFirstOrThrow();
+  assert.is(row.ai_state, 'paused');
+  assert.ok(row.ai_paused_until);
+  await postForm(ctx.app, jar, `/clients/shop/ai/conversations/${conv.id}/state`, { state: 'active' }, csrf);
+  row = await ctx.app.ctx.db.selectFrom('conversations').select(['ai_state', 'ai_paused_until']).where('id', '=', conv.id).executeTakeFirstOrThrow();
+  assert.is(row.ai_state, 'active');
+  const audit = await ctx.app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label']).where('action', '=', 'ai.state.changed').execute();
+  assert.is(audit.length, 2);
+  assert.is(audit[0].actor_label, agent.email);
 });
 
 test.run();
