@@ -47,8 +47,9 @@ export function Layout(props: { v: ViewContext; title: string; children?: Child 
         <link rel="stylesheet" href="/public/app.css" />
         <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
         <script src="/public/htmx.min.js" defer></script>
-        {/* Live updates (SSE → htmx refresh) on signed-in pages; loaded once, so boosted navigation keeps it. */}
-        {v.user ? <script src="/public/inbox.js" defer></script> : null}
+        {/* Live updates (SSE → htmx refresh) and the upload size guard. On every page, the login page too:
+            boosted navigation swaps only the body, so a script must already be here when the inbox arrives. */}
+        <script src="/public/inbox.js" defer></script>
       </head>
       <body hx-boost="true">
         {/* The CSRF header sits inside the body, not on it: a boosted swap replaces the body's

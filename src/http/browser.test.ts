@@ -54,7 +54,7 @@ test('an admin logs in with the one-time password, must change it, creates a cli
 
   // htmx comes from /public and is actually running (the CSP allows only 'self').
   const scripts = await Promise.all((await page.locator('script[src]').all()).map((el) => el.getAttribute('src')));
-  assert.equal(scripts, ['/public/htmx.min.js']);
+  assert.equal(scripts, ['/public/htmx.min.js', '/public/inbox.js']);
   await page.waitForFunction('typeof window.htmx === "object"');
 
   // The one-time password works once, and the admin is made to change it.

@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../lib/errors.ts';
 import { toContact } from './contacts.ts';
 import { toConversation } from './conversations.ts';
 import { toMessage } from './messages.ts';
-import type { ChannelKind, ChannelStatus, Contact, Conversation, ConversationStatus, Message } from './types.ts';
+import type { AuthorKind, ChannelKind, ChannelStatus, Contact, Conversation, ConversationStatus, Message } from './types.ts';
 
 // The built-in inbox's read side: the conversation list with search, and one thread's header.
 
@@ -32,7 +32,7 @@ export interface InboxRow {
   conversation: Conversation;
   contact: { id: string; displayName: string; phone: string | null };
   channel: { id: string; kind: ChannelKind; name: string };
-  last: { text: string; direction: 'in' | 'out'; attachments: number } | null;
+  last: { text: string; direction: 'in' | 'out'; authorKind: AuthorKind; attachments: number } | null;
 }
 
 export const INBOX_SEARCH_MAX = 100;
@@ -101,12 +101,12 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<{ data: InboxRo
 async function latestMessages(db: Db, conversationIds: string[]): Promise<Map<string, InboxRow['last']>> {
   const out = new Map<string, InboxRow['last']>();
   for (const id of conversationIds) {
-    const m = await db.selectFrom('messages').select(['text', 'direction', 'attachments']).where('conversation_id', '=', id)
+    const m = await db.selectFrom('messages').select(['text', 'direction', 'author_kind', 'attachments']).where('conversation_id', '=', id)
       .orderBy('id', 'desc').limit(1).executeTakeFirst();
     if (!m) continue;
     let attachments = 0;
     try { attachments = (JSON.parse(m.attachments) as unknown[]).length; } catch { attachments = 0; }
-    out.set(id, { text: m.text.slice(0, 160), direction: m.direction as 'in' | 'out', attachments });
+    out.set(id, { text: m.text.slice(0, 160), direction: m.direction as 'in' | 'out', authorKind: m.author_kind as AuthorKind, attachments });
   }
   return out;
 }

@@ -124,7 +124,7 @@ function ConversationItem({ v, href, row, open }: { v: ViewContext; href: string
 }
 
 function Preview({ v, last }: { v: ViewContext; last: NonNullable<InboxRow['last']> }): Child {
-  const prefix = last.direction === 'out' ? `${v.t('inbox.you')}: ` : '';
+  const prefix = last.direction === 'out' ? `${v.t(`inbox.author.${last.authorKind}`)}: ` : '';
   const text = last.text || (last.attachments ? v.t('inbox.attachment_only') : '');
   return <>{prefix}{text}</>;
 }
