@@ -3,7 +3,8 @@
 // An element with data-live-src="<SSE URL>" holds one EventSource. Each server event
 // ("message", "conversation", "channel") triggers the htmx event "live" on the elements inside
 // it whose data-live-on lists that event name (and, with data-live-conversation, only for that
-// conversation); those elements carry hx-get / hx-trigger="live …" and refresh themselves.
+// conversation); those elements carry hx-get / hx-trigger="live …" and refresh themselves. A
+// handoff (the AI hands a conversation to a person) also marks the tab's title while it is hidden.
 //
 // Also: a form with data-max-bytes refuses a file above the cap before uploading it, and the
 // message list of a thread stays scrolled to the newest message.
@@ -28,6 +29,7 @@
           if (!holder.isConnected) { source.close(); return; }
           var data = {};
           try { data = JSON.parse(e.data); } catch (err) { data = {}; }
+          if (data.handoff) markHandoff();
           holder.querySelectorAll('[data-live-on]').forEach(function (el) {
             if ((' ' + el.getAttribute('data-live-on') + ' ').indexOf(' ' + name + ' ') < 0) return;
             var only = el.getAttribute('data-live-conversation');
@@ -36,6 +38,19 @@
           });
         });
       });
+    });
+  }
+
+  // A conversation needs a person (the AI handed off): the list shows its badge; an agent on
+  // another tab sees a mark in this tab's title until they come back to it.
+  var MARK = '(!) ';
+  function markHandoff() {
+    if (!document.hidden || document.title.indexOf(MARK) === 0) return;
+    document.title = MARK + document.title;
+    document.addEventListener('visibilitychange', function clear() {
+      if (document.hidden) return;
+      if (document.title.indexOf(MARK) === 0) document.title = document.title.slice(MARK.length);
+      document.removeEventListener('visibilitychange', clear);
     });
   }
 

@@ -33,7 +33,7 @@ export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
 /** Job handlers besides the messaging core's (process, send). Rooms add theirs here. */
 export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => pruneJobsHandler(d),
-  // Also subscribes to the hub, so that events queue webhook deliveries.
+  // Also subscribes to the hub, so that events queue webhook deliveries in their cause's transaction.
   (d) => outgoingWebhooks(d),
   (d) => pruneDeliveriesHandler(d),
   (d) => aiReplyJobHandler(d),

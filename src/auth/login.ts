@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/index.ts';
 import { verifyPassword } from './passwords.ts';
 import { findUserByEmail, type User } from './users.ts';
 import { createSession, type Session } from './sessions.ts';
-import { clearLoginFailures, loginWaitSeconds, recordLoginFailure } from './throttle.ts';
+import { loginSucceeded, takeLoginAttempt } from './throttle.ts';
 
 export interface LoginResult {
   token: string;
@@ -20,13 +20,13 @@ const wrongCredentials = () => new AppError('invalid_credentials', 'Wrong e-mail
  * session that is pending its second factor. Every attempt is audited.
  */
 export async function login(db: Db, clock: Clock, input: { email: string; password: string; ip: string; userAgent: string }): Promise<LoginResult> {
-  const wait = await loginWaitSeconds(db, clock, input.email, input.ip);
+  // The attempt counts before the password is checked, so concurrent guesses cannot all pass one check.
+  const wait = await takeLoginAttempt(db, clock, input.email, input.ip);
   if (wait > 0) throw tooMany(`Too many failed attempts. Try again in ${wait} s.`, wait);
   const user = await findUserByEmail(db, input.email);
   // Always one scrypt derivation (a throwaway one for an unknown e-mail): the answer takes as long either way.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
   if (!user || !ok || user.disabled) {
-    await recordLoginFailure(db, clock, input.email, input.ip);
     await recordAudit(db, clock, {
       actor: { id: user?.id ?? null, label: input.email.trim().toLowerCase().slice(0, 254) },
       action: 'auth.login_failed', clientId: user?.clientId ?? null, ip: input.ip,
@@ -34,8 +34,21 @@ export async function login(db: Db, clock: Clock, input: { email: string; passwo
     });
     throw wrongCredentials();
   }
-  await clearLoginFailures(db, input.email);
+  await loginSucceeded(db, clock, input.email, input.ip);
   const { token, session } = await createSession(db, clock, user.id, { ip: input.ip, userAgent: input.userAgent, totpPending: user.totpEnabled });
   await recordAudit(db, clock, { actor: { id: user.id, label: user.email }, action: 'auth.login', clientId: user.clientId, ip: input.ip, details: { totp_pending: user.totpEnabled } });
   return { token, session, user };
+}
+
+/**
+ * Checks a signed-in user's current password (before changing it) under the same throttle as
+ * login: the attempt counts first, a good password clears the count; too many wrong ones get 429.
+ */
+export async function verifyCurrentPassword(db: Db, clock: Clock, input: { email: string; password: string; ip: string }): Promise<boolean> {
+  const wait = await takeLoginAttempt(db, clock, input.email, input.ip);
+  if (wait > 0) throw tooMany(`Too many failed attempts. Try again in ${wait} s.`, wait);
+  const user = await findUserByEmail(db, input.email);
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
+  if (ok) await loginSucceeded(db, clock, input.email, input.ip);
+  return ok;
 }

@@ -5,7 +5,7 @@ import { randomToken } from '../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { checkPasswordStrength, hashPassword } from './passwords.ts';
 import { hashToken } from './sessions.ts';
-import { clearLoginFailures, clearThrottle, recordThrottleFailure, resetAccountKeys, resetIpKeys, throttleWait } from './throttle.ts';
+import { clearLoginFailures, clearThrottle, resetAccountKeys, resetIpKeys, takeThrottleAttempt } from './throttle.ts';
 import { findUserByEmail, getUser, type User } from './users.ts';
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -19,12 +19,10 @@ export const resetLinkInvalid = () => new AppError('reset_link_invalid', 'This p
  * Only the token's hash is stored; it works once, within RESET_TTL_MS.
  */
 export async function requestPasswordReset(db: Db, clock: Clock, input: { email: string; ip: string }): Promise<{ user: User; token: string } | undefined> {
-  const ipWait = await throttleWait(db, clock, resetIpKeys(input.ip));
+  // Each check counts the request in the same transaction, so concurrent requests cannot slip past the quota.
+  const ipWait = await takeThrottleAttempt(db, clock, resetIpKeys(input.ip));
   if (ipWait > 0) throw tooMany(`Too many requests. Try again in ${ipWait} s.`, ipWait);
-  await recordThrottleFailure(db, clock, resetIpKeys(input.ip));
-  const accountKeys = resetAccountKeys(input.email);
-  if ((await throttleWait(db, clock, accountKeys)) > 0) return undefined;
-  await recordThrottleFailure(db, clock, accountKeys);
+  if ((await takeThrottleAttempt(db, clock, resetAccountKeys(input.email))) > 0) return undefined;
   const user = await findUserByEmail(db, input.email);
   if (!user || user.disabled) return undefined;
   const token = randomToken(32);

@@ -76,6 +76,42 @@ export async function clearThrottle(db: Db, keys: ThrottleKey[]): Promise<void> 
   for (const { key } of keys) await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
 
+/** Runs `fn` in one transaction (or in the caller's, when `db` already is one). */
+const atomically = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+
+/**
+ * Takes one attempt on `keys` before the credential is checked: in one transaction, either some
+ * key is blocked (nothing is counted; returns the seconds to wait) or the attempt is counted on
+ * every key as a failure (returns 0). Counting first means concurrent requests cannot all pass the
+ * check before any failure is recorded (kysely's SQLite driver runs one transaction at a time).
+ * After a good credential, clear or refund the count.
+ */
+export async function takeThrottleAttempt(db: Db, clock: Clock, keys: ThrottleKey[]): Promise<number> {
+  return atomically(db, async (trx) => {
+    const wait = await throttleWait(trx, clock, keys);
+    if (wait > 0) return wait;
+    await recordThrottleFailure(trx, clock, keys);
+    return 0;
+  });
+}
+
+/** Gives back one attempt taken on `keys` (a good credential): the count drops by one, and a block it started is lifted. */
+export async function refundThrottleAttempt(db: Db, clock: Clock, keys: ThrottleKey[]): Promise<void> {
+  await atomically(db, async (trx) => {
+    for (const { key, rule } of keys) {
+      const row = await trx.selectFrom('login_throttle').select('failures').where('key', '=', key).executeTakeFirst();
+      if (!row) continue;
+      const failures = row.failures - 1;
+      if (failures <= 0) {
+        await trx.deleteFrom('login_throttle').where('key', '=', key).execute();
+        continue;
+      }
+      const set = failures < rule.free ? { failures, blocked_until: null } : { failures };
+      await trx.updateTable('login_throttle').set({ ...set, updated_at: clock.now().toISOString() }).where('key', '=', key).execute();
+    }
+  });
+}
+
 /** Seconds to wait before the next password attempt for this e-mail from this address. */
 export const loginWaitSeconds = (db: Db, clock: Clock, email: string, ip: string) => throttleWait(db, clock, loginKeys(email, ip));
 
@@ -83,3 +119,15 @@ export const recordLoginFailure = (db: Db, clock: Clock, email: string, ip: stri
 
 /** After a good password: the account's count starts again (the address's does not, so one known account cannot launder a spray). */
 export const clearLoginFailures = (db: Db, email: string) => clearThrottle(db, loginKeys(email, '').slice(0, 1));
+
+/** Counts a password attempt on the account and the address before the password is checked; returns the seconds to wait (0 = go on). */
+export const takeLoginAttempt = (db: Db, clock: Clock, email: string, ip: string) => takeThrottleAttempt(db, clock, loginKeys(email, ip));
+
+/** A good password after takeLoginAttempt: the account's count starts again, the address's attempt is given back. */
+export async function loginSucceeded(db: Db, clock: Clock, email: string, ip: string): Promise<void> {
+  const [account, address] = loginKeys(email, ip);
+  await atomically(db, async (trx) => {
+    await clearThrottle(trx, [account]);
+    await refundThrottleAttempt(trx, clock, [address]);
+  });
+}

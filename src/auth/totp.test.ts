@@ -70,6 +70,18 @@ test('the second factor lifts the pending session; wrong codes are audited and t
   assert.is((await listAudit(app.ctx.db, {})).filter((a) => a.action === 'auth.totp_failed').length, 5);
 });
 
+test('20 concurrent wrong codes: at most 5 are checked, the rest wait, and the right code sent with them waits too', async ({ app, clock }) => {
+  const { user, secret } = await enrolled(app);
+  clock.advance(30_000);
+  const { session } = await createSession(app.ctx.db, clock, user.id, { ip: '', userAgent: '', totpPending: true });
+  const codes = [...Array.from({ length: 20 }, (_, i) => String(100000 + i)), totpCodeAt(secret, clock.now())];
+  const statuses = await Promise.all(codes.map((code) => passTotpLogin(app.ctx.db, app.ctx.vault, clock, { sessionId: session.id, user, code, ip: '' }).then(() => 200, (e) => e.status as number)));
+  const checked = statuses.slice(0, 20).filter((s) => s === 401).length;
+  assert.ok(checked <= 5, `${checked} wrong codes were checked`);
+  assert.is(statuses.slice(0, 20).filter((s) => s === 429).length, 20 - checked);
+  assert.is(statuses[20], 429);
+});
+
 test('turning TOTP off needs a current code and is refused while a policy requires it', async ({ app, clock }) => {
   const { user, secret } = await enrolled(app);
   clock.advance(30_000);

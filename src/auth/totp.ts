@@ -8,7 +8,7 @@ import { recordAudit, type AuditActor } from '../audit/index.ts';
 import { getSetting } from '../settings/index.ts';
 import { isStaffRole } from './roles.ts';
 import { markTotpPassed } from './sessions.ts';
-import { clearThrottle, recordThrottleFailure, throttleWait, totpKeys } from './throttle.ts';
+import { clearThrottle, takeThrottleAttempt, totpKeys } from './throttle.ts';
 import type { User } from './users.ts';
 
 export const TOTP_CONTEXT = 'users.totp_secret';
@@ -121,10 +121,10 @@ export async function totpRequiredFor(db: Db, vault: Vault, user: Pick<User, 'ro
  */
 export async function passTotpLogin(db: Db, vault: Vault, clock: Clock, input: { sessionId: string; user: User; code: string; ip: string }): Promise<void> {
   const keys = totpKeys(input.user.id);
-  const wait = await throttleWait(db, clock, keys);
+  // Counted before the code is checked, so concurrent guesses cannot all pass one check.
+  const wait = await takeThrottleAttempt(db, clock, keys);
   if (wait > 0) throw tooMany(`Too many wrong codes. Try again in ${wait} s.`, wait);
   if (!(await acceptCode(db, vault, clock, input.user.id, input.code))) {
-    await recordThrottleFailure(db, clock, keys);
     await recordAudit(db, clock, { actor: actorOf(input.user), action: 'auth.totp_failed', clientId: input.user.clientId, ip: input.ip });
     throw new AppError('invalid_totp', 'That code is not right', 401, true, 'code');
   }

@@ -29,9 +29,17 @@ export function toUser(r: Selectable<UsersTable>): User {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The one e-mail shape check (surrounding spaces ignored): something@domain.tld, at most 254 characters. */
+export function isValidEmail(email: string): boolean {
+  const e = email.trim();
+  return e.length <= 254 && EMAIL.test(e);
+}
+
+/** The e-mail trimmed and lower-cased, or a field error (code invalid_email) when it is not one. */
 export function normaliseEmail(email: string, field = 'email'): string {
   const e = email.trim().toLowerCase();
-  if (!EMAIL.test(e) || e.length > 254) throw badRequest('Enter a valid e-mail address', field, 'invalid_email');
+  if (!isValidEmail(e)) throw badRequest('Enter a valid e-mail address', field, 'invalid_email');
   return e;
 }
 

@@ -1,5 +1,5 @@
 import { PermanentJobError } from '../jobs/index.ts';
-import { ingestInbound, type ChannelAccountRef, type ChannelSender, type ChannelStatus, type OutboundMessage, type SendResult } from '../messaging/index.ts';
+import { inTransaction, ingestInbound, type ChannelAccountRef, type ChannelSender, type ChannelStatus, type OutboundMessage, type SendResult } from '../messaging/index.ts';
 import { toChannelAccount, type ChannelAccount } from './accounts.ts';
 import type { ChannelAdapter, ChannelDriver, ChannelHost } from './channel.ts';
 
@@ -98,14 +98,16 @@ export class ChannelManager implements ChannelSender {
     return entry;
   }
 
+  /** Records a status change and its channel.status event (with its webhook deliveries) in one transaction. */
   private async setStatus(id: string, status: ChannelStatus, lastError: string | null): Promise<void> {
-    const { db, clock, hub } = this.host;
-    const now = clock.now().toISOString();
-    const r = await db.selectFrom('channel_accounts').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!r) return;
-    if (r.status === status && r.last_error === lastError) return;
-    await db.updateTable('channel_accounts').set({ status, last_error: lastError, status_at: now, updated_at: now }).where('id', '=', id).execute();
-    hub.publish({ type: 'channel.status', clientId: r.client_id, at: now, channel: { id, kind: r.kind as ChannelAccount['kind'], name: r.name, status, lastError } });
-    this.host.log.info('channel', 'channel status', { channel_account_id: id, kind: r.kind, status });
+    const now = this.host.clock.now().toISOString();
+    const kind = await inTransaction(this.host, async (trx, events) => {
+      const r = await trx.selectFrom('channel_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!r || (r.status === status && r.last_error === lastError)) return undefined;
+      await trx.updateTable('channel_accounts').set({ status, last_error: lastError, status_at: now, updated_at: now }).where('id', '=', id).execute();
+      events.push({ type: 'channel.status', clientId: r.client_id, at: now, channel: { id, kind: r.kind as ChannelAccount['kind'], name: r.name, status, lastError } });
+      return r.kind;
+    });
+    if (kind) this.host.log.info('channel', 'channel status', { channel_account_id: id, kind, status });
   }
 }

@@ -17,7 +17,7 @@ export interface AppContext {
   vault: Vault;
   clock: Clock;
   log: Logger;
-  /** In-process events (published after commit): the SSE inbox and outgoing webhooks subscribe. */
+  /** In-process events: outgoing webhooks subscribe inside the writer's transaction, the SSE inbox after commit. */
   hub: EventHub;
   /** The job runner: `wake()` after committing jobs; tests `drain()` it. */
   jobs: JobRunner;

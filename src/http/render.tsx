@@ -58,7 +58,7 @@ export function renderError(err: unknown, c: Context<HttpEnv>) {
     c.get('ctx')?.log.error('http', 'unhandled error', { request_id: c.get('requestId'), route: c.req.routePath, error: (err as Error)?.message, stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') });
   }
   const message = appErr.expose ? appErr.message : 'Internal error';
-  if ((appErr as AppError & { retryAfter?: number }).retryAfter) c.header('Retry-After', String((appErr as AppError & { retryAfter?: number }).retryAfter));
+  if (appErr.retryAfter) c.header('Retry-After', String(appErr.retryAfter));
   if (wantsJson(c)) {
     return c.json({ error: { code: appErr.code, message, ...(appErr.field ? { field: appErr.field } : {}) } }, appErr.status as never);
   }

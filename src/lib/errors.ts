@@ -1,5 +1,10 @@
 /** One application error type: a stable code, an HTTP status, and whether its message may be shown. */
 export class AppError extends Error {
+  /** For 429: the seconds to wait before trying again (the Retry-After header). */
+  retryAfter?: number;
+  /** Values for a translated message of `code` (e.g. `{ min: 1, max: 100 }`). */
+  params?: Record<string, string | number>;
+
   constructor(
     readonly code: string,
     message: string,
@@ -12,8 +17,11 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, field?: string, code = 'invalid_request') =>
-  new AppError(code, message, 400, true, field);
+export const badRequest = (message: string, field?: string, code = 'invalid_request', params?: Record<string, string | number>) => {
+  const err = new AppError(code, message, 400, true, field);
+  if (params) err.params = params;
+  return err;
+};
 export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message, 401);
 export const forbidden = (message = 'You may not do this') => new AppError('forbidden', message, 403);
 export const notFound = (message = 'Not found') => new AppError('not_found', message, 404);
@@ -21,7 +29,7 @@ export const conflict = (message: string, code = 'conflict') => new AppError(cod
 export const tooLarge = (message = 'Request body too large') => new AppError('payload_too_large', message, 413);
 export const tooMany = (message: string, retryAfterSeconds?: number) => {
   const err = new AppError('rate_limited', message, 429);
-  (err as AppError & { retryAfter?: number }).retryAfter = retryAfterSeconds;
+  err.retryAfter = retryAfterSeconds;
   return err;
 };
 export const internal = (message = 'Internal error') => new AppError('internal', message, 500, false);

@@ -4,6 +4,9 @@ import type { ContactsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import type { EventHub } from './events.ts';
+import { toConversation } from './conversations.ts';
+import { inTransaction } from './transaction.ts';
 import type { Contact, IdentityRef } from './types.ts';
 
 export function toContact(r: Selectable<ContactsTable>): Contact {
@@ -113,4 +116,17 @@ export async function updateContact(db: Db, clock: Clock, clientId: string, id: 
   }
   await db.updateTable('contacts').set(set).where('id', '=', id).where('client_id', '=', clientId).execute();
   return getContact(db, clientId, id);
+}
+
+/**
+ * updateContact, and in the same transaction conversation.updated (change "contact") for each of
+ * the contact's conversations: the live inbox shows the new details and webhooks hear of them.
+ */
+export function updateContactWithEvents(deps: { db: Db; clock: Clock; hub: EventHub }, clientId: string, id: string, patch: ContactPatch): Promise<Contact> {
+  return inTransaction(deps, async (trx, events) => {
+    const contact = await updateContact(trx, deps.clock, clientId, id, patch);
+    const conversations = await trx.selectFrom('conversations').selectAll().where('client_id', '=', clientId).where('contact_id', '=', id).execute();
+    for (const c of conversations) events.push({ type: 'conversation.updated', clientId, at: contact.updatedAt, conversation: toConversation(c), change: 'contact' });
+    return contact;
+  });
 }

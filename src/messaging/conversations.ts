@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import type { ConversationChange, EventHub } from './events.ts';
+import { inTransaction } from './transaction.ts';
 import { AI_STATES, CONVERSATION_STATUSES, type AiState, type Conversation, type ConversationStatus } from './types.ts';
 
 export function toConversation(r: Selectable<ConversationsTable>): Conversation {
@@ -92,17 +93,19 @@ interface UpdateDeps {
 
 type Patch = Partial<Pick<Selectable<ConversationsTable>, 'status' | 'resolved_at' | 'assignee_user_id' | 'ai_state' | 'ai_paused_until' | 'unread_count'>>;
 
-/** Applies a change; publishes conversation.updated only when something actually changed. */
-async function patchConversation(deps: UpdateDeps, clientId: string, id: string, set: Patch, change: ConversationChange): Promise<Conversation> {
-  const current = await deps.db.selectFrom('conversations').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
-  if (!current) throw notFound('No such conversation');
-  const changed = (Object.keys(set) as Array<keyof Patch>).some((k) => current[k] !== set[k]);
-  if (!changed) return toConversation(current);
-  const now = deps.clock.now().toISOString();
-  await deps.db.updateTable('conversations').set({ ...set, updated_at: now }).where('id', '=', id).execute();
-  const conversation = toConversation({ ...current, ...set, updated_at: now });
-  deps.hub.publish({ type: 'conversation.updated', clientId, at: now, conversation, change });
-  return conversation;
+/** Applies a change; emits conversation.updated (with its webhook deliveries) only when something actually changed. */
+function patchConversation(deps: UpdateDeps, clientId: string, id: string, set: Patch, change: ConversationChange): Promise<Conversation> {
+  return inTransaction(deps, async (trx, events) => {
+    const current = await trx.selectFrom('conversations').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+    if (!current) throw notFound('No such conversation');
+    const changed = (Object.keys(set) as Array<keyof Patch>).some((k) => current[k] !== set[k]);
+    if (!changed) return toConversation(current);
+    const now = deps.clock.now().toISOString();
+    await trx.updateTable('conversations').set({ ...set, updated_at: now }).where('id', '=', id).execute();
+    const conversation = toConversation({ ...current, ...set, updated_at: now });
+    events.push({ type: 'conversation.updated', clientId, at: now, conversation, change });
+    return conversation;
+  });
 }
 
 /** Resolve, reopen or set pending. */

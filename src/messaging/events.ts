@@ -1,3 +1,4 @@
+import type { Db } from '../db/index.ts';
 import type { ChannelKind, ChannelStatus, Conversation, Message } from './types.ts';
 
 /** Why a conversation.updated event fired. */
@@ -12,7 +13,8 @@ export interface ChannelStatusInfo {
 }
 
 /**
- * In-process events, published only after the transaction that caused them committed.
+ * In-process events, collected by the transaction that causes them (inTransaction): transactional
+ * subscribers see them inside it, before the commit; the others only after it committed.
  * message.received / sent / failed, conversation.updated and channel.status are also the
  * outgoing-webhook events; message.queued (an outbound message stored, not yet sent) and
  * message.updated (delivery status, the uncertain mark) are for the live inbox.
@@ -27,12 +29,22 @@ export type MessagingEventType = MessagingEvent['type'];
 export type Subscriber = (event: MessagingEvent) => void;
 
 /**
- * The event hub the SSE inbox and outgoing webhooks subscribe to. Subscribers run synchronously
- * and must not throw (an error is reported to `onError` and the others still run); do slow work
- * elsewhere (enqueue, or write to a stream). Not durable: what must survive a crash is a job.
+ * Runs inside the writer's transaction with all the events it collected, before the commit: what
+ * it writes with `trx` (e.g. job rows) commits together with the cause, and an error it throws
+ * rolls the cause back. It must not open a transaction of its own (kysely cannot nest them).
+ */
+export type TransactionalSubscriber = (trx: Db, events: MessagingEvent[]) => Promise<void>;
+
+/**
+ * The event hub. Two kinds of subscribers: transactional ones (outgoing webhooks: work that must
+ * survive a crash, written as rows in the cause's transaction) and in-memory ones (the SSE inbox,
+ * waking the job runner), which run synchronously after the commit and must not throw (an error
+ * is reported to `onError` and the others still run); do slow work elsewhere. In-memory delivery
+ * is not durable: what must survive a crash belongs in a transactional subscriber.
  */
 export class EventHub {
   private readonly subs = new Set<Subscriber>();
+  private readonly trxSubs = new Set<TransactionalSubscriber>();
 
   constructor(private readonly onError: (err: unknown, event: MessagingEvent) => void = () => {}) {}
 
@@ -49,6 +61,22 @@ export class EventHub {
     return () => { this.subs.delete(wrapped); };
   }
 
+  /** Subscribes inside writers' transactions (see TransactionalSubscriber). Returns the unsubscribe function. */
+  subscribeInTransaction(fn: TransactionalSubscriber): () => void {
+    this.trxSubs.add(fn);
+    return () => { this.trxSubs.delete(fn); };
+  }
+
+  /** Runs the transactional subscribers; inTransaction calls it last inside the transaction. */
+  async beforeCommit(trx: Db, events: MessagingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const s of this.trxSubs) await s(trx, events);
+  }
+
+  /**
+   * Tells the in-memory subscribers only, after the cause committed (inTransaction does this).
+   * An event published here directly reaches no transactional subscriber (no webhook delivery).
+   */
   publish(event: MessagingEvent): void {
     for (const s of this.subs) {
       try {

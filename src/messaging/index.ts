@@ -2,10 +2,12 @@
 // (send jobs), the responder chain and the in-process event hub.
 //
 // Domain functions take `deps` = { db, clock, hub } (AppContext has all three) and a client id,
-// so another client's rows answer "not found". Events are published after their commit.
+// so another client's rows answer "not found". Writers emit events through inTransaction: the hub's
+// transactional subscribers (outgoing webhooks) queue their work inside the same transaction, and
+// the in-memory ones (SSE inbox) hear of it after the commit.
 
 export * from './types.ts';
-export { EventHub, type MessagingEvent, type MessagingEventType, type ConversationChange, type ChannelStatusInfo, type Subscriber } from './events.ts';
+export { EventHub, type MessagingEvent, type MessagingEventType, type ConversationChange, type ChannelStatusInfo, type Subscriber, type TransactionalSubscriber } from './events.ts';
 
 // Inbound: channels call this; acknowledge the platform only after it resolves.
 export { ingestInbound, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
@@ -15,7 +17,7 @@ export { sendMessage, startConversation, queueOutbound, identityFor, SEND_MESSAG
 export { sendJobHandler, SendOutcomeUnknownError } from './send-job.ts';
 
 // Repositories.
-export { getContact, updateContact, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
+export { getContact, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
 export {
   getConversation, listConversations, setConversationStatus, assignConversation, setAiState, markConversationRead,
   findOrOpenConversation, toConversation, type ConversationFilter,

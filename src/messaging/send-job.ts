@@ -5,6 +5,7 @@ import { listIdentities } from './contacts.ts';
 import { toMessage } from './messages.ts';
 import { SEND_MESSAGE_JOB } from './outbound.ts';
 import type { MessagingDeps } from './inbound.ts';
+import { inTransaction } from './transaction.ts';
 import type { ChannelAccountRef, ChannelKind, ChannelSender } from './types.ts';
 
 /**
@@ -23,7 +24,7 @@ export class SendOutcomeUnknownError extends Error {
  * such crash gives up, and the message is failed with that reason, shown in the thread.
  */
 export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: ChannelSender): JobHandler {
-  const { db, clock, hub } = deps;
+  const { db, clock } = deps;
   return {
     kind: SEND_MESSAGE_JOB,
     async run(job: Job) {
@@ -36,12 +37,14 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
       const idempotent = sender.idempotent(account);
       if (!idempotent) {
         const now = clock.now().toISOString();
-        if (row.in_flight_at) {
-          if (row.uncertain) throw new PermanentJobError('Sending was interrupted twice; whether the customer received the message is unknown');
-          await db.updateTable('messages').set({ uncertain: 1, updated_at: now }).where('id', '=', row.id).execute();
-          hub.publish({ type: 'message.updated', clientId: row.client_id, at: now, message: toMessage({ ...row, uncertain: 1, updated_at: now }) });
-        }
-        await db.updateTable('messages').set({ in_flight_at: now, updated_at: now }).where('id', '=', row.id).execute();
+        if (row.in_flight_at && row.uncertain) throw new PermanentJobError('Sending was interrupted twice; whether the customer received the message is unknown');
+        await inTransaction(deps, async (trx, events) => {
+          if (row.in_flight_at) {
+            await trx.updateTable('messages').set({ uncertain: 1, updated_at: now }).where('id', '=', row.id).execute();
+            events.push({ type: 'message.updated', clientId: row.client_id, at: now, message: toMessage({ ...row, uncertain: 1, updated_at: now }) });
+          }
+          await trx.updateTable('messages').set({ in_flight_at: now, updated_at: now }).where('id', '=', row.id).execute();
+        });
       }
       const to = await listIdentities(db, row.contact_id, row.channel_account_id);
       let platformMessageId: string;
@@ -58,24 +61,27 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
         throw err;
       }
       const now = clock.now().toISOString();
-      const sent = await db.transaction().execute(async (trx) => {
+      await inTransaction(deps, async (trx, events) => {
         // A platform echo of this very message may have been stored first (same platform id): it is this message.
         await trx.deleteFrom('messages').where('channel_account_id', '=', row.channel_account_id).where('platform_message_id', '=', platformMessageId)
           .where('id', '!=', row.id).where('direction', '=', 'out').execute();
         await trx.updateTable('messages').set({ status: 'sent', platform_message_id: platformMessageId, sent_at: now, in_flight_at: null, error: null, updated_at: now })
           .where('id', '=', row.id).execute();
         await recordUsage(trx, clock, { clientId: row.client_id, kind: 'outbound_message', channelAccountId: row.channel_account_id });
-        return trx.selectFrom('messages').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+        const sent = await trx.selectFrom('messages').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+        events.push({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
       });
-      hub.publish({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
     },
     async onDead(job: Job, error: string) {
       const messageId = String(job.payload.messageId);
       const now = clock.now().toISOString();
-      await db.updateTable('messages').set({ status: 'failed', error: error.slice(0, 500), in_flight_at: null, updated_at: now })
-        .where('id', '=', messageId).where('status', '=', 'queued').execute();
-      const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-      if (row?.status === 'failed') hub.publish({ type: 'message.failed', clientId: row.client_id, at: now, message: toMessage(row) });
+      await inTransaction(deps, async (trx, events) => {
+        const r = await trx.updateTable('messages').set({ status: 'failed', error: error.slice(0, 500), in_flight_at: null, updated_at: now })
+          .where('id', '=', messageId).where('status', '=', 'queued').executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) return;
+        const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow();
+        events.push({ type: 'message.failed', clientId: row.client_id, at: now, message: toMessage(row) });
+      });
     },
   };
 }

@@ -10,7 +10,9 @@ export function isUniqueViolation(err: unknown): boolean {
 /**
  * Runs `fn` in one transaction; on a unique conflict (a concurrent writer created the same
  * contact, conversation or message first) runs it again, so the second pass finds the winner's
- * rows. The events `fn` collects are published only after the commit.
+ * rows. The events `fn` collects go to the hub's transactional subscribers inside the same
+ * transaction (so the work they queue commits with the cause, or not at all), and to the
+ * in-memory subscribers only after the commit.
  */
 export async function inTransaction<T>(
   deps: { db: Db; hub: EventHub },
@@ -20,7 +22,11 @@ export async function inTransaction<T>(
   for (let i = 1; ; i++) {
     const events: MessagingEvent[] = [];
     try {
-      const result = await deps.db.transaction().execute((trx) => fn(trx, events));
+      const result = await deps.db.transaction().execute(async (trx) => {
+        const r = await fn(trx, events);
+        await deps.hub.beforeCommit(trx, events);
+        return r;
+      });
       deps.hub.publishAll(events);
       return result;
     } catch (err) {

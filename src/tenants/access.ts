@@ -26,9 +26,6 @@ export async function assertClientAccess(db: Db, clock: Clock, p: Principal, cli
   if (p.clientId !== clientId) throw notFound('No such client');
 }
 
-/** Roles allowed to manage a client's settings and members (agents work the inbox only). */
-export const CLIENT_MANAGERS = ['admin', 'support', 'owner', 'representative'];
-
 export function assertRole(p: Principal, roles: string[]): void {
   if (!roles.includes(p.role)) throw forbidden('Your role may not do this');
 }

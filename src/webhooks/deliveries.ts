@@ -6,7 +6,7 @@ import { newId } from '../lib/ids.ts';
 import { conflict, notFound } from '../lib/errors.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import type { WebhookEvent } from './events.ts';
-import { toWebhook } from './webhooks.ts';
+import { parseEvents } from './webhooks.ts';
 import { DELIVERY_DEFAULTS, WEBHOOK_DELIVER_KIND } from './delivery-job.ts';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead';
@@ -52,28 +52,46 @@ const enqueueSend = (db: Db, clock: Clock, d: { id: string; clientId: string; co
     idempotencyKey: key, queueKey: `webhook:${d.id}`, maxAttempts: DELIVERY_DEFAULTS.maxAttempts,
   });
 
+/** What queueing needs to know of an active webhook. */
+export interface ActiveWebhook {
+  id: string;
+  events: WebhookEvent[];
+}
+
+/** The client's active webhooks (index webhooks_client_idx). */
+export async function activeWebhooks(db: Db, clientId: string): Promise<ActiveWebhook[]> {
+  const rows = await db.selectFrom('webhooks').select(['id', 'events']).where('client_id', '=', clientId).where('active', '=', 1).execute();
+  return rows.map((r) => ({ id: r.id, events: parseEvents(r.events) }));
+}
+
 /**
- * Queues one delivery (and its job) per active webhook of the client subscribed to the event.
- * Pass the transaction of the event's cause to commit them with it. Returns how many were queued;
- * wake the job runner after commit.
+ * Inside the transaction of the event's cause: queues one delivery (and its job) per webhook of
+ * `hooks` subscribed to the event, so they commit with the cause or not at all. Returns how many.
+ */
+export async function queueWebhookDeliveries(trx: Db, clock: Clock, hooks: ActiveWebhook[], e: WebhookEventInput): Promise<number> {
+  const now = clock.now().toISOString();
+  let queued = 0;
+  for (const w of hooks) {
+    if (!w.events.includes(e.event)) continue;
+    const id = newId();
+    await trx.insertInto('webhook_deliveries').values({
+      id, client_id: e.clientId, webhook_id: w.id, contact_id: e.contactId ?? null, event: e.event,
+      payload: JSON.stringify({ id, event: e.event, created_at: now, data: e.data }),
+      status: 'pending', attempts: 0, next_attempt_at: now, created_at: now,
+    }).execute();
+    await enqueueSend(trx, clock, { id, clientId: e.clientId, contactId: e.contactId ?? null }, `${WEBHOOK_DELIVER_KIND}:${id}`);
+    queued++;
+  }
+  return queued;
+}
+
+/**
+ * Queues one delivery (and its job) per active webhook of the client subscribed to the event, in
+ * the given transaction or a new one. Returns how many were queued; wake the job runner after commit.
+ * (Hub events need none of this: the transactional forwarder queues them in their cause's transaction.)
  */
 export async function enqueueWebhookEvent(db: Db, clock: Clock, e: WebhookEventInput): Promise<number> {
-  const hooks = (await db.selectFrom('webhooks').selectAll().where('client_id', '=', e.clientId).where('active', '=', 1).execute())
-    .map(toWebhook).filter((w) => w.events.includes(e.event));
-  if (hooks.length === 0) return 0;
-  const now = clock.now().toISOString();
-  await inTransaction(db, async (trx) => {
-    for (const w of hooks) {
-      const id = newId();
-      await trx.insertInto('webhook_deliveries').values({
-        id, client_id: e.clientId, webhook_id: w.id, contact_id: e.contactId ?? null, event: e.event,
-        payload: JSON.stringify({ id, event: e.event, created_at: now, data: e.data }),
-        status: 'pending', attempts: 0, next_attempt_at: now, created_at: now,
-      }).execute();
-      await enqueueSend(trx, clock, { id, clientId: e.clientId, contactId: e.contactId ?? null }, `${WEBHOOK_DELIVER_KIND}:${id}`);
-    }
-  });
-  return hooks.length;
+  return inTransaction(db, async (trx) => queueWebhookDeliveries(trx, clock, await activeWebhooks(trx, e.clientId), e));
 }
 
 /** A webhook's delivery log, newest first. */

@@ -1,10 +1,8 @@
-import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
 import type { EventHub, MessagingEvent } from '../messaging/index.ts';
 import { channelJson, conversationJson, messageJson } from '../api/index.ts';
 import { isWebhookEvent } from './events.ts';
-import { enqueueWebhookEvent, type WebhookEventInput } from './deliveries.ts';
+import { activeWebhooks, queueWebhookDeliveries, type ActiveWebhook, type WebhookEventInput } from './deliveries.ts';
 
 /** A hub event as a webhook event: its API representation and the contact it concerns. */
 export function toWebhookEvent(e: MessagingEvent): WebhookEventInput | undefined {
@@ -18,14 +16,21 @@ export function toWebhookEvent(e: MessagingEvent): WebhookEventInput | undefined
 }
 
 /**
- * Queues webhook deliveries for the hub's events. The hub publishes after the cause committed,
- * so a crash in the moment between that commit and this insert loses the deliveries of that
- * event (the message itself is safe). Returns the unsubscribe function.
+ * Queues webhook deliveries for the hub's events inside the transaction that caused them, so a
+ * message and the deliveries announcing it commit together (a crash loses both or neither).
+ * One indexed look-up of the client's active webhooks per transaction; nothing more when it has
+ * none. Returns the unsubscribe function.
  */
-export function forwardEventsToWebhooks(hub: EventHub, deps: { db: Db; clock: Clock; log: Logger }): () => void {
-  return hub.subscribe((e) => {
-    const w = toWebhookEvent(e);
-    if (!w) return;
-    enqueueWebhookEvent(deps.db, deps.clock, w).catch((err) => deps.log.error('jobs', 'queueing webhook deliveries failed', { event: w.event, error: err as Error }));
+export function forwardEventsToWebhooks(hub: EventHub, deps: { clock: Clock }): () => void {
+  return hub.subscribeInTransaction(async (trx, events) => {
+    const hooksOf = new Map<string, ActiveWebhook[]>();
+    for (const e of events) {
+      if (!isWebhookEvent(e.type)) continue;
+      let hooks = hooksOf.get(e.clientId);
+      if (!hooks) hooksOf.set(e.clientId, hooks = await activeWebhooks(trx, e.clientId));
+      if (!hooks.some((h) => h.events.includes(e.type as never))) continue;
+      const w = toWebhookEvent(e);
+      if (w) await queueWebhookDeliveries(trx, deps.clock, hooks, w);
+    }
   });
 }

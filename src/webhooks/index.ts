@@ -1,7 +1,7 @@
 export { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from './events.ts';
 export { DELIVERY_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER, signDelivery, verifyDelivery } from './signing.ts';
 export { createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, type Webhook, type WebhookInput } from './webhooks.ts';
-export { enqueueWebhookEvent, listDeliveries, getDelivery, redeliver, type Delivery, type DeliveryStatus, type WebhookEventInput } from './deliveries.ts';
+export { enqueueWebhookEvent, queueWebhookDeliveries, activeWebhooks, listDeliveries, getDelivery, redeliver, type Delivery, type DeliveryStatus, type WebhookEventInput, type ActiveWebhook } from './deliveries.ts';
 export { webhookDeliveryHandler, retryDelayMs, WEBHOOK_DELIVER_KIND, DELIVERY_DEFAULTS, type DeliveryDeps, type DeliveryOptions } from './delivery-job.ts';
 export { forwardEventsToWebhooks, toWebhookEvent } from './event-forwarder.ts';
 export { outgoingWebhooks } from './pipeline.ts';

@@ -9,7 +9,7 @@ import { webhookDeliveryHandler } from './delivery-job.ts';
 
 /**
  * The outgoing webhooks' part of the pipeline (composition time): subscribes to the hub so that
- * events queue deliveries, and returns the job handler that sends them.
+ * events queue deliveries in their cause's transaction, and returns the job handler that sends them.
  */
 export function outgoingWebhooks(deps: { db: Db; clock: Clock; log: Logger; vault: Vault; hub: EventHub }): JobHandler {
   forwardEventsToWebhooks(deps.hub, deps);

@@ -27,10 +27,13 @@ export interface WebhookInput {
   secret?: string;
 }
 
+/** The stored events column (a JSON array); names no longer known are left out. */
+export function parseEvents(json: string): WebhookEvent[] {
+  try { return (JSON.parse(json) as string[]).filter(isWebhookEvent); } catch { return []; }
+}
+
 export function toWebhook(r: Selectable<WebhooksTable>): Webhook {
-  let events: WebhookEvent[] = [];
-  try { events = (JSON.parse(r.events) as string[]).filter(isWebhookEvent); } catch { events = []; }
-  return { id: r.id, clientId: r.client_id, url: r.url, events, active: !!r.active, createdAt: r.created_at, updatedAt: r.updated_at };
+  return { id: r.id, clientId: r.client_id, url: r.url, events: parseEvents(r.events), active: !!r.active, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 function validate(input: WebhookInput, creating: boolean): void {

@@ -1,7 +1,7 @@
 import { Field, Csrf } from '../layout.tsx';
 import { ActionButton } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import type { Message, ThreadHeader } from '../../src/messaging/index.ts';
+import type { AiState, Message, ThreadHeader } from '../../src/messaging/index.ts';
 
 // One conversation in the inbox: its header (state and actions), the live message list, the
 // reply box (text and a file) and the contact editor. Each part is also an htmx fragment.
@@ -23,11 +23,27 @@ export interface ThreadView {
   /** The filters of the list beside the thread, kept in every link and form (`?…` or ''). */
   keep: string;
   maxBytes: number;
+  /** The AI state as it holds now, and what the header says beside it. */
+  ai: ThreadAi;
   reply?: { text: string; error?: string };
   contactForm?: { values: ContactValues; errors: Record<string, string> };
 }
 
+export interface ThreadAi {
+  state: AiState;
+  pausedUntil: string | null;
+  /** The client's AI assistant is switched on. */
+  enabled: boolean;
+  resumeAfterMinutes: number;
+  handoffReason: string | null;
+  handedOffAt: string | null;
+}
+
 const threadBase = (slug: string, id: string) => `/clients/${slug}/inbox/${id}`;
+
+/** How long "take over" can pause the AI for (minutes; '' = until resumed). */
+const PAUSE_CHOICES = ['', '30', '60', '240', '1440'];
+const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted'];
 
 export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
   return (
@@ -40,11 +56,10 @@ export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: Th
   );
 }
 
-/** Who, where, the status and the automatic-replies state, with resolve/reopen and take over/resume. */
+/** Who, where, the status and the AI state, with resolve/reopen and the AI's controls. */
 export function ThreadHead({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
   const { conversation: cv, contact, channel } = t.header;
   const base = threadBase(slug, cv.id);
-  const paused = cv.aiState !== 'active';
   return (
     <header id="thread-head" class="thread-head" hx-get={`${base}${t.keep ? `${t.keep}&` : '?'}part=head`} hx-trigger="live delay:150ms" hx-swap="outerHTML"
       data-live-on="conversation" data-live-conversation={cv.id}>
@@ -56,20 +71,58 @@ export function ThreadHead({ v, slug, t }: { v: ViewContext; slug: string; t: Th
         {t.customerLink ? <> · <a href={t.customerLink} target="_blank" rel="noopener" hx-boost="false">{v.t('inbox.customer_page')}</a></> : null}
       </p>
       <p class="thread-state">
-        <span class={`badge status-${cv.status}`}>{v.t(`inbox.status.${cv.status}`)}</span>{' '}
-        <span class={paused ? 'badge off' : 'badge on'}>{v.t(`inbox.ai.${cv.aiState}`)}</span>
-        {cv.aiState === 'paused' && cv.aiPausedUntil ? <small> {v.t('inbox.ai.until', { time: v.time(cv.aiPausedUntil) })}</small> : null}
+        <span class={`badge status-${cv.status}`}>{v.t(`inbox.status.${cv.status}`)}</span>
       </p>
       <div class="actions">
         {cv.status === 'resolved'
           ? <ActionButton v={v} action={`${base}/status${t.keep}`} label={v.t('inbox.reopen')}><input type="hidden" name="status" value="open" /></ActionButton>
           : <ActionButton v={v} action={`${base}/status${t.keep}`} label={v.t('inbox.resolve')}><input type="hidden" name="status" value="resolved" /></ActionButton>}
-        {paused
-          ? <ActionButton v={v} action={`${base}/resume${t.keep}`} label={v.t('inbox.resume')} />
-          : <ActionButton v={v} action={`${base}/takeover${t.keep}`} label={v.t('inbox.takeover')} />}
       </div>
-      {paused ? <p class="muted">{v.t('inbox.ai.paused_hint')}</p> : null}
+      <AiControl v={v} slug={slug} t={t} />
     </header>
+  );
+}
+
+const AI_BADGE: Record<AiState, string> = { active: 'badge on', paused: 'badge', handed_off: 'badge off needs-human', off: 'badge' };
+
+/**
+ * The conversation's AI state (answering; paused by a person until a time or until resumed;
+ * handed off: needs a person; off) and the buttons that fit it. One control: "take over" is the
+ * pause. Each posts to the AI room's state route, which audits the change.
+ */
+function AiControl({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
+  const { ai } = t;
+  const cv = t.header.conversation;
+  const action = `/clients/${slug}/ai/conversations/${cv.id}/state`;
+  const next = `${threadBase(slug, cv.id)}${t.keep}`;
+  const state = (value: string) => <><input type="hidden" name="state" value={value} /><input type="hidden" name="next" value={next} /></>;
+  const reason = ai.handoffReason && HANDOFF_REASONS.includes(ai.handoffReason) ? ai.handoffReason : 'other';
+  return (
+    <section class="ai-control" aria-label={v.t('inbox.ai.label')} data-ai-state={ai.state}>
+      <p>
+        {v.t('inbox.ai.label')}: <span class={AI_BADGE[ai.state]}>{v.t(`inbox.ai.${ai.state}`)}</span>
+        {ai.state === 'paused' ? <small> {ai.pausedUntil ? v.t('inbox.ai.until', { time: v.time(ai.pausedUntil) }) : v.t('inbox.ai.until_resumed')}</small> : null}
+      </p>
+      {ai.state === 'handed_off'
+        ? <p class="notice handoff-note" role="status">{v.t('inbox.ai.handoff_note', { time: ai.handedOffAt ? v.time(ai.handedOffAt) : '—', reason: v.t(`inbox.ai.reason.${reason}`) })}</p>
+        : null}
+      <div class="actions">
+        {ai.state === 'active' ? (
+          <form method="post" action={action} class="inline">
+            <Csrf v={v} />
+            {state('paused')}
+            <label>{v.t('inbox.ai.pause_for')}{' '}
+              <select name="minutes">
+                {PAUSE_CHOICES.map((m) => <option value={m}>{!m ? v.t('inbox.ai.pause.until_resumed') : Number(m) < 60 ? v.t('inbox.ai.pause.minutes', { n: m }) : v.t('inbox.ai.pause.hours', { n: String(Number(m) / 60) })}</option>)}
+              </select>
+            </label>{' '}
+            <button type="submit" class="small">{v.t('inbox.ai.pause')}</button>
+          </form>
+        ) : <ActionButton v={v} action={action} label={v.t('inbox.ai.resume')}>{state('active')}</ActionButton>}
+        {ai.state !== 'off' ? <ActionButton v={v} action={action} label={v.t('inbox.ai.turn_off')}>{state('off')}</ActionButton> : null}
+      </div>
+      <p class="muted">{ai.enabled ? v.t('inbox.ai.hint', { minutes: String(ai.resumeAfterMinutes) }) : v.t('inbox.ai.disabled')}</p>
+    </section>
   );
 }
 

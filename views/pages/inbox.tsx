@@ -116,7 +116,8 @@ function ConversationItem({ v, href, row, open }: { v: ViewContext; href: string
         </span>
         <span class="conv-line">
           <small>{row.channel.name} · {v.t(`inbox.status.${c.status}`)}</small>
-          {c.aiState !== 'active' ? <small class="badge">{v.t(`inbox.ai.${c.aiState}`)}</small> : null}
+          {c.aiState === 'handed_off' ? <small class="badge off needs-human">{v.t('inbox.ai.handed_off')}</small> : null}
+          {c.aiState === 'paused' || c.aiState === 'off' ? <small class="badge">{v.t('inbox.ai.label')}: {v.t(`inbox.ai.${c.aiState}`)}</small> : null}
         </span>
       </a>
     </li>

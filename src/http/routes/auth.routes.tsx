@@ -1,27 +1,25 @@
 import { Hono, type Context } from 'hono';
 import {
-  login, endSession, setPassword, verifyPassword, findUserByEmail, updateUser, isLanguage, getUser, passTotpLogin, normaliseTotpCode,
-  MIN_PASSWORD_LENGTH,
+  login, endSession, endAllSessions, setPassword, verifyCurrentPassword, updateUser, isLanguage, getUser, passTotpLogin, normaliseTotpCode,
+  isValidEmail,
 } from '../../auth/index.ts';
 import { recordAudit } from '../../audit/index.ts';
 import { isAppError, type AppError } from '../../lib/errors.ts';
 import { LoginPage, ChangePasswordPage, TotpLoginPage } from '../../../views/pages/auth.tsx';
 import { clearSessionCookie, requireUser, setSessionCookie } from '../middleware/session.ts';
 import { readForm, safeNext } from '../forms.ts';
+import { MAX_PASSWORD_LENGTH, newPasswordErrors } from '../password-fields.ts';
 import { html, viewContext } from '../render.tsx';
 import type { HttpEnv } from '../env.ts';
 
-export const MAX_PASSWORD_LENGTH = 200;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-const retryAfter = (err: AppError) => (err as AppError & { retryAfter?: number }).retryAfter ?? 60;
+const retryAfter = (err: AppError) => err.retryAfter ?? 60;
 
 /** Form-shape checks before any credential is tried (these do not count as failed attempts). */
 function loginFieldErrors(c: Context<HttpEnv>, f: Record<string, string>): Record<string, string> | undefined {
   const v = viewContext(c);
   const errors: Record<string, string> = {};
   const email = (f.email ?? '').trim();
-  if (!email || email.length > 254 || !EMAIL.test(email)) errors.email = v.t('login.invalid_email');
+  if (!email || !isValidEmail(email)) errors.email = v.t('login.invalid_email');
   if (!f.password) errors.password = v.t('login.missing_password');
   else if (f.password.length > MAX_PASSWORD_LENGTH) errors.password = v.t('password.too_long', { n: MAX_PASSWORD_LENGTH });
   return Object.keys(errors).length ? errors : undefined;
@@ -114,17 +112,25 @@ export function authRoutes() {
     const user = c.get('user')!;
     const f = await readForm(c);
     const v = viewContext(c);
-    const errors: Record<string, string> = {};
     const password = f.password ?? '';
-    const stored = await findUserByEmail(ctx.db, user.email);
-    if (!(await verifyPassword((f.current ?? '').slice(0, MAX_PASSWORD_LENGTH + 1), stored?.passwordHash ?? null))) errors.current = v.t('password.wrong_current');
-    if (password.length < MIN_PASSWORD_LENGTH) errors.password = v.t('password.too_short', { n: MIN_PASSWORD_LENGTH });
-    else if (password.length > MAX_PASSWORD_LENGTH) errors.password = v.t('password.too_long', { n: MAX_PASSWORD_LENGTH });
-    else if (password !== f.repeat) errors.repeat = v.t('password.mismatch');
-    else if (password === f.current) errors.password = v.t('password.same_as_current');
+    const current = (f.current ?? '').slice(0, MAX_PASSWORD_LENGTH + 1);
+    let currentOk: boolean;
+    try {
+      // Under the account's login throttle: a left-open session is no oracle for guessing the password.
+      currentOk = await verifyCurrentPassword(ctx.db, ctx.clock, { email: user.email, password: current, ip: c.get('ip') });
+    } catch (err) {
+      if (!isAppError(err) || err.status !== 429) throw err;
+      c.header('Retry-After', String(retryAfter(err)));
+      return html(c, <ChangePasswordPage v={v} errors={{ current: v.t('login.throttled', { seconds: retryAfter(err) }) }} forced={user.mustChangePassword} />, 429);
+    }
+    const errors = newPasswordErrors(v.t, password, f.repeat);
+    if (!currentOk) errors.current = v.t('password.wrong_current');
+    else if (!Object.keys(errors).length && password === f.current) errors.password = v.t('password.same_as_current');
     if (Object.keys(errors).length) return html(c, <ChangePasswordPage v={v} errors={errors} forced={user.mustChangePassword} />, 422);
     await setPassword(ctx.db, ctx.clock, user.id, password);
-    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.password_changed', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip') });
+    // Whoever else holds a session of this account (a stolen cookie, a forgotten computer) is signed out.
+    const ended = await endAllSessions(ctx.db, user.id, c.get('session')!.id);
+    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.password_changed', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { sessions_ended: ended } });
     return c.redirect(`/?flash=${encodeURIComponent(v.t('password.changed'))}`, 303);
   });
 

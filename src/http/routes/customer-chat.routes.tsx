@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { customerThread, findChannelByToken, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost } from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
 import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
-import { AppError, badRequest, isAppError, notFound } from '../../lib/errors.ts';
+import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
 import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
 import { PublicRateLimits } from '../public-rate-limit.ts';
@@ -42,8 +42,7 @@ export function parseCustomerPost(raw: string): CustomerPost {
 
 function jsonError(c: C, err: unknown) {
   if (!isAppError(err) || err.status >= 500) throw err;
-  const retryAfter = (err as AppError & { retryAfter?: number }).retryAfter;
-  if (retryAfter) c.header('Retry-After', String(retryAfter));
+  if (err.retryAfter) c.header('Retry-After', String(err.retryAfter));
   return c.json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status as 400);
 }
 

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import {
-  MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setAiState, setConversationStatus,
-  storeAttachment, updateContact, type AiState, type ConversationStatus,
+  MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setConversationStatus,
+  storeAttachment, updateContact, type ConversationStatus,
 } from '../../messaging/index.ts';
+import { pauseAfterHumanReply, resumeAfterResolve } from '../../ai/index.ts';
 import { recordAudit } from '../../audit/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import type { Client } from '../../tenants/index.ts';
@@ -17,8 +18,9 @@ import { INBOX_ROLES, backToThread, loadList, loadThread } from './inbox-data.ts
 import type { ThreadView } from '../../../views/pages/inbox-thread.tsx';
 import type { HttpEnv } from '../env.ts';
 
-// What an agent does in a thread: reply (text and a file), resolve/reopen, take over/resume
-// automatic replies, correct the contact; and download a file shown in the thread.
+// What an agent does in a thread: reply (text and a file; it pauses the AI), resolve/reopen (resolving
+// resumes the AI), correct the contact; and download a file shown in the thread. The AI's own
+// controls (take over = pause, resume, off) post to the AI room's state route (ai.routes.tsx).
 
 type C = Context<HttpEnv>;
 
@@ -63,6 +65,8 @@ export function inboxActionRoutes() {
       if (!isAppError(err) || err.status >= 500 || err.status === 404) throw err;
       return threadPageWith(c, client, conversation.id, { reply: { text, error: formErrors(err, v.t)?.[err.field ?? ''] ?? err.message } });
     }
+    // The hub does this too; here it is in place before the thread shows again.
+    await pauseAfterHumanReply(ctx, client.id, conversation.id);
     return backToThread(c, client, conversation.id);
   });
 
@@ -72,20 +76,9 @@ export function inboxActionRoutes() {
     await getConversation(c.get('ctx').db, client.id, id);
     const f = await readForm(c);
     await setConversationStatus(c.get('ctx'), client.id, id, f.status as ConversationStatus);
+    await resumeAfterResolve(c.get('ctx'), client.id, id);
     return backToThread(c, client, id);
   });
-
-  // Take over: automatic replies stop for this conversation until resumed (the AI state "paused").
-  for (const [path, state, action] of [['takeover', 'paused', 'conversation.ai_paused'], ['resume', 'active', 'conversation.ai_resumed']] as const) {
-    app.post(`/clients/:slug/inbox/:conversationId/${path}`, requireUser(), async (c) => {
-      const client = await scopedClient(c, { roles: INBOX_ROLES, what: `inbox.${path}` });
-      const id = c.req.param('conversationId');
-      const before = await getConversation(c.get('ctx').db, client.id, id);
-      const after = await setAiState(c.get('ctx'), client.id, id, state as AiState, null);
-      if (after.aiState !== before.aiState) await audit(c, client, action, 'conversation', id, { from: before.aiState, to: after.aiState });
-      return backToThread(c, client, id);
-    });
-  }
 
   // Rectification of the contact's data; a mistake in any field changes nothing.
   app.post('/clients/:slug/inbox/:conversationId/contact', requireUser(), async (c) => {

@@ -4,6 +4,7 @@ import {
   type ConversationStatus,
 } from '../../messaging/index.ts';
 import { customerUrl, getChannelAccount } from '../../channels/index.ts';
+import { aiStateAt, conversationAiInfo } from '../../ai/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { inboxBase, inboxQuery, type InboxFilterValues, type InboxListView } from '../../../views/pages/inbox.tsx';
 import type { ThreadView } from '../../../views/pages/inbox-thread.tsx';
@@ -45,7 +46,10 @@ export async function loadList(c: C, client: Client, openId?: string): Promise<I
     }),
     inboxChannels(db, client.id),
   ]);
-  return { client: { slug: client.slug, name: client.name }, filter, rows: page.data, cursor, nextCursor: page.nextCursor, channels, openId };
+  // A pause whose time ran out shows as what it is now (answering), without writing on a GET.
+  const now = c.get('ctx').clock.now();
+  const rows = page.data.map((r) => ({ ...r, conversation: { ...r.conversation, ...aiStateAt(r.conversation, now) } }));
+  return { client: { slug: client.slug, name: client.name }, filter, rows, cursor, nextCursor: page.nextCursor, channels, openId };
 }
 
 /**
@@ -75,5 +79,7 @@ export async function loadThread(
     const who = header.identities.find((i) => i.kind === 'sandbox')?.value;
     if (base) customerLink = who ? `${base}?customer=${encodeURIComponent(who)}` : base;
   }
-  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ...opts.extra };
+  const shown = aiStateAt(header.conversation, ctx.clock.now());
+  const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };
+  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, ...opts.extra };
 }

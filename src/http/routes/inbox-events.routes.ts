@@ -9,8 +9,8 @@ import { INBOX_ROLES } from './inbox-data.ts';
 import type { HttpEnv } from '../env.ts';
 
 // The inbox's live stream (Server-Sent Events): one connection per open inbox page, carrying the
-// client's messaging events as ids only (never a message's text); public/inbox.js turns each
-// event into an htmx refresh of the fragment it concerns.
+// client's messaging events as ids and states only (never a message's text); public/inbox.js turns
+// each event into an htmx refresh of the fragment it concerns, and a handoff into a notice.
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 export const KEEPALIVE_MS = 20_000;
@@ -25,7 +25,14 @@ const MAX_QUEUED = 500;
 export function sseOf(e: MessagingEvent): SSEMessage {
   switch (e.type) {
     case 'conversation.updated':
-      return { event: 'conversation', data: JSON.stringify({ type: e.type, conversation_id: e.conversation.id, change: e.change }) };
+      // A handoff by the AI is an ai_state change to handed_off: the inbox marks it "needs a person".
+      return {
+        event: 'conversation',
+        data: JSON.stringify({
+          type: e.type, conversation_id: e.conversation.id, change: e.change, ai_state: e.conversation.aiState,
+          ...(e.change === 'ai_state' && e.conversation.aiState === 'handed_off' ? { handoff: true } : {}),
+        }),
+      };
     case 'channel.status':
       return { event: 'channel', data: JSON.stringify({ type: e.type, channel_id: e.channel.id, status: e.channel.status }) };
     default:

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { inboxChannels, setAiState, startConversation } from '../../messaging/index.ts';
-import { recordAudit } from '../../audit/index.ts';
+import { inboxChannels, startConversation } from '../../messaging/index.ts';
+import { changeAiState, pauseAfterHumanReply } from '../../ai/index.ts';
 import { randomToken } from '../../lib/ids.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ConversationList, InboxPage, NewConversationPage, inboxBase, type NewConversationValues } from '../../../views/pages/inbox.tsx';
@@ -64,13 +64,9 @@ export function inboxRoutes() {
         clientId: client.id, channelAccountId: channel.id, to, text: values.text, displayName: values.name || undefined,
         authorKind: 'agent', authorUserId: user.id,
       });
-      if (values.pause) {
-        await setAiState(ctx, client.id, r.conversation.id, 'paused', null);
-        await recordAudit(ctx.db, ctx.clock, {
-          actor: { id: user.id, label: user.email }, action: 'conversation.ai_paused', clientId: client.id,
-          targetType: 'conversation', targetId: r.conversation.id, ip: c.get('ip'),
-        });
-      }
+      // Paused in advance: until the agent resumes it (audited); else the first message pauses it as any reply does.
+      if (values.pause) await changeAiState(ctx, { id: user.id, label: user.email, ip: c.get('ip') }, client.id, r.conversation.id, 'paused', null);
+      else await pauseAfterHumanReply(ctx, client.id, r.conversation.id);
       return c.redirect(`${inboxBase(client.slug)}/${r.conversation.id}`, 303);
     } catch (err) {
       const errors = formErrors(err, v.t);

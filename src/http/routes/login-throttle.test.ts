@@ -57,6 +57,27 @@ test('one address spraying many accounts is blocked, for every account, while ot
   assert.is((await attempt(app, victim.email, TEST_PASSWORD, '203.0.113.67')).status, 303, 'the account itself is not blocked');
 });
 
+test('40 concurrent guesses at one account: at most 5 are checked (401), the rest wait (429), and the right password sent with them does not get in', async ({ app }) => {
+  const user = await buildUser(app, 'admin');
+  const headers = { 'x-forwarded-for': '198.51.100.9' };
+  // Each request gets its own browser (jar and CSRF token) first, so the 41 posts race for real.
+  const browsers = await Promise.all(Array.from({ length: 41 }, async () => {
+    const jar = new CookieJar();
+    return { jar, csrf: csrfFrom(await (await app.request('/login', { jar, headers })).text()) };
+  }));
+  const statuses = await Promise.all(browsers.map(({ jar, csrf }, i) => app.request('/login', {
+    method: 'POST', jar, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: user.email, password: i === 40 ? TEST_PASSWORD : `wrong guess ${i}` }),
+  }).then((r) => r.status)));
+  const wrong = statuses.slice(0, 40);
+  const checked = wrong.filter((s) => s === 401).length;
+  assert.ok(checked <= THROTTLE_RULES.account.free, `${checked} wrong passwords were checked`);
+  assert.is(wrong.filter((s) => s === 429).length, 40 - checked);
+  assert.is(statuses[40], 429, 'the right password waits too while the account is blocked');
+  const sessions = await app.ctx.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute();
+  assert.is(sessions.length, 0);
+});
+
 test('an unknown e-mail costs as much time as a known one', async ({ app }) => {
   const user = await buildUser(app, 'admin');
   const time = async (email: string) => {

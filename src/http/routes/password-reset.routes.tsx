@@ -1,15 +1,13 @@
 import { Hono, type Context } from 'hono';
-import { completePasswordReset, findPasswordReset, requestPasswordReset, MIN_PASSWORD_LENGTH, type User } from '../../auth/index.ts';
+import { completePasswordReset, findPasswordReset, requestPasswordReset, isValidEmail, type User } from '../../auth/index.ts';
 import { readSmtpConfig, sendMail, type SmtpConfig } from '../../mail/index.ts';
-import { isAppError, type AppError } from '../../lib/errors.ts';
+import { isAppError } from '../../lib/errors.ts';
 import { translator } from '../../../views/i18n/index.ts';
 import { ForgotPasswordPage, ResetPasswordPage } from '../../../views/pages/auth.tsx';
 import { readForm } from '../forms.ts';
+import { newPasswordErrors } from '../password-fields.ts';
 import { html, viewContext } from '../render.tsx';
-import { MAX_PASSWORD_LENGTH } from './auth.routes.tsx';
 import type { HttpEnv } from '../env.ts';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Sends the reset link in the user's language without holding up the answer, so a known e-mail
@@ -42,13 +40,13 @@ export function passwordResetRoutes() {
     if (!smtp) return html(c, <ForgotPasswordPage v={v} smtp={false} />);
     const f = await readForm(c);
     const email = (f.email ?? '').trim();
-    if (!EMAIL.test(email) || email.length > 254) return html(c, <ForgotPasswordPage v={v} smtp email={email.slice(0, 254)} error={v.t('login.invalid_email')} />, 400);
+    if (!isValidEmail(email)) return html(c, <ForgotPasswordPage v={v} smtp email={email.slice(0, 254)} error={v.t('login.invalid_email')} />, 400);
     try {
       const r = await requestPasswordReset(ctx.db, ctx.clock, { email, ip: c.get('ip') });
       if (r) mailResetLink(c, smtp, r.user, r.token);
     } catch (err) {
       if (!isAppError(err) || err.status !== 429) throw err;
-      const seconds = (err as AppError & { retryAfter?: number }).retryAfter ?? 60;
+      const seconds = err.retryAfter ?? 60;
       c.header('Retry-After', String(seconds));
       return html(c, <ForgotPasswordPage v={v} smtp email={email} error={v.t('forgot.throttled', { seconds })} />, 429);
     }
@@ -70,10 +68,7 @@ export function passwordResetRoutes() {
     if (!(await findPasswordReset(ctx.db, ctx.clock, token))) return html(c, <ResetPasswordPage v={v} token={token} valid={false} />, 410);
     const f = await readForm(c);
     const password = f.password ?? '';
-    const errors: Record<string, string> = {};
-    if (password.length < MIN_PASSWORD_LENGTH) errors.password = v.t('password.too_short', { n: MIN_PASSWORD_LENGTH });
-    else if (password.length > MAX_PASSWORD_LENGTH) errors.password = v.t('password.too_long', { n: MAX_PASSWORD_LENGTH });
-    else if (password !== f.repeat) errors.repeat = v.t('password.mismatch');
+    const errors = newPasswordErrors(v.t, password, f.repeat);
     if (Object.keys(errors).length) return html(c, <ResetPasswordPage v={v} token={token} valid errors={errors} />, 422);
     try {
       await completePasswordReset(ctx.db, ctx.clock, { token, password, ip: c.get('ip') });

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ContactSchema, ConversationSchema, MessageSchema, contactJson, conversationJson, messageJson } from '../../../api/index.ts';
 import {
   AI_STATES, CONVERSATION_STATUSES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, listConversations, listMessages,
-  sendMessage, setAiState, setConversationStatus, startConversation, type AttachmentMeta,
+  sendMessage, setConversationStatus, startConversation, type AttachmentMeta, type Conversation,
 } from '../../../messaging/index.ts';
+import { aiStateAt, changeAiState, pauseAfterHumanReply, resumeAfterResolve } from '../../../ai/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { apiClientId, type ApiContext } from './api-env.ts';
 import { PageQuery, pathId, readJson, readQuery } from './validation.ts';
@@ -29,8 +30,12 @@ const NewConversation = z.object({
 }).strict();
 const ConversationPatch = z.object({
   status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]).optional(),
-  ai_state: z.enum(AI_STATES as [string, ...string[]]).optional().describe('paused: take over (automatic replies stop for this conversation); active: resume'),
+  ai_state: z.enum(AI_STATES as [string, ...string[]]).optional()
+    .describe('paused: take over (the AI stops answering this conversation until resumed; automation rules keep running); active: resume the AI; off: no AI in this conversation. Recorded in the audit log.'),
 }).strict();
+
+/** The conversation as the API shows it: a pause whose time ran out is already "active". */
+const shown = (c: ApiContext, conv: Conversation) => conversationJson({ ...conv, ...aiStateAt(conv, c.get('ctx').clock.now()) });
 
 /** The client's uploaded files not yet on a message (an id of another client's file is not found). */
 async function attachmentsOf(c: ApiContext, ids: string[] | undefined): Promise<AttachmentMeta[]> {
@@ -53,7 +58,7 @@ export const conversationRoutes: ApiRoute[] = [
       const r = await listConversations(c.get('ctx').db, {
         clientId: apiClientId(c), status: q.status as never, channelAccountId: q.channel_id, unread: q.unread === 'true', cursor: q.cursor, limit: q.limit,
       });
-      return c.json({ data: r.data.map(conversationJson), next_cursor: r.nextCursor });
+      return c.json({ data: r.data.map((conv) => shown(c, conv)), next_cursor: r.nextCursor });
     },
   },
   {
@@ -66,27 +71,37 @@ export const conversationRoutes: ApiRoute[] = [
         clientId: apiClientId(c), channelAccountId: input.channel_id, to: input.to, text: input.text, displayName: input.name,
         attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent',
       });
-      return c.json({ conversation: conversationJson(r.conversation), contact: contactJson(r.contact), message: messageJson(r.message) }, 201);
+      await pauseAfterHumanReply(c.get('ctx'), apiClientId(c), r.conversation.id);
+      const conversation = await getConversation(c.get('ctx').db, apiClientId(c), r.conversation.id);
+      return c.json({ conversation: shown(c, conversation), contact: contactJson(r.contact), message: messageJson(r.message) }, 201);
     },
   },
   {
-    method: 'get', path: '/api/v1/conversations/{conversation_id}', tag: 'Conversations', summary: 'One conversation (with its automatic-replies state)',
+    method: 'get', path: '/api/v1/conversations/{conversation_id}', tag: 'Conversations', summary: 'One conversation, with its AI state (ai_state, ai_paused_until)',
+    description: 'ai_state is active (the AI answers), paused (a person replied or took over: until ai_paused_until, or until resumed when it is null), handed_off (the AI handed the conversation to a person) or off.',
     responses: { 200: { description: 'The conversation', schema: ConversationSchema } },
     async handler(c) {
-      return c.json(conversationJson(await getConversation(c.get('ctx').db, apiClientId(c), pathId(c, 'conversation_id'))));
+      return c.json(shown(c, await getConversation(c.get('ctx').db, apiClientId(c), pathId(c, 'conversation_id'))));
     },
   },
   {
-    method: 'patch', path: '/api/v1/conversations/{conversation_id}', tag: 'Conversations', summary: 'Resolve, reopen, take over or resume automatic replies',
+    method: 'patch', path: '/api/v1/conversations/{conversation_id}', tag: 'Conversations', summary: 'Resolve or reopen; pause, resume or switch off the AI',
+    description: 'Resolving resumes a paused or handed-off AI. A change of ai_state is recorded in the audit log with the API key as the actor.',
     body: ConversationPatch, responses: { 200: { description: 'The conversation', schema: ConversationSchema } },
     async handler(c) {
       const ctx = c.get('ctx');
       const id = pathId(c, 'conversation_id');
-      let conversation = await getConversation(ctx.db, apiClientId(c), id);
+      await getConversation(ctx.db, apiClientId(c), id);
       const patch = await readJson(c, ConversationPatch);
-      if (patch.status) conversation = await setConversationStatus(ctx, apiClientId(c), id, patch.status as never);
-      if (patch.ai_state) conversation = await setAiState(ctx, apiClientId(c), id, patch.ai_state as never);
-      return c.json(conversationJson(conversation));
+      if (patch.status) {
+        await setConversationStatus(ctx, apiClientId(c), id, patch.status as never);
+        await resumeAfterResolve(ctx, apiClientId(c), id);
+      }
+      if (patch.ai_state) {
+        const actor = { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') };
+        await changeAiState(ctx, actor, apiClientId(c), id, patch.ai_state as never);
+      }
+      return c.json(shown(c, await getConversation(ctx.db, apiClientId(c), id)));
     },
   },
   {
@@ -109,6 +124,8 @@ export const conversationRoutes: ApiRoute[] = [
       const conversation = await getConversation(ctx.db, apiClientId(c), pathId(c, 'conversation_id'));
       const input = await readJson(c, NewMessage);
       const message = await sendMessage(ctx, apiClientId(c), conversation.id, { text: input.text, attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent' });
+      // A person's reply pauses the AI (the hub does it too; here it holds before the call answers).
+      await pauseAfterHumanReply(ctx, apiClientId(c), conversation.id);
       return c.json(messageJson(message), 201);
     },
   },
