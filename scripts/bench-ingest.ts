@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import autocannon, { type Result } from 'autocannon';
-import { NODE, ROOT, fmt, machineLine, pct, printTable, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
+import { NODE, ROOT, cpuMs, fmt, machineLine, pct, printTable, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,14 +67,16 @@ async function main() {
       jobs: db.prepare("SELECT status, count(*) AS n FROM jobs WHERE kind = 'message.process' GROUP BY status").all() as Array<{ status: string; n: number }>,
     }));
 
-    const row = (name: string, r: Result) => [name, fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), r['2xx'], r.non2xx + r.errors + r.timeouts];
+    const row = (name: string, r: Result & { cpuPerRequestUs: number }) => [
+      name, fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), r['2xx'], r.non2xx + r.errors + r.timeouts, fmt(r.cpuPerRequestUs, 0),
+    ];
     printTable(`Inbound ingest: ${connections} connections, ${duration} s each (after ${warmup} s warm-up), ${customers} customers`, [
-      ['server', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'other'],
+      ['server', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'other', 'server CPU µs/req'],
       row('bare Hono (no work)', bareResult),
       row('Habar POST /c/:token/messages', habarResult),
     ]);
     const ratio = habarResult.requests.average / bareResult.requests.average;
-    console.log(`\ningest / bare = ${pct(ratio)}  (target ≥ 60 %)`);
+    console.log(`\ningest / bare = ${pct(ratio)} of the req/s (target ≥ 60 %); CPU per request ${fmt(habarResult.cpuPerRequestUs / bareResult.cpuPerRequestUs, 0)}× the bare route's`);
     console.log(machineLine());
     console.log(`stored: ${stored.messages} inbound messages in ${stored.conversations} conversations; processing jobs: ${stored.jobs.map((j) => `${j.status} ${j.n}`).join(', ')}`);
   } finally {
@@ -93,7 +95,7 @@ function readOnly<T>(dir: string, fn: (db: Database.Database) => T): T {
 }
 
 /** A warm-up run, then the measured one; each request a new message_id from one of `customers`. */
-async function load(child: Child, route: string, o: { duration: number; warmup: number; connections: number; customers: number; tag: string }): Promise<Result> {
+async function load(child: Child, route: string, o: { duration: number; warmup: number; connections: number; customers: number; tag: string }): Promise<Result & { cpuPerRequestUs: number }> {
   let n = 0;
   const run = (seconds: number, phase: string) => autocannon({
     url: child.url, connections: o.connections, duration: seconds, timeout: 10,
@@ -106,5 +108,7 @@ async function load(child: Child, route: string, o: { duration: number; warmup: 
     }],
   });
   if (o.warmup > 0) await run(o.warmup, 'w');
-  return run(o.duration, 'm');
+  const cpu0 = cpuMs(child.proc.pid!);
+  const result = await run(o.duration, 'm');
+  return { ...result, cpuPerRequestUs: ((cpuMs(child.proc.pid!) - cpu0) * 1000) / result['2xx'] };
 }

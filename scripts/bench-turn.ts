@@ -1,7 +1,7 @@
 // Benchmark: the end-to-end turn — a customer's message in through the HTTP edge, the responder
 // chain answers, the reply is sent — with an instant responder, at a fixed offered rate.
 //
-//   npm run bench:turn [-- --rate 500 --duration 10 --warmup 2 --customers 50]
+//   npm run bench:turn [-- --rate 500 --duration 10 --warmup 2 --customers 50 --cpu-prof-dir /tmp/prof]
 //
 // Two processes on 127.0.0.1: this one offers the load (open loop: requests leave on schedule,
 // whether or not earlier ones were answered); the server child is the real app (openHabar over a
@@ -15,7 +15,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NODE, ROOT, epochMs, fmt, machineLine, printTable, quantile, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
+import { NODE, ROOT, cpuMs, epochMs, fmt, machineLine, printTable, quantile, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     customers: { type: 'string', default: '50' },
+    'cpu-prof-dir': { type: 'string' }, // profile the Habar server (node --cpu-prof) into this folder
   },
 });
 
@@ -83,10 +84,13 @@ async function main() {
   const dir = tempDir('habar-bench-turn-');
   try {
     const bare = await spawnListening(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bench-turn.ts'), '--role', 'bare']);
+    const bareCpu0 = cpuMs(bare.proc.pid!);
     const base = await offer(bare, `${bare.url}/c/bare/messages`, { rate, duration, warmup, customers, tag: 'b' }, new Map());
+    const bareCpuUs = ((cpuMs(bare.proc.pid!) - bareCpu0) * 1000) / (rate * (warmup + duration));
     await bare.stop();
 
-    const server = await spawnListening(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bench-turn.ts'), '--role', 'server', '--data-dir', dir], {
+    const prof = args['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof-dir'])] : [];
+    const server = await spawnListening(NODE, [...prof, '--import', 'tsx', path.join(ROOT, 'scripts', 'bench-turn.ts'), '--role', 'server', '--data-dir', dir], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     const samples = new Map<string, Sample>();
@@ -96,10 +100,13 @@ async function main() {
         if (s) s.sent = t;
       }
     });
+    const cpu0 = cpuMs(server.proc.pid!);
     const run = await offer(server, server.url, { rate, duration, warmup, customers, tag: 'h' }, samples);
     // Wait (bounded) for the last replies to be delivered.
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline && run.measured.some((s) => s.sent === undefined && s.status === 201)) await sleep(50);
+    // Server CPU over the whole load (warm-up included) per turn offered.
+    const cpuPerTurnUs = ((cpuMs(server.proc.pid!) - cpu0) * 1000) / (rate * (warmup + duration));
     await server.stop();
 
     const acked = run.measured.filter((s) => s.status === 201);
@@ -117,6 +124,7 @@ async function main() {
       row('Habar turn: inbound → reply sent', turnMs, turnMs.length),
     ]);
     console.log(`\noffered ${rate}/s; sent ${fmt(run.sentRate, 0)}/s; turns completed ${turns.length}/${run.measured.length} (non-201: ${run.measured.length - acked.length}); ${fmt(turnsPerSec, 0)} turns/s`);
+    console.log(`server CPU per turn ${fmt(cpuPerTurnUs, 0)} µs (one core: at most ~${fmt(1e6 / cpuPerTurnUs, 0)} turns/s); bare route ${fmt(bareCpuUs, 0)} µs per request`);
     console.log(`turn p99 / bare p99 = ${fmt(quantile(turnMs, 0.99) / quantile(bareMs, 0.99), 1)}×; turn p99 ${fmt(quantile(turnMs, 0.99), 1)} ms (target < 20 ms at 500 turns/s)`);
     console.log(machineLine());
   } finally {
@@ -124,7 +132,9 @@ async function main() {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 /**
  * Open-loop load: `rate` requests per second for warmup + duration seconds, each POST a new

@@ -40,7 +40,10 @@ export function scheduledBackupsEvery(checkMs: number): Worker {
 
 export const scheduledBackups: Worker = scheduledBackupsEvery(BACKUP_CHECK_MS);
 
-/** The job runner (outbox, processing, periodic jobs). Stopping waits for running jobs. */
+/**
+ * The job runner (outbox, processing, periodic jobs). Stopping waits for running jobs. A failed
+ * start is logged and kept by the runner (ctx.jobs.startError), so /readyz answers 503.
+ */
 export const jobsWorker: Worker = (ctx) => {
   void ctx.jobs.start().catch((err) => ctx.log.error('jobs', 'job runner failed to start', { error: err as Error }));
   return { stop: () => ctx.jobs.stop() };

@@ -27,6 +27,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+let signalsHandled = false;
+/** Ctrl-C or SIGTERM end the parent through process.exit, so that its 'exit' guards stop the children. */
+function exitOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
 export interface Child {
   proc: ChildProcess;
   /** The URL the child printed on a `listening: <url>` line. */
@@ -40,7 +49,11 @@ export interface Child {
  */
 export function spawnListening(cmd: string, args: string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<Child> {
   const proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], ...opts });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  // Never leave a server behind: if this process ends first (an error, Ctrl-C), so does the child.
+  exitOnSignals();
+  const orphanGuard = () => proc.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  const exited = new Promise<void>((r) => proc.once('exit', () => { process.off('exit', orphanGuard); r(); }));
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGTERM');
@@ -119,4 +132,13 @@ export async function runBareHono(route = '/c/:token/messages'): Promise<void> {
 export function machineLine(): string {
   const [l1, l5] = os.loadavg();
   return `machine: ${os.cpus().length} cores, load average ${l1.toFixed(2)} (1 min) ${l5.toFixed(2)} (5 min), Node ${process.version}`;
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; clock ticks of
+ * 10 ms). Differences over a run say what each request cost, however busy the machine was.
+ */
+export function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
 }

@@ -1,14 +1,14 @@
 // Per-conversation AI state (conversations.ai_state: active | paused | handed_off | off).
 // A human reply pauses the AI until resume_after_minutes after the person's latest message;
-// resolving the conversation or a person's button resumes it. The pause is derived from the
-// stored messages as well as set on the live event, so a missed event (a restart) cannot make
-// the AI talk over a person. Every automatic change is a compare-and-set against the state it
-// was decided on, so it never overwrites what a person chose meanwhile.
+// resolving the conversation or a person's button resumes it. The pause is written in the reply's
+// own transaction and also derived from the stored messages before every AI reply, so nothing
+// (a restart, a failed write) can make the AI talk over a person. Every automatic change is a
+// compare-and-set against the state it was decided on: it never overwrites a person's choice.
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { recordAudit, type AuditActor } from '../audit/index.ts';
-import { getConversation, inTransaction, setAiState, toConversation, type AiState, type Conversation, type EventHub } from '../messaging/index.ts';
+import { getConversation, inTransaction, setAiState, toConversation, type AiState, type Conversation, type EventHub, type MessagingEvent } from '../messaging/index.ts';
 import { getAiSettings, type AiSettings } from './ai-settings.ts';
 import { getAiConversation, upsertAiConversation, type Turn } from './thread.ts';
 
@@ -44,26 +44,33 @@ async function humanPauseUntil(db: Db, conv: Conversation, resumeAfterMinutes: n
 }
 
 /**
- * Moves the conversation from the state `conv` shows to `to`, only if it still is in that state
- * (else nothing, and the state found is returned). Publishes conversation.updated.
+ * Inside a transaction: moves the conversation from the state `conv` shows to `to`, only if it
+ * still is in that state (else nothing). Returns the state that holds and the event to publish.
  */
-async function transition(deps: StateDeps, conv: Conversation, to: AiState, until: string | null): Promise<AiState> {
+async function transitionIn(trx: Db, clock: Clock, conv: Conversation, to: AiState, until: string | null): Promise<{ state: AiState; event?: MessagingEvent }> {
+  const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirst();
+  if (!row) return { state: conv.aiState };
+  if (row.ai_state !== conv.aiState || row.ai_paused_until !== conv.aiPausedUntil) return { state: row.ai_state as AiState };
+  const now = clock.now().toISOString();
+  if (to === 'active') await upsertAiConversation(trx, clock, ids(conv), { resumed_at: now });
+  await trx.updateTable('conversations').set({ ai_state: to, ai_paused_until: until, updated_at: now }).where('id', '=', conv.id).execute();
+  const conversation = toConversation({ ...row, ai_state: to, ai_paused_until: until, updated_at: now });
+  return { state: to, event: { type: 'conversation.updated', clientId: conv.clientId, at: now, change: 'ai_state', conversation } };
+}
+
+/** transitionIn in a transaction of its own (conversation.updated published after the commit). */
+function transition(deps: StateDeps, conv: Conversation, to: AiState, until: string | null): Promise<AiState> {
   return inTransaction(deps, async (trx, events) => {
-    const row = await trx.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirst();
-    if (!row) return conv.aiState;
-    if (row.ai_state !== conv.aiState || row.ai_paused_until !== conv.aiPausedUntil) return row.ai_state as AiState;
-    const now = deps.clock.now().toISOString();
-    if (to === 'active') await upsertAiConversation(trx, deps.clock, ids(conv), { resumed_at: now });
-    await trx.updateTable('conversations').set({ ai_state: to, ai_paused_until: until, updated_at: now }).where('id', '=', conv.id).execute();
-    events.push({ type: 'conversation.updated', clientId: conv.clientId, at: now, change: 'ai_state', conversation: toConversation({ ...row, ai_state: to, ai_paused_until: until, updated_at: now }) });
-    return to;
+    const r = await transitionIn(trx, deps.clock, conv, to, until);
+    if (r.event) events.push(r.event);
+    return r.state;
   });
 }
 
 /**
  * The state that holds now, written when it changed: a pause that ran out becomes active (unless
  * a person wrote since, which extends it); an active conversation where a person wrote within
- * resume_after_minutes (and nobody resumed the AI since) becomes paused.
+ * resume_after_minutes (and nobody resumed the AI since) becomes paused. Checked before every reply.
  */
 export async function effectiveAiState(deps: StateDeps, conv: Conversation, settings: Pick<AiSettings, 'resumeAfterMinutes'>, turns?: Turn[]): Promise<AiState> {
   const now = deps.clock.now().toISOString();
@@ -78,27 +85,17 @@ export async function effectiveAiState(deps: StateDeps, conv: Conversation, sett
 }
 
 /**
- * A person of the business replied: an active AI pauses for resume_after_minutes, a timed pause
- * runs until that long after this reply, and a handed-off conversation (a person has it now) is
- * paused the same way. A pause "until resumed" and "off" stay as they are.
+ * What a person's reply does (in its transaction): an active AI pauses until resume_after_minutes
+ * after the reply, a timed pause runs until then if that is later, and a handed-off conversation
+ * (a person has it now) is paused the same way. A pause "until resumed" and "off" stay.
  */
-export async function pauseForHuman(deps: StateDeps, conv: Conversation): Promise<void> {
-  if (conv.aiState === 'off' || (conv.aiState === 'paused' && !conv.aiPausedUntil)) return;
-  const settings = await getAiSettings(deps.db, conv.clientId);
-  if (!settings.enabled) return;
-  if (conv.aiState === 'active') {
-    await effectiveAiState(deps, conv, settings);
-    return;
-  }
-  const until = await humanPauseUntil(deps.db, conv, settings.resumeAfterMinutes);
-  if (!until || until <= deps.clock.now().toISOString() || (conv.aiPausedUntil && conv.aiPausedUntil >= until)) return;
-  await transition(deps, conv, 'paused', until);
-}
-
-/** The conversation was resolved: a paused or handed-off AI resumes ("off" stays off). */
-export async function resumeOnResolve(deps: StateDeps, conv: Conversation): Promise<void> {
-  if (conv.status !== 'resolved' || (conv.aiState !== 'paused' && conv.aiState !== 'handed_off')) return;
-  await transition(deps, conv, 'active', null);
+async function pauseForHumanIn(trx: Db, clock: Clock, conv: Conversation): Promise<MessagingEvent | undefined> {
+  if (conv.aiState === 'off' || (conv.aiState === 'paused' && !conv.aiPausedUntil)) return undefined;
+  const settings = await getAiSettings(trx, conv.clientId);
+  if (!settings.enabled) return undefined;
+  const until = await humanPauseUntil(trx, conv, settings.resumeAfterMinutes);
+  if (!until || until <= clock.now().toISOString() || (conv.aiState === 'paused' && conv.aiPausedUntil! >= until)) return undefined;
+  return (await transitionIn(trx, clock, conv, 'paused', until)).event;
 }
 
 /**
@@ -115,31 +112,37 @@ export async function changeAiState(deps: StateDeps, actor: AuditActor & { ip?: 
   return updated;
 }
 
-/** A person's reply was just stored (the inbox, the API): the pause, applied before the request answers. */
-export async function pauseAfterHumanReply(deps: StateDeps, clientId: string, conversationId: string): Promise<void> {
-  await pauseForHuman(deps, await getConversation(deps.db, clientId, conversationId));
-}
-
-/** The conversation was just resolved (the inbox, the API): the resume, applied before the request answers. */
-export async function resumeAfterResolve(deps: StateDeps, clientId: string, conversationId: string): Promise<void> {
-  await resumeOnResolve(deps, await getConversation(deps.db, clientId, conversationId));
-}
+const currentConversation = async (trx: Db, id: string) => {
+  const row = await trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toConversation(row) : undefined;
+};
 
 /**
- * Live reactions on the event hub: an agent's message (inbox, API, Chatwoot, the phone) pauses
- * the AI at once; resolving a conversation resumes it. (The durable path is effectiveAiState,
- * checked before every reply; the inbox also resumes on resolve directly.)
+ * The AI state follows the people, inside the transaction of what they did (so it commits with
+ * it, or not at all): a person's message (inbox, API, typed on the phone) pauses the AI;
+ * resolving the conversation resumes a paused or handed-off AI; a resume marks earlier agent
+ * messages as no longer pausing. The state changes it makes are added to the transaction's
+ * events (the inbox's live stream; webhooks subscribed after it see them too). A failure here is
+ * logged and does not undo the person's action: effectiveAiState still holds the AI back.
  */
 export function watchHumanReplies(deps: StateDeps & { log: Logger }): () => void {
-  const failed = (err: unknown) => deps.log.error('ai', 'AI state update failed', { error: err as Error });
-  return deps.hub.subscribe((e) => {
-    if ((e.type === 'message.queued' || e.type === 'message.sent') && e.message.authorKind === 'agent') {
-      void getConversation(deps.db, e.clientId, e.message.conversationId).then((c) => pauseForHuman(deps, c)).catch(failed);
-    } else if (e.type === 'conversation.updated' && e.change === 'status') {
-      void resumeOnResolve(deps, e.conversation).catch(failed);
-    } else if (e.type === 'conversation.updated' && e.change === 'ai_state' && e.conversation.aiState === 'active') {
-      // Resumed by a person elsewhere (e.g. the API): earlier agent messages no longer pause it.
-      void upsertAiConversation(deps.db, deps.clock, ids(e.conversation), { resumed_at: e.at }).catch(failed);
+  return deps.hub.subscribeInTransaction(async (trx, events) => {
+    for (const e of [...events]) {
+      try {
+        let change: MessagingEvent | undefined;
+        if ((e.type === 'message.queued' || e.type === 'message.sent') && e.message.authorKind === 'agent') {
+          const conv = await currentConversation(trx, e.message.conversationId);
+          if (conv) change = await pauseForHumanIn(trx, deps.clock, conv);
+        } else if (e.type === 'conversation.updated' && e.change === 'status' && e.conversation.status === 'resolved') {
+          const conv = await currentConversation(trx, e.conversation.id);
+          if (conv && (conv.aiState === 'paused' || conv.aiState === 'handed_off')) change = (await transitionIn(trx, deps.clock, conv, 'active', null)).event;
+        } else if (e.type === 'conversation.updated' && e.change === 'ai_state' && e.conversation.aiState === 'active') {
+          await upsertAiConversation(trx, deps.clock, ids(e.conversation), { resumed_at: e.at });
+        }
+        if (change) events.push(change);
+      } catch (err) {
+        deps.log.error('ai', 'AI state update failed', { type: e.type, error: err as Error });
+      }
     }
-  }, { types: ['message.queued', 'message.sent', 'conversation.updated'] });
+  });
 }

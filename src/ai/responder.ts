@@ -36,7 +36,10 @@ export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, me
   });
 }
 
-/** The responder step. Its factory also subscribes to the hub so a human reply pauses the AI live. */
+/**
+ * The responder step. Its factory also subscribes to the hub, so that a person's message (inbox,
+ * API, typed on the phone) pauses the AI and resolving resumes it, in the same transaction.
+ */
 export function aiResponderStep(deps: AiDeps): ResponderStep {
   watchHumanReplies(deps);
   return {
@@ -72,10 +75,6 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       }
       await deps.db.transaction().execute((trx) => scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds));
       return { action: 'handled' };
-    },
-    async onEcho({ message, conversation }) {
-      // Typed on the phone: a person of the business is talking; the AI steps back.
-      if (message.authorKind === 'agent') await effectiveAiState(deps, conversation, await getAiSettings(deps.db, conversation.clientId));
     },
   };
 }

@@ -28,6 +28,17 @@ test('serve prints the URL and a one-time password on stdout, logs JSON without 
   assert.is(res.status, 303, 'the printed password logs in');
   await httpLogin(server.url, 'admin@habar.local', 'a wrong password here');
 
+  // A customer writes personal data: none of it may reach a log line, even at debug level.
+  const key1 = await runHabar(['api-key', 'create', '--data-dir', dir, '--client', 'demo']);
+  assert.is(key1.code, 0, key1.stderr);
+  const channels = JSON.parse((await httpRequest(`${server.url}/api/v1/channels`, { headers: { authorization: `Bearer ${key1.stdout.trim()}` } })).body);
+  const customerUrl = channels.data.find((ch: { kind: string }) => ch.kind === 'sandbox').customer_url as string;
+  const sent = await httpRequest(`${customerUrl}/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Мой номер +7 701 555 12 34, почта aigerim.nurlanova@example.kz', customer: 'cust-log-check' }),
+  });
+  assert.is(sent.status, 201);
+
   assert.is(await server.stop('SIGTERM'), 0);
   const key = fs.readFileSync(path.join(dir, 'master.key'), 'utf8').trim();
   const lines = server.stderr().trim().split('\n');
@@ -36,7 +47,10 @@ test('serve prints the URL and a one-time password on stdout, logs JSON without 
     const entry = JSON.parse(line);
     assert.ok(entry.category && entry.level && entry.msg, line);
   }
-  for (const secret of [server.adminPassword!, key]) assert.not.ok(server.stderr().includes(secret), 'no secret in the logs');
+  for (const secret of [server.adminPassword!, key, key1.stdout.trim(), '555 12 34', 'aigerim.nurlanova', 'Мой номер', customerUrl.split('/c/')[1]]) {
+    assert.not.ok(server.stderr().includes(secret), `no secret or personal data in the logs (${secret.slice(0, 4)}…)`);
+  }
+  assert.ok(lines.some((l) => JSON.parse(l).request_id), 'request lines carry a request id');
   assert.not.ok(server.stdout().includes(key));
 
   // Clean shutdown: WAL folded in, pid file gone; a copy of habar.db alone is complete.
@@ -56,6 +70,19 @@ test('serve prints the URL and a one-time password on stdout, logs JSON without 
   assert.is(again.adminPassword, undefined);
   assert.is(again.stdout().trim(), `listening: ${again.url}`);
   assert.is(await again.stop(), 0);
+});
+
+test('a first start on a port in use still shows the one-time password and says how to fix the port', async () => {
+  const busy = await startHabar(['--data-dir', fresh()]);
+  try {
+    const port = new URL(busy.url).port;
+    const res = await runHabar(['serve', '--data-dir', fresh(), '--port', port]);
+    assert.is.not(res.code, 0);
+    assert.match(res.stdout, /^admin password: \S+/m);
+    assert.match(res.stderr, /in use: choose another with --port/);
+  } finally {
+    await busy.stop();
+  }
 });
 
 test('a backup taken while serving restores into a fresh data dir with the client; restore refuses the live data dir', async () => {

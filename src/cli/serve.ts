@@ -37,8 +37,12 @@ export const serveCommand: Command = {
     let url: string;
     try {
       app = await openHabar(config, { createKey: true, seed: true });
-      url = await app.listen().catch(async (err) => {
+      url = await app.listen().catch(async (err: NodeJS.ErrnoException) => {
         await app.close();
+        // The admin was just created: show its one-time password now, or nobody ever sees it.
+        if (app.adminPassword) io.stdout.write(`admin password: ${app.adminPassword}\n`);
+        if (err.code === 'EADDRINUSE') throw new AppError('port_in_use', `Port ${config.port} on ${config.host} is in use: choose another with --port (or HABAR_PORT)`, 1);
+        if (err.code === 'EACCES') throw new AppError('port_denied', `Not allowed to listen on port ${config.port}: use a port above 1023 or run behind a proxy`, 1);
         throw err;
       });
     } catch (err) {

@@ -4,10 +4,10 @@ import { isAppError } from '../lib/errors.ts';
 // Errors without a field that still belong to one input.
 const CODE_FIELD: Record<string, string> = { email_taken: 'email', slug_taken: 'slug' };
 
-/** A message for an error code from the `validation.*` strings, or the domain's own (English) message. */
-export function translateCode(t: T, code: string, fallback: string): string {
+/** A message for an error code from the `validation.*` strings (filled with `params`), or the domain's own (English) message. */
+export function translateCode(t: T, code: string, fallback: string, params?: Record<string, string | number>): string {
   const key = `validation.${code}`;
-  const s = t(key);
+  const s = t(key, params);
   return s === key ? fallback : s;
 }
 

@@ -49,7 +49,9 @@ export function fieldErrors(err: unknown): Record<string, string> | undefined {
   return undefined;
 }
 
-const wantsJson = (c: Context<HttpEnv>) => c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/') || (c.req.header('accept') ?? '').startsWith('application/json');
+const wantsJson = (c: Context<HttpEnv>) =>
+  c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/') || /^\/c\/[^/]+\/messages$/.test(c.req.path) ||
+  (c.req.header('accept') ?? '').startsWith('application/json') || (c.req.header('content-type') ?? '').startsWith('application/json');
 
 /** One error renderer: JSON for the API and webhooks, a page (or htmx fragment) for the UI. */
 export function renderError(err: unknown, c: Context<HttpEnv>) {

@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { sql } from 'kysely';
 import { openTestDb, quietLog, type TestDb } from '../testing/test-db.ts';
+import { memoryLogger } from '../testing/test-app.ts';
 import { JobRunner, enqueueJob, getJob, retryJob, backoffMs, PermanentJobError, type JobHandler, type RunnerOptions } from './index.ts';
 
 const test = suite<{ t: TestDb }>('job runner');
@@ -93,6 +95,35 @@ test('start() takes over jobs left running by a crashed process at once', async 
   for (let i = 0; i < 50 && (await getJob(t.db, id))!.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 10));
   await restarted.stop();
   assert.is((await getJob(t.db, id))!.status, 'done');
+});
+
+test('when the outcome of a job cannot be written (database locked) the runner logs it and the process lives on', async ({ t }) => {
+  const rejections: unknown[] = [];
+  const onRejection = (err: unknown) => rejections.push(err);
+  process.on('unhandledRejection', onRejection);
+  const log = memoryLogger();
+  try {
+    const r = runner(t, [{
+      kind: 'work',
+      async run() {
+        // From now on every write to jobs fails, as it would under a lock held past busy_timeout.
+        await sql`CREATE TRIGGER jobs_locked BEFORE UPDATE ON jobs BEGIN SELECT RAISE(ABORT, 'database is locked'); END`.execute(t.db);
+      },
+    }], { log });
+    const { id } = await enqueueJob(t.db, t.clock, { kind: 'work' });
+    await r.start();
+    for (let i = 0; i < 100 && !log.lines.some((l) => l.includes('could not record a job outcome')); i++) await new Promise((res) => setTimeout(res, 10));
+    await r.stop();
+    await new Promise((res) => setImmediate(res));
+    assert.equal(rejections, [], 'no unhandled rejection');
+    const line = log.lines.find((l) => l.includes('could not record a job outcome'));
+    assert.ok(line, 'the failure is logged');
+    assert.match(line!, /"category":"jobs"/);
+    await sql`DROP TRIGGER jobs_locked`.execute(t.db);
+    assert.is((await getJob(t.db, id))!.status, 'running', 'still leased: it runs again after the lease');
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
 });
 
 test('jobs of one queue run strictly in order, one at a time, even while an earlier one waits to retry', async ({ t }) => {

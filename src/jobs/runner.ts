@@ -46,6 +46,7 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private wakeQueued = false;
+  private failedStart: Error | undefined;
 
   constructor(opts: RunnerOptions) {
     this.opts = {
@@ -83,14 +84,26 @@ export class JobRunner {
     }
   }
 
+  /** Why the last start() failed (undefined once started or never tried): the readiness probe reports it. */
+  get startError(): Error | undefined {
+    return this.failedStart;
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    // One process serves a data dir (serve refuses a second), so a job still "running" at start
-    // belonged to a process that died: take it over now rather than after its lease.
-    const now = this.opts.clock.now().toISOString();
-    await this.opts.db.updateTable('jobs').set({ lease_until: now }).where('status', '=', 'running').where('lease_until', '>', now).execute();
-    await this.schedulePeriodic();
+    try {
+      // One process serves a data dir (serve refuses a second), so a job still "running" at start
+      // belonged to a process that died: take it over now rather than after its lease.
+      const now = this.opts.clock.now().toISOString();
+      await this.opts.db.updateTable('jobs').set({ lease_until: now }).where('status', '=', 'running').where('lease_until', '>', now).execute();
+      await this.schedulePeriodic();
+    } catch (err) {
+      this.started = false;
+      this.failedStart = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+    this.failedStart = undefined;
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err) => this.opts.log.error('jobs', 'lease renewal failed', { error: err as Error })), Math.max(1000, Math.floor(this.opts.leaseMs / 3)));
     this.leaseTimer.unref();
     this.wake();
@@ -199,7 +212,20 @@ export class JobRunner {
     return claimed.length;
   }
 
+  /**
+   * Runs one claimed job and records its outcome. Never rejects: when even recording the outcome
+   * fails (e.g. SQLITE_BUSY), that is logged and the job stays leased, to run again once the lease
+   * expires (handlers are idempotent), rather than an unhandled rejection ending the process.
+   */
   private async execute(job: Job): Promise<void> {
+    try {
+      await this.runAndRecord(job);
+    } catch (err) {
+      this.opts.log.error('jobs', 'could not record a job outcome; it runs again after its lease', { job_id: job.id, kind: job.kind, error: err as Error });
+    }
+  }
+
+  private async runAndRecord(job: Job): Promise<void> {
     const { log } = this.opts;
     if (job.attempts > job.maxAttempts) {
       // Its last attempt's process stopped mid-run (the lease expired): give up visibly.
@@ -208,14 +234,21 @@ export class JobRunner {
     }
     const handler = this.handlers.get(job.kind);
     const started = Date.now();
+    let outcome: unknown;
+    let ok = false;
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler.run(job);
-      await this.complete(job);
-      log.debug('jobs', 'job done', { job_id: job.id, kind: job.kind, attempt: job.attempts, ms: Date.now() - started });
+      ok = true;
     } catch (err) {
-      await this.fail(job, err);
+      outcome = err;
     }
+    if (!ok) {
+      await this.fail(job, outcome);
+      return;
+    }
+    await this.complete(job);
+    log.debug('jobs', 'job done', { job_id: job.id, kind: job.kind, attempt: job.attempts, ms: Date.now() - started });
   }
 
   private async complete(job: Job): Promise<void> {

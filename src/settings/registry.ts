@@ -12,18 +12,23 @@ export interface SettingSpec {
   parse(value: string): string;
 }
 
+// Each parse error has a code (and params) for a translated message: `validation.<code>`.
 const text = (max = 500) => (v: string) => {
-  if (v.length > max) throw badRequest(`At most ${max} characters`);
+  if (v.length > max) throw badRequest(`At most ${max} characters`, undefined, 'setting_too_long', { max });
   return v.trim();
 };
 const bool = (v: string) => {
   if (/^(1|true|yes|on)$/i.test(v)) return 'true';
   if (/^(0|false|no|off)$/i.test(v)) return 'false';
-  throw badRequest('Expected true or false');
+  throw badRequest('Expected true or false', undefined, 'setting_boolean');
 };
 const int = (min: number, max: number) => (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw badRequest(`Expected a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw badRequest(`Expected a whole number from ${min} to ${max}`, undefined, 'setting_number', { min, max });
   return String(Number(v));
+};
+const oneOf = (choices: readonly string[]) => (v: string) => {
+  if (!choices.includes(v)) throw badRequest(`Expected ${choices.join(', ')}`, undefined, 'setting_choice', { choices: choices.join(', ') });
+  return v;
 };
 
 /** Runtime settings, edited in the UI or with `habar settings set`. Other rooms register theirs here. */
@@ -35,14 +40,12 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.password', scope: 'global', secret: true, help: 'SMTP password (sealed)', parse: text(500) },
   { key: 'smtp.from', scope: 'global', help: 'Sender address, e.g. "Habar <noreply@example.kz>"', parse: text(255) },
   { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
-  { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: (v) => {
-    if (!['ru', 'kk', 'en'].includes(v)) throw badRequest('Expected ru, kk or en');
-    return v;
-  } },
+  { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
   { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], help: 'Answer customers automatically when no member of the client is online', parse: bool },
   { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: text(4096) },
   { key: 'auto_reply.online_minutes', scope: 'client', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
   { key: 'auto_reply.repeat_after_minutes', scope: 'client', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
+  { key: 'webhooks.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let outgoing webhooks post to loopback, link-local and private network addresses (default false: refused, against SSRF)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
 ];
 

@@ -27,7 +27,8 @@ export function parseSettingValue(key: string, value: string, clientId: string |
   try {
     return spec.parse(value);
   } catch (err) {
-    if (err instanceof AppError) throw badRequest(`${key}: ${err.message}`, key, 'invalid_setting');
+    // The code stays invalid_setting (the API's contract); the parser's own code and params ride along for a translated message.
+    if (err instanceof AppError) throw badRequest(`${key}: ${err.message}`, key, 'invalid_setting', { reason: err.code, ...err.params });
     throw err;
   }
 }

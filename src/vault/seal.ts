@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../lib/errors.ts';
 
 const PREFIX = 'hv1';
@@ -44,6 +44,15 @@ export class Vault {
     } catch {
       throw new AppError('vault_wrong_key', 'A sealed value could not be opened: wrong master key or tampered data', 500, false);
     }
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. signing links), derived from the active master key
+   * with HKDF-SHA256 and `purpose` as its info: the master key itself never leaves the vault.
+   * It changes when the master key is rotated.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.keys.get(this.activeKeyId)!, Buffer.alloc(0), `habar:${purpose}`, 32));
   }
 
   keyIdOfSealed(sealed: string): string | undefined {

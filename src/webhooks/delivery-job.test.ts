@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, buildClient, type TestApp } from '../testing/test-app.ts';
 import { WebhookReceiver } from '../testing/webhook-receiver.ts';
 import type { ManualClock } from '../lib/clock.ts';
+import { setSetting } from '../settings/index.ts';
 import { JobRunner } from '../jobs/index.ts';
 import { createWebhook, enqueueWebhookEvent, listDeliveries, pruneDeliveries, redeliver, updateWebhook, webhookDeliveryHandler } from './index.ts';
 
@@ -13,6 +14,7 @@ const FAST = { timeoutMs: 300, maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1
 
 test.before.each(async (ctx) => {
   ctx.app = await makeTestApp({ seed: false });
+  await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.rx = await new WebhookReceiver().start();
   ctx.clientId = (await buildClient(ctx.app)).id;
   const { webhook, secret } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, { url: ctx.rx.url, events: ['message.received', 'channel.status'] });
@@ -47,6 +49,31 @@ test('a subscribed event reaches the receiver once, signed, with the documented 
   assert.is(d.attempts, 1);
   assert.is(d.lastStatusCode, 204);
   assert.is(await ctx.run(), 0, 'nothing due twice');
+});
+
+test('unless the install allows it, a delivery to a loopback or private address is refused, also when a host name resolves to one', async (ctx) => {
+  const allow = (v: string) => setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', v);
+  await allow('false');
+  assert.is(await emit(ctx), 1);
+  await ctx.run();
+  let [d] = await deliveries(ctx);
+  assert.is(d.status, 'failed');
+  assert.match(d.lastError!, /Refused: the URL leads to a local or private network address/);
+  assert.is(ctx.rx.requests.length, 0, 'nothing was sent');
+  // A name is checked after DNS resolution: localhost resolves to 127.0.0.1.
+  await allow('true');
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: ctx.rx.url.replace('127.0.0.1', 'localhost') });
+  await allow('false');
+  (ctx.app.clock as ManualClock).advance(10_000);
+  await ctx.run();
+  [d] = await deliveries(ctx);
+  assert.match(d.lastError!, /Refused/);
+  assert.is(ctx.rx.requests.length, 0);
+  await allow('true');
+  (ctx.app.clock as ManualClock).advance(10_000);
+  await ctx.run();
+  assert.is((await deliveries(ctx))[0].status, 'delivered', 'allowed again, it arrives');
+  assert.is(ctx.rx.requests.length, 1);
 });
 
 test('a receiver answering 500 gets retries with growing delays, then the delivery is dead with its last error', async (ctx) => {

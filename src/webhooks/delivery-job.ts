@@ -5,6 +5,7 @@ import type { Vault } from '../vault/index.ts';
 import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signing.ts';
 import { SECRET_CONTEXT } from './webhooks.ts';
+import { refusedDeliveryTarget } from './target-guard.ts';
 
 /** The job kind that sends one webhook delivery (payload: { delivery_id }). */
 export const WEBHOOK_DELIVER_KIND = 'webhook.deliver';
@@ -87,7 +88,8 @@ export function webhookDeliveryHandler(deps: DeliveryDeps, opts: Partial<Deliver
         return;
       }
       await deps.db.updateTable('webhook_deliveries').set({ attempts: job.attempts, next_attempt_at: null }).where('id', '=', id).execute();
-      const r = await post(deps, o, { id, url: d.url, secret: deps.vault.open(d.secret, SECRET_CONTEXT), payload: d.payload });
+      // SSRF guard (target-guard.ts): the resolved address, checked just before connecting.
+      const r = (await refusedDeliveryTarget(deps, d.url)) ?? await post(deps, o, { id, url: d.url, secret: deps.vault.open(d.secret, SECRET_CONTEXT), payload: d.payload });
       const now = deps.clock.now();
       if (r.ok) {
         await deps.db.updateTable('webhook_deliveries')

@@ -5,6 +5,7 @@ import { makeTestApp, type TestApp } from '../testing/test-app.ts';
 import { customerSays, quietSandbox } from '../testing/messaging-fixtures.ts';
 import type { ChannelAccount } from '../channels/index.ts';
 import { silentLogger } from '../lib/logger.ts';
+import { setSetting } from '../settings/index.ts';
 import { toJob } from '../jobs/index.ts';
 import { sendJobHandler, sendMessage, setConversationStatus, updateContactWithEvents, type MessagingEvent } from '../messaging/index.ts';
 import { createWebhook, WEBHOOK_EVENTS, WEBHOOK_DELIVER_KIND } from './index.ts';
@@ -13,6 +14,7 @@ const test = suite<{ app: TestApp; ch: ChannelAccount; hookId: string }>('webhoo
 
 test.before.each(async (ctx) => {
   ctx.app = await makeTestApp({ seed: false });
+  await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.ch = await quietSandbox(ctx.app);
   // Nothing listens there: no delivery job is run by these tests.
   const { webhook } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.ch.clientId, { url: 'http://127.0.0.1:9/hook', events: [...WEBHOOK_EVENTS] });

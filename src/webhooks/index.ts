@@ -6,3 +6,4 @@ export { webhookDeliveryHandler, retryDelayMs, WEBHOOK_DELIVER_KIND, DELIVERY_DE
 export { forwardEventsToWebhooks, toWebhookEvent } from './event-forwarder.ts';
 export { outgoingWebhooks } from './pipeline.ts';
 export { pruneDeliveries, pruneDeliveriesHandler, PRUNE_DELIVERIES_KIND, PRUNE_DELIVERIES_EVERY_MS, KEEP_DELIVERIES_MS } from './prune.ts';
+export { ALLOW_PRIVATE_TARGETS, isPrivateAddress } from './target-guard.ts';

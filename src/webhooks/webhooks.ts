@@ -6,6 +6,7 @@ import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { isWebhookEvent, type WebhookEvent } from './events.ts';
+import { assertWebhookTarget } from './target-guard.ts';
 
 export const SECRET_CONTEXT = 'webhooks.secret';
 
@@ -59,6 +60,7 @@ function validate(input: WebhookInput, creating: boolean): void {
 /** Registers a webhook; returns the secret once (it is stored sealed and never shown again). */
 export async function createWebhook(db: Db, vault: Vault, clock: Clock, clientId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
   validate(input, true);
+  await assertWebhookTarget(db, vault, input.url!);
   const secret = input.secret ?? `whsec_${randomToken(24)}`;
   const now = clock.now().toISOString();
   const row = {
@@ -85,6 +87,7 @@ export async function getWebhook(db: Db, clientId: string, id: string): Promise<
 /** Changes only the fields present. */
 export async function updateWebhook(db: Db, vault: Vault, clock: Clock, clientId: string, id: string, input: WebhookInput): Promise<Webhook> {
   validate(input, false);
+  if (input.url !== undefined) await assertWebhookTarget(db, vault, input.url);
   await getWebhook(db, clientId, id);
   const set: Updateable<WebhooksTable> = { updated_at: clock.now().toISOString() };
   if (input.url !== undefined) set.url = input.url;

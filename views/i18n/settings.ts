@@ -3,6 +3,10 @@ import type { Catalog } from './translator.ts';
 // Install-wide runtime settings. `settings.help.<key>` explains a setting; a key without one shows the registry's English help.
 export const settings: Catalog = {
   en: {
+    'validation.setting_too_long': 'At most {max} characters',
+    'validation.setting_boolean': 'Choose yes or no (true or false)',
+    'validation.setting_number': 'Enter a whole number from {min} to {max}',
+    'validation.setting_choice': 'Choose one of: {choices}',
     'settings.title': 'Settings',
     'settings.intro': 'Install-wide settings. A running server uses a change at once.',
     'settings.secret_keep': 'Stored — leave empty to keep',
@@ -21,6 +25,10 @@ export const settings: Catalog = {
     'settings.help.ui.default_language': 'Language of the sign-in page: ru, kk or en',
   },
   ru: {
+    'validation.setting_too_long': 'Не более {max} символов',
+    'validation.setting_boolean': 'Выберите да или нет (true или false)',
+    'validation.setting_number': 'Введите целое число от {min} до {max}',
+    'validation.setting_choice': 'Выберите одно из значений: {choices}',
     'settings.title': 'Настройки',
     'settings.intro': 'Настройки всей установки. Работающий сервер применяет изменения сразу.',
     'settings.secret_keep': 'Сохранено — оставьте пустым, чтобы не менять',
@@ -39,6 +47,10 @@ export const settings: Catalog = {
     'settings.help.ui.default_language': 'Язык страницы входа: ru, kk или en',
   },
   kk: {
+    'validation.setting_too_long': 'Ең көбі {max} таңба',
+    'validation.setting_boolean': 'Иә немесе жоқ таңдаңыз (true немесе false)',
+    'validation.setting_number': '{min} мен {max} аралығындағы бүтін санды енгізіңіз',
+    'validation.setting_choice': 'Мына мәндердің бірін таңдаңыз: {choices}',
     'settings.title': 'Баптаулар',
     'settings.intro': 'Бүкіл орнатудың баптаулары. Жұмыс істеп тұрған сервер өзгерісті бірден қолданады.',
     'settings.secret_keep': 'Сақталған — өзгертпеу үшін бос қалдырыңыз',

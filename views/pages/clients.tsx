@@ -90,7 +90,8 @@ export function PersonRow({ v, p }: { v: ViewContext; p?: ContactPerson }) {
   );
 }
 
-export function ClientFormPage({ v, values, errors, client }: { v: ViewContext; values: ClientFormValues; errors?: Record<string, string>; client?: Client }) {
+/** `canSetTotp`: whether the viewer may change the client's TOTP requirement (admins and owners; default yes). */
+export function ClientFormPage({ v, values, errors, client, canSetTotp = true }: { v: ViewContext; values: ClientFormValues; errors?: Record<string, string>; client?: Client; canSetTotp?: boolean }) {
   const creating = !client;
   const title = creating ? v.t('clients.create_title') : v.t('clients.edit_title');
   return (
@@ -114,10 +115,12 @@ export function ClientFormPage({ v, values, errors, client }: { v: ViewContext; 
             <datalist id="tz-list">{KZ_ZONES.map((z) => <option value={z} />)}</datalist>
             {errors?.timezone ? <small class="error">{errors.timezone}</small> : null}
           </label>
-          <label class="field checkbox">
-            <input type="hidden" name="require_totp_present" value="1" />
-            <input type="checkbox" name="require_totp" checked={values.require_totp} /> {v.t('clients.require_totp')}
-          </label>
+          {canSetTotp ? (
+            <label class="field checkbox">
+              <input type="hidden" name="require_totp_present" value="1" />
+              <input type="checkbox" name="require_totp" checked={values.require_totp} /> {v.t('clients.require_totp')}
+            </label>
+          ) : null}
           <fieldset class={errors?.contact_persons ? 'field invalid' : 'field'}>
             <legend>{v.t('clients.contact_persons')}</legend>
             <input type="hidden" name="contact_persons_present" value="1" />

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import { resolveSession, totpRequiredFor } from '../../auth/index.ts';
+import { getSetting } from '../../settings/index.ts';
 import { isLanguage, type Language } from '../../auth/roles.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
@@ -11,7 +12,12 @@ export const SESSION_COOKIE = 'habar_session';
 export const PRE_CSRF_COOKIE = 'habar_csrf';
 export const LANG_COOKIE = 'habar_lang';
 
-const secure = (c: Context<HttpEnv>) => !!c.get('ctx').config.tlsCert || (c.get('ctx').config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+/** Whether the browser reached us over HTTPS (our own TLS, or a trusted proxy's X-Forwarded-Proto): cookies get `Secure`. */
+export const isSecureRequest = (c: Context<HttpEnv>) => !!c.get('ctx').config.tlsCert || (c.get('ctx').config.trustProxy && c.req.header('x-forwarded-proto') === 'https');
+const secure = isSecureRequest;
+
+/** How long the install's default language (a runtime setting) is kept in memory between reads. */
+const DEFAULT_LANGUAGE_TTL_MS = 10_000;
 
 export function setSessionCookie(c: Context<HttpEnv>, token: string): void {
   setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: secure(c), path: '/' });
@@ -21,8 +27,18 @@ export function clearSessionCookie(c: Context<HttpEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
 }
 
-/** Loads the session (if any) and picks the UI language: user setting > ?lang/cookie > install default. */
+/** Loads the session (if any) and picks the UI language: user setting > ?lang/cookie > install default (`ui.default_language`, else ru). */
 export function loadSession(): MiddlewareHandler<HttpEnv> {
+  let cachedDefault: { lang: Language; until: number } | undefined;
+  const defaultLanguage = async (c: Context<HttpEnv>): Promise<Language> => {
+    const ctx = c.get('ctx');
+    const now = ctx.clock.now().getTime();
+    if (!cachedDefault || now >= cachedDefault.until) {
+      const set = await getSetting(ctx.db, ctx.vault, 'ui.default_language');
+      cachedDefault = { lang: isLanguage(set) ? set : 'ru', until: now + DEFAULT_LANGUAGE_TTL_MS };
+    }
+    return cachedDefault.lang;
+  };
   return async (c, next) => {
     const ctx = c.get('ctx');
     const token = getCookie(c, SESSION_COOKIE);
@@ -47,7 +63,7 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
     const q = c.req.query('lang');
     const cookieLang = getCookie(c, LANG_COOKIE);
     if (isLanguage(q) && c.req.method === 'GET') setCookie(c, LANG_COOKIE, q, { sameSite: 'Lax', path: '/', httpOnly: true, maxAge: 365 * 86400 });
-    c.set('lang', userLang ?? (isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : 'ru'));
+    c.set('lang', userLang ?? (isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : await defaultLanguage(c)));
     await next();
   };
 }

@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, loginAs, postForm, CookieJar, csrfFrom, type TestApp } from '../../testing/test-app.ts';
+import { makeTestApp, loginAs, postForm, buildUser, CookieJar, csrfFrom, TEST_PASSWORD, type TestApp } from '../../testing/test-app.ts';
 import { DEFAULT_ADMIN_EMAIL } from '../../tenants/index.ts';
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../auth/index.ts';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE_RULES } from '../../auth/index.ts';
 import type { ManualClock } from '../../lib/clock.ts';
+import { setSetting } from '../../settings/index.ts';
 
 const test = suite<{ app: TestApp }>('auth routes');
 
@@ -30,6 +31,45 @@ test('the one-time admin password logs in and must be changed before anything el
   const login = await app.request('/login', { jar: jar2 });
   const bad = await postForm(app, jar2, '/login', { email: DEFAULT_ADMIN_EMAIL, password: app.adminPassword! }, csrfFrom(await login.text()));
   assert.is(bad.status, 401);
+});
+
+test('changing the password signs out every other session of the account, and keeps this one', async ({ app }) => {
+  const user = await buildUser(app, 'admin');
+  const here = await loginAs(app, user.email, TEST_PASSWORD);
+  const elsewhere = await loginAs(app, user.email, TEST_PASSWORD);
+  const page = await (await app.request('/account/password', { jar: here })).text();
+  const res = await postForm(app, here, '/account/password', { current: TEST_PASSWORD, password: 'a much better pass', repeat: 'a much better pass' }, csrfFrom(page));
+  assert.is(res.status, 303);
+  assert.is((await app.request('/', { jar: here })).status, 200, 'this browser stays signed in');
+  const other = await app.request('/', { jar: elsewhere });
+  assert.is(other.status, 303);
+  assert.match(other.headers.get('location')!, /^\/login\?expired=1/);
+  assert.is((await app.ctx.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).length, 1);
+});
+
+test('guessing the current password on the change form is throttled like the login', async ({ app }) => {
+  const user = await buildUser(app, 'admin');
+  const jar = await loginAs(app, user.email, TEST_PASSWORD);
+  const csrf = csrfFrom(await (await app.request('/account/password', { jar })).text());
+  const change = (current: string) => postForm(app, jar, '/account/password', { current, password: 'a much better pass', repeat: 'a much better pass' }, csrf);
+  for (let i = 0; i < THROTTLE_RULES.account.free; i++) assert.is((await change(`guess ${i}`)).status, 422);
+  const blocked = await change(TEST_PASSWORD);
+  assert.is(blocked.status, 429, 'even the right password waits');
+  assert.is(blocked.headers.get('retry-after'), String(THROTTLE_RULES.account.baseSeconds));
+  assert.match(await blocked.text(), /Повторите через 30 с/);
+  (app.clock as ManualClock).advance(THROTTLE_RULES.account.baseSeconds * 1000);
+  assert.is((await change(TEST_PASSWORD)).status, 303);
+});
+
+test('the install default language (ui.default_language) is what a browser without a choice sees', async ({ app }) => {
+  assert.match(await (await app.request('/login')).text(), /<html lang="ru"/);
+  await setSetting(app.ctx.db, app.ctx.vault, app.clock, 'ui.default_language', 'en');
+  (app.clock as ManualClock).advance(60_000); // past the brief in-memory cache
+  const page = await (await app.request('/login')).text();
+  assert.match(page, /<html lang="en"/);
+  assert.match(page, /Sign in/);
+  // A choice of the browser still wins.
+  assert.match(await (await app.request('/login?lang=kk')).text(), /<html lang="kk"/);
 });
 
 test('a wrong password is refused with a message and no session', async ({ app }) => {

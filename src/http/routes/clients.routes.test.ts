@@ -2,6 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, loginAs, buildClient, buildUser, csrfFrom, TEST_PASSWORD, type TestApp, type CookieJar } from '../../testing/test-app.ts';
 import { getClient } from '../../tenants/index.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment, totpCodeAt } from '../../auth/index.ts';
+import type { ManualClock } from '../../lib/clock.ts';
 import { listAudit } from '../../audit/index.ts';
 
 const test = suite<{ app: TestApp; admin: CookieJar }>('clients screens');
@@ -117,6 +119,29 @@ test('an owner requires a second factor for members: a member without TOTP is se
   const home = await app.request('/', { jar: agentJar });
   assert.is(home.status, 303);
   assert.match(home.headers.get('location')!, /totp/);
+});
+
+test('a representative edits the client but cannot turn its second-factor requirement off (nor sees the box)', async ({ app, admin }) => {
+  const own = await buildClient(app, { slug: 'rep-co' });
+  await app.ctx.db.updateTable('clients').set({ require_totp: 1 }).where('id', '=', own.id).execute();
+  const rep = await buildUser(app, 'representative', own.id);
+  const clock = app.clock as ManualClock;
+  const { secret } = await beginTotpEnrolment(app.ctx.db, app.ctx.vault, clock, rep.id);
+  assert.ok(await confirmTotpEnrolment(app.ctx.db, app.ctx.vault, clock, rep.id, totpCodeAt(secret, clock.now()), ''));
+  clock.advance(30_000);
+  const jar = await loginAs(app, rep.email, TEST_PASSWORD);
+  const csrf = csrfFrom(await (await app.request('/login/totp', { jar })).text());
+  const second = await app.request('/login/totp', { method: 'POST', jar, body: new URLSearchParams({ _csrf: csrf, code: totpCodeAt(secret, clock.now()) }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.is(second.status, 303);
+  const form = await (await app.request('/clients/rep-co/edit', { jar })).text();
+  assert.not.match(form, /name="require_totp"/);
+  // An unchecked box posts only the "present" marker: that would mean "off".
+  const res = await post(app, jar, '/clients/rep-co/edit', [['name', 'Rep Renamed'], ['require_totp_present', '1']]);
+  assert.is(res.status, 303);
+  const after = await getClient(app.ctx.db, own.id);
+  assert.is(after.name, 'Rep Renamed');
+  assert.ok(after.requireTotp, 'the requirement stays on');
+  assert.match(await (await app.request('/clients/rep-co/edit', { jar: admin })).text(), /name="require_totp"/, 'an admin (or the owner) sees the box');
 });
 
 test('an agent works the inbox only: the client management screens answer 403', async ({ app }) => {

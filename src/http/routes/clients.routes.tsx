@@ -16,6 +16,9 @@ import type { HttpEnv } from '../env.ts';
 
 /** Who may change a client's details (support staff look, they do not edit). */
 const EDITOR_ROLES = ['admin', 'owner', 'representative'];
+/** Who may turn the client's TOTP requirement on or off (a security policy: not a representative). */
+const TOTP_POLICY_ROLES = ['admin', 'owner'];
+const setsTotpPolicy = (c: Context<HttpEnv>) => TOTP_POLICY_ROLES.includes(c.get('user')!.role);
 
 const FIELD_TO_INPUT: Record<string, keyof ClientInput> = {
   slug: 'slug', name: 'name', contact_email: 'contactEmail', phone: 'phone', invoice_address: 'invoiceAddress', timezone: 'timezone',
@@ -29,7 +32,7 @@ async function clientInputFromForm(c: Context<HttpEnv>, allowSlug: boolean): Pro
     if (field === 'slug' && !allowSlug) continue;
     if (f[field] !== undefined) (input as Record<string, string>)[key] = f[field].trim();
   }
-  if (f.require_totp_present !== undefined) input.requireTotp = f.require_totp === 'on';
+  if (f.require_totp_present !== undefined && setsTotpPolicy(c)) input.requireTotp = f.require_totp === 'on';
   if (f.contact_persons_present !== undefined) {
     const [names, emails, phones, roles] = await Promise.all(['cp_name', 'cp_email', 'cp_phone', 'cp_role'].map((n) => readFormAll(c, n)));
     const persons: ContactPerson[] = [];
@@ -116,7 +119,7 @@ export function clientsRoutes() {
 
   app.get('/clients/:slug/edit', requireUser(), async (c) => {
     const client = await scopedClient(c, { roles: EDITOR_ROLES, what: 'client.edit' });
-    return html(c, <ClientFormPage v={viewContext(c, { timezone: client.timezone })} values={formValues({}, client)} client={client} />);
+    return html(c, <ClientFormPage v={viewContext(c, { timezone: client.timezone })} values={formValues({}, client)} client={client} canSetTotp={setsTotpPolicy(c)} />);
   });
 
   app.post('/clients/:slug/edit', requireUser(), async (c) => {
@@ -126,7 +129,7 @@ export function clientsRoutes() {
     const input = await clientInputFromForm(c, false);
     const v = viewContext(c, { timezone: client.timezone });
     const errors = problemsAsErrors(c, input, false);
-    if (errors) return html(c, <ClientFormPage v={v} values={formValues(input, client)} client={client} errors={errors} />, 422);
+    if (errors) return html(c, <ClientFormPage v={v} values={formValues(input, client)} client={client} errors={errors} canSetTotp={setsTotpPolicy(c)} />, 422);
     const changed = changedClientFields(client, input);
     if (!changed.length) return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.no_changes'))}`, 303);
     const patch: ClientInput = {};

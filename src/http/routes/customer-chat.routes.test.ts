@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, CookieJar, type TestApp } from '../../testing/test-app.ts';
 import { quietSandbox, demoSandbox } from '../../testing/messaging-fixtures.ts';
-import { customerUrl, type ChannelAccount } from '../../channels/index.ts';
+import { customerUrl, signedCustomerUrl, type ChannelAccount } from '../../channels/index.ts';
 import { sendMessage } from '../../messaging/index.ts';
 import { setSetting } from '../../settings/index.ts';
 
@@ -19,6 +19,8 @@ test.after.each(async (ctx) => {
 
 const postJson = (app: TestApp, path: string, body: unknown, raw?: string) =>
   app.request(path, { method: 'POST', body: raw ?? JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+const pathOf = (url: string) => { const u = new URL(url); return u.pathname + u.search; };
 
 const messageCount = async (app: TestApp) => Number((await app.ctx.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -70,6 +72,10 @@ test('bad input gets a 400 naming the problem, and nothing is stored', async ({ 
     assert.match(err.message, message);
     assert.is(err.field, field);
   }
+  assert.is(await messageCount(app), 0);
+  const huge = await postJson(app, `${base}/messages`, undefined, JSON.stringify({ text: 'x'.repeat(2 * 1024 * 1024) }));
+  assert.is(huge.status, 413);
+  assert.is((await huge.json() as { error: { code: string } }).error.code, 'payload_too_large');
   assert.is(await messageCount(app), 0);
 });
 
@@ -143,8 +149,42 @@ test('the sandbox receives a message once however often its send runs', async ({
   const rows = await app.ctx.db.selectFrom('sandbox_deliveries').selectAll().execute();
   assert.is(rows.length, 1);
   assert.is(rows[0].calls, 2);
-  const page = await (await app.request(`${base}?customer=zed`, { jar: new CookieJar() })).text();
+  const page = await (await app.request(pathOf(signedCustomerUrl(app.ctx.publicUrl(), app.ctx.vault, ch, 'zed')!), { jar: new CookieJar() })).text();
   assert.is(page.split('Once only').length - 1, 1);
+});
+
+test('another customer\'s chat opens only with a signed link: a bare or forged ?customer= shows a fresh chat, and a forged cookie too', async ({ app, ch, base }) => {
+  await postJson(app, `${base}/messages`, { text: 'My order number is 4711', customer: 'crm-42' });
+  const sees = async (path: string, jar = new CookieJar()) => (await (await app.request(path, { jar })).text()).includes('My order number is 4711');
+  assert.not.ok(await sees(`${base}?customer=crm-42`), 'a guessed id alone opens nothing');
+  assert.not.ok(await sees(`${base}?customer=crm-42&sig=${'A'.repeat(43)}`), 'nor a made-up signature');
+  const other = signedCustomerUrl(app.ctx.publicUrl(), app.ctx.vault, ch, 'crm-41')!.split('sig=')[1];
+  assert.not.ok(await sees(`${base}?customer=crm-42&sig=${other}`), 'nor another customer\'s signature');
+  const forged = new CookieJar();
+  forged.cookies.set('habar_customer', 'crm-42');
+  assert.not.ok(await sees(base, forged), 'nor a cookie set by hand');
+  // The signed link (as the inbox shows it) opens it, and this browser then keeps that customer.
+  const jar = new CookieJar();
+  assert.ok(await sees(pathOf(signedCustomerUrl(app.ctx.publicUrl(), app.ctx.vault, ch, 'crm-42')!), jar));
+  assert.ok(await sees(base, jar), 'the browser\'s cookie keeps it');
+  // The page's own id for a browser keeps working through its cookie.
+  const own = new CookieJar();
+  await app.request(base, { jar: own });
+  await app.request(`${base}/messages`, { method: 'POST', jar: own, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ text: 'from my own browser' }) });
+  assert.match(await (await app.request(base, { jar: own })).text(), /from my own browser/);
+});
+
+test('behind a TLS-terminating proxy (--trust-proxy, X-Forwarded-Proto: https) the customer cookie is Secure', async () => {
+  const app = await makeTestApp({ flags: { 'trust-proxy': 'true' } });
+  try {
+    const ch = await quietSandbox(app);
+    const res = await app.request(`/c/${ch.publicToken}`, { headers: { 'x-forwarded-proto': 'https' } });
+    assert.match(res.headers.getSetCookie().find((l) => l.startsWith('habar_customer='))!, /; Secure/i);
+    const plain = await app.request(`/c/${ch.publicToken}`);
+    assert.not.match(plain.headers.getSetCookie().find((l) => l.startsWith('habar_customer='))!, /; Secure/i);
+  } finally {
+    await app.cleanup();
+  }
 });
 
 test.run();

@@ -1,13 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createHash } from 'node:crypto';
-import { customerThread, findChannelByToken, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost } from '../../channels/index.ts';
+import {
+  customerSignature, customerThread, findChannelByToken, isCustomerSignature, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost,
+} from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
 import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
 import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
 import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
 import { PublicRateLimits } from '../public-rate-limit.ts';
+import { isSecureRequest } from '../middleware/session.ts';
 import { html, viewContext } from '../render.tsx';
 import type { HttpEnv } from '../env.ts';
 
@@ -46,14 +49,29 @@ function jsonError(c: C, err: unknown) {
   return c.json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status as 400);
 }
 
-/** The browser's customer id (one per browser and link), made on first visit; `?customer=` picks one. */
+/** The customer id a cookie names, when the cookie is one this server signed for this link. */
+function cookieCustomer(c: C, token: string): string | undefined {
+  const raw = getCookie(c, CUSTOMER_COOKIE) ?? '';
+  const dot = raw.indexOf('.');
+  const [sig, id] = [raw.slice(0, dot), raw.slice(dot + 1)];
+  return dot > 0 && ID_FIELD.test(id) && isCustomerSignature(c.get('ctx').vault, token, id, sig) ? id : undefined;
+}
+
+/**
+ * The browser's customer id (one per browser and link), made on first visit and kept in a cookie
+ * signed for this link. `?customer=` picks another only with its `sig` (signedCustomerUrl): an
+ * integrator's customer ids are not secret, so a bare id must not open that customer's chat.
+ */
 function customerOf(c: C, token: string): string {
+  const ctx = c.get('ctx');
   const asked = c.req.method === 'GET' ? c.req.query('customer') : undefined;
-  const current = getCookie(c, CUSTOMER_COOKIE);
-  const id = asked && ID_FIELD.test(asked) ? asked : current && ID_FIELD.test(current) ? current : `${BROWSER_CUSTOMER_PREFIX}${randomToken(12)}`;
+  const signed = asked && ID_FIELD.test(asked) && isCustomerSignature(ctx.vault, token, asked, c.req.query('sig')) ? asked : undefined;
+  const current = cookieCustomer(c, token);
+  const id = signed ?? current ?? `${BROWSER_CUSTOMER_PREFIX}${randomToken(12)}`;
   if (id !== current) {
-    const ctx = c.get('ctx');
-    setCookie(c, CUSTOMER_COOKIE, id, { path: `/c/${token}`, httpOnly: true, sameSite: 'Lax', maxAge: 365 * 86400, secure: !!ctx.config.tlsCert });
+    setCookie(c, CUSTOMER_COOKIE, `${customerSignature(ctx.vault, token, id)}.${id}`, {
+      path: `/c/${token}`, httpOnly: true, sameSite: 'Lax', maxAge: 365 * 86400, secure: isSecureRequest(c),
+    });
   }
   return id;
 }

@@ -4,7 +4,6 @@ import {
   MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setConversationStatus,
   storeAttachment, updateContact, type ConversationStatus,
 } from '../../messaging/index.ts';
-import { pauseAfterHumanReply, resumeAfterResolve } from '../../ai/index.ts';
 import { recordAudit } from '../../audit/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import type { Client } from '../../tenants/index.ts';
@@ -65,8 +64,6 @@ export function inboxActionRoutes() {
       if (!isAppError(err) || err.status >= 500 || err.status === 404) throw err;
       return threadPageWith(c, client, conversation.id, { reply: { text, error: formErrors(err, v.t)?.[err.field ?? ''] ?? err.message } });
     }
-    // The hub does this too; here it is in place before the thread shows again.
-    await pauseAfterHumanReply(ctx, client.id, conversation.id);
     return backToThread(c, client, conversation.id);
   });
 
@@ -76,7 +73,6 @@ export function inboxActionRoutes() {
     await getConversation(c.get('ctx').db, client.id, id);
     const f = await readForm(c);
     await setConversationStatus(c.get('ctx'), client.id, id, f.status as ConversationStatus);
-    await resumeAfterResolve(c.get('ctx'), client.id, id);
     return backToThread(c, client, id);
   });
 

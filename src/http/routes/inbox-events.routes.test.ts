@@ -3,47 +3,12 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, loginAs, buildClient, buildUser, TEST_PASSWORD, type TestApp, type CookieJar } from '../../testing/test-app.ts';
 import { createChannelAccount } from '../../channels/index.ts';
 import { DEMO_SLUG, findClient } from '../../tenants/index.ts';
+import { readEvents } from '../../testing/sse-reader.ts';
 
 // The inbox's live stream, read as a browser's EventSource reads it: from a listening server.
 
 interface Ctx { app: TestApp; url: string; token: string; otherToken: string; agent: CookieJar; outsider: CookieJar }
 const test = suite<Ctx>('inbox live stream (SSE)');
-
-interface SseEvent { event: string; data: string }
-
-/** Reads server-sent events from a response body, until `until` matches one or `ms` pass. */
-async function readEvents(body: ReadableStream<Uint8Array>, until: (e: SseEvent) => boolean, ms: number): Promise<SseEvent[]> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const seen: SseEvent[] = [];
-  let buffer = '';
-  const deadline = Date.now() + ms;
-  try {
-    while (Date.now() < deadline) {
-      let timer: NodeJS.Timeout | undefined;
-      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => { timer = setTimeout(() => r(null), deadline - Date.now()); })]);
-      clearTimeout(timer);
-      if (!chunk || chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const e: SseEvent = { event: 'message', data: '' };
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) e.event = line.slice(7);
-          else if (line.startsWith('data: ')) e.data += line.slice(6);
-        }
-        if (block.startsWith(':')) continue; // a keepalive comment
-        seen.push(e);
-        if (until(e)) return seen;
-      }
-    }
-    return seen;
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 async function customerSays(url: string, token: string, customer: string, text: string): Promise<string> {
   const res = await fetch(`${url}/c/${token}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, customer }) });

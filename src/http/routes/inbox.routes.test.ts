@@ -150,7 +150,7 @@ test('a file goes out with a reply and downloads from the thread; one over the c
   assert.equal(outs.map((m) => m.text), ['Прайс во вложении']);
 });
 
-test('resolve, reopen, take over and resume change the conversation’s state, shown in the thread', async ({ app, token, agent, csrf }) => {
+test('resolve, reopen, take over (pause the AI) and resume change the conversation’s state, shown in the thread', async ({ app, token, agent, csrf }) => {
   const conv = await conversationOf(app, await customerSays(app, token, 'marat', 'Хочу поговорить с человеком'));
   const url = `${INBOX}/${conv.id}`;
   const state = () => app.ctx.db.selectFrom('conversations').select(['status', 'ai_state']).where('id', '=', conv.id).executeTakeFirstOrThrow();
@@ -160,17 +160,24 @@ test('resolve, reopen, take over and resume change the conversation’s state, s
   await post(app, agent, `${url}/status`, { status: 'open' }, csrf);
   assert.is((await state()).status, 'open');
 
-  await post(app, agent, `${url}/takeover`, {}, csrf);
-  assert.is((await state()).ai_state, 'paused');
+  // Take over = pause the AI: one control in the header, posting to the AI room's state route.
   let html = await (await app.request(url, { jar: agent })).text();
+  const stateUrl = `/clients/${DEMO_SLUG}/ai/conversations/${conv.id}/state`;
+  assert.match(html, `action="${stateUrl}"`);
+  assert.match(html, t('inbox.ai.pause'));
+  const paused = await post(app, agent, stateUrl, { state: 'paused', minutes: '', next: `${url}?status=open` }, csrf);
+  assert.match(paused.headers.get('location') ?? '', `${url}?status=open&flash=`, 'back to the thread, filters kept');
+  assert.is((await state()).ai_state, 'paused');
+  html = await (await app.request(url, { jar: agent })).text();
   assert.match(html, t('inbox.ai.paused'));
-  assert.match(html, t('inbox.resume'));
-  const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'target_id']).where('action', '=', 'conversation.ai_paused').execute();
+  assert.match(html, t('inbox.ai.until_resumed'));
+  assert.match(html, t('inbox.ai.resume'));
+  const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'target_id']).where('action', '=', 'ai.state.changed').execute();
   assert.ok(audit.some((a) => a.target_id === conv.id), 'taking over is in the audit log');
-  await post(app, agent, `${url}/resume`, {}, csrf);
+  await post(app, agent, stateUrl, { state: 'active', next: url }, csrf);
   assert.is((await state()).ai_state, 'active');
   html = await (await app.request(url, { jar: agent })).text();
-  assert.match(html, t('inbox.takeover'));
+  assert.match(html, t('inbox.ai.pause'));
   assert.is((await post(app, agent, `${url}/status`, { status: 'closed' }, csrf)).status, 400, 'an unknown status is refused');
   assert.is((await state()).status, 'open');
 });
@@ -222,7 +229,7 @@ test('members of another client get 404 on every inbox route of this client, and
     ['GET', INBOX], ['GET', `${INBOX}?part=list`], ['GET', `${INBOX}/events`], ['GET', `${INBOX}/new`],
     ['POST', `${INBOX}/new`, { channel: 'x', text: 'hi' }], ['GET', `${INBOX}/${conv.id}`], ['GET', `${INBOX}/${conv.id}?part=messages`],
     ['POST', `${INBOX}/${conv.id}/reply`, { text: 'intrusion' }], ['POST', `${INBOX}/${conv.id}/status`, { status: 'resolved' }],
-    ['POST', `${INBOX}/${conv.id}/takeover`], ['POST', `${INBOX}/${conv.id}/resume`],
+    ['POST', `/clients/${DEMO_SLUG}/ai/conversations/${conv.id}/state`, { state: 'off' }],
     ['POST', `${INBOX}/${conv.id}/contact`, { display_name: 'Intruder' }], ['GET', `${INBOX}/${conv.id}/attachments/${att?.id ?? 'x'}`],
   ];
   for (const jar of Object.values(outsiders)) {

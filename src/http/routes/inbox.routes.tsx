@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { inboxChannels, startConversation } from '../../messaging/index.ts';
-import { changeAiState, pauseAfterHumanReply } from '../../ai/index.ts';
+import { changeAiState } from '../../ai/index.ts';
 import { randomToken } from '../../lib/ids.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ConversationList, InboxPage, NewConversationPage, inboxBase, type NewConversationValues } from '../../../views/pages/inbox.tsx';
@@ -64,9 +64,9 @@ export function inboxRoutes() {
         clientId: client.id, channelAccountId: channel.id, to, text: values.text, displayName: values.name || undefined,
         authorKind: 'agent', authorUserId: user.id,
       });
-      // Paused in advance: until the agent resumes it (audited); else the first message pauses it as any reply does.
+      // Paused in advance: until the agent resumes it (audited). Without the tick the first message
+      // pauses it for resume_after_minutes, as any reply of a person does.
       if (values.pause) await changeAiState(ctx, { id: user.id, label: user.email, ip: c.get('ip') }, client.id, r.conversation.id, 'paused', null);
-      else await pauseAfterHumanReply(ctx, client.id, r.conversation.id);
       return c.redirect(`${inboxBase(client.slug)}/${r.conversation.id}`, 303);
     } catch (err) {
       const errors = formErrors(err, v.t);

@@ -15,6 +15,8 @@ export function opsRoutes(metrics: Metrics) {
       return c.json({ status: 'unavailable', reason: 'database' }, 503);
     }
     if (!ctx.ready()) return c.json({ status: 'unavailable', reason: 'starting' }, 503);
+    // Without its job runner the process would accept work it never carries out.
+    if (ctx.jobs.startError) return c.json({ status: 'unavailable', reason: 'jobs' }, 503);
     return c.json({ status: 'ready' });
   });
   app.get('/metrics', (c) => {

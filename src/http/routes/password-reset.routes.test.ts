@@ -129,6 +129,19 @@ test('requests are throttled: per account silently, per address with 429', async
   for (let i = 0; i < 3; i++) await smtp.waitFor(user.email);
 });
 
+test('concurrent requests for one account still send at most three links', async ({ app, smtp }) => {
+  await configureSmtp(app, smtp);
+  const user = await buildUser(app, 'admin');
+  const browsers = await Promise.all(Array.from({ length: 8 }, async () => {
+    const jar = new CookieJar();
+    return { jar, csrf: csrfFrom(await (await app.request('/login', { jar })).text()) };
+  }));
+  const statuses = await Promise.all(browsers.map(({ jar, csrf }) => postForm(app, jar, '/password/forgot', { email: user.email }, csrf).then((r) => r.status)));
+  assert.equal(statuses, Array(8).fill(200));
+  assert.is((await app.ctx.db.selectFrom('password_resets').selectAll().execute()).length, 3);
+  for (let i = 0; i < 3; i++) await smtp.waitFor(user.email);
+});
+
 test('when the mail server is down the answer is the same, and the log names no address', async ({ app, smtp }) => {
   await configureSmtp(app, smtp);
   await smtp.close();

@@ -52,7 +52,10 @@ test('an invalid value is shown inline with 422 and no setting changes', async (
   const res = await postForm(app, admin, '/settings', { 'smtp.host': 'mail.example.kz', 'smtp.port': '99999', 'ui.default_language': 'de' });
   assert.is(res.status, 422);
   const html = await res.text();
-  assert.match(html, /smtp\.port: Expected a whole number from 1 to 65535/);
+  // In the user's language (ru here), by the error's code.
+  assert.match(html, /Введите целое число от 1 до 65535/);
+  assert.match(html, /Выберите одно из значений: ru, kk, en/);
+  assert.not.match(html, /Expected/);
   assert.match(html, /value="99999"/);
   assert.is(await hasSetting(app.ctx.db, 'smtp.host'), false);
   assert.is((await listAudit(app.ctx.db, { action: 'settings.updated' })).length, 0);

@@ -5,6 +5,7 @@ import { SETTINGS, getSetting, hasSetting, parseSettingValue, setSettings } from
 import { SettingsPage, type SettingRow } from '../../../views/pages/settings.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
+import { translateCode } from '../form-errors.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { html, viewContext } from '../render.tsx';
 import type { HttpEnv } from '../env.ts';
@@ -57,7 +58,9 @@ export function settingsRoutes() {
         if (s.secret || parseSettingValue(s.key, next) !== stored) changes[s.key] = next;
       } catch (err) {
         if (!isAppError(err) || err.status >= 500) throw err;
-        errors[s.key] = err.message;
+        // By code, so the message is in the user's language (the parser's reason, e.g. setting_number {min, max}).
+        const reason = typeof err.params?.reason === 'string' ? err.params.reason : err.code;
+        errors[s.key] = translateCode(v.t, reason, err.message, err.params);
       }
     }
     if (Object.keys(errors).length) {

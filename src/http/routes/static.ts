@@ -12,16 +12,25 @@ function publicDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
 }
 
-/** Serves public/ (htmx, CSS, icons): from the binary's embedded assets, or the folder when run from source. */
-export function staticRoutes() {
+function readAsset(file: string): Buffer | undefined {
+  if (isSea()) return readEmbeddedAsset(`public/${file}`) ?? undefined;
+  const p = path.join(publicDir(), file);
+  return fs.existsSync(p) ? fs.readFileSync(p) : undefined;
+}
+
+/**
+ * Serves public/ (htmx, CSS, icons): from the binary's embedded assets, or the folder when run from
+ * source. Only files that exist are cached (a fixed, small set); a miss is looked up each time, so
+ * requests for made-up names cannot grow the cache. `cache` is a parameter for tests to inspect.
+ */
+export function staticRoutes(cache = new Map<string, Buffer>()) {
   const app = new Hono<HttpEnv>();
-  const cache = new Map<string, Buffer | null>();
   app.get('/public/:file{[A-Za-z0-9._-]+}', (c) => {
     const file = c.req.param('file');
     let data = cache.get(file);
-    if (data === undefined) {
-      data = isSea() ? (readEmbeddedAsset(`public/${file}`) ?? null) : fs.existsSync(path.join(publicDir(), file)) ? fs.readFileSync(path.join(publicDir(), file)) : null;
-      cache.set(file, data);
+    if (!data) {
+      data = readAsset(file);
+      if (data) cache.set(file, data);
     }
     if (!data) return c.text('Not found', 404);
     return c.body(new Uint8Array(data), 200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'public, max-age=3600' });

@@ -4,12 +4,14 @@ import { makeTestApp, loginAs, buildUser, postForm, csrfFrom, TEST_PASSWORD, typ
 import { buildApiTenant } from '../../testing/api-client.ts';
 import { WebhookReceiver } from '../../testing/webhook-receiver.ts';
 import { verifyDelivery } from '../../webhooks/index.ts';
+import { setSetting } from '../../settings/index.ts';
 
 type Tenant = Awaited<ReturnType<typeof buildApiTenant>>;
 const test = suite<{ app: TestApp; t: Tenant; owner: CookieJar; rx: WebhookReceiver }>('webhooks screen');
 
 test.before.each(async (ctx) => {
   ctx.app = await makeTestApp({ seed: false });
+  await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.t = await buildApiTenant(ctx.app, 'acme');
   const owner = await buildUser(ctx.app, 'owner', ctx.t.client.id);
   ctx.owner = await loginAs(ctx.app, owner.email, TEST_PASSWORD);

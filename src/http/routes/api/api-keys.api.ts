@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../../auth/index.ts';
+import { getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../../auth/index.ts';
 import { recordAudit } from '../../../audit/index.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, type ApiContext } from './api-env.ts';
-import { PageQuery, page, pathId, readJson, readQuery } from './validation.ts';
+import { PageQuery, page, pathId, readQuery } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
 export const ApiKeySchema = named('ApiKey', z.object({
@@ -20,9 +20,12 @@ export const apiKeyJson = (k: ApiKey): z.infer<typeof ApiKeySchema> => ({
   id: k.id, label: k.label, prefix: k.prefix, created_by: k.createdBy, created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
 });
 
-const CreateKey = z.object({ label: z.string().max(100).optional() }).strict();
 const actor = (c: ApiContext) => ({ id: null, label: `api-key:${c.get('apiKey').prefix}` });
 
+/**
+ * Listing and revoking keys. Creating one is deliberately not here (only the UI and the CLI make
+ * keys): a leaked key must not be able to mint more keys that outlive its revocation.
+ */
 export const apiKeyRoutes: ApiRoute[] = [
   {
     method: 'get', path: '/api/v1/api-keys', tag: 'API keys', summary: 'List this client’s API keys (revoked ones included)',
@@ -31,17 +34,6 @@ export const apiKeyRoutes: ApiRoute[] = [
       const q = readQuery(c, PageQuery);
       const rows = await listApiKeys(c.get('ctx').db, apiClientId(c), { before: q.cursor, limit: q.limit + 1 });
       return c.json(page(rows, q.limit, apiKeyJson, (k) => k.id));
-    },
-  },
-  {
-    method: 'post', path: '/api/v1/api-keys', tag: 'API keys', summary: 'Create another API key (the key is in this answer only)',
-    body: CreateKey, responses: { 201: { description: 'The new key', schema: ApiKeySchema.extend({ key: z.string() }) } },
-    async handler(c) {
-      const input = await readJson(c, CreateKey);
-      const ctx = c.get('ctx');
-      const { key, apiKey } = await createApiKey(ctx.db, ctx.clock, { clientId: apiClientId(c), label: input.label, createdBy: actor(c).label });
-      await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.create', clientId: apiClientId(c), targetType: 'api_key', targetId: apiKey.id, ip: c.get('ip') });
-      return c.json({ ...apiKeyJson(apiKey), key }, 201);
     },
   },
   {

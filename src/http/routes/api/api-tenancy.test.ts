@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../../../testing/test-app.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
+import { setSetting } from '../../../settings/index.ts';
 
 // TENANCY of the REST API: client A's key gets 404 (never another answer, never a change) for
 // every documented /api/v1 operation filled with client B's ids. The operations come from the
@@ -21,6 +22,7 @@ const BODIES: Record<string, unknown> = {
 
 test.before(async (ctx) => {
   const app = (ctx.app = await makeTestApp({ seed: false }));
+  await setSetting(app.ctx.db, app.ctx.vault, app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.a = await buildApiTenant(app, 'tenant-a');
   ctx.b = await buildApiTenant(app, 'tenant-b');
   const b = ctx.b;

@@ -34,6 +34,13 @@ test('a call without a key, with an unknown key or with a revoked key gets 401 J
   assert.is(revoked.body.error.code, 'invalid_api_key');
 });
 
+test('an API key cannot create more API keys: there is no such route, and no key is made', async ({ app, t }) => {
+  const res = await t.api('POST', '/api/v1/api-keys', { label: 'minted by a leaked key' });
+  assert.ok([404, 405].includes(res.status), `status ${res.status}`);
+  const keys = await app.ctx.db.selectFrom('api_keys').select('id').where('client_id', '=', t.client.id).execute();
+  assert.is(keys.length, 1);
+});
+
 test('every authenticated call appends an api_call usage event for its client', async ({ app, t }) => {
   await t.api('GET', '/api/v1/channels');
   await t.api('GET', '/api/v1/conversations/nope');

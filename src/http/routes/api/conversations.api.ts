@@ -4,7 +4,7 @@ import {
   AI_STATES, CONVERSATION_STATUSES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, listConversations, listMessages,
   sendMessage, setConversationStatus, startConversation, type AttachmentMeta, type Conversation,
 } from '../../../messaging/index.ts';
-import { aiStateAt, changeAiState, pauseAfterHumanReply, resumeAfterResolve } from '../../../ai/index.ts';
+import { aiStateAt, changeAiState } from '../../../ai/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { apiClientId, type ApiContext } from './api-env.ts';
 import { PageQuery, pathId, readJson, readQuery } from './validation.ts';
@@ -71,7 +71,7 @@ export const conversationRoutes: ApiRoute[] = [
         clientId: apiClientId(c), channelAccountId: input.channel_id, to: input.to, text: input.text, displayName: input.name,
         attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent',
       });
-      await pauseAfterHumanReply(c.get('ctx'), apiClientId(c), r.conversation.id);
+      // Re-read: the first message of a person paused the AI in the same transaction.
       const conversation = await getConversation(c.get('ctx').db, apiClientId(c), r.conversation.id);
       return c.json({ conversation: shown(c, conversation), contact: contactJson(r.contact), message: messageJson(r.message) }, 201);
     },
@@ -93,10 +93,7 @@ export const conversationRoutes: ApiRoute[] = [
       const id = pathId(c, 'conversation_id');
       await getConversation(ctx.db, apiClientId(c), id);
       const patch = await readJson(c, ConversationPatch);
-      if (patch.status) {
-        await setConversationStatus(ctx, apiClientId(c), id, patch.status as never);
-        await resumeAfterResolve(ctx, apiClientId(c), id);
-      }
+      if (patch.status) await setConversationStatus(ctx, apiClientId(c), id, patch.status as never);
       if (patch.ai_state) {
         const actor = { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') };
         await changeAiState(ctx, actor, apiClientId(c), id, patch.ai_state as never);
@@ -124,8 +121,6 @@ export const conversationRoutes: ApiRoute[] = [
       const conversation = await getConversation(ctx.db, apiClientId(c), pathId(c, 'conversation_id'));
       const input = await readJson(c, NewMessage);
       const message = await sendMessage(ctx, apiClientId(c), conversation.id, { text: input.text, attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent' });
-      // A person's reply pauses the AI (the hub does it too; here it holds before the call answers).
-      await pauseAfterHumanReply(ctx, apiClientId(c), conversation.id);
       return c.json(messageJson(message), 201);
     },
   },

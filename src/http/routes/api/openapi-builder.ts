@@ -34,7 +34,14 @@ type Json = Record<string, unknown>;
 
 /** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), named sub-schemas moved to components. */
 function toSchema(schema: z.ZodType, components: Json, io: 'input' | 'output'): Json {
-  const out = z.toJSONSchema(schema, { metadata: apiSchemas, io, unrepresentable: 'any' }) as Json;
+  const out = z.toJSONSchema(schema, {
+    metadata: apiSchemas, io, unrepresentable: 'any',
+    // Named schemas come from our registry; a field's `.describe()` text lives in zod's global one.
+    override: ({ zodSchema, jsonSchema }) => {
+      const description = z.globalRegistry.get(zodSchema)?.description;
+      if (description && jsonSchema.description === undefined) jsonSchema.description = description;
+    },
+  }) as Json;
   const defs = (out.$defs ?? {}) as Record<string, Json>;
   delete out.$defs;
   delete out.$schema;

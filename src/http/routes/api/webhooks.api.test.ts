@@ -4,6 +4,7 @@ import { makeTestApp, type TestApp } from '../../../testing/test-app.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
 import { WebhookReceiver } from '../../../testing/webhook-receiver.ts';
 import type { ManualClock } from '../../../lib/clock.ts';
+import { setSetting } from '../../../settings/index.ts';
 
 type Tenant = Awaited<ReturnType<typeof buildApiTenant>>;
 const test = suite<{ app: TestApp; t: Tenant; rx: WebhookReceiver }>('outgoing webhooks through the API');
@@ -12,6 +13,7 @@ const SECRET = 'a-shared-secret-of-some-length';
 
 test.before.each(async (ctx) => {
   ctx.app = await makeTestApp({ seed: false });
+  await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.t = await buildApiTenant(ctx.app, 'acme');
   ctx.rx = await new WebhookReceiver().start();
   ctx.rx.secret = SECRET;
@@ -78,6 +80,24 @@ test('a receiver answering 500 shows in the delivery log and is retried after th
   await app.ctx.jobs.drain();
   assert.is(rx.unique.size, 1, 'the receiver dedupes the redelivery by its id');
   assert.is(rx.requests.filter((r) => r.validSignature && r.id === d.id).length, 3);
+});
+
+test('a webhook URL naming a loopback, link-local, private or unspecified address is refused unless the install allows it', async ({ app, t }) => {
+  await setSetting(app.ctx.db, app.ctx.vault, app.ctx.clock, 'webhooks.allow_private_targets', 'false');
+  const refused = ['http://127.0.0.1:8080/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://172.16.0.1/', 'http://192.168.1.10/',
+    'http://0.0.0.0:9/', 'http://[::1]/hook', 'http://[fe80::1]/', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/', 'http://2130706433/', 'http://localhost:3000/hook'];
+  for (const url of refused) {
+    const res = await t.api('POST', '/api/v1/webhooks', { url, events: ['message.received'] });
+    assert.is(res.status, 400, url);
+    assert.equal([res.body.error.code, res.body.error.field], ['private_url', 'url'], url);
+  }
+  for (const url of ['https://hooks.example.kz/habar', 'http://172.32.0.1/hook', 'http://8.8.8.8/']) {
+    assert.is((await t.api('POST', '/api/v1/webhooks', { url, events: ['message.received'] })).status, 201, url);
+  }
+  const hook = (await t.api('GET', '/api/v1/webhooks')).body.data[0];
+  assert.is((await t.api('PUT', `/api/v1/webhooks/${hook.id}`, { url: 'http://192.168.0.1/' })).body.error.code, 'private_url', 'an update is checked too');
+  await setSetting(app.ctx.db, app.ctx.vault, app.ctx.clock, 'webhooks.allow_private_targets', 'true');
+  assert.is((await t.api('POST', '/api/v1/webhooks', { url: 'http://192.168.0.1/', events: ['message.received'] })).status, 201);
 });
 
 test('webhooks CRUD: the secret is write-only, PUT changes only the fields present, DELETE removes the log', async ({ t, rx }) => {

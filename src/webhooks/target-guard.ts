@@ -1,0 +1,84 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import type { Db } from '../db/index.ts';
+import type { Vault } from '../vault/index.ts';
+import { badRequest } from '../lib/errors.ts';
+import { getSetting } from '../settings/index.ts';
+
+/**
+ * Outgoing webhooks must not become a way into the server's own network (SSRF): a client could
+ * otherwise make Habar POST to 127.0.0.1, the cloud metadata address or the office LAN. Loopback,
+ * link-local, private and unspecified addresses are refused — at registration when the URL names
+ * an address, and at delivery after resolving the host name — unless the install-wide setting
+ * `webhooks.allow_private_targets` is true (an on-prem install posting to its own LAN, and tests).
+ */
+export const ALLOW_PRIVATE_TARGETS = 'webhooks.allow_private_targets';
+
+const REFUSED = new BlockList();
+for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+  REFUSED.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fe80::', 10], ['fc00::', 7]] as const) REFUSED.addSubnet(net, prefix, 'ipv6');
+
+/** Whether an IP address (v4 or v6, IPv4-mapped included) is loopback, link-local, private or unspecified. */
+export function isPrivateAddress(address: string): boolean {
+  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return REFUSED.check(mapped[1], 'ipv4');
+  const kind = isIP(ip);
+  if (kind === 4) return REFUSED.check(ip, 'ipv4');
+  if (kind === 6) {
+    // ::ffff:7f00:1 is 127.0.0.1 written in hex.
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+    if (hex) {
+      const [hi, lo] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+      return REFUSED.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
+    }
+    return REFUSED.check(ip, 'ipv6');
+  }
+  return false;
+}
+
+export async function privateTargetsAllowed(db: Db, vault: Vault): Promise<boolean> {
+  return (await getSetting(db, vault, ALLOW_PRIVATE_TARGETS)) === 'true';
+}
+
+const hostOf = (url: string): string | undefined => {
+  try { return new URL(url).hostname.toLowerCase(); } catch { return undefined; }
+};
+const isLocalhostName = (host: string) => host === 'localhost' || host.endsWith('.localhost');
+
+/** At registration: refuses a URL whose host is a refused address (or localhost). A field error on `url`. */
+export async function assertWebhookTarget(db: Db, vault: Vault, url: string): Promise<void> {
+  const host = hostOf(url);
+  if (!host || !(isLocalhostName(host) || isPrivateAddress(host))) return;
+  if (await privateTargetsAllowed(db, vault)) return;
+  throw badRequest('Webhooks cannot post to local or private network addresses', 'url', 'private_url');
+}
+
+export interface TargetDeps {
+  db: Db;
+  vault: Vault;
+  /** Name resolution (node:dns lookup unless a test passes another). */
+  lookup?: (host: string) => Promise<Array<{ address: string }>>;
+}
+
+const resolveAll = (host: string) => lookup(host, { all: true, verbatim: true });
+
+/**
+ * At delivery, just before connecting: resolves the host and refuses when any of its addresses is
+ * a refused one. Returns a failed outcome to record, or undefined to go ahead (a name that does not
+ * resolve is left to the HTTP client, which fails with its own error).
+ */
+export async function refusedDeliveryTarget(deps: TargetDeps, url: string): Promise<{ ok: false; status: null; error: string } | undefined> {
+  const host = hostOf(url);
+  if (!host) return undefined;
+  let addresses: string[];
+  if (isIP(host.replace(/^\[|\]$/g, ''))) addresses = [host];
+  else {
+    try { addresses = (await (deps.lookup ?? resolveAll)(host)).map((a) => a.address); } catch { return undefined; }
+  }
+  if (!addresses.some(isPrivateAddress) && !isLocalhostName(host)) return undefined;
+  if (await privateTargetsAllowed(deps.db, deps.vault)) return undefined;
+  return { ok: false, status: null, error: 'Refused: the URL leads to a local or private network address' };
+}
