@@ -7,6 +7,8 @@ import { startHabar, type RunningHabar } from '../testing/cli.ts';
 import { quietSandbox } from '../testing/messaging-fixtures.ts';
 import { setSetting } from '../settings/index.ts';
 import { openSqlite } from '../db/index.ts';
+import { createWebhook, ALLOW_PRIVATE_TARGETS } from '../webhooks/index.ts';
+import { WebhookReceiver } from '../testing/webhook-receiver.ts';
 import { sendMessage } from './index.ts';
 
 const test = suite('crash recovery');
@@ -14,9 +16,10 @@ const test = suite('crash recovery');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const serve = (dir: string) => startHabar(['--data-dir', dir, '--backup-interval-hours', '0', '--log-level', 'warn']);
 
-test('every message acknowledged before a SIGKILL is there after restart, and every queued reply is delivered exactly once', async () => {
+test('every message acknowledged before a SIGKILL is there after restart, and every queued reply and webhook is delivered exactly once', async () => {
   const dir = tempDir();
   let server: RunningHabar | undefined;
+  const receiver = await new WebhookReceiver().start();
   try {
     // A client whose customers get an automatic reply (nobody is online): each message causes a send.
     const prep = await makeTestApp({ dir });
@@ -25,6 +28,9 @@ test('every message acknowledged before a SIGKILL is there after restart, and ev
     await setSetting(db, vault, clock, 'sandbox.rate_limit_per_minute', '1000000');
     await setSetting(db, vault, clock, 'auto_reply.enabled', 'true', ch.clientId);
     await setSetting(db, vault, clock, 'auto_reply.text', 'We will answer soon.', ch.clientId);
+    // An integrator's endpoint on 127.0.0.1 (a private target, allowed for this install) hears of every inbound message.
+    await setSetting(db, vault, clock, ALLOW_PRIVATE_TARGETS, 'true');
+    receiver.secret = (await createWebhook(db, vault, clock, ch.clientId, { url: receiver.url, events: ['message.received'] })).secret;
     await prep.close();
 
     server = await serve(dir);
@@ -53,6 +59,7 @@ test('every message acknowledged before a SIGKILL is there after restart, and ev
     const convs = await between.ctx.db.selectFrom('conversations').select('id').where('client_id', '=', ch.clientId).limit(10).execute();
     for (const c of convs) await sendMessage(between.ctx, ch.clientId, c.id, { text: `Agent follow-up ${c.id}`, authorKind: 'agent' });
     const pendingAtCrash = await between.ctx.db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('every_ms', 'is', null).execute();
+    const deliveredAtCrash = (await between.ctx.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'delivered').execute()).map((d) => d.id);
     await between.close();
     assert.ok(pendingAtCrash.length >= convs.length);
 
@@ -81,6 +88,25 @@ test('every message acknowledged before a SIGKILL is there after restart, and ev
     assert.is(perConversation.reduce((n, c) => n + c.agent, 0), convs.length);
     const dead = raw.prepare("SELECT count(*) AS n FROM jobs WHERE status = 'dead'").get() as { n: number };
     assert.is(dead.n, 0);
+
+    // Webhooks: each stored inbound message was announced by exactly one delivery, received (by its id) at least once;
+    // one completed before the kill never again; only one cut short by the kill may arrive twice, under the same id.
+    assert.ok(deliveredAtCrash.length > 0, 'some deliveries completed before the kill');
+    assert.ok(receiver.requests.every((r) => r.validSignature && r.json.id === r.id && r.json.event === 'message.received'));
+    const deliveryOf = new Map<string, string[]>();
+    for (const d of receiver.unique.values()) {
+      const messageId = (d.json.data as { id: string }).id;
+      deliveryOf.set(messageId, [...(deliveryOf.get(messageId) ?? []), d.id]);
+    }
+    for (const [mid, id] of acked) assert.is(deliveryOf.get(id)?.length, 1, `acknowledged message ${mid} announced exactly once`);
+    const inbound = (raw.prepare("SELECT count(*) AS n FROM messages WHERE client_id = ? AND direction = 'in'").get(ch.clientId) as { n: number }).n;
+    assert.is(receiver.unique.size, inbound, 'one delivery id per stored inbound message');
+    assert.is(deliveryOf.size, inbound);
+    const times = new Map<string, number>();
+    for (const r of receiver.requests) times.set(r.id, (times.get(r.id) ?? 0) + 1);
+    for (const id of deliveredAtCrash) assert.is(times.get(id), 1, `delivery ${id}, completed before the kill, was not sent again`);
+    const notDelivered = raw.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE status != 'delivered'").get() as { n: number };
+    assert.is(notDelivered.n, 0);
     raw.close();
 
     // A sender retrying an acknowledged message after the crash is told it is already there.
@@ -90,6 +116,7 @@ test('every message acknowledged before a SIGKILL is there after restart, and ev
     assert.equal(await replay.json(), { id });
   } finally {
     await server?.stop('SIGTERM');
+    await receiver.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

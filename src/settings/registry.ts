@@ -8,6 +8,8 @@ export interface SettingSpec {
   /** The allowed values, when there are few (the settings form shows a choice instead of a text field). */
   choices?: readonly string[];
   help: string;
+  /** The value in force while the setting is unset (what its reader assumes); reads show it. */
+  default?: string;
   /** Returns the normalised value or throws a field error. */
   parse(value: string): string;
 }
@@ -41,10 +43,10 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.from', scope: 'global', help: 'Sender address, e.g. "Habar <noreply@example.kz>"', parse: text(255) },
   { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
   { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
-  { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], help: 'Answer customers automatically when no member of the client is online', parse: bool },
+  { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Answer customers automatically when no member of the client is online', parse: bool },
   { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: text(4096) },
-  { key: 'auto_reply.online_minutes', scope: 'client', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
-  { key: 'auto_reply.repeat_after_minutes', scope: 'client', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
+  { key: 'auto_reply.online_minutes', scope: 'client', default: '10', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
+  { key: 'auto_reply.repeat_after_minutes', scope: 'client', default: '60', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
   { key: 'webhooks.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let outgoing webhooks post to loopback, link-local and private network addresses (default false: refused, against SSRF)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
 ];

@@ -3,7 +3,7 @@ import {
   CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, threadMessages,
   type ConversationStatus,
 } from '../../messaging/index.ts';
-import { customerUrl, getChannelAccount } from '../../channels/index.ts';
+import { customerUrl, getChannelAccount, signedCustomerUrl } from '../../channels/index.ts';
 import { aiStateAt, conversationAiInfo } from '../../ai/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { inboxBase, inboxQuery, type InboxFilterValues, type InboxListView } from '../../../views/pages/inbox.tsx';
@@ -75,9 +75,10 @@ export async function loadThread(
   }
   let customerLink: string | undefined;
   if (header.channel.kind === 'sandbox') {
-    const base = customerUrl(ctx.publicUrl(), await getChannelAccount(ctx.db, client.id, header.channel.id));
+    const account = await getChannelAccount(ctx.db, client.id, header.channel.id);
     const who = header.identities.find((i) => i.kind === 'sandbox')?.value;
-    if (base) customerLink = who ? `${base}?customer=${encodeURIComponent(who)}` : base;
+    // This customer's own chat: the link carries its signature (a bare ?customer= opens a new chat).
+    customerLink = who ? signedCustomerUrl(ctx.publicUrl(), ctx.vault, account, who) : customerUrl(ctx.publicUrl(), account);
   }
   const shown = aiStateAt(header.conversation, ctx.clock.now());
   const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };

@@ -108,7 +108,9 @@ test('replying as an agent stores an outbound message that the customer page the
   await app.ctx.jobs.drain();
   thread = await (await app.request(`${INBOX}/${conv.id}`, { jar: agent })).text();
   assert.match(thread, t('inbox.delivery.sent'));
-  const customerPage = await (await app.request(`/c/${token}?customer=erlan`)).text();
+  const link = thread.match(/href="http:\/\/[^"]+(\/c\/[^"]+\?customer=erlan&amp;sig=[^"]+)"/);
+  assert.ok(link, 'the thread links the customer’s own (signed) chat page');
+  const customerPage = await (await app.request(link![1].replace(/&amp;/g, '&'))).text();
   assert.match(customerPage, 'Да, с 10 до 16.');
   // An empty reply is refused in the reply box, nothing stored.
   const empty = await post(app, agent, `${INBOX}/${conv.id}/reply`, { text: '   ' }, csrf);
@@ -210,7 +212,7 @@ test('an agent starts a conversation with a new sandbox customer, optionally wit
   const thread = await (await app.request(`${INBOX}/${id}`, { jar: agent })).text();
   assert.match(thread, 'Тестовый клиент');
   assert.match(thread, 'Здравствуйте! Ваш заказ готов.');
-  assert.match(thread, new RegExp(`href="http://[^"]+/c/[A-Za-z0-9_-]+\\?customer=s_`), 'a link to the new customer’s chat page');
+  assert.match(thread, new RegExp(`href="http://[^"]+/c/[A-Za-z0-9_-]+\\?customer=s_[^"&]+&amp;sig=`), 'a link to the new customer’s chat page');
   const bad = await post(app, agent, `${INBOX}/new`, { channel: channel.id, to: '', name: '', text: '' }, csrf);
   assert.is(bad.status, 422);
   assert.match(await bad.text(), t('validation.empty_message'));

@@ -33,12 +33,12 @@ const fields = {
   transcription_model: z.string().max(AI_LIMITS.model).describe('e.g. whisper-1'),
 };
 
-const AiSettingsPut = named('AiSettingsPatch', z.object({
+export const AiSettingsPut = named('AiSettingsPatch', z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s.optional()])),
   api_key: z.string().max(AI_LIMITS.apiKey).nullable().optional().describe('Write-only; null clears it'),
 }).strict(), 'Only the fields present change.');
 
-const AiSettingsJson = named('AiSettings', z.object({
+export const AiSettingsJson = named('AiSettings', z.object({
   ...fields,
   api_key_set: z.boolean(),
   provider_status: z.enum(['ok', 'needs_attention']),

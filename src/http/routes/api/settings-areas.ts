@@ -3,7 +3,7 @@ import { getClient, updateClient } from '../../../tenants/index.ts';
 import { AppError, badRequest, notFound } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
 
-export type FieldType = 'string' | 'boolean' | 'integer';
+export type FieldType = 'string' | 'boolean' | 'integer' | 'array' | 'object';
 type Value = string | number | boolean | null;
 
 /** One field of a settings area as the API shows it. */
@@ -13,6 +13,10 @@ export interface AreaField {
   secret: boolean;
   choices?: readonly string[];
   help: string;
+  /** What an unset field reads as (the value in force), when it has one. */
+  default?: Value;
+  /** Shown but not writable through the API. */
+  readOnly?: boolean;
   read(ctx: AppContext, clientId: string): Promise<Value>;
   /** Validates without storing (so a PUT changes all fields or none). */
   check(value: Value, clientId: string): void;
@@ -20,7 +24,7 @@ export interface AreaField {
 }
 
 /** What the API lists about a field (GET /api/v1/settings). */
-export type FieldInfo = Pick<AreaField, 'name' | 'type' | 'secret' | 'choices' | 'help'>;
+export type FieldInfo = Pick<AreaField, 'name' | 'type' | 'secret' | 'choices' | 'help' | 'default' | 'readOnly'>;
 
 /** Who changes settings through the API (for the audit log of areas that keep their own). */
 export interface SettingsActor { id: string | null; label: string; ip: string }
@@ -52,19 +56,22 @@ function asText(type: FieldType, name: string, value: Value): string {
   return String(value);
 }
 
+const typed = (type: FieldType, v: string): Value => (type === 'boolean' ? v === 'true' : type === 'integer' ? Number(v) : v);
+
 function fromSpec(spec: SettingSpec, name: string): AreaField {
   const type = typeOf(spec);
+  const fallback = spec.default === undefined ? null : typed(type, spec.default);
   const rethrow = (err: unknown): never => {
     if (err instanceof AppError && err.status === 400) throw badRequest(err.message.replace(`${spec.key}: `, `${name}: `), name, err.code);
     throw err;
   };
   return {
     name, type, secret: !!spec.secret, choices: type === 'boolean' ? undefined : spec.choices, help: spec.help,
+    ...(fallback === null || spec.secret ? {} : { default: fallback }),
     async read(ctx, clientId) {
       if (spec.secret) return hasSetting(ctx.db, spec.key, clientId);
       const v = await getSetting(ctx.db, ctx.vault, spec.key, clientId);
-      if (v === undefined) return null;
-      return type === 'boolean' ? v === 'true' : type === 'integer' ? Number(v) : v;
+      return v === undefined ? fallback : typed(type, v);
     },
     check(value, clientId) {
       if (value === null) return;
