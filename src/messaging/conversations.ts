@@ -70,7 +70,8 @@ export async function listConversations(db: Db, f: ConversationFilter): Promise<
   if (f.assigneeUserId) q = q.where('assignee_user_id', '=', f.assigneeUserId);
   if (f.cursor) {
     const [at, id] = decodeCursor(f.cursor);
-    q = q.where((eb) => eb.or([eb('last_activity_at', '<', at), eb.and([eb('last_activity_at', '=', at), eb('id', '<', id)])]));
+    // A row value, not an OR: SQLite seeks the index to it instead of walking every newer row.
+    q = q.where((eb) => eb(eb.refTuple('last_activity_at', 'id'), '<', eb.tuple(at, id)));
   }
   const rows = await q.orderBy('last_activity_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
   const page = rows.slice(0, limit).map(toConversation);

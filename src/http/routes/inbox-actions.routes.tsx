@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import {
   MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setConversationStatus,
-  storeAttachment, updateContact, type ConversationStatus,
+  storeAttachment, updateContactWithEvents, type ConversationStatus,
 } from '../../messaging/index.ts';
 import { recordAudit } from '../../audit/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
@@ -84,7 +84,7 @@ export function inboxActionRoutes() {
     const f = await readForm(c);
     const values = { name: f.display_name ?? '', phone: f.phone ?? '', tags: f.tags ?? '' };
     try {
-      await updateContact(ctx.db, ctx.clock, client.id, conversation.contactId, {
+      await updateContactWithEvents(ctx, client.id, conversation.contactId, {
         displayName: values.name, phone: values.phone, tags: values.tags.split(','),
       });
     } catch (err) {
@@ -94,8 +94,6 @@ export function inboxActionRoutes() {
     }
     // Fields only: the values are personal data and stay out of the audit log.
     await audit(c, client, 'contact.updated', 'contact', conversation.contactId, { fields: ['display_name', 'phone', 'tags'] });
-    const now = ctx.clock.now().toISOString();
-    ctx.hub.publish({ type: 'conversation.updated', clientId: client.id, at: now, conversation: await getConversation(ctx.db, client.id, conversation.id), change: 'contact' });
     return backToThread(c, client, conversation.id);
   });
 

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { ChannelSchema, channelJson } from '../../../api/index.ts';
-import { customerUrl, listChannelAccounts } from '../../../channels/index.ts';
+import { recordAudit } from '../../../audit/index.ts';
+import { createChannelAccount, customerUrl, listChannelAccounts } from '../../../channels/index.ts';
+import { named } from './openapi-builder.ts';
 import { apiClientId } from './api-env.ts';
+import { readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
+
+const NewChannel = named('NewChannel', z.object({
+  kind: z.literal('sandbox').describe('Only sandbox: WhatsApp and Instagram accounts are paired in the admin UI (QR code, Meta login)'),
+  name: z.string().max(100).describe('A name for people, e.g. "Website chat"'),
+}).strict());
 
 export const channelRoutes: ApiRoute[] = [
   {
@@ -13,6 +21,24 @@ export const channelRoutes: ApiRoute[] = [
       const ctx = c.get('ctx');
       const accounts = await listChannelAccounts(ctx.db, apiClientId(c));
       return c.json({ data: accounts.map((a) => channelJson(a, customerUrl(ctx.publicUrl(), a))) });
+    },
+  },
+  {
+    method: 'post', path: '/api/v1/channels', tag: 'Channels', summary: 'Create a sandbox channel',
+    description: 'Answers 201 with the channel, its customer_url included (the customer-side chat page, connected at once).',
+    body: NewChannel,
+    responses: { 201: { description: 'The new channel', schema: ChannelSchema } },
+    async handler(c) {
+      const ctx = c.get('ctx');
+      const clientId = apiClientId(c);
+      const body = await readJson(c, NewChannel);
+      const account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId, kind: body.kind, name: body.name });
+      await recordAudit(ctx.db, ctx.clock, {
+        actor: { id: null, label: `api-key:${c.get('apiKey').prefix}` }, action: 'channel.created', clientId, targetType: 'channel_account',
+        targetId: account.id, ip: c.get('ip'), details: { kind: account.kind },
+      });
+      await ctx.channels.startAccount(account);
+      return c.json(channelJson(account, customerUrl(ctx.publicUrl(), account)), 201);
     },
   },
 ];

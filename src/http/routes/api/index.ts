@@ -15,13 +15,17 @@ import { apiKeyRoutes } from './api-keys.api.ts';
 import { webhookRoutes } from './webhooks.api.ts';
 import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
+import { companySettingsRoutes } from './company-settings.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
 /** Every /api/v1 area, one sub-app each. A new area adds its route list here (and so to the document).
- * aiSettingsRoutes precede settingsRoutes: /settings/ai (lists, 409 on consent) wins over the generic /settings/{area}. */
-export const API_AREAS: ApiRoute[][] = [channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, settingsRoutes];
+ * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company and
+ * /settings/security win over the generic /settings/{area}. */
+export const API_AREAS: ApiRoute[][] = [
+  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
+];
 
 const openApiRoute: ApiRoute = {
   method: 'get', path: OPENAPI_PATH, tag: 'Meta', summary: 'This OpenAPI 3.1 document', public: true,
