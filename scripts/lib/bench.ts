@@ -53,7 +53,7 @@ export function spawnListening(cmd: string, args: string[], opts: SpawnOptions &
   exitOnSignals();
   const orphanGuard = () => proc.kill('SIGKILL');
   process.once('exit', orphanGuard);
-  const exited = new Promise<void>((r) => proc.once('exit', () => { process.off('exit', orphanGuard); r(); }));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => { process.off('exit', orphanGuard); r(code); }));
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGTERM');
@@ -61,6 +61,7 @@ export function spawnListening(cmd: string, args: string[], opts: SpawnOptions &
       await exited;
       clearTimeout(t);
     }
+    if (proc.exitCode) console.error(`warning: ${path.basename(cmd)} exited with code ${proc.exitCode} when stopped`);
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { void stop(); reject(new Error(`${path.basename(cmd)} did not print "listening:" in time`)); }, opts.timeoutMs ?? 60_000);

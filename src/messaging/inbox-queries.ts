@@ -1,7 +1,7 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { toContact } from './contacts.ts';
+import { inboxSearch } from './inbox-search.ts';
 import { toConversation } from './conversations.ts';
 import { toMessage } from './messages.ts';
 import type { AuthorKind, ChannelKind, ChannelStatus, Contact, Conversation, ConversationStatus, Message } from './types.ts';
@@ -37,22 +37,10 @@ export interface InboxRow {
 
 export const INBOX_SEARCH_MAX = 100;
 
-/** `%term%` with LIKE's own wildcards escaped (used with ESCAPE '\'). */
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
-/**
- * Spellings of a search term to try: SQLite's LIKE folds case for ASCII letters only, so for
- * Cyrillic names ("иван" vs "Иван") the lower-case and capitalised forms are tried as well.
- */
-function spellings(term: string): string[] {
-  const lower = term.toLocaleLowerCase('ru');
-  return [...new Set([term, lower, lower.charAt(0).toLocaleUpperCase('ru') + lower.slice(1)])];
-}
-
 /**
  * A page of the client's conversations, newest activity first, with filters and a search over
- * the contact's name and phone and the messages' text. Without a search it walks the indexes
- * conversations_inbox_idx / conversations_status_idx.
+ * the contact's name and phone and the messages' text (inbox-search.ts). Without a search it
+ * walks the indexes conversations_inbox_idx / conversations_status_idx.
  */
 export async function listInbox(db: Db, f: InboxFilter): Promise<{ data: InboxRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
@@ -67,19 +55,7 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<{ data: InboxRo
   if (f.status) q = q.where('cv.status', '=', f.status);
   if (f.channelAccountId) q = q.where('cv.channel_account_id', '=', f.channelAccountId);
   if (f.unread) q = q.where('cv.unread_count', '>', 0);
-  if (search) {
-    const like = (col: string, term: string) => sql<SqlBool>`${sql.ref(col)} like ${likePattern(term)} escape '\\'`;
-    const digits = search.replace(/\D/g, '');
-    q = q.where((eb) => {
-      const any: Expression<SqlBool>[] = [];
-      for (const s of spellings(search)) {
-        any.push(like('ct.display_name', s));
-        any.push(eb.exists(eb.selectFrom('messages as m').select(sql.lit(1).as('one')).whereRef('m.conversation_id', '=', 'cv.id').where(like('m.text', s))));
-      }
-      if (digits.length >= 3) any.push(like('ct.phone', digits));
-      return eb.or(any);
-    });
-  }
+  if (search) q = q.where((eb) => inboxSearch(eb, f.clientId, search));
   if (f.cursor) {
     const [at, id] = decodeCursor(f.cursor);
     // A row value, not an OR: SQLite seeks the index to it (a page 50,000 deep: 0.2 ms instead of 8 ms).

@@ -12,7 +12,7 @@ import type { ApiRoute } from './api-route.ts';
 // The client's own details (the company screen) and its security policy, through the API: the
 // right to rectification does not need the UI. Validation and the audit entry are the UI's.
 
-const optional = (max: number, what: string) => z.string().max(max).nullable().describe(`${what}; null or "" when none`);
+const optional = (max: number, what: string) => z.string().max(max).nullable().describe(`${what}; null when none (a PUT of null or "" clears it)`);
 
 const PersonJson = z.object({
   name: z.string().max(200), email: optional(254, 'E-mail'), phone: optional(40, 'Phone'), role: optional(200, 'Role, e.g. accountant'),
