@@ -1,16 +1,8 @@
 import { Layout, Csrf } from '../layout.tsx';
+import { SettingField, type SettingRow } from '../setting-fields.tsx';
 import type { ViewContext } from '../view-context.ts';
 
-export interface SettingRow {
-  key: string;
-  help: string;
-  secret: boolean;
-  choices?: readonly string[];
-  /** The stored value (never for secrets). */
-  value?: string;
-  /** Whether a value is stored (what secrets show instead of their value). */
-  isSet: boolean;
-}
+export type { SettingRow } from '../setting-fields.tsx';
 
 export function SettingsPage({ v, rows, values, errors }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string> }) {
   return (
@@ -20,36 +12,7 @@ export function SettingsPage({ v, rows, values, errors }: { v: ViewContext; rows
       {errors && Object.keys(errors).length ? <p class="error" role="alert">{v.t('clients.fix_errors')}</p> : null}
       <form method="post" action="/settings">
         <Csrf v={v} />
-        {rows.map((r) => {
-          const error = errors?.[r.key];
-          const value = values?.[r.key] ?? r.value ?? '';
-          return (
-            <div class={error ? 'field invalid' : 'field'}>
-              <label>
-                <span><code>{r.key}</code></span>
-                {r.secret ? (
-                  <input name={r.key} type="password" value="" autocomplete="new-password" aria-invalid={error ? 'true' : undefined}
-                    placeholder={r.isSet ? v.t('settings.secret_keep') : v.t('settings.secret_enter')} />
-                ) : r.choices ? (
-                  <select name={r.key} aria-invalid={error ? 'true' : undefined}>
-                    <option value="" selected={value === ''}>{v.t('settings.unset')}</option>
-                    {r.choices.map((ch) => <option value={ch} selected={ch === value}>{ch}</option>)}
-                  </select>
-                ) : (
-                  <input name={r.key} value={value} aria-invalid={error ? 'true' : undefined} />
-                )}
-              </label>
-              <small>{r.help}</small>
-              {r.secret ? (
-                <small>
-                  {' · '}{r.isSet ? <span class="badge on">{v.t('settings.set')}</span> : <span class="badge">{v.t('settings.not_set')}</span>}
-                  {r.isSet ? <label class="inline"> <input type="checkbox" name={`clear:${r.key}`} value="1" /> {v.t('settings.clear')}</label> : null}
-                </small>
-              ) : null}
-              {error ? <small class="error"> {error}</small> : null}
-            </div>
-          );
-        })}
+        {rows.map((r) => <SettingField v={v} row={r} value={values?.[r.key]} error={errors?.[r.key]} />)}
         <button type="submit">{v.t('common.save')}</button>
       </form>
     </Layout>

@@ -20,6 +20,7 @@ import { channelsRoutes } from './channels.routes.tsx';
 import { jobsRoutes } from './jobs.routes.tsx';
 import { aiRoutes } from './ai.routes.tsx';
 import { aiToolsRoutes } from './ai-tools.routes.tsx';
+import { clientSettingsRoutes } from './client-settings.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -43,4 +44,5 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   jobsRoutes,
   aiRoutes,
   aiToolsRoutes,
+  clientSettingsRoutes,
 ];

@@ -1,4 +1,4 @@
-import { SETTINGS, getSetting, hasSetting, parseSettingValue, setSetting, type SettingSpec } from '../../../settings/index.ts';
+import { SETTINGS, getSetting, hasSetting, parseSettingValue, setSetting, settingKind, type SettingSpec } from '../../../settings/index.ts';
 import { getClient, updateClient } from '../../../tenants/index.ts';
 import { AppError, badRequest, notFound } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
@@ -40,14 +40,10 @@ export interface SettingsArea {
   write(ctx: AppContext, clientId: string, body: Record<string, unknown>, actor: SettingsActor): Promise<void>;
 }
 
-// The value type from the spec: choices true/false are booleans; a parser that drops leading
-// zeros ("0010" → "10") and refuses words is an integer; anything else is text.
+// The value type from the spec's kind (secrets are text).
 function typeOf(spec: SettingSpec): FieldType {
-  if (spec.choices?.length === 2 && spec.choices.includes('true') && spec.choices.includes('false')) return 'boolean';
-  const probe = (v: string) => { try { return spec.parse(v); } catch { return undefined; } };
-  if (probe('yes') === 'true' && probe('no') === 'false') return 'boolean';
-  if (probe('x') === undefined && ['0001', '0010', '0100', '1000', '10000'].some((n) => probe(n) === String(Number(n)))) return 'integer';
-  return 'string';
+  const kind = settingKind({ ...spec, secret: false });
+  return kind === 'boolean' || kind === 'integer' ? kind : 'string';
 }
 
 function asText(type: FieldType, name: string, value: Value): string {
