@@ -1,10 +1,13 @@
 // Benchmark: inbound ingest through the HTTP edge, against a bare Hono route.
 //
-//   npm run bench:ingest [-- --duration 10 --connections 10 --customers 5 --cpu-prof-dir /tmp/prof]
+//   npm run bench:ingest [-- --duration 10 --connections 10 --customers 5 --workers both|off|on --cpu-prof-dir /tmp/prof]
 //
-// Three processes on 127.0.0.1 only: this one runs autocannon; the real `habar serve` (from
-// source, a fresh data dir in a temp folder, workers on, log level warn) and a bare Hono route
-// on @hono/node-server (same Node 24) each run in a child process, one after the other.
+// Processes on 127.0.0.1 only: this one runs autocannon; the real `habar serve` (from source, a
+// fresh data dir in a temp folder per mode, log level warn) and a bare Hono route on
+// @hono/node-server (same Node 24) each run in a child process, one after the other.
+// Two Habar modes: `--workers false` (pure ingest: persisted and acknowledged, the target figure,
+// since processing is what bench:turn measures) and workers on (the responder chain competing
+// for the same 2 cores with the ingest, as in production under a burst).
 // Every request is the sandbox's `POST /c/:token/messages` with a new message_id from one of a
 // handful of customers, so Habar stores each one (one transaction, processing job enqueued)
 // before it answers 201. Target: ingest ≥ 60 % of the bare route's req/s.
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     customers: { type: 'string', default: '5' },
     'cpu-prof-dir': { type: 'string' }, // profile the Habar server (node --cpu-prof) into this folder
+    workers: { type: 'string', default: 'both' }, // off | on | both
     'keep-data': { type: 'boolean' }, // keep the data dir (printed) to inspect it afterwards
   },
 });
@@ -39,49 +43,61 @@ async function main() {
   const warmup = Number(args.warmup);
   const connections = Number(args.connections);
   const customers = Number(args.customers);
-  const dir = tempDir('habar-bench-ingest-');
-  const habar = (cmd: string[]) => [path.join(ROOT, 'src', 'main.ts'), ...cmd, '--data-dir', dir];
   const env = { ...process.env, HABAR_LOG_LEVEL: 'warn' };
+  const modes = args.workers === 'both' ? ['off', 'on'] : [args.workers!];
+  const dirs: string[] = [];
   try {
-    // A fresh data dir (embedded default: demo client + sandbox), then the public endpoint's
-    // rate limit raised out of the way (a real limit, set as an operator would).
-    const first = await spawnListening(NODE, ['--import', 'tsx', ...habar(['serve', '--port', '0'])], { env });
-    await first.stop();
-    execFileSync(NODE, ['--import', 'tsx', ...habar(['settings', 'set', 'sandbox.rate_limit_per_minute=1000000'])], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const token = readOnly(dir, (db) => (db.prepare("SELECT public_token FROM channel_accounts WHERE kind = 'sandbox' LIMIT 1").get() as { public_token: string }).public_token);
-    const route = `/c/${token}/messages`;
-
     const bare = await spawnListening(NODE, ['--import', 'tsx', path.join(ROOT, 'scripts', 'bench-ingest.ts'), '--role', 'bare']);
-    const bareResult = await load(bare, route, { duration, warmup, connections, customers, tag: 'bare' });
-    await bare.stop();
+    let bareResult: Awaited<ReturnType<typeof load>> | undefined;
+    const rows: Array<[string, Awaited<ReturnType<typeof load>>]> = [];
+    const notes: string[] = [];
+    for (const mode of modes) {
+      const dir = tempDir(`habar-bench-ingest-${mode}-`);
+      dirs.push(dir);
+      const habar = (cmd: string[]) => [path.join(ROOT, 'src', 'main.ts'), ...cmd, '--data-dir', dir];
+      // A fresh data dir (embedded default: demo client + sandbox), then the public endpoint's
+      // rate limit raised out of the way (a real limit, set as an operator would).
+      const first = await spawnListening(NODE, ['--import', 'tsx', ...habar(['serve', '--port', '0', '--workers', 'false'])], { env });
+      await first.stop();
+      execFileSync(NODE, ['--import', 'tsx', ...habar(['settings', 'set', 'sandbox.rate_limit_per_minute=1000000'])], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const token = readOnly(dir, (db) => (db.prepare("SELECT public_token FROM channel_accounts WHERE kind = 'sandbox' LIMIT 1").get() as { public_token: string }).public_token);
+      const route = `/c/${token}/messages`;
+      if (!bareResult) {
+        bareResult = await load(bare, route, { duration, warmup, connections, customers, tag: 'bare' });
+        await bare.stop();
+      }
 
-    const prof = args['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof-dir'])] : [];
-    const server = await spawnListening(NODE, [...prof, '--import', 'tsx', ...habar(['serve', '--port', '0'])], { env });
-    const habarResult = await load(server, route, { duration, warmup, connections, customers, tag: 'habar' });
-    // Let the workers finish what is queued, then stop (SIGTERM waits for running jobs).
-    await new Promise((r) => setTimeout(r, 1000));
-    await server.stop();
-    const stored = readOnly(dir, (db) => ({
-      messages: (db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'in'").get() as { n: number }).n,
-      conversations: (db.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number }).n,
-      jobs: db.prepare("SELECT status, count(*) AS n FROM jobs WHERE kind = 'message.process' GROUP BY status").all() as Array<{ status: string; n: number }>,
-    }));
+      const prof = args['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args['cpu-prof-dir'], mode)] : [];
+      const server = await spawnListening(NODE, [...prof, '--import', 'tsx', ...habar(['serve', '--port', '0', '--workers', mode === 'on' ? 'true' : 'false'])], { env });
+      rows.push([`Habar POST /c/:token/messages, workers ${mode}`, await load(server, route, { duration, warmup, connections, customers, tag: 'habar' })]);
+      // Let the workers finish what is queued, then stop (SIGTERM waits for running jobs).
+      if (mode === 'on') await new Promise((r) => setTimeout(r, 1000));
+      await server.stop();
+      const stored = readOnly(dir, (db) => ({
+        messages: (db.prepare("SELECT count(*) AS n FROM messages WHERE direction = 'in'").get() as { n: number }).n,
+        conversations: (db.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number }).n,
+        jobs: db.prepare("SELECT status, count(*) AS n FROM jobs WHERE kind = 'message.process' GROUP BY status").all() as Array<{ status: string; n: number }>,
+      }));
+      notes.push(`workers ${mode}: stored ${stored.messages} inbound messages in ${stored.conversations} conversations; processing jobs: ${stored.jobs.map((j) => `${j.status} ${j.n}`).join(', ')}`);
+      if (args['keep-data']) console.log(`data dir kept: ${dir}`);
+    }
 
     const row = (name: string, r: Result & { cpuPerRequestUs: number }) => [
       name, fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), r['2xx'], r.non2xx + r.errors + r.timeouts, fmt(r.cpuPerRequestUs, 0),
     ];
     printTable(`Inbound ingest: ${connections} connections, ${duration} s each (after ${warmup} s warm-up), ${customers} customers`, [
       ['server', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'other', 'server CPU µs/req'],
-      row('bare Hono (no work)', bareResult),
-      row('Habar POST /c/:token/messages', habarResult),
+      row('bare Hono (no work)', bareResult!),
+      ...rows.map(([name, r]) => row(name, r)),
     ]);
-    const ratio = habarResult.requests.average / bareResult.requests.average;
-    console.log(`\ningest / bare = ${pct(ratio)} of the req/s (target ≥ 60 %); CPU per request ${fmt(habarResult.cpuPerRequestUs / bareResult.cpuPerRequestUs, 0)}× the bare route's`);
+    console.log('');
+    for (const [name, r] of rows) {
+      console.log(`${name}: ingest / bare = ${pct(r.requests.average / bareResult!.requests.average)} of the req/s (target ≥ 60 % with workers off); CPU per request ${fmt(r.cpuPerRequestUs / bareResult!.cpuPerRequestUs, 0)}× the bare route's`);
+    }
     console.log(machineLine());
-    console.log(`stored: ${stored.messages} inbound messages in ${stored.conversations} conversations; processing jobs: ${stored.jobs.map((j) => `${j.status} ${j.n}`).join(', ')}`);
+    for (const n of notes) console.log(n);
   } finally {
-    if (args['keep-data']) console.log(`data dir kept: ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
+    if (!args['keep-data']) for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

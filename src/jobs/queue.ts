@@ -41,6 +41,18 @@ export async function enqueueJob(db: Db, clock: Clock, spec: EnqueueSpec): Promi
   return { id: existing.id, created: false };
 }
 
+/**
+ * Finishes a running job inside the caller's transaction (pass the Transaction as `db`), so the
+ * work and its completion commit together and the runner's own completion writes nothing.
+ * Returns false when the job was not running (e.g. finished already). Not for periodic jobs.
+ */
+export async function markJobDone(db: Db, clock: Clock, id: string): Promise<boolean> {
+  const now = clock.now().toISOString();
+  const r = await db.updateTable('jobs').set({ status: 'done', lease_until: null, last_error: null, finished_at: now, updated_at: now })
+    .where('id', '=', id).where('status', '=', 'running').where('every_ms', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 export async function getJob(db: Db, id: string): Promise<Job | undefined> {
   const r = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toJob(r);

@@ -261,8 +261,10 @@ export class JobRunner {
       }).where('id', '=', job.id).execute();
       return;
     }
+    // A handler may have finished its job inside its own transaction (markJobDone); then this
+    // matches no row and writes nothing (no WAL frame), saving a commit per job.
     await db.updateTable('jobs').set({ status: 'done', lease_until: null, last_error: null, finished_at: now.toISOString(), updated_at: now.toISOString() })
-      .where('id', '=', job.id).execute();
+      .where('id', '=', job.id).where('status', '=', 'running').execute();
   }
 
   private async fail(job: Job, err: unknown): Promise<void> {

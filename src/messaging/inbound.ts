@@ -4,7 +4,7 @@ import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
-import type { EventHub } from './events.ts';
+import type { EventHub, MessagingEvent } from './events.ts';
 import { findOrCreateContact } from './contacts.ts';
 import { findOrOpenConversation } from './conversations.ts';
 import { toMessage } from './messages.ts';
@@ -20,6 +20,12 @@ export interface MessagingDeps {
 /** The job that runs the responder chain for one stored message. */
 export const PROCESS_MESSAGE_JOB = 'message.process';
 
+/** Throws 400 for an event the pipeline refuses before touching the database. */
+export function checkInbound(event: InboundEvent): void {
+  if (!event.platformMessageId) throw badRequest('An inbound message needs its platform message id');
+  if (event.text.length > MAX_TEXT_LENGTH) throw badRequest(`The text may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+}
+
 /**
  * The inbound pipeline's one transaction: upsert the contact (by identity), find or open the
  * conversation (reopening a resolved one), store the message, enqueue its processing job and
@@ -27,47 +33,52 @@ export const PROCESS_MESSAGE_JOB = 'message.process';
  * A redelivered platform message id writes nothing and returns the stored message's id.
  */
 export async function ingestInbound(deps: MessagingDeps, event: InboundEvent): Promise<IngestResult> {
-  if (!event.platformMessageId) throw badRequest('An inbound message needs its platform message id');
-  if (event.text.length > MAX_TEXT_LENGTH) throw badRequest(`The text may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+  checkInbound(event);
+  return inTransaction(deps, (trx, events) => ingestWithin(trx, deps, event, events));
+}
+
+/**
+ * The inbound pipeline's writes for one (checked) event inside the caller's transaction, the
+ * events it causes appended to `events`; several may share one transaction (ingest-batcher.ts).
+ */
+export async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
   const direction = event.direction ?? 'in';
-  return inTransaction(deps, async (trx, events) => {
-    const account = await trx.selectFrom('channel_accounts').select(['id', 'client_id']).where('id', '=', event.channelAccountId).executeTakeFirst();
-    if (!account) throw notFound('No such channel account');
-    const clientId = account.client_id;
-    const existing = await trx.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
-      .where('channel_account_id', '=', account.id).where('platform_message_id', '=', event.platformMessageId).executeTakeFirst();
-    if (existing) return { messageId: existing.id, conversationId: existing.conversation_id, contactId: existing.contact_id, clientId, duplicate: true };
+  const account = await trx.selectFrom('channel_accounts').select(['id', 'client_id']).where('id', '=', event.channelAccountId).executeTakeFirst();
+  if (!account) throw notFound('No such channel account');
+  const clientId = account.client_id;
+  const existing = await trx.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
+    .where('channel_account_id', '=', account.id).where('platform_message_id', '=', event.platformMessageId).executeTakeFirst();
+  if (existing) return { messageId: existing.id, conversationId: existing.conversation_id, contactId: existing.contact_id, clientId, duplicate: true };
 
-    const now = deps.clock.now().toISOString();
-    const { contactId } = await findOrCreateContact(trx, deps.clock, {
-      clientId, channelAccountId: account.id, identities: event.from.identities, displayName: event.from.displayName, phone: event.from.phone,
-    });
-    const opened = await findOrOpenConversation(trx, deps.clock, { clientId, contactId, channelAccountId: account.id });
-    const conversationId = opened.conversation.id;
-    const row = {
-      id: newId(), client_id: clientId, contact_id: contactId, conversation_id: conversationId, channel_account_id: account.id,
-      direction, author_kind: direction === 'in' ? 'contact' : 'agent', author_user_id: null, platform_message_id: event.platformMessageId,
-      text: event.text, attachments: JSON.stringify(event.attachments ?? []), status: direction === 'in' ? 'delivered' : 'sent',
-      error: null, in_flight_at: null, uncertain: 0, created_at: now, sent_at: direction === 'out' ? now : null,
-      delivered_at: direction === 'in' ? now : null, read_at: null, updated_at: now,
-    };
-    await trx.insertInto('messages').values(row).execute();
-    await trx.updateTable('conversations')
-      .set((eb) => direction === 'in'
-        ? { last_activity_at: now, last_inbound_at: now, unread_count: eb('unread_count', '+', 1), updated_at: now }
-        : { last_activity_at: now, updated_at: now })
-      .where('id', '=', conversationId).execute();
-    await enqueueJob(trx, deps.clock, {
-      kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
-      idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,
-    });
-    if (direction === 'in') await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
-
-    if (opened.change) {
-      const c = opened.conversation;
-      events.push({ type: 'conversation.updated', clientId, at: now, change: opened.change, conversation: { ...c, lastActivityAt: now } });
-    }
-    events.push({ type: direction === 'in' ? 'message.received' : 'message.sent', clientId, at: now, message: toMessage(row) });
-    return { messageId: row.id, conversationId, contactId, clientId, duplicate: false };
+  const now = deps.clock.now().toISOString();
+  const { contactId } = await findOrCreateContact(trx, deps.clock, {
+    clientId, channelAccountId: account.id, identities: event.from.identities, displayName: event.from.displayName, phone: event.from.phone,
   });
+  const opened = await findOrOpenConversation(trx, deps.clock, { clientId, contactId, channelAccountId: account.id });
+  const conversationId = opened.conversation.id;
+  const row = {
+    id: newId(), client_id: clientId, contact_id: contactId, conversation_id: conversationId, channel_account_id: account.id,
+    direction, author_kind: direction === 'in' ? 'contact' : 'agent', author_user_id: null, platform_message_id: event.platformMessageId,
+    text: event.text, attachments: JSON.stringify(event.attachments ?? []), status: direction === 'in' ? 'delivered' : 'sent',
+    error: null, in_flight_at: null, uncertain: 0, created_at: now, sent_at: direction === 'out' ? now : null,
+    delivered_at: direction === 'in' ? now : null, read_at: null, updated_at: now,
+  };
+  await trx.insertInto('messages').values(row).execute();
+  await trx.updateTable('conversations')
+    .set((eb) => direction === 'in'
+      ? { last_activity_at: now, last_inbound_at: now, unread_count: eb('unread_count', '+', 1), updated_at: now }
+      : { last_activity_at: now, updated_at: now })
+    .where('id', '=', conversationId).execute();
+  await enqueueJob(trx, deps.clock, {
+    kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
+    idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,
+  });
+  if (direction === 'in') await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
+
+  if (opened.change) {
+    const c = opened.conversation;
+    events.push({ type: 'conversation.updated', clientId, at: now, change: opened.change, conversation: { ...c, lastActivityAt: now } });
+  }
+  events.push({ type: direction === 'in' ? 'message.received' : 'message.sent', clientId, at: now, message: toMessage(row) });
+  return { messageId: row.id, conversationId, contactId, clientId, duplicate: false };
 }

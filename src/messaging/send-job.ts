@@ -1,5 +1,5 @@
 import type { Logger } from '../lib/logger.ts';
-import { PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
+import { markJobDone, PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
 import { listIdentities } from './contacts.ts';
 import { toMessage } from './messages.ts';
@@ -68,6 +68,7 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
         await trx.updateTable('messages').set({ status: 'sent', platform_message_id: platformMessageId, sent_at: now, in_flight_at: null, error: null, updated_at: now })
           .where('id', '=', row.id).execute();
         await recordUsage(trx, clock, { clientId: row.client_id, kind: 'outbound_message', channelAccountId: row.channel_account_id });
+        await markJobDone(trx, clock, job.id); // one commit for the outcome and the job's completion
         const sent = await trx.selectFrom('messages').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
         events.push({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
       });

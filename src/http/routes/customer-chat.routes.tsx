@@ -5,7 +5,7 @@ import {
   customerSignature, customerThread, findChannelByToken, isCustomerSignature, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost,
 } from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
-import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
+import { IngestBatcher, MAX_TEXT_LENGTH } from '../../messaging/index.ts';
 import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
 import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
@@ -17,6 +17,7 @@ import type { HttpEnv } from '../env.ts';
 const CUSTOMER_COOKIE = 'habar_customer';
 const ID_FIELD = /^[\x21-\x7e]{1,200}$/; // printable ASCII, no spaces: opaque ids
 const JSON_FIELDS = ['text', 'customer', 'message_id'];
+const TOKEN_CACHE_MS = 5_000;
 
 type C = Context<HttpEnv>;
 
@@ -92,10 +93,27 @@ const freshCompose = (token: string, extra: Partial<ComposeData> = {}): ComposeD
 export function customerChatRoutes() {
   const app = new Hono<HttpEnv>();
   const limits = new PublicRateLimits();
+  // Group commit: concurrent posts are stored in one transaction, each answered after it commits.
+  let batcher: IngestBatcher | undefined;
+  const ingestOf = (ctx: HttpEnv['Variables']['ctx']) => {
+    const b = (batcher ??= new IngestBatcher(ctx));
+    return (event: Parameters<IngestBatcher['ingest']>[0]) => b.ingest(event);
+  };
 
-  async function channelOf(c: C): Promise<ChannelAccount> {
+  // The POST path's token lookup, cached briefly: a link's token and kind never change, and the
+  // inbound transaction re-reads the account by id (a channel deleted meanwhile still answers 404).
+  const known = new Map<string, { account: ChannelAccount; at: number }>();
+  async function channelOf(c: C, opts: { cached?: boolean } = {}): Promise<ChannelAccount> {
     const ctx = c.get('ctx');
-    const account = await findChannelByToken(ctx.db, c.req.param('token') ?? '');
+    const token = c.req.param('token') ?? '';
+    const now = ctx.clock.now().getTime();
+    const hit = opts.cached ? known.get(token) : undefined;
+    if (hit && now - hit.at < TOKEN_CACHE_MS) return hit.account;
+    const account = await findChannelByToken(ctx.db, token);
+    if (account?.kind === 'sandbox' && opts.cached) {
+      if (known.size >= 1000) known.clear();
+      known.set(token, { account, at: now });
+    }
     if (!account || account.kind !== 'sandbox') {
       limits.checkMiss(ctx, c.get('ip'));
       throw notFound('No such chat');
@@ -127,10 +145,10 @@ export function customerChatRoutes() {
     if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) {
       // The integrators' JSON contract.
       try {
-        const account = await channelOf(c);
+        const account = await channelOf(c, { cached: true });
         await limits.checkPost(ctx, c.get('ip'), account.publicToken!);
         const post = parseCustomerPost(await c.req.text());
-        const r = await postAsCustomer(ctx, account, post);
+        const r = await postAsCustomer(ctx, account, post, ingestOf(ctx));
         return c.json({ id: r.id }, r.created ? 201 : 200);
       } catch (err) {
         return jsonError(c, err);
@@ -151,7 +169,7 @@ export function customerChatRoutes() {
     else {
       try {
         await limits.checkPost(ctx, c.get('ip'), token);
-        await postAsCustomer(ctx, account, { text, customer, messageId });
+        await postAsCustomer(ctx, account, { text, customer, messageId }, ingestOf(ctx));
       } catch (err) {
         if (!isAppError(err) || err.status !== 429) throw err;
         error = v.t('chat.error.rate');
