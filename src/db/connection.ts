@@ -35,6 +35,9 @@ export function openSqlite(file: string, opts: { readonly?: boolean } = {}): Sql
     sqlite.pragma('journal_size_limit = 67108864');
   }
   sqlite.pragma('foreign_keys = ON');
+  // Erasure is a promise of the privacy policy: freed pages are overwritten, so deleted
+  // messages and contacts do not linger in the file's free space (nor in the search index's).
+  sqlite.pragma('secure_delete = ON');
   return sqlite;
 }
 

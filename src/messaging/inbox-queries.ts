@@ -44,7 +44,8 @@ export const INBOX_SEARCH_MAX = 100;
  */
 export async function listInbox(db: Db, f: InboxFilter): Promise<{ data: InboxRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
-  const search = f.search?.trim() ?? '';
+  // A NUL would end the full-text query string early ("unterminated string"): it is dropped.
+  const search = f.search?.replace(/\0/g, '').trim() ?? '';
   if (search.length > INBOX_SEARCH_MAX) throw badRequest(`Search for at most ${INBOX_SEARCH_MAX} characters`, 'q');
   let q = db.selectFrom('conversations as cv')
     .innerJoin('contacts as ct', 'ct.id', 'cv.contact_id')
@@ -55,7 +56,7 @@ export async function listInbox(db: Db, f: InboxFilter): Promise<{ data: InboxRo
   if (f.status) q = q.where('cv.status', '=', f.status);
   if (f.channelAccountId) q = q.where('cv.channel_account_id', '=', f.channelAccountId);
   if (f.unread) q = q.where('cv.unread_count', '>', 0);
-  if (search) q = q.where((eb) => inboxSearch(eb, f.clientId, search));
+  if (search) q = q.where(await inboxSearch(db, f.clientId, search));
   if (f.cursor) {
     const [at, id] = decodeCursor(f.cursor);
     // A row value, not an OR: SQLite seeks the index to it (a page 50,000 deep: 0.2 ms instead of 8 ms).
