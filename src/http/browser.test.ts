@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startServedApp, collectPageProblems, type ServedApp } from '../testing/browser.ts';
+import { startBrowserSuite, collectPageProblems, type ServedApp } from '../testing/browser.ts';
 import { DEFAULT_ADMIN_EMAIL } from '../tenants/index.ts';
 
 const SHOTS = process.env.HABAR_SCREENSHOTS ?? '/tmp';
@@ -11,17 +11,9 @@ const NEW_PASSWORD = 'a long new admin password';
 interface Ctx { launchError?: unknown; browser: Browser | null; served: ServedApp; context: BrowserContext; page: Page; problems: string[]; foreign: string[] }
 const test = suite<Ctx>('browser: first run in headless Chromium');
 
-// uvu swallows an error thrown in a suite's before hook (the run still exits 0), so a failed
-// launch is kept here and rethrown by the test itself.
 test.before(async (ctx) => {
-  try {
-    ctx.browser = await launchBrowser();
-  } catch (err) {
-    ctx.launchError = err;
-    return;
-  }
+  Object.assign(ctx, await startBrowserSuite());
   if (!ctx.browser) return;
-  ctx.served = await startServedApp();
   ctx.context = await ctx.browser.newContext({ locale: 'ru-RU', viewport: { width: 1200, height: 800 } });
   ctx.page = await ctx.context.newPage();
   ctx.page.setDefaultTimeout(5000);

@@ -49,3 +49,16 @@ export function collectPageProblems(page: Page): string[] {
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   return problems;
 }
+
+/**
+ * A browser suite's start: Chromium plus the served app. uvu swallows an error thrown in a
+ * suite's before hook (the run still exits 0), so a failed launch is returned for the test to rethrow.
+ */
+export async function startBrowserSuite(): Promise<{ launchError?: unknown; browser: Browser | null; served?: ServedApp }> {
+  try {
+    const browser = await launchBrowser();
+    return browser ? { browser, served: await startServedApp() } : { browser: null };
+  } catch (err) {
+    return { launchError: err, browser: null };
+  }
+}

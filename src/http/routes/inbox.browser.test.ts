@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServedApp, collectPageProblems, type ServedApp } from '../../testing/browser.ts';
+import { startBrowserSuite, collectPageProblems, type ServedApp } from '../../testing/browser.ts';
 import { buildUser, TEST_PASSWORD } from '../../testing/test-app.ts';
 import { DEMO_SLUG, findClient } from '../../tenants/index.ts';
 import { MAX_ATTACHMENT_BYTES } from '../../messaging/index.ts';
@@ -14,16 +14,9 @@ const SHOTS = process.env.HABAR_SCREENSHOTS ?? '/tmp';
 interface Ctx { launchError?: unknown; browser: Browser | null; served: ServedApp; agent: Page; customer: Page; problems: Record<string, string[]>; chatUrl: string; agentEmail: string }
 const test = suite<Ctx>('browser: a sandbox customer and an agent talk through the live inbox');
 
-// uvu swallows an error thrown in a suite's before hook, so a failed launch is rethrown by the test.
 test.before(async (ctx) => {
-  try {
-    ctx.browser = await launchBrowser();
-  } catch (err) {
-    ctx.launchError = err;
-    return;
-  }
+  Object.assign(ctx, await startBrowserSuite());
   if (!ctx.browser) return;
-  ctx.served = await startServedApp();
   const { app } = ctx.served;
   // The send jobs must run for the reply to reach the customer (test apps start no workers).
   await app.ctx.jobs.start();
