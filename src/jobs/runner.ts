@@ -172,9 +172,13 @@ export class JobRunner {
         .whereRef('e.queue_key', '=', 'j.queue_key').where('e.status', 'in', ['pending', 'running']).whereRef('e.id', '<', 'j.id'))),
     ]);
     const limit = free * 4 + 8;
+    // Ordered by run_at alone, which jobs_due_idx (status, run_at) answers in order, so the scan
+    // stops after `limit` heads (an id tiebreak made SQLite test and sort every job sharing a
+    // run_at, e.g. a burst enqueued in one millisecond). Ties come in index (insertion) order;
+    // order within a queue is the head rule's job, not this one's.
     let due = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
       .where('j.status', '=', 'pending').where('j.run_at', '<=', now).where(headOfQueue)
-      .orderBy('j.run_at').orderBy('j.id').limit(limit);
+      .orderBy('j.run_at').limit(limit);
     let expired = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
       .where('j.status', '=', 'running').where('j.lease_until', '<=', now).where(headOfQueue)
       .orderBy('j.id').limit(limit);
@@ -200,7 +204,9 @@ export class JobRunner {
     const leaseUntil = new Date(nowMs + this.opts.leaseMs).toISOString();
     const claimed = await db.updateTable('jobs')
       .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_until: leaseUntil, updated_at: now }))
-      .where('id', 'in', ids).where('status', 'in', ['pending', 'running']) // claims are serialised (pumpChain): still ours to take
+      // Claims are serialised (pumpChain): still ours to take. `+status` keeps SQLite on the primary
+      // key: without statistics it chose jobs_due_idx (status IN …) and walked every pending job.
+      .where('id', 'in', ids).where(sql<string>`+${sql.ref('status')}`, 'in', ['pending', 'running'])
       .returningAll().execute();
     for (const row of claimed.map(toJob).sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const p = this.execute(row).finally(() => {
