@@ -46,6 +46,8 @@ export function openDatabase(dataDir: string): Opened {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DB_FILE);
   const sqlite = openSqlite(file);
+  // The data file holds personal data: readable by its owner only, whatever the umask.
+  fs.chmodSync(file, 0o600);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let closed = false;
   return {
