@@ -62,7 +62,7 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
     throw err;
   }
   let publicUrl = config.publicUrl;
-  const pipeline = buildPipeline({ config, db: opened.db, clock, log, vault });
+  const pipeline = buildPipeline({ config, db: opened.db, clock, log, vault, publicUrl: () => publicUrl });
   const ctx: AppContext = {
     config, db: opened.db, sqlite: opened.sqlite, vault, clock, log, ...pipeline,
     publicUrl: () => publicUrl,

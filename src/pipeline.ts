@@ -19,6 +19,8 @@ export interface PipelineDeps {
   log: Logger;
   vault: Vault;
   hub: EventHub;
+  /** The public URL as the app knows it (the listening address unless --public-url is set). */
+  publicUrl: () => string;
 }
 
 /**

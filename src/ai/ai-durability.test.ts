@@ -6,8 +6,9 @@ import { historyMessage, seedHistory } from '../testing/chat-history.ts';
 import { ManualClock } from '../lib/clock.ts';
 import { postAsCustomer, toChannelAccount, type ChannelAccount } from '../channels/index.ts';
 import { findClient, DEMO_SLUG } from '../tenants/index.ts';
+import { buildUser } from '../testing/test-app.ts';
 import { ingestInbound, storeAttachment } from '../messaging/index.ts';
-import { countChatTokens, updateAiSettings, type AiSettingsPatch } from './index.ts';
+import { countChatTokens, recordTransferConsent, updateAiSettings, withdrawTransferConsent, type AiSettingsPatch } from './index.ts';
 
 type Ctx = { app: TestApp; stub: OpenAiStandIn; clock: ManualClock };
 const test = suite<Ctx>('AI replies: bounded prompts, restarts, voice notes');
@@ -99,6 +100,42 @@ test('a voice note is transcribed through the provider and answered', async (ctx
   assert.ok(ctx.stub.requests.some((r) => r.path.endsWith('/audio/transcriptions')));
   const chat = ctx.stub.chatRequests[0].json!.messages.at(-1)!;
   assert.match(chat.content, /Сколько стоит доставка в Шымкент\?/);
+});
+
+/** A customer sends a voice note; the quiet period passes and the AI's jobs run. */
+async function voiceNote(app: TestApp, clock: ManualClock, clientId: string, account: ChannelAccount, customer: string): Promise<void> {
+  const audio = await storeAttachment(app.ctx.db, app.ctx.clock, app.dir, { clientId, fileName: 'voice.ogg', mime: 'audio/ogg', bytes: new Uint8Array([79, 103, 103, 83, 1, 2, 3]) });
+  await ingestInbound(app.ctx, { channelAccountId: account.id, platformMessageId: `voice-${customer}`, text: '', attachments: [audio], from: { identities: [{ kind: 'sandbox', value: customer }] } });
+  await app.ctx.jobs.drain();
+  clock.advance(1000);
+  await app.ctx.jobs.drain();
+}
+const transcriptions = (stub: OpenAiStandIn) => stub.requests.filter((r) => r.path.endsWith('/audio/transcriptions')).length;
+
+test('a provider abroad transcribes voice notes only while the owner\'s authorisation stands', async (ctx) => {
+  const { app, clientId, account } = await open(undefined, ctx.clock);
+  ctx.app = app;
+  const owner = await buildUser(app, 'owner', clientId);
+  const actor = { id: owner.id, email: owner.email, role: 'owner', clientId };
+  await recordTransferConsent(app.ctx.db, app.ctx.clock, actor, { clientId, provider: 'compatible' });
+  await configure(app, clientId, { enabled: true, provider: 'compatible', baseUrl: ctx.stub.url, locatedInKazakhstan: false, model: 'abroad', disclosure: null, transcribeVoice: true, debounceSeconds: 1 });
+  ctx.stub.transcript = 'Вы работаете в воскресенье?';
+  await voiceNote(app, ctx.clock, clientId, account, 'first');
+  assert.is(transcriptions(ctx.stub), 1);
+  assert.match(ctx.stub.chatRequests[0].json!.messages.at(-1)!.content, /Вы работаете в воскресенье\?/, 'the reply is to the transcript');
+  await withdrawTransferConsent(app.ctx.db, app.ctx.clock, actor, { clientId, provider: 'compatible' });
+  await voiceNote(app, ctx.clock, clientId, account, 'second');
+  assert.is(transcriptions(ctx.stub), 1, 'no audio left after the withdrawal');
+  assert.is(ctx.stub.chatRequests.length, 1);
+});
+
+test('with transcription off a voice note is not sent to the audio endpoint', async (ctx) => {
+  const { app, clientId, account } = await open(undefined, ctx.clock);
+  ctx.app = app;
+  await configure(app, clientId, { enabled: true, provider: 'compatible', baseUrl: ctx.stub.url, locatedInKazakhstan: true, model: 'local', disclosure: null, transcribeVoice: false, debounceSeconds: 1 });
+  await voiceNote(app, ctx.clock, clientId, account, 'voice');
+  assert.is(transcriptions(ctx.stub), 0);
+  assert.is(ctx.stub.chatRequests.length, 1, 'the note is still answered (as an attachment)');
 });
 
 test.run();

@@ -14,7 +14,9 @@ export interface AiDeps {
   log: Logger;
   vault: Vault;
   hub: EventHub;
-  config: { dataDir: string; publicUrl?: string };
+  config: { dataDir: string };
+  /** The public URL as the app knows it now (links in e-mails are built from it). */
+  publicUrl: () => string;
   /** Retries, timeouts and the deadline of provider calls (tests shorten them). */
   callOptions?: CallOptions;
 }

@@ -37,7 +37,7 @@ export function handoffNoticeHandler(deps: AiDeps): JobHandler {
       q = conv.assignee_user_id ? q.where('id', '=', conv.assignee_user_id) : q.where('role', 'in', ['owner', 'representative', 'agent']);
       const to = (await q.execute()).map((u) => u.email);
       if (to.length === 0) return;
-      const link = `${(deps.config.publicUrl ?? '').replace(/\/$/, '')}/clients/${client.slug}/inbox/${conv.id}`;
+      const link = `${deps.publicUrl().replace(/\/$/, '')}/clients/${client.slug}/inbox/${conv.id}`;
       await sendMail(smtp, {
         to: to.join(', '),
         subject: `[Habar] ${client.name}: a conversation needs a person`,

@@ -236,6 +236,7 @@ test('a reply typed on the phone (a platform echo) pauses the AI as an inbox rep
   await customerSays(ctx, 'Хорошо, жду');
   await settle(ctx);
   assert.is(await aiReplies(ctx, id), 1);
+  assert.is(ctx.stub.chatRequests.length, 1, 'and no call to the AI');
 });
 
 test('the pause survives a restart, even when the live reaction to the reply was lost', async (ctx) => {
