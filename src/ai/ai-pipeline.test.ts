@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, buildUser, type TestApp } from '../testing/test-app.ts';
-import { startOpenAiStandIn, type OpenAiStandIn } from '../testing/openai-stand-in.ts';
+import { openDemoAi, closeDemoAi } from '../testing/ai-fixture.ts';
+import { buildUser, type TestApp } from '../testing/test-app.ts';
+import type { OpenAiStandIn } from '../testing/openai-stand-in.ts';
 import type { ManualClock } from '../lib/clock.ts';
-import { customerThread, postAsCustomer, type ChannelAccount, toChannelAccount } from '../channels/index.ts';
-import { findClient, DEMO_SLUG } from '../tenants/index.ts';
+import { customerThread, postAsCustomer, type ChannelAccount } from '../channels/index.ts';
 import { sendMessage, setConversationStatus } from '../messaging/index.ts';
 import { startSmtpStandIn, mailText } from '../testing/smtp-stand-in.ts';
 import { setSetting } from '../settings/index.ts';
@@ -16,18 +16,9 @@ const test = suite<Ctx>('AI assistant in the message pipeline');
 const ADMIN = { id: null, label: 'test' };
 
 test.before.each(async (ctx) => {
-  ctx.app = await makeTestApp();
-  ctx.clock = ctx.app.clock as ManualClock;
-  ctx.stub = await startOpenAiStandIn();
-  const demo = (await findClient(ctx.app.ctx.db, DEMO_SLUG))!;
-  ctx.clientId = demo.id;
-  const row = await ctx.app.ctx.db.selectFrom('channel_accounts').selectAll().where('client_id', '=', demo.id).executeTakeFirstOrThrow();
-  ctx.account = toChannelAccount(row);
+  Object.assign(ctx, await openDemoAi());
 });
-test.after.each(async (ctx) => {
-  await ctx.stub.stop();
-  await ctx.app.cleanup();
-});
+test.after.each((ctx) => closeDemoAi(ctx));
 
 const configure = (ctx: Ctx, patch: AiSettingsPatch) => updateAiSettings(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, patch, ADMIN);
 const local = (ctx: Ctx, extra: AiSettingsPatch = {}) => configure(ctx, { enabled: true, provider: 'compatible', baseUrl: ctx.stub.url, locatedInKazakhstan: true, model: 'qwen-local', debounceSeconds: 4, ...extra });

@@ -1,11 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, type TestApp } from '../testing/test-app.ts';
-import { startOpenAiStandIn, type OpenAiStandIn } from '../testing/openai-stand-in.ts';
+import { openDemoAi, closeDemoAi } from '../testing/ai-fixture.ts';
+import type { TestApp } from '../testing/test-app.ts';
+import type { OpenAiStandIn } from '../testing/openai-stand-in.ts';
 import { buildChannel } from '../testing/messaging-fixtures.ts';
 import type { ManualClock } from '../lib/clock.ts';
-import { customerThread, postAsCustomer, toChannelAccount, type ChannelAccount } from '../channels/index.ts';
-import { findClient, DEMO_SLUG } from '../tenants/index.ts';
+import { customerThread, postAsCustomer, type ChannelAccount } from '../channels/index.ts';
 import { updateAiSettings, type AiSettingsPatch } from './index.ts';
 
 // What the client's AI settings decide besides the provider: which channels the AI works, which
@@ -14,18 +14,9 @@ type Ctx = { app: TestApp; stub: OpenAiStandIn; clientId: string; account: Chann
 const test = suite<Ctx>('AI settings: working channels, restricted contacts, prompt rules, disclosure');
 
 test.before.each(async (ctx) => {
-  ctx.app = await makeTestApp();
-  ctx.clock = ctx.app.clock as ManualClock;
-  ctx.stub = await startOpenAiStandIn();
-  const demo = (await findClient(ctx.app.ctx.db, DEMO_SLUG))!;
-  ctx.clientId = demo.id;
-  const row = await ctx.app.ctx.db.selectFrom('channel_accounts').selectAll().where('client_id', '=', demo.id).executeTakeFirstOrThrow();
-  ctx.account = toChannelAccount(row);
+  Object.assign(ctx, await openDemoAi());
 });
-test.after.each(async (ctx) => {
-  await ctx.stub.stop();
-  await ctx.app.cleanup();
-});
+test.after.each((ctx) => closeDemoAi(ctx));
 
 const configure = (ctx: Ctx, patch: AiSettingsPatch) => updateAiSettings(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, patch, { id: null, label: 'test' });
 const local = (ctx: Ctx, extra: AiSettingsPatch = {}) => configure(ctx, { enabled: true, provider: 'compatible', baseUrl: ctx.stub.url, locatedInKazakhstan: true, model: 'local', debounceSeconds: 4, ...extra });

@@ -5,18 +5,12 @@ import path from 'node:path';
 import { openSqlite, verifyDataFile } from '../db/index.ts';
 import { runHabar, startHabar } from '../testing/cli.ts';
 import { httpLogin, httpRequest } from '../testing/http-client.ts';
-import { tempDir } from '../testing/test-app.ts';
+import { tempDirs } from '../testing/test-app.ts';
 
 const test = suite('habar serve (real process)');
-const dirs: string[] = [];
-const fresh = () => {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-};
-test.after(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = tempDirs();
+const fresh = dirs.fresh;
+test.after(dirs.cleanup);
 
 test('serve prints the URL and a one-time password on stdout, logs JSON without secrets on stderr, and stops cleanly on SIGTERM', async () => {
   const dir = fresh();

@@ -8,20 +8,14 @@ import { hashPassword } from '../auth/index.ts';
 import { getClient } from '../tenants/index.ts';
 import { getSetting } from '../settings/index.ts';
 import { generateKey, unlockVault, writeKeyFile } from '../vault/index.ts';
-import { loginAs, makeTestApp, tempDir } from '../testing/test-app.ts';
+import { loginAs, makeTestApp, tempDirs } from '../testing/test-app.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import { currentVersion, latestVersion, migrate, openDatabase, verifyDataFile } from './index.ts';
 
 const test = suite('migrations');
-const dirs: string[] = [];
-const fresh = () => {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-};
-test.after(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = tempDirs();
+const fresh = dirs.fresh;
+test.after(dirs.cleanup);
 
 const NOW = '2026-01-10T08:00:00.000Z';
 const PASSWORD = 'an old but good password';
@@ -95,10 +89,9 @@ const future: Migration = {
 };
 
 test('a later migration runs after a backup; then this Habar refuses that newer file with a clear message and leaves it alone', async () => {
-  const first = await makeTestApp();
+  const dir = fresh();
+  const first = await makeTestApp({ dir });
   await first.close();
-  const dir = first.dir;
-  dirs.push(dir);
   const opened = openDatabase(dir);
   const calls: [number, number][] = [];
   const r = await migrate(opened.db, { migrations: [...MIGRATIONS, future], beforeMigrating: async (from, to) => void calls.push([from, to]) });

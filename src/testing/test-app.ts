@@ -12,6 +12,21 @@ export function tempDir(prefix = 'habar-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Temp dirs a suite makes and removes at its end: `const dirs = tempDirs(); test.after(dirs.cleanup)`. */
+export function tempDirs(): { fresh(): string; cleanup(): void } {
+  const made: string[] = [];
+  return {
+    fresh: () => {
+      const d = tempDir();
+      made.push(d);
+      return d;
+    },
+    cleanup: () => {
+      for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A log sink tests can read (to prove no secret reaches a log line). */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
