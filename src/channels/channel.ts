@@ -38,6 +38,8 @@ export interface ChannelDriver {
   kind: ChannelKind;
   /** Whether the receiving side dedupes by our message id (see ChannelAdapter.idempotent). */
   idempotent: boolean;
+  /** Whether its receiving side is this appliance's own database (see ChannelSender.inProcess). */
+  inProcess?: boolean;
   /** Sends per second per account this platform tolerates (a token bucket; capacity = burst). */
   sendRate: { capacity: number; perSecond: number };
   create(account: ChannelAccount, host: ChannelHost): ChannelAdapter;

@@ -69,6 +69,10 @@ export class ChannelManager implements ChannelSender {
     return this.drivers.get(account.kind)?.idempotent ?? false;
   }
 
+  inProcess(account: ChannelAccountRef): boolean {
+    return this.drivers.get(account.kind)?.inProcess ?? false;
+  }
+
   /** The token bucket for sends on one account (undefined until its kind is known: unlimited once). */
   sendRate(accountId: string): { capacity: number; perSecond: number } | undefined {
     const kind = this.kinds.get(accountId);
@@ -78,7 +82,8 @@ export class ChannelManager implements ChannelSender {
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
     let entry = this.adapters.get(account.id);
     if (!entry) {
-      const r = await this.host.db.selectFrom('channel_accounts').selectAll().where('id', '=', account.id).executeTakeFirst();
+      // Inside the send job's transaction (an in-process send) through it: the connection is the transaction's.
+      const r = await (message.db ?? this.host.db).selectFrom('channel_accounts').selectAll().where('id', '=', account.id).executeTakeFirst();
       if (!r) throw new PermanentJobError('The channel no longer exists');
       entry = this.make(toChannelAccount(r));
       if (!entry) throw new PermanentJobError(`No driver for ${account.kind} channels in this build`);

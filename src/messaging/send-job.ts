@@ -1,3 +1,4 @@
+import type { Db } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import { markJobDone, PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
@@ -6,6 +7,7 @@ import { toMessage } from './messages.ts';
 import { SEND_MESSAGE_JOB } from './outbound.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { inTransaction } from './transaction.ts';
+import type { MessagingEvent } from './events.ts';
 import type { ChannelAccountRef, ChannelKind, ChannelSender } from './types.ts';
 
 /**
@@ -47,21 +49,13 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
         });
       }
       const to = await listIdentities(db, row.contact_id, row.channel_account_id);
-      let platformMessageId: string;
-      try {
-        ({ platformMessageId } = await sender.send(account, {
-          messageId: row.id, clientId: row.client_id, channelAccountId: row.channel_account_id, conversationId: row.conversation_id,
-          contactId: row.contact_id, to: to.map((i) => ({ kind: i.kind, value: i.value })), text: row.text, attachments: toMessage(row).attachments,
-        }));
-      } catch (err) {
-        // The adapter says the platform refused or was never reached: nothing left; not in flight any more.
-        if (!idempotent && !(err instanceof SendOutcomeUnknownError)) {
-          await db.updateTable('messages').set({ in_flight_at: null, updated_at: clock.now().toISOString() }).where('id', '=', row.id).execute();
-        }
-        throw err;
-      }
-      const now = clock.now().toISOString();
-      await inTransaction(deps, async (trx, events) => {
+      const send = (trx?: Db) => sender.send(account, {
+        messageId: row.id, clientId: row.client_id, channelAccountId: row.channel_account_id, conversationId: row.conversation_id,
+        contactId: row.contact_id, to: to.map((i) => ({ kind: i.kind, value: i.value })), text: row.text, attachments: toMessage(row).attachments,
+        ...(trx ? { db: trx } : {}),
+      });
+      const recordSent = async (trx: Db, events: MessagingEvent[], platformMessageId: string) => {
+        const now = clock.now().toISOString();
         // A platform echo of this very message may have been stored first (same platform id): it is this message.
         await trx.deleteFrom('messages').where('channel_account_id', '=', row.channel_account_id).where('platform_message_id', '=', platformMessageId)
           .where('id', '!=', row.id).where('direction', '=', 'out').execute();
@@ -71,7 +65,23 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
         await markJobDone(trx, clock, job.id); // one commit for the outcome and the job's completion
         const sent = await trx.selectFrom('messages').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
         events.push({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
-      });
+      };
+      if (idempotent && sender.inProcess?.(account)) {
+        // The receiving side is this database (the sandbox): delivery, outcome and completion in one commit.
+        await inTransaction(deps, async (trx, events) => recordSent(trx, events, (await send(trx)).platformMessageId));
+        return;
+      }
+      let platformMessageId: string;
+      try {
+        ({ platformMessageId } = await send());
+      } catch (err) {
+        // The adapter says the platform refused or was never reached: nothing left; not in flight any more.
+        if (!idempotent && !(err instanceof SendOutcomeUnknownError)) {
+          await db.updateTable('messages').set({ in_flight_at: null, updated_at: clock.now().toISOString() }).where('id', '=', row.id).execute();
+        }
+        throw err;
+      }
+      await inTransaction(deps, (trx, events) => recordSent(trx, events, platformMessageId));
     },
     async onDead(job: Job, error: string) {
       const messageId = String(job.payload.messageId);

@@ -1,6 +1,8 @@
 // The messaging room's domain types, and the normalised shapes channels speak (so the pipeline
 // never sees a platform's own types).
 
+import type { Db } from '../db/index.ts';
+
 export const CHANNEL_KINDS = ['sandbox', 'whatsapp', 'instagram'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
@@ -139,6 +141,11 @@ export interface OutboundMessage {
   to: IdentityRef[];
   text: string;
   attachments: AttachmentMeta[];
+  /**
+   * Given only to an in-process receiver (see ChannelSender.inProcess): the send job's open
+   * transaction, so the delivery commits with the message's outcome and the job's completion.
+   */
+  db?: Db;
 }
 
 export interface SendResult {
@@ -149,5 +156,10 @@ export interface SendResult {
 export interface ChannelSender {
   /** Whether the receiving side dedupes by our message id, so a retry after a crash cannot send twice. */
   idempotent(account: ChannelAccountRef): boolean;
+  /**
+   * Whether the receiving side is this very database (the sandbox): then the send job calls
+   * `send` inside its outcome transaction (with `message.db`), one commit per send instead of two.
+   */
+  inProcess?(account: ChannelAccountRef): boolean;
   send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult>;
 }

@@ -11,6 +11,7 @@ export const sandboxPlatformId = (messageId: string) => `sandbox:${messageId}`;
 export const sandboxDriver: ChannelDriver = {
   kind: 'sandbox',
   idempotent: true,
+  inProcess: true,
   sendRate: { capacity: 500, perSecond: 500 },
   create(account, host) {
     return {
@@ -20,7 +21,8 @@ export const sandboxDriver: ChannelDriver = {
       },
       async stop() {},
       async send(message) {
-        await host.db.insertInto('sandbox_deliveries').values({
+        // In the send job's outcome transaction when it passes one: delivered and sent commit together.
+        await (message.db ?? host.db).insertInto('sandbox_deliveries').values({
           message_id: message.messageId, client_id: message.clientId, channel_account_id: message.channelAccountId,
           conversation_id: message.conversationId, calls: 1, delivered_at: host.clock.now().toISOString(),
         }).onConflict((oc) => oc.column('message_id').doUpdateSet((eb) => ({ calls: eb('sandbox_deliveries.calls', '+', 1) }))).execute();
