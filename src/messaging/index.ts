@@ -33,3 +33,4 @@ export { anyMemberOnline } from './presence.ts';
 export { inTransaction, isUniqueViolation } from './transaction.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
 export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';
+export { mergeSearchIndexes, searchMergeHandler, SEARCH_MERGE_KIND, SEARCH_MERGE_EVERY_MS } from './search-merge.ts';

@@ -5,6 +5,7 @@ import * as m0003 from './0003_api.ts';
 import * as m0004 from './0004_totp_replay.ts';
 import * as m0005 from './0005_ai.ts';
 import * as m0006 from './0006_inbox_search.ts';
+import * as m0007 from './0007_search_merge.ts';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, name: '0004_totp_replay', up: m0004.up },
   { version: 5, name: '0005_ai', up: m0005.up },
   { version: 6, name: '0006_inbox_search', up: m0006.up },
+  { version: 7, name: '0007_search_merge', up: m0007.up },
 ];
