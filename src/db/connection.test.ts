@@ -16,7 +16,7 @@ test('the data file opens in WAL mode with a busy timeout, foreign keys on and s
     assert.is(opened.sqlite.pragma('synchronous', { simple: true }), 1, 'NORMAL');
     assert.is(opened.sqlite.pragma('secure_delete', { simple: true }), 1, 'erased data is overwritten');
     assert.is(fs.statSync(opened.file).mode & 0o777, 0o600, 'only the owner reads the data file');
-    assert.is(opened.sqlite.pragma('wal_autocheckpoint', { simple: true }), 4000);
+    assert.is(opened.sqlite.pragma('wal_autocheckpoint', { simple: true }), 1000);
   } finally {
     await opened.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -28,10 +28,11 @@ export function openSqlite(file: string, opts: { readonly?: boolean } = {}): Sql
   if (!opts.readonly) {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    // Checkpoint every ~16 MB of WAL instead of SQLite's 4 MB: hot pages (indexes, the jobs table)
-    // are copied back less often (~15 % of an inbound commit's cost in scripts/bench-ingest.ts);
-    // the WAL file is truncated back to 64 MB after a checkpoint. Durability is unchanged.
-    sqlite.pragma('wal_autocheckpoint = 4000');
+    // Checkpoint every ~4 MB of WAL (SQLite's default, said explicitly): a checkpoint blocks the
+    // event loop while it copies pages back, so larger ones (16 MB tried) saved ~5 % CPU per
+    // message but became 20–80 ms stalls that set the p99 of replies (scripts/bench-ai.ts).
+    // The WAL file is truncated back to 64 MB after a checkpoint. Durability is unchanged.
+    sqlite.pragma('wal_autocheckpoint = 1000');
     sqlite.pragma('journal_size_limit = 67108864');
   }
   sqlite.pragma('foreign_keys = ON');
