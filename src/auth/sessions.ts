@@ -34,10 +34,11 @@ export async function createSession(db: Db, clock: Clock, userId: string, meta: 
 }
 
 /** Resolves a cookie token to its live session and user, applying idle and absolute expiry. */
-export async function resolveSession(db: Db, clock: Clock, token: string): Promise<{ session: Session; user: User } | undefined> {
+export async function resolveSession(db: Db, clock: Clock, token: string): Promise<{ session: Session; user: User; client?: { slug: string; timezone: string; requireTotp: boolean } } | undefined> {
   const id = hashToken(token);
-  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').selectAll('users')
-    .select(['sessions.id as s_id', 'sessions.csrf_token', 'sessions.totp_pending', 'sessions.created_at as s_created', 'sessions.last_seen_at', 'sessions.expires_at'])
+  // One query per request: the member's client (slug for links, time zone for dates) comes along.
+  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').leftJoin('clients', 'clients.id', 'users.client_id').selectAll('users')
+    .select(['sessions.id as s_id', 'sessions.csrf_token', 'sessions.totp_pending', 'sessions.created_at as s_created', 'sessions.last_seen_at', 'sessions.expires_at', 'clients.slug as client_slug', 'clients.timezone as client_timezone', 'clients.require_totp as client_require_totp'])
     .where('sessions.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const now = clock.now().getTime();
@@ -53,6 +54,7 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
   return {
     session: { id, userId: row.id, csrfToken: row.csrf_token, totpPending: !!row.totp_pending, createdAt: row.s_created, expiresAt: row.expires_at },
     user: toUser(row),
+    client: row.client_slug ? { slug: row.client_slug, timezone: row.client_timezone ?? 'Asia/Almaty', requireTotp: !!row.client_require_totp } : undefined,
   };
 }
 

@@ -70,12 +70,12 @@ export function parseArgs(argv: string[]): { flags: Record<string, string>; posi
 function bool(name: string, v: string): boolean {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw configError(`--${name} must be true or false (got "${v}")`);
+  throw configError(`${name} must be true or false (got "${v}")`);
 }
 
 function int(name: string, v: string, min: number, max: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw configError(`--${name} must be a whole number from ${min} to ${max} (got "${v}")`);
+    throw configError(`${name} must be a whole number from ${min} to ${max} (got "${v}")`);
   }
   return Number(v);
 }
@@ -89,17 +89,22 @@ export function loadBootConfig(flags: Record<string, string>, env: Record<string
     }
     raw[o.flag] = flags[o.flag] ?? (env[o.env] || undefined) ?? o.def;
   }
+  // An error names where the value came from: the flag, or else the environment variable.
+  const where = (flag: string) => {
+    const variable = BOOT_OPTIONS.find((o) => o.flag === flag)!.env;
+    return flags[flag] === undefined && env[variable] ? variable : `--${flag}`;
+  };
   const dataDir = path.resolve(raw['data-dir']!);
-  const port = int('port', raw.port!, 0, 65535);
+  const port = int(where('port'), raw.port!, 0, 65535);
   const host = raw.host!;
   const tlsCert = raw['tls-cert'];
   const tlsKey = raw['tls-key'];
   if (!!tlsCert !== !!tlsKey) throw configError('--tls-cert and --tls-key go together: give both files or neither');
   for (const [flag, file] of [['tls-cert', tlsCert], ['tls-key', tlsKey]] as const) {
-    if (file && !fs.existsSync(file)) throw configError(`--${flag}: there is no file ${path.resolve(file)}; give the path of a PEM file`);
+    if (file && !fs.existsSync(file)) throw configError(`${where(flag)}: there is no file ${path.resolve(file)}; give the path of a PEM file`);
   }
   const logLevel = raw['log-level'] as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw configError(`--log-level must be debug, info, warn or error (got "${logLevel}")`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw configError(`${where('log-level')} must be debug, info, warn or error (got "${logLevel}")`);
   let publicUrl = raw['public-url'];
   if (publicUrl !== undefined) {
     try {
@@ -107,7 +112,7 @@ export function loadBootConfig(flags: Record<string, string>, env: Record<string
       if (!/^https?:$/.test(u.protocol)) throw new Error();
       publicUrl = u.toString().replace(/\/$/, '');
     } catch {
-      throw configError(`--public-url must be an http(s) URL such as https://habar.example.kz (got "${publicUrl}")`);
+      throw configError(`${where('public-url')} must be an http(s) URL such as https://habar.example.kz (got "${publicUrl}")`);
     }
   }
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -119,13 +124,13 @@ export function loadBootConfig(flags: Record<string, string>, env: Record<string
     publicUrlExplicit: publicUrl !== undefined,
     tlsCert: tlsCert ? path.resolve(tlsCert) : undefined,
     tlsKey: tlsKey ? path.resolve(tlsKey) : undefined,
-    trustProxy: bool('trust-proxy', raw['trust-proxy']!),
+    trustProxy: bool(where('trust-proxy'), raw['trust-proxy']!),
     masterKey: raw['master-key'],
     masterKeyFile: path.resolve(raw['master-key-file'] ?? path.join(dataDir, 'master.key')),
     logLevel,
-    backupIntervalHours: int('backup-interval-hours', raw['backup-interval-hours']!, 0, 24 * 365),
-    backupKeep: int('backup-keep', raw['backup-keep']!, 1, 1000),
-    workers: bool('workers', raw.workers!),
+    backupIntervalHours: int(where('backup-interval-hours'), raw['backup-interval-hours']!, 0, 24 * 365),
+    backupKeep: int(where('backup-keep'), raw['backup-keep']!, 1, 1000),
+    workers: bool(where('workers'), raw.workers!),
   });
 }
 

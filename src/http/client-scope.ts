@@ -8,6 +8,8 @@ export const principalOf = (u: User): Principal => ({ id: u.id, email: u.email, 
 
 /** Roles that manage a client (its details, members, support access); agents work the inbox only. */
 export const CLIENT_MANAGER_ROLES = ['admin', 'support', 'owner', 'representative'];
+/** Who may change a client's things (support staff look, they do not change). */
+export const CLIENT_EDITOR_ROLES = ['admin', 'owner', 'representative'];
 
 /**
  * The client named by the route's `:slug`, after the role check (403) and the tenancy check

@@ -41,5 +41,6 @@ export interface HttpEnv {
     /** For client members: their client's slug and time zone (times show in it). */
     clientSlug?: string;
     timezone?: string;
+    clientRequiresTotp?: boolean;
   };
 }

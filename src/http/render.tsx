@@ -43,12 +43,6 @@ export function html(c: Context<HttpEnv>, node: Child, status = 200) {
   return c.html(node as never, status as never);
 }
 
-/** Turns a form's field error into the map a view shows inline. */
-export function fieldErrors(err: unknown): Record<string, string> | undefined {
-  if (isAppError(err) && err.field && err.status < 500) return { [err.field]: err.message };
-  return undefined;
-}
-
 const wantsJson = (c: Context<HttpEnv>) =>
   c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/') || /^\/c\/[^/]+\/messages$/.test(c.req.path) ||
   (c.req.header('accept') ?? '').startsWith('application/json') || (c.req.header('content-type') ?? '').startsWith('application/json');

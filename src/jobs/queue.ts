@@ -58,11 +58,6 @@ export async function getJob(db: Db, id: string): Promise<Job | undefined> {
   return r && toJob(r);
 }
 
-export async function findJobByKey(db: Db, idempotencyKey: string): Promise<Job | undefined> {
-  const r = await db.selectFrom('jobs').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
-  return r && toJob(r);
-}
-
 /** Jobs newest first, for the UI (e.g. the dead ones with a retry button). `clientId` scopes to one client. */
 export async function listJobs(db: Db, opts: { clientId?: string; status?: JobStatus; kind?: string; before?: string; limit?: number } = {}): Promise<Job[]> {
   let q = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(Math.min(opts.limit ?? 50, 500));

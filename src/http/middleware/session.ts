@@ -50,12 +50,10 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
         c.set('sessionToken', token);
         // A session still pending its second factor is not a signed-in user: only /login/totp serves it.
         if (!found.session.totpPending) c.set('user', found.user);
-        if (found.user.clientId) {
-          const cl = await ctx.db.selectFrom('clients').select(['slug', 'timezone']).where('id', '=', found.user.clientId).executeTakeFirst();
-          if (cl) {
-            c.set('clientSlug', cl.slug);
-            c.set('timezone', cl.timezone);
-          }
+        if (found.client) {
+          c.set('clientSlug', found.client.slug);
+          c.set('timezone', found.client.timezone);
+          c.set('clientRequiresTotp', found.client.requireTotp);
         }
       }
       userLang = found?.user.language;
@@ -137,7 +135,9 @@ export function requireUser(roles?: string[]): MiddlewareHandler<HttpEnv> {
     if (user.mustChangePassword && !path.startsWith('/account/password') && path !== '/logout') return redirectTo(c, '/account/password');
     if (!user.totpEnabled && !ENROLMENT_PATHS.some((r) => r.test(path))) {
       const ctx = c.get('ctx');
-      if (await totpRequiredFor(ctx.db, ctx.vault, user)) return redirectTo(c, '/account/totp');
+      // A member's client policy came with the session; staff policy is one setting.
+      const required = user.clientId ? !!c.get('clientRequiresTotp') : await totpRequiredFor(ctx.db, ctx.vault, user);
+      if (required) return redirectTo(c, '/account/totp');
     }
     if (roles && !roles.includes(user.role)) throw new AppError('forbidden', 'Your role may not open this page', 403);
     await next();

@@ -11,11 +11,9 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
-import { principalOf, scopedClient } from '../client-scope.ts';
+import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Roles that change the AI settings; support staff (with a grant) only look. Consent: the owner alone. */
-const CHANGER_ROLES = ['admin', 'owner', 'representative'];
 const STATE_ROLES = ['admin', 'owner', 'representative', 'agent'];
 
 /** FAQ textarea → entries: blocks separated by a blank line; first line the question, the rest the answer. */
@@ -57,7 +55,7 @@ async function page(c: Context<HttpEnv>, client: Client, extra: Partial<AiSettin
   const d: AiSettingsView = {
     client, settings: await getAiSettings(ctx.db, client.id), consents: await listConsents(ctx.db, client.id), policyVersion: TRANSFER_POLICY_VERSION,
     channels: (await listChannelAccounts(ctx.db, client.id)).map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
-    canEdit: CHANGER_ROLES.includes(user.role), isOwner: user.role === 'owner' && user.clientId === client.id, ...extra,
+    canEdit: CLIENT_EDITOR_ROLES.includes(user.role), isOwner: user.role === 'owner' && user.clientId === client.id, ...extra,
   };
   return html(c, <AiSettingsPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
 }
@@ -73,7 +71,7 @@ export function aiRoutes() {
 
   app.post('/clients/:slug/ai', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'ai.settings.update' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'ai.settings.update' });
     const f = await readForm(c);
     const channelIds = (await listChannelAccounts(ctx.db, client.id)).map((a) => a.id);
     try {

@@ -7,15 +7,13 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
-import { scopedClient } from '../client-scope.ts';
+import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Roles that create and revoke keys; support staff (with a grant) only look. */
-const CHANGER_ROLES = ['admin', 'owner', 'representative'];
 
 const page = async (c: Context<HttpEnv>, client: Client, extra: Partial<ApiKeysView> = {}, status = 200) => {
   const d: ApiKeysView = {
-    client, keys: await listApiKeys(c.get('ctx').db, client.id), canManage: CHANGER_ROLES.includes(c.get('user')!.role), ...extra,
+    client, keys: await listApiKeys(c.get('ctx').db, client.id), canManage: CLIENT_EDITOR_ROLES.includes(c.get('user')!.role), ...extra,
   };
   return html(c, <ApiKeysPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
 };
@@ -33,7 +31,7 @@ export function apiKeysRoutes() {
 
   app.post('/clients/:slug/api-keys', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'api_keys.create' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'api_keys.create' });
     const f = await readForm(c);
     try {
       const { key, apiKey } = await ctx.db.transaction().execute(async (trx) => {
@@ -53,7 +51,7 @@ export function apiKeysRoutes() {
 
   app.post('/clients/:slug/api-keys/:id/revoke', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'api_keys.revoke' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'api_keys.revoke' });
     const key = await revokeApiKey(ctx.db, ctx.clock, client.id, c.req.param('id'));
     await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.revoke', clientId: client.id, targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
     const flash = viewContext(c).t('api_keys.revoked_flash');

@@ -61,6 +61,16 @@ test('date filters are calendar days in Almaty and times are shown in Almaty', a
   assert.is((await app.request('/audit?from=yesterday', { jar: admin })).status, 400);
 });
 
+test('a member sees times in the time zone their client set', async ({ app }) => {
+  const client = await buildClient(app, { slug: 'moscow-branch' });
+  await app.ctx.db.updateTable('clients').set({ timezone: 'Europe/Moscow' }).where('id', '=', client.id).execute();
+  const owner = await buildUser(app, 'owner', client.id);
+  const jar = await loginAs(app, owner.email, TEST_PASSWORD);
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.zone', clientId: client.id });
+  const page = await (await app.request('/audit?action=probe.', { jar })).text();
+  assert.match(page, /02\.03\.2026, 21:30/, '18:30 UTC is 21:30 in Moscow (not 23:30 Almaty)');
+});
+
 test('older entries are one click away, fifty to a page', async ({ app, admin }) => {
   for (let i = 0; i < 60; i++) {
     (app.clock as ManualClock).advance(1000);

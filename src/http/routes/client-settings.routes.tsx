@@ -7,18 +7,16 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { readSettingsForm, settingRows } from '../settings-form.ts';
 import { html, viewContext } from '../render.tsx';
-import { scopedClient } from '../client-scope.ts';
+import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Roles that change a client's settings; support staff (with a grant) only look; agents do not see them. */
-const EDITOR_ROLES = ['admin', 'owner', 'representative'];
 
 const clientSpecs = () => SETTINGS.filter((s) => s.scope === 'client');
 
 async function page(c: Context<HttpEnv>, client: Client, extra: Partial<ClientSettingsView> = {}, status = 200) {
   const v = viewContext(c, { timezone: client.timezone });
   const rows = await settingRows(c.get('ctx'), v.t, clientSpecs(), client.id);
-  return html(c, <ClientSettingsPage v={v} d={{ client, rows, canEdit: EDITOR_ROLES.includes(c.get('user')!.role), ...extra }} />, status);
+  return html(c, <ClientSettingsPage v={v} d={{ client, rows, canEdit: CLIENT_EDITOR_ROLES.includes(c.get('user')!.role), ...extra }} />, status);
 }
 
 /**
@@ -32,7 +30,7 @@ export function clientSettingsRoutes() {
 
   app.post('/clients/:slug/settings', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: EDITOR_ROLES, what: 'settings.update' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'settings.update' });
     const user = c.get('user')!;
     const t = viewContext(c).t;
     const { changes, errors, values } = await readSettingsForm(ctx, t, clientSpecs(), await readForm(c), client.id);

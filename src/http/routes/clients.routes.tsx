@@ -11,11 +11,9 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
 import { formErrors, translateCode } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
-import { scopedClient } from '../client-scope.ts';
+import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Who may change a client's details (support staff look, they do not edit). */
-const EDITOR_ROLES = ['admin', 'owner', 'representative'];
 /** Who may turn the client's TOTP requirement on or off (a security policy: not a representative). */
 const TOTP_POLICY_ROLES = ['admin', 'owner'];
 const setsTotpPolicy = (c: Context<HttpEnv>) => TOTP_POLICY_ROLES.includes(c.get('user')!.role);
@@ -87,7 +85,7 @@ export function clientsRoutes() {
   app.get('/clients/new', requireUser(['admin']), (c) => html(c, <ClientFormPage v={viewContext(c)} values={formValues({})} />));
 
   // The "add a contact person" button fetches one more empty row.
-  app.get('/clients/new/person-row', requireUser(EDITOR_ROLES), (c) => html(c, <PersonRow v={viewContext(c)} />));
+  app.get('/clients/new/person-row', requireUser(CLIENT_EDITOR_ROLES), (c) => html(c, <PersonRow v={viewContext(c)} />));
 
   app.post('/clients', requireUser(['admin']), async (c) => {
     const ctx = c.get('ctx');
@@ -113,19 +111,19 @@ export function clientsRoutes() {
 
   app.get('/clients/:slug', requireUser(), async (c) => {
     const client = await scopedClient(c, { what: 'client.view' });
-    const canEdit = EDITOR_ROLES.includes(c.get('user')!.role);
+    const canEdit = CLIENT_EDITOR_ROLES.includes(c.get('user')!.role);
     return html(c, <ClientPage v={viewContext(c, { timezone: client.timezone })} client={client} canEdit={canEdit} />);
   });
 
   app.get('/clients/:slug/edit', requireUser(), async (c) => {
-    const client = await scopedClient(c, { roles: EDITOR_ROLES, what: 'client.edit' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'client.edit' });
     return html(c, <ClientFormPage v={viewContext(c, { timezone: client.timezone })} values={formValues({}, client)} client={client} canSetTotp={setsTotpPolicy(c)} />);
   });
 
   app.post('/clients/:slug/edit', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const user = c.get('user')!;
-    const client = await scopedClient(c, { roles: EDITOR_ROLES, what: 'client.update' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'client.update' });
     const input = await clientInputFromForm(c, false);
     const v = viewContext(c, { timezone: client.timezone });
     const errors = problemsAsErrors(c, input, false);

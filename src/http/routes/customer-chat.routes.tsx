@@ -44,12 +44,6 @@ export function parseCustomerPost(raw: string): CustomerPost {
   return { text: o.text, customer: o.customer as string | undefined, messageId: o.message_id as string | undefined };
 }
 
-function jsonError(c: C, err: unknown) {
-  if (!isAppError(err) || err.status >= 500) throw err;
-  if (err.retryAfter) c.header('Retry-After', String(err.retryAfter));
-  return c.json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status as 400);
-}
-
 /** The customer id a cookie names, when the cookie is one this server signed for this link. */
 function cookieCustomer(c: C, token: string): string | undefined {
   const raw = getCookie(c, CUSTOMER_COOKIE) ?? '';
@@ -132,7 +126,7 @@ export function customerChatRoutes() {
 
   // Polled every few seconds: 204 (nothing to swap) while the customer's view is unchanged.
   app.get('/c/:token/thread', async (c) => {
-    const account = await channelOf(c);
+    const account = await channelOf(c, { cached: true });
     const thread = await threadData(c, account, customerOf(c, account.publicToken!));
     c.header('Cache-Control', 'no-store');
     if (c.req.query('v') === thread.version) return c.body(null, 204);
@@ -143,16 +137,12 @@ export function customerChatRoutes() {
     const ctx = c.get('ctx');
     const type = c.req.header('content-type') ?? '';
     if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) {
-      // The integrators' JSON contract.
-      try {
-        const account = await channelOf(c, { cached: true });
-        await limits.checkPost(ctx, c.get('ip'), account.publicToken!);
-        const post = parseCustomerPost(await c.req.text());
-        const r = await postAsCustomer(ctx, account, post, ingestOf(ctx));
-        return c.json({ id: r.id }, r.created ? 201 : 200);
-      } catch (err) {
-        return jsonError(c, err);
-      }
+      // The integrators' JSON contract; errors are rendered as JSON by the app's error handler (renderError).
+      const account = await channelOf(c, { cached: true });
+      await limits.checkPost(ctx, c.get('ip'), account.publicToken!);
+      const post = parseCustomerPost(await c.req.text());
+      const r = await postAsCustomer(ctx, account, post, ingestOf(ctx));
+      return c.json({ id: r.id }, r.created ? 201 : 200);
     }
     // The page's own form (htmx, or a plain post without JavaScript).
     const account = await channelOf(c);

@@ -9,11 +9,9 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
-import { principalOf, scopedClient } from '../client-scope.ts';
+import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Roles that change members; support staff (with a grant) only look. */
-const CHANGER_ROLES = ['admin', 'owner', 'representative'];
 
 const actorOf = (c: Context<HttpEnv>): MemberActor => ({ principal: principalOf(c.get('user')!), ip: c.get('ip') });
 
@@ -38,7 +36,7 @@ export function membersRoutes() {
 
   app.post('/clients/:slug/members', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'members.create' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'members.create' });
     const f = await readForm(c);
     const values: MemberFormValues = { email: f.email ?? '', name: f.name ?? '', role: f.role ?? '' };
     try {
@@ -53,7 +51,7 @@ export function membersRoutes() {
   });
 
   app.get('/clients/:slug/members/:userId', requireUser(), async (c) => {
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'members.edit' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'members.edit' });
     const member = await getMember(c.get('ctx').db, client.id, c.req.param('userId'));
     const roles = manageableMemberRoles(principalOf(c.get('user')!));
     if (!(roles as string[]).includes(member.role)) return c.redirect(`/clients/${client.slug}/members`, 303);
@@ -62,7 +60,7 @@ export function membersRoutes() {
 
   app.post('/clients/:slug/members/:userId', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'members.update' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'members.update' });
     const member = await getMember(ctx.db, client.id, c.req.param('userId'));
     const f = await readForm(c);
     const v = viewContext(c);
@@ -82,7 +80,7 @@ export function membersRoutes() {
   for (const [path, disabled] of [['disable', true], ['enable', false]] as const) {
     app.post(`/clients/:slug/members/:userId/${path}`, requireUser(), async (c) => {
       const ctx = c.get('ctx');
-      const client = await scopedClient(c, { roles: CHANGER_ROLES, what: `members.${path}` });
+      const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: `members.${path}` });
       try {
         await setMemberDisabled(ctx.db, ctx.clock, actorOf(c), client.id, c.req.param('userId'), disabled);
       } catch (err) {

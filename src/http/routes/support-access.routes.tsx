@@ -9,12 +9,11 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
-import { scopedClient } from '../client-scope.ts';
+import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
 /** The client's own people grant support access; admins may also end a grant. */
 const GRANTER_ROLES = ['owner', 'representative'];
-const REVOKER_ROLES = ['admin', 'owner', 'representative'];
 
 async function grantRows(c: Context<HttpEnv>, client: Client): Promise<GrantRow[]> {
   const ctx = c.get('ctx');
@@ -31,7 +30,7 @@ async function grantRows(c: Context<HttpEnv>, client: Client): Promise<GrantRow[
 async function page(c: Context<HttpEnv>, client: Client, extra: Partial<SupportAccessView> = {}, status = 200) {
   const role = c.get('user')!.role;
   const d: SupportAccessView = {
-    client, grants: await grantRows(c, client), canGrant: GRANTER_ROLES.includes(role), canRevoke: REVOKER_ROLES.includes(role), maxHours: MAX_GRANT_HOURS, ...extra,
+    client, grants: await grantRows(c, client), canGrant: GRANTER_ROLES.includes(role), canRevoke: CLIENT_EDITOR_ROLES.includes(role), maxHours: MAX_GRANT_HOURS, ...extra,
   };
   return html(c, <SupportAccessPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
 }
@@ -67,7 +66,7 @@ export function supportAccessRoutes() {
   app.post('/clients/:slug/support/:grantId/revoke', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const user = c.get('user')!;
-    const client = await scopedClient(c, { roles: REVOKER_ROLES, what: 'support.revoke' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'support.revoke' });
     const grant = await findSupportGrant(ctx.db, client.id, c.req.param('grantId'));
     if (!grant) throw notFound('No such grant');
     await ctx.db.transaction().execute(async (trx) => {

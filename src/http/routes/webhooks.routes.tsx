@@ -9,13 +9,11 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
-import { scopedClient } from '../client-scope.ts';
+import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
-/** Roles that register and change webhooks; support staff (with a grant) only look. */
-const CHANGER_ROLES = ['admin', 'owner', 'representative'];
 
-const canManage = (c: Context<HttpEnv>) => CHANGER_ROLES.includes(c.get('user')!.role);
+const canManage = (c: Context<HttpEnv>) => CLIENT_EDITOR_ROLES.includes(c.get('user')!.role);
 const actor = (c: Context<HttpEnv>) => ({ id: c.get('user')!.id, label: c.get('user')!.email });
 const audit = (c: Context<HttpEnv>, client: Client, action: string, id: string) =>
   recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: actor(c), action, clientId: client.id, targetType: 'webhook', targetId: id, ip: c.get('ip') });
@@ -37,7 +35,7 @@ export function webhooksRoutes() {
 
   app.post('/clients/:slug/webhooks', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'webhooks.create' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'webhooks.create' });
     const f = await readForm(c);
     const events = await readFormAll(c, 'events');
     try {
@@ -66,7 +64,7 @@ export function webhooksRoutes() {
   for (const [action, active] of [['pause', false], ['resume', true]] as const) {
     app.post(`/clients/:slug/webhooks/:id/${action}`, requireUser(), async (c) => {
       const ctx = c.get('ctx');
-      const client = await scopedClient(c, { roles: CHANGER_ROLES, what: `webhooks.${action}` });
+      const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: `webhooks.${action}` });
       const w = await updateWebhook(ctx.db, ctx.vault, ctx.clock, client.id, c.req.param('id'), { active });
       await audit(c, client, `webhook.${action}`, w.id);
       return back(c, `/clients/${client.slug}/webhooks/${w.id}`, 'common.saved');
@@ -74,7 +72,7 @@ export function webhooksRoutes() {
   }
 
   app.post('/clients/:slug/webhooks/:id/delete', requireUser(), async (c) => {
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'webhooks.delete' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'webhooks.delete' });
     const id = c.req.param('id');
     await deleteWebhook(c.get('ctx').db, client.id, id);
     await audit(c, client, 'webhook.delete', id);
@@ -83,7 +81,7 @@ export function webhooksRoutes() {
 
   app.post('/clients/:slug/webhooks/:id/deliveries/:deliveryId/redeliver', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const client = await scopedClient(c, { roles: CHANGER_ROLES, what: 'webhooks.redeliver' });
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'webhooks.redeliver' });
     const id = c.req.param('id');
     await redeliver(ctx.db, ctx.clock, client.id, id, c.req.param('deliveryId'));
     ctx.jobs.wake();

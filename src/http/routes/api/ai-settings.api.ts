@@ -5,7 +5,7 @@ import {
 import { badRequest } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { parseWith, readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -96,7 +96,7 @@ export const aiSettingsRoutes: ApiRoute[] = [
       const ro = Object.keys(raw).find((k) => READ_ONLY.includes(k));
       if (ro) throw badRequest(`${ro} is read-only`, ro, 'read_only_field');
       const body = parseWith(AiSettingsPut, raw);
-      const s = await updateAiSettings(ctx.db, ctx.vault, ctx.clock, apiClientId(c), toPatch(body), { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') });
+      const s = await updateAiSettings(ctx.db, ctx.vault, ctx.clock, apiClientId(c), toPatch(body), apiActor(c));
       return c.json(await aiJson(ctx, apiClientId(c), s));
     },
   },

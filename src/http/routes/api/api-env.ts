@@ -11,3 +11,6 @@ export type ApiContext = Context<ApiEnv>;
 
 /** The client the calling key belongs to: every /api/v1 query is scoped to it. */
 export const apiClientId = (c: ApiContext): string => c.get('apiKey').clientId;
+
+/** Who did it, for the audit log: the calling key (by its prefix, never the key) and the caller's address. */
+export const apiActor = (c: ApiContext): { id: null; label: string; ip: string } => ({ id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') });

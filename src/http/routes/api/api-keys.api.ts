@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../../auth/index.ts';
 import { recordAudit } from '../../../audit/index.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId, type ApiContext } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { PageQuery, page, pathId, readQuery } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -20,7 +20,6 @@ export const apiKeyJson = (k: ApiKey): z.infer<typeof ApiKeySchema> => ({
   id: k.id, label: k.label, prefix: k.prefix, created_by: k.createdBy, created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
 });
 
-const actor = (c: ApiContext) => ({ id: null, label: `api-key:${c.get('apiKey').prefix}` });
 
 /**
  * Listing and revoking keys. Creating one is deliberately not here (only the UI and the CLI make
@@ -49,7 +48,7 @@ export const apiKeyRoutes: ApiRoute[] = [
     async handler(c) {
       const ctx = c.get('ctx');
       const key = await revokeApiKey(ctx.db, ctx.clock, apiClientId(c), pathId(c, 'key_id'));
-      await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.revoke', clientId: apiClientId(c), targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
+      await recordAudit(ctx.db, ctx.clock, { actor: apiActor(c), action: 'api_key.revoke', clientId: apiClientId(c), targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
       return c.json(apiKeyJson(key));
     },
   },

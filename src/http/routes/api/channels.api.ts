@@ -3,7 +3,7 @@ import { ChannelSchema, channelJson } from '../../../api/index.ts';
 import { recordAudit } from '../../../audit/index.ts';
 import { createChannelAccount, customerUrl, listChannelAccounts } from '../../../channels/index.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -34,7 +34,7 @@ export const channelRoutes: ApiRoute[] = [
       const body = await readJson(c, NewChannel);
       const account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId, kind: body.kind, name: body.name });
       await recordAudit(ctx.db, ctx.clock, {
-        actor: { id: null, label: `api-key:${c.get('apiKey').prefix}` }, action: 'channel.created', clientId, targetType: 'channel_account',
+        actor: apiActor(c), action: 'channel.created', clientId, targetType: 'channel_account',
         targetId: account.id, ip: c.get('ip'), details: { kind: account.kind },
       });
       await ctx.channels.startAccount(account);

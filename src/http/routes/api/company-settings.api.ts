@@ -5,7 +5,7 @@ import {
   changedClientFields, getClient, MAX_CONTACT_PERSONS, updateClient, validateClientInput, type Client, type ClientInput, type ContactPerson,
 } from '../../../tenants/index.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId, type ApiContext } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -64,7 +64,6 @@ function toInput(b: z.infer<typeof CompanySettingsPatch>): ClientInput {
   return input;
 }
 
-const apiActor = (c: ApiContext) => ({ id: null, label: `api-key:${c.get('apiKey').prefix}` });
 
 const FIELD_TO_INPUT: Record<string, keyof ClientInput> = {
   name: 'name', contact_email: 'contactEmail', phone: 'phone', invoice_address: 'invoiceAddress', contact_persons: 'contactPersons', timezone: 'timezone',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ContactSchema, contactJson } from '../../../api/index.ts';
 import { getContact, updateContact } from '../../../messaging/index.ts';
 import { recordAudit } from '../../../audit/index.ts';
-import { apiClientId } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { pathId, readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -30,7 +30,7 @@ export const contactRoutes: ApiRoute[] = [
       const patch = await readJson(c, ContactPatch);
       const contact = await updateContact(ctx.db, ctx.clock, apiClientId(c), id, { displayName: patch.name, phone: patch.phone, tags: patch.tags });
       await recordAudit(ctx.db, ctx.clock, {
-        actor: { id: null, label: `api-key:${c.get('apiKey').prefix}` }, action: 'contact.update', clientId: apiClientId(c),
+        actor: apiActor(c), action: 'contact.update', clientId: apiClientId(c),
         targetType: 'contact', targetId: id, ip: c.get('ip'), details: { fields: Object.keys(patch) },
       });
       return c.json(contactJson(contact));

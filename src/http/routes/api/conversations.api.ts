@@ -6,7 +6,7 @@ import {
 } from '../../../messaging/index.ts';
 import { aiStateAt, changeAiState } from '../../../ai/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
-import { apiClientId, type ApiContext } from './api-env.ts';
+import { apiClientId, type ApiContext, apiActor } from './api-env.ts';
 import { PageQuery, pathId, readJson, readQuery } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -95,7 +95,7 @@ export const conversationRoutes: ApiRoute[] = [
       const patch = await readJson(c, ConversationPatch);
       if (patch.status) await setConversationStatus(ctx, apiClientId(c), id, patch.status as never);
       if (patch.ai_state) {
-        const actor = { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') };
+        const actor = apiActor(c);
         await changeAiState(ctx, actor, apiClientId(c), id, patch.ai_state as never);
       }
       return c.json(shown(c, await getConversation(ctx.db, apiClientId(c), id)));

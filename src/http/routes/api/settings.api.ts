@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../../audit/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { pathId, readJson } from './validation.ts';
 import { findArea, settingsAreas, type FieldInfo, type FieldType } from './settings-areas.ts';
 import { AiSettingsJson, AiSettingsPut } from './ai-settings.api.ts';
@@ -84,7 +84,7 @@ export const settingsRoutes: ApiRoute[] = [
       const area = findArea(pathId(c, 'area'));
       const body = await readJson(c, PutBody);
       if (Array.isArray(body)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
-      const actor = { id: null, label: `api-key:${c.get('apiKey').prefix}`, ip: c.get('ip') };
+      const actor = apiActor(c);
       await area.write(ctx, apiClientId(c), body, actor);
       await recordAudit(ctx.db, ctx.clock, {
         actor, action: 'settings.update', clientId: apiClientId(c), targetType: 'settings', targetId: area.name, ip: actor.ip,

@@ -5,7 +5,7 @@ import {
 } from '../../../webhooks/index.ts';
 import { recordAudit } from '../../../audit/index.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId, type ApiContext } from './api-env.ts';
+import { apiClientId, type ApiContext, apiActor } from './api-env.ts';
 import { PageQuery, page, pathId, readJson, readQuery } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -50,9 +50,8 @@ const CreateWebhook = z.object({ url: z.string().max(2000), events: z.array(Even
 const UpdateWebhook = z.object({ url: z.string().max(2000).optional(), events: z.array(Event).min(1).optional(), secret: secret.optional(), active: z.boolean().optional() }).strict();
 const List = (item: z.ZodType) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
-const actor = (c: ApiContext) => ({ id: null, label: `api-key:${c.get('apiKey').prefix}` });
 const audit = (c: ApiContext, action: string, id: string) =>
-  recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: actor(c), action, clientId: apiClientId(c), targetType: 'webhook', targetId: id, ip: c.get('ip') });
+  recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: apiActor(c), action, clientId: apiClientId(c), targetType: 'webhook', targetId: id, ip: c.get('ip') });
 
 export const webhookRoutes: ApiRoute[] = [
   {
