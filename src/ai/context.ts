@@ -60,7 +60,7 @@ export function selectWindow(turns: ThreadMessage[], budget: ContextBudget = DEF
 const LABEL: Record<ThreadMessage['role'], string> = { customer: 'Customer', assistant: 'Assistant', agent: 'Operator' };
 
 /** One summary line per older turn: who said it and the start of what they said. */
-export function summaryLine(m: ThreadMessage, budget: ContextBudget = DEFAULT_BUDGET): string {
+function summaryLine(m: ThreadMessage, budget: ContextBudget = DEFAULT_BUDGET): string {
   // A token is rarely longer than 8 characters: cutting first keeps tokenizing a pasted essay cheap.
   const flat = m.text.slice(0, budget.summaryLineTokens * 8).replace(/\s+/g, ' ').trim();
   return `${LABEL[m.role]}: ${truncateTokens(flat, budget.summaryLineTokens)}`;

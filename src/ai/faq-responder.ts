@@ -18,7 +18,7 @@ const B = 0.75;
 /** Questions count twice: they are phrased like what customers write. */
 const QUESTION_WEIGHT = 2;
 /** Share of the message's weight (by IDF) that the best entry must cover. */
-export const FAQ_CONFIDENCE_THRESHOLD = 0.45;
+const FAQ_CONFIDENCE_THRESHOLD = 0.45;
 
 interface Doc {
   tf: Map<string, number>;

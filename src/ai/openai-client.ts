@@ -100,7 +100,7 @@ function client(target: ProviderTarget, timeoutMs: number): OpenAI {
 }
 
 /** Maps an SDK error (or anything thrown) to our codes. */
-export function mapError(err: unknown, attempts = 1): AiProviderError {
+function mapError(err: unknown, attempts = 1): AiProviderError {
   if (err instanceof AiProviderError) return err;
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new AiProviderError('timeout', 'The provider did not answer in time', attempts);
   if (err instanceof OpenAI.APIConnectionError) return new AiProviderError('connection', 'Could not connect to the provider', attempts);
@@ -135,7 +135,7 @@ function retryAfterMs(err: unknown): number | undefined {
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs `attempt` with retries on 429 (Retry-After respected), 5xx, timeouts and connection errors, within the deadline. */
-export async function withRetries<T>(attempt: (timeoutMs: number) => Promise<T>, opts: CallOptions = {}): Promise<{ value: T; attempts: number }> {
+async function withRetries<T>(attempt: (timeoutMs: number) => Promise<T>, opts: CallOptions = {}): Promise<{ value: T; attempts: number }> {
   const o = { ...DEFAULTS, ...opts };
   const sleep = opts.sleep ?? realSleep;
   // Wall time, not the Clock: this bounds real waiting on a remote server.

@@ -24,7 +24,7 @@ export interface PlaygroundResult extends TurnResult {
 
 export const MAX_SCRIPT_LENGTH = 20_000;
 
-export function parseScript(script: string): ThreadMessage[] {
+function parseScript(script: string): ThreadMessage[] {
   return script.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 500).map((line, i) => {
     const m = /^(a|assistant|ai|ассистент|ии|c|customer|клиент|user)\s*:\s*(.*)$/i.exec(line);
     const role = m && /^(a|assistant|ai|ассистент|ии)$/i.test(m[1]) ? 'assistant' as const : 'customer' as const;

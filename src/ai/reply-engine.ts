@@ -62,7 +62,7 @@ export interface TurnResult {
 }
 
 /** The customer's latest unanswered words (several quick messages are one question). */
-export function pendingQuestion(window: ThreadMessage[]): string {
+function pendingQuestion(window: ThreadMessage[]): string {
   const out: string[] = [];
   for (let i = window.length - 1; i >= 0 && window[i].role === 'customer'; i--) out.unshift(window[i].text);
   return out.join('\n');

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/token-bucket.ts';
 import { backoffMs, PermanentJobError, RetryLaterError, toJob, type Job, type JobHandler } from './job.ts';
-import { enqueueJob } from './queue.ts';
+import { enqueueJob, markJobDone } from './queue.ts';
 
 export interface RunnerOptions {
   db: Db;
@@ -269,8 +269,7 @@ export class JobRunner {
     }
     // A handler may have finished its job inside its own transaction (markJobDone); then this
     // matches no row and writes nothing (no WAL frame), saving a commit per job.
-    await db.updateTable('jobs').set({ status: 'done', lease_until: null, last_error: null, finished_at: now.toISOString(), updated_at: now.toISOString() })
-      .where('id', '=', job.id).where('status', '=', 'running').execute();
+    await markJobDone(db, clock, job.id);
   }
 
   private async fail(job: Job, err: unknown): Promise<void> {

@@ -14,7 +14,7 @@ export { ingestInbound, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inboun
 export { IngestBatcher } from './ingest-batcher.ts';
 
 // Outbound: agents, the API and automation.
-export { sendMessage, startConversation, queueOutbound, identityFor, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';
+export { sendMessage, startConversation, queueOutbound, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';
 export { sendJobHandler, SendOutcomeUnknownError } from './send-job.ts';
 
 // Repositories.
@@ -30,7 +30,7 @@ export { storeAttachment, getAttachment, MAX_ATTACHMENT_BYTES } from './attachme
 export { processMessageHandler, type ResponderStep, type ResponderInput, type ResponderResult } from './responders.ts';
 export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
 export { anyMemberOnline } from './presence.ts';
-export { inTransaction, isUniqueViolation } from './transaction.ts';
+export { inTransaction } from './transaction.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
 export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';
 export { mergeSearchIndexes, searchMergeHandler, SEARCH_MERGE_KIND, SEARCH_MERGE_EVERY_MS } from './search-merge.ts';

@@ -76,7 +76,7 @@ export async function sendMessage(deps: MessagingDeps, clientId: string, convers
  * The identity a channel addresses a new contact by: a phone number on WhatsApp, an
  * Instagram-scoped id, a sandbox customer id. Throws a field error ("to") when it does not fit.
  */
-export function identityFor(kind: ChannelKind, to: string): { identity: IdentityRef; phone?: string } {
+function identityFor(kind: ChannelKind, to: string): { identity: IdentityRef; phone?: string } {
   const v = to.trim();
   if (kind === 'whatsapp') {
     const phone = normalisePhone(v);

@@ -2,7 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { EventHub, MessagingEvent } from './events.ts';
 
 /** Whether SQLite refused a write for a unique or primary key (a concurrent writer won a race). */
-export function isUniqueViolation(err: unknown): boolean {
+function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -32,7 +32,7 @@ export interface DeliveryOptions {
 export const DELIVERY_DEFAULTS: DeliveryOptions = { timeoutMs: 10_000, maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000 };
 
 /** The wait before the next attempt after `attempts` failures: capped exponential with jitter. */
-export function retryDelayMs(attempts: number, o: Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+function retryDelayMs(attempts: number, o: Pick<DeliveryOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
   const raw = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(raw * (0.8 + 0.4 * random()));
 }

@@ -5,7 +5,7 @@ import { isWebhookEvent } from './events.ts';
 import { activeWebhooks, queueWebhookDeliveries, type ActiveWebhook, type WebhookEventInput } from './deliveries.ts';
 
 /** A hub event as a webhook event: its API representation and the contact it concerns. */
-export function toWebhookEvent(e: MessagingEvent): WebhookEventInput | undefined {
+function toWebhookEvent(e: MessagingEvent): WebhookEventInput | undefined {
   if (!isWebhookEvent(e.type)) return undefined;
   if (e.type === 'conversation.updated') {
     return { clientId: e.clientId, event: e.type, contactId: e.conversation.contactId, data: { ...conversationJson(e.conversation), change: e.change } };

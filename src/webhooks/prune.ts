@@ -5,7 +5,7 @@ import type { JobHandler } from '../jobs/index.ts';
 export const PRUNE_DELIVERIES_KIND = 'webhooks.prune';
 export const PRUNE_DELIVERIES_EVERY_MS = 6 * 60 * 60_000;
 /** Finished deliveries stay 30 days in the log (their payloads hold message texts: not kept longer). */
-export const KEEP_DELIVERIES_MS = 30 * 24 * 60 * 60_000;
+const KEEP_DELIVERIES_MS = 30 * 24 * 60 * 60_000;
 
 /** Deletes delivered and dead deliveries older than `olderThanMs`; returns how many. */
 export async function pruneDeliveries(db: Db, clock: Clock, olderThanMs = KEEP_DELIVERIES_MS): Promise<number> {

@@ -8,7 +8,7 @@ export interface ApiRoute extends ApiOperation {
 }
 
 /** `{name}` (OpenAPI) → `:name` (Hono). */
-export const honoPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
+const honoPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ':$1');
 
 /** One Hono sub-app for one API area. */
 export function areaApp(routes: ApiRoute[]): Hono<ApiEnv> {

@@ -3,7 +3,7 @@ import { AppError, badRequest } from '../../../lib/errors.ts';
 import type { ApiContext } from './api-env.ts';
 
 /** Turns a zod failure into the API's error: unknown fields and bad values name their field. */
-export function zodError(err: z.ZodError, input?: unknown): AppError {
+function zodError(err: z.ZodError, input?: unknown): AppError {
   const issue = err.issues[0];
   const given = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
   if (issue.code === 'unrecognized_keys') {
