@@ -6,7 +6,7 @@ import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Vault } from './vault/index.ts';
 import { JobRunner, pruneJobsHandler, PRUNE_JOBS_EVERY_MS, PRUNE_JOBS_KIND, type JobHandler } from './jobs/index.ts';
-import { EventHub, offlineAutoReplyStep, processMessageHandler, searchMergeHandler, sendJobHandler, SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep } from './messaging/index.ts';
+import { EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND, SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep } from './messaging/index.ts';
 import { CHANNEL_DRIVERS, ChannelManager } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler } from './ai/index.ts';
 import { outgoingWebhooks, pruneDeliveriesHandler, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
@@ -40,6 +40,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => pruneDeliveriesHandler(d),
   (d) => aiReplyJobHandler(d),
   (d) => handoffNoticeHandler(d),
+  (d) => searchIndexHandler(d),
   (d) => searchMergeHandler(d),
 ];
 
@@ -47,6 +48,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
 export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: PRUNE_JOBS_KIND, everyMs: PRUNE_JOBS_EVERY_MS },
   { kind: PRUNE_DELIVERIES_KIND, everyMs: PRUNE_DELIVERIES_EVERY_MS },
+  { kind: SEARCH_INDEX_KIND, everyMs: SEARCH_INDEX_EVERY_MS },
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
 ];
 

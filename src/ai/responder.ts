@@ -5,7 +5,7 @@
 // and the pending work are rows in the jobs table: a restart neither drops nor repeats them.
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
-import { enqueueJob, type JobHandler } from '../jobs/index.ts';
+import { enqueueJob, reschedulePending, type JobHandler } from '../jobs/index.ts';
 import type { ResponderStep, Conversation } from '../messaging/index.ts';
 import { getAiSettings } from './ai-settings.ts';
 import { effectiveAiState, watchHumanReplies } from './ai-state.ts';
@@ -17,6 +17,7 @@ import { aiApplies, asksForHuman, type AiDeps } from './gate.ts';
 import { enqueueHandoffNotice } from './handoff-notify.ts';
 
 export const AI_REPLY_JOB = 'ai.reply';
+const aiQueue = (conversationId: string) => `ai:${conversationId}`;
 
 /**
  * Starts or extends the quiet period: the one pending `ai.reply` job of the conversation moves
@@ -24,15 +25,10 @@ export const AI_REPLY_JOB = 'ai.reply';
  */
 export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, messageId: string, debounceSeconds: number): Promise<void> {
   const runAt = new Date(clock.now().getTime() + debounceSeconds * 1000);
-  const now = clock.now().toISOString();
-  // The jobs table is the messaging core's; this moves only our own kind's pending row.
-  const moved = await db.updateTable('jobs').set({ run_at: runAt.toISOString(), updated_at: now })
-    .where('client_id', '=', conv.clientId).where('status', '=', 'pending').where('kind', '=', AI_REPLY_JOB).where('conversation_id', '=', conv.id)
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) > 0) return;
+  if (await reschedulePending(db, clock, { queueKey: aiQueue(conv.id), kind: AI_REPLY_JOB, runAt })) return;
   await enqueueJob(db, clock, {
     kind: AI_REPLY_JOB, clientId: conv.clientId, contactId: conv.contactId, conversationId: conv.id, payload: { conversationId: conv.id },
-    idempotencyKey: `ai.reply:${messageId}`, queueKey: `ai:${conv.id}`, runAt, maxAttempts: 3,
+    idempotencyKey: `ai.reply:${messageId}`, queueKey: aiQueue(conv.id), runAt, maxAttempts: 3,
   });
 }
 

@@ -1,4 +1,6 @@
-import type { Db } from '../db/index.ts';
+import type { Insertable } from 'kysely';
+import type { Db, UsageEventsTable } from '../db/index.ts';
+import { compiled, rowArgs } from '../db/compiled.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 
@@ -14,12 +16,17 @@ export interface UsageEvent {
   meta?: Record<string, unknown>;
 }
 
+type UsageRow = Required<Insertable<UsageEventsTable>>;
+// Built once: one row per message sent or received (db/compiled.ts).
+const insertUsage = compiled<UsageRow>((db, arg) => db.insertInto('usage_events')
+  .values(rowArgs<UsageRow>(arg, ['id', 'client_id', 'kind', 'channel_account_id', 'quantity', 'meta', 'at'])));
+
 /** Appends one usage row; call it inside the transaction of what it counts. */
 export async function recordUsage(db: Db, clock: Clock, e: UsageEvent): Promise<void> {
-  await db.insertInto('usage_events').values({
+  await insertUsage.execute(db, {
     id: newId(), client_id: e.clientId, kind: e.kind, channel_account_id: e.channelAccountId ?? null,
     quantity: e.quantity ?? 1, meta: JSON.stringify(e.meta ?? {}), at: clock.now().toISOString(),
-  }).execute();
+  });
 }
 
 /** Sums of usage per kind for a client in [from, to). */

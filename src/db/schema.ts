@@ -380,6 +380,14 @@ export interface AiConversationsTable {
   updated_at: string;
 }
 
+/**
+ * Row ids of messages not yet in the full-text index messages_fts (migration 0008): the insert
+ * trigger adds them, messaging/search-index.ts indexes them in bulk and removes them.
+ */
+export interface MessagesFtsPendingTable {
+  rowid: number;
+}
+
 export interface DB {
   clients: ClientsTable;
   users: UsersTable;
@@ -407,4 +415,5 @@ export interface DB {
   transfer_consents: TransferConsentsTable;
   ai_calls: AiCallsTable;
   ai_conversations: AiConversationsTable;
+  messages_fts_pending: MessagesFtsPendingTable;
 }

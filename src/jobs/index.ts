@@ -7,6 +7,6 @@
 //   });
 // then (after commit) `ctx.jobs.wake()`, and register the handler for the kind in src/pipeline.ts.
 export { JobRunner, type RunnerOptions } from './runner.ts';
-export { enqueueJob, markJobDone, getJob, listJobs, countJobs, retryJob, pruneDoneJobs, type EnqueueSpec } from './queue.ts';
+export { enqueueJob, markJobDone, reschedulePending, getJob, listJobs, countJobs, retryJob, pruneDoneJobs, type EnqueueSpec } from './queue.ts';
 export { PermanentJobError, RetryLaterError, backoffMs, toJob, type Job, type JobHandler, type JobStatus } from './job.ts';
 export { pruneJobsHandler, PRUNE_JOBS_KIND, PRUNE_JOBS_EVERY_MS } from './prune.ts';

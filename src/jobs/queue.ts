@@ -1,7 +1,10 @@
-import type { Db } from '../db/index.ts';
+import { sql, type Insertable } from 'kysely';
+import type { Db, JobsTable } from '../db/index.ts';
+import { compiled, rowArgs } from '../db/compiled.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { toJob, type Job, type JobStatus } from './job.ts';
+import { DEAD, DONE, PENDING, RUNNING, stateLiteral } from './states.ts';
 
 export interface EnqueueSpec {
   kind: string;
@@ -22,6 +25,18 @@ export interface EnqueueSpec {
   everyMs?: number;
 }
 
+type JobRow = Required<Insertable<JobsTable>>;
+const JOB_COLUMNS: ReadonlyArray<keyof JobRow> = [
+  'id', 'client_id', 'contact_id', 'conversation_id', 'kind', 'payload', 'idempotency_key', 'queue_key', 'rate_key', 'status',
+  'attempts', 'max_attempts', 'run_at', 'lease_until', 'last_error', 'every_ms', 'created_at', 'updated_at', 'finished_at',
+];
+// Built once: every message enqueues at least one job (db/compiled.ts).
+const insertJob = compiled<JobRow>((db, arg) => db.insertInto('jobs').values(rowArgs<JobRow>(arg, JOB_COLUMNS))
+  .onConflict((oc) => oc.column('idempotency_key').doNothing()));
+const doneJob = compiled<{ now: string; id: string }>((db, arg) => db.updateTable('jobs')
+  .set({ status: 'done', lease_until: null, last_error: null, finished_at: arg('now'), updated_at: arg('now') })
+  .where('id', '=', arg('id')).where('status', '=', 'running').where('every_ms', 'is', null));
+
 /**
  * Adds a job inside the caller's transaction (pass the Transaction as `db`), so the state change
  * and the work it causes commit together. Returns the job id and whether it was new.
@@ -29,14 +44,14 @@ export interface EnqueueSpec {
 export async function enqueueJob(db: Db, clock: Clock, spec: EnqueueSpec): Promise<{ id: string; created: boolean }> {
   const now = clock.now().toISOString();
   const id = newId();
-  const r = await db.insertInto('jobs').values({
+  const inserted = await insertJob.changes(db, {
     id, client_id: spec.clientId ?? null, contact_id: spec.contactId ?? null, conversation_id: spec.conversationId ?? null,
     kind: spec.kind, payload: JSON.stringify(spec.payload ?? {}), idempotency_key: spec.idempotencyKey ?? null,
     queue_key: spec.queueKey ?? null, rate_key: spec.rateKey ?? null, status: 'pending', attempts: 0,
     max_attempts: spec.maxAttempts ?? 8, run_at: (spec.runAt ?? clock.now()).toISOString(), lease_until: null,
     last_error: null, every_ms: spec.everyMs ?? null, created_at: now, updated_at: now, finished_at: null,
-  }).onConflict((oc) => oc.column('idempotency_key').doNothing()).executeTakeFirst();
-  if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) return { id, created: true };
+  });
+  if (inserted > 0) return { id, created: true };
   const existing = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', spec.idempotencyKey!).executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }
@@ -48,8 +63,20 @@ export async function enqueueJob(db: Db, clock: Clock, spec: EnqueueSpec): Promi
  */
 export async function markJobDone(db: Db, clock: Clock, id: string): Promise<boolean> {
   const now = clock.now().toISOString();
-  const r = await db.updateTable('jobs').set({ status: 'done', lease_until: null, last_error: null, finished_at: now, updated_at: now })
-    .where('id', '=', id).where('status', '=', 'running').where('every_ms', 'is', null).executeTakeFirst();
+  return (await doneJob.changes(db, { now, id })) > 0;
+}
+
+/**
+ * Moves the pending jobs of this kind in this queue to `runAt` (a debounce: "not before then");
+ * returns whether there was one. Runs in the caller's transaction.
+ */
+export async function reschedulePending(db: Db, clock: Clock, spec: { queueKey: string; kind: string; runAt: Date }): Promise<boolean> {
+  // Through jobs_queue_idx, which holds only pending and running jobs (its condition named as
+  // is). A queue key names one conversation's queue, so it is one client's already.
+  const r = await db.updateTable('jobs').set({ run_at: spec.runAt.toISOString(), updated_at: clock.now().toISOString() })
+    .where('queue_key', '=', spec.queueKey).where('status', 'in', [PENDING, RUNNING]).where('status', '=', PENDING)
+    .where('kind', '=', spec.kind)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -62,17 +89,22 @@ export async function getJob(db: Db, id: string): Promise<Job | undefined> {
 export async function listJobs(db: Db, opts: { clientId?: string; status?: JobStatus; kind?: string; before?: string; limit?: number } = {}): Promise<Job[]> {
   let q = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(Math.min(opts.limit ?? 50, 500));
   if (opts.clientId) q = q.where('client_id', '=', opts.clientId);
-  if (opts.status) q = q.where('status', '=', opts.status);
+  if (opts.status) q = q.where('status', '=', stateLiteral(opts.status));
   if (opts.kind) q = q.where('kind', '=', opts.kind);
   if (opts.before) q = q.where('id', '<', opts.before);
   return (await q.execute()).map(toJob);
 }
 
-export async function countJobs(db: Db, opts: { clientId?: string; status?: JobStatus } = {}): Promise<number> {
-  let q = db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'));
+/**
+ * How many jobs match, counting no further than `max` (finished jobs are kept a week: counting
+ * them all would walk the week's history; the screen shows "10,000+").
+ */
+export async function countJobs(db: Db, opts: { clientId?: string; status?: JobStatus; max?: number } = {}): Promise<number> {
+  let q = db.selectFrom('jobs').select(sql.lit(1).as('one')).limit(opts.max ?? 10_000);
   if (opts.clientId) q = q.where('client_id', '=', opts.clientId);
-  if (opts.status) q = q.where('status', '=', opts.status);
-  return Number((await q.executeTakeFirst())?.n ?? 0);
+  if (opts.status) q = q.where('status', '=', stateLiteral(opts.status));
+  const r = await db.selectFrom(q.as('hits')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 /**
@@ -82,15 +114,25 @@ export async function countJobs(db: Db, opts: { clientId?: string; status?: JobS
 export async function retryJob(db: Db, clock: Clock, id: string, clientId?: string): Promise<boolean> {
   const now = clock.now().toISOString();
   let q = db.updateTable('jobs').set({ status: 'pending', attempts: 0, run_at: now, lease_until: null, finished_at: null, updated_at: now })
-    .where('id', '=', id).where('status', '=', 'dead');
+    .where('id', '=', id).where('status', '=', DEAD);
   if (clientId) q = q.where('client_id', '=', clientId);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Deletes finished jobs older than `olderThanMs` (kept a while for the UI and idempotency). */
-export async function pruneDoneJobs(db: Db, clock: Clock, olderThanMs: number): Promise<number> {
+/**
+ * Deletes finished jobs older than `olderThanMs` (kept a while for the UI and idempotency), at
+ * most `batch` per transaction so that a week's worth does not hold the connection for seconds.
+ */
+export async function pruneDoneJobs(db: Db, clock: Clock, olderThanMs: number, batch = 5_000): Promise<number> {
   const cutoff = new Date(clock.now().getTime() - olderThanMs).toISOString();
-  const r = await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', cutoff).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  let total = 0;
+  for (;;) {
+    const oldest = db.selectFrom('jobs').select('id').where('status', '=', DONE).where('finished_at', '<', cutoff).orderBy('finished_at').limit(batch);
+    const r = await db.deleteFrom('jobs').where('id', 'in', oldest).executeTakeFirst();
+    const n = Number(r.numDeletedRows);
+    total += n;
+    if (n < batch) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

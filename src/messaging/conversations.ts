@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
 import type { ConversationsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
@@ -25,6 +26,10 @@ export async function getConversation(db: Db, clientId: string, id: string): Pro
   return toConversation(r);
 }
 
+// Every inbound message finds its conversation: built once (db/compiled.ts).
+const byContact = compiled<{ account: string; contact: string }, Selectable<ConversationsTable>>((db, arg) =>
+  db.selectFrom('conversations').selectAll().where('channel_account_id', '=', arg('account')).where('contact_id', '=', arg('contact')));
+
 /**
  * The contact's conversation on this channel account: found (a resolved one is reopened) or
  * opened. One per contact and channel account (a unique index), so concurrent first messages
@@ -34,7 +39,7 @@ export async function findOrOpenConversation(
   trx: Db, clock: Clock, input: { clientId: string; contactId: string; channelAccountId: string },
 ): Promise<{ conversation: Conversation; change?: 'created' | 'reopened' }> {
   const now = clock.now().toISOString();
-  const r = await trx.selectFrom('conversations').selectAll().where('channel_account_id', '=', input.channelAccountId).where('contact_id', '=', input.contactId).executeTakeFirst();
+  const r = await byContact.first(trx, { account: input.channelAccountId, contact: input.contactId });
   if (r) {
     if (r.status !== 'resolved') return { conversation: toConversation(r) };
     await trx.updateTable('conversations').set({ status: 'open', resolved_at: null, updated_at: now }).where('id', '=', r.id).execute();

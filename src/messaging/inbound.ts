@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
@@ -7,7 +8,7 @@ import { recordUsage } from '../billing/index.ts';
 import type { EventHub, MessagingEvent } from './events.ts';
 import { findOrCreateContact } from './contacts.ts';
 import { findOrOpenConversation } from './conversations.ts';
-import { toMessage } from './messages.ts';
+import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent, type IngestResult } from './types.ts';
 
@@ -16,6 +17,18 @@ export interface MessagingDeps {
   clock: Clock;
   hub: EventHub;
 }
+
+// Statements every inbound message runs, built once (db/compiled.ts).
+const accountById = compiled<{ id: string }, { id: string; client_id: string }>((db, arg) =>
+  db.selectFrom('channel_accounts').select(['id', 'client_id']).where('id', '=', arg('id')));
+const byPlatformId = compiled<{ account: string; platformId: string }, { id: string; conversation_id: string; contact_id: string }>((db, arg) =>
+  db.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
+    .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId')));
+const touchInbound = compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
+  .set((eb) => ({ last_activity_at: arg('now'), last_inbound_at: arg('now'), unread_count: eb('unread_count', '+', 1), updated_at: arg('now') }))
+  .where('id', '=', arg('id')));
+const touchOutbound = compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
+  .set({ last_activity_at: arg('now'), updated_at: arg('now') }).where('id', '=', arg('id')));
 
 /** The job that runs the responder chain for one stored message. */
 export const PROCESS_MESSAGE_JOB = 'message.process';
@@ -43,11 +56,10 @@ export async function ingestInbound(deps: MessagingDeps, event: InboundEvent): P
  */
 export async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
   const direction = event.direction ?? 'in';
-  const account = await trx.selectFrom('channel_accounts').select(['id', 'client_id']).where('id', '=', event.channelAccountId).executeTakeFirst();
+  const account = await accountById.first(trx, { id: event.channelAccountId });
   if (!account) throw notFound('No such channel account');
   const clientId = account.client_id;
-  const existing = await trx.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
-    .where('channel_account_id', '=', account.id).where('platform_message_id', '=', event.platformMessageId).executeTakeFirst();
+  const existing = await byPlatformId.first(trx, { account: account.id, platformId: event.platformMessageId });
   if (existing) return { messageId: existing.id, conversationId: existing.conversation_id, contactId: existing.contact_id, clientId, duplicate: true };
 
   const now = deps.clock.now().toISOString();
@@ -56,19 +68,15 @@ export async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundE
   });
   const opened = await findOrOpenConversation(trx, deps.clock, { clientId, contactId, channelAccountId: account.id });
   const conversationId = opened.conversation.id;
-  const row = {
+  const row: MessageRow = {
     id: newId(), client_id: clientId, contact_id: contactId, conversation_id: conversationId, channel_account_id: account.id,
     direction, author_kind: direction === 'in' ? 'contact' : 'agent', author_user_id: null, platform_message_id: event.platformMessageId,
     text: event.text, attachments: JSON.stringify(event.attachments ?? []), status: direction === 'in' ? 'delivered' : 'sent',
     error: null, in_flight_at: null, uncertain: 0, created_at: now, sent_at: direction === 'out' ? now : null,
     delivered_at: direction === 'in' ? now : null, read_at: null, updated_at: now,
   };
-  await trx.insertInto('messages').values(row).execute();
-  await trx.updateTable('conversations')
-    .set((eb) => direction === 'in'
-      ? { last_activity_at: now, last_inbound_at: now, unread_count: eb('unread_count', '+', 1), updated_at: now }
-      : { last_activity_at: now, updated_at: now })
-    .where('id', '=', conversationId).execute();
+  await insertMessage(trx, row);
+  await (direction === 'in' ? touchInbound : touchOutbound).execute(trx, { now, id: conversationId });
   await enqueueJob(trx, deps.clock, {
     kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
     idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,

@@ -1,11 +1,14 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
+import { catchUpSearchIndex } from './search-index.ts';
 
 // The inbox's search condition: a conversation matches when its contact's name or phone, or the
 // text of any of its messages, contains the search (a substring, case-insensitive). Searches of
 // 3 or more characters use the trigram full-text indexes of migration 0006 (messages_fts,
-// contacts_fts); shorter ones, which a trigram index cannot answer, scan with LIKE.
+// contacts_fts); shorter ones, which a trigram index cannot answer, scan with LIKE. New messages
+// reach messages_fts in bulk, after their commit (migration 0008, search-index.ts): the pending
+// ones, of every client, are indexed first, so a message stored before the search is found.
 //
 // Raw SQL for the full-text parts: kysely has no MATCH against a virtual table's hidden column,
 // and the FTS tables join their content tables on the implicit rowid, which the typed schema
@@ -44,6 +47,7 @@ export async function inboxSearch(db: Db, clientId: string, search: string, opts
   // Digits typed in any layout ("701 555-44") find the phone as stored ("+77015554433").
   const contact = digits.length >= FTS_MIN_CHARS ? `display_name : ${text} OR phone : ${ftsPhrase(digits)}` : `display_name : ${text}`;
   const max = opts.listMaxHits ?? FTS_LIST_MAX_HITS;
+  await catchUpSearchIndex(db);
   const [messageHits, contactHits] = await Promise.all([
     countUpTo(db, max, sql`select 1 from messages_fts join messages m on m.rowid = messages_fts.rowid
       where messages_fts match ${text} and m.client_id = ${clientId}`),

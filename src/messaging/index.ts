@@ -34,3 +34,4 @@ export { inTransaction } from './transaction.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
 export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';
 export { mergeSearchIndexes, searchMergeHandler, SEARCH_MERGE_KIND, SEARCH_MERGE_EVERY_MS } from './search-merge.ts';
+export { indexPendingMessages, catchUpSearchIndex, searchIndexHandler, SEARCH_INDEX_KIND, SEARCH_INDEX_EVERY_MS } from './search-index.ts';

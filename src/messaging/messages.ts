@@ -1,5 +1,6 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { compiled, rowArgs } from '../db/compiled.ts';
 import type { MessagesTable } from '../db/schema.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } from './types.ts';
@@ -13,6 +14,21 @@ export function toMessage(r: Selectable<MessagesTable>): Message {
     platformMessageId: r.platform_message_id, text: r.text, attachments, status: r.status as MessageStatus, error: r.error,
     inFlight: !!r.in_flight_at, uncertain: !!r.uncertain, createdAt: r.created_at, sentAt: r.sent_at, deliveredAt: r.delivered_at, readAt: r.read_at,
   };
+}
+
+/** A whole message row, as inbound and outbound messages are stored. */
+export type MessageRow = Required<Insertable<MessagesTable>>;
+
+const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageRow> = [
+  'id', 'client_id', 'contact_id', 'conversation_id', 'channel_account_id', 'direction', 'author_kind', 'author_user_id',
+  'platform_message_id', 'text', 'attachments', 'status', 'error', 'in_flight_at', 'uncertain', 'created_at', 'sent_at',
+  'delivered_at', 'read_at', 'updated_at',
+];
+const insertRow = compiled<MessageRow>((db, arg) => db.insertInto('messages').values(rowArgs<MessageRow>(arg, MESSAGE_COLUMNS)));
+
+/** Stores a message row (inside the caller's transaction); the message path's one INSERT of messages. */
+export async function insertMessage(trx: Db, row: MessageRow): Promise<void> {
+  await insertRow.execute(trx, row);
 }
 
 /** A client's message; another client's (or none) is "not found". */

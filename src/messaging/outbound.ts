@@ -6,7 +6,7 @@ import { enqueueJob } from '../jobs/index.ts';
 import type { MessagingEvent } from './events.ts';
 import { findOrCreateContact, normalisePhone, toContact } from './contacts.ts';
 import { findOrOpenConversation, getConversation } from './conversations.ts';
-import { toMessage } from './messages.ts';
+import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { MAX_TEXT_LENGTH, type AttachmentMeta, type AuthorKind, type ChannelKind, type Contact, type Conversation, type IdentityRef, type Message } from './types.ts';
@@ -35,13 +35,13 @@ function validateOutbound(input: OutboundInput): void {
 export async function queueOutbound(trx: Db, clock: Clock, conversation: Conversation, input: OutboundInput): Promise<{ message: Message; events: MessagingEvent[] }> {
   validateOutbound(input);
   const now = clock.now().toISOString();
-  const row = {
+  const row: MessageRow = {
     id: newId(), client_id: conversation.clientId, contact_id: conversation.contactId, conversation_id: conversation.id,
     channel_account_id: conversation.channelAccountId, direction: 'out', author_kind: input.authorKind, author_user_id: input.authorUserId ?? null,
     platform_message_id: null, text: input.text, attachments: JSON.stringify(input.attachments ?? []), status: 'queued', error: null,
     in_flight_at: null, uncertain: 0, created_at: now, sent_at: null, delivered_at: null, read_at: null, updated_at: now,
   };
-  await trx.insertInto('messages').values(row).execute();
+  await insertMessage(trx, row);
   if (input.attachments?.some((a) => a.id)) {
     await trx.updateTable('attachments').set({ message_id: row.id, contact_id: conversation.contactId })
       .where('id', 'in', input.attachments.filter((a) => a.id).map((a) => a.id!)).where('client_id', '=', conversation.clientId).execute();

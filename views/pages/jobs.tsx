@@ -12,6 +12,8 @@ export interface JobsView {
   slugs: Record<string, string>;
   status: string;
   counts: Record<string, number>;
+  /** A count that reached this is shown as "this+". */
+  countMax: number;
   jobs: Job[];
   mayRetry: boolean;
   /** Older jobs follow the last one shown. */
@@ -29,7 +31,7 @@ export function JobsPage({ v, d }: { v: ViewContext; d: JobsView }) {
       <p class="muted">{v.t('jobs.intro')}</p>
       <nav class="tabs" aria-label={v.t('jobs.title')}>
         {JOB_STATUSES.map((s) => (
-          <a href={`${base}?status=${s}`} class={s === d.status ? 'active' : ''}>{v.t(`jobs.status.${s}`)} ({d.counts[s] ?? 0})</a>
+          <a href={`${base}?status=${s}`} class={s === d.status ? 'active' : ''}>{v.t(`jobs.status.${s}`)} ({(d.counts[s] ?? 0) >= d.countMax ? `${d.countMax}+` : d.counts[s] ?? 0})</a>
         ))}
       </nav>
       {d.jobs.length === 0 ? <p class="muted">{v.t(d.status === 'dead' ? 'jobs.none_dead' : 'common.none')}</p> : (

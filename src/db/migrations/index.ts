@@ -6,6 +6,8 @@ import * as m0004 from './0004_totp_replay.ts';
 import * as m0005 from './0005_ai.ts';
 import * as m0006 from './0006_inbox_search.ts';
 import * as m0007 from './0007_search_merge.ts';
+import * as m0008 from './0008_deferred_search_index.ts';
+import * as m0009 from './0009_job_status_indexes.ts';
 
 export interface Migration {
   version: number;
@@ -25,4 +27,6 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, name: '0005_ai', up: m0005.up },
   { version: 6, name: '0006_inbox_search', up: m0006.up },
   { version: 7, name: '0007_search_merge', up: m0007.up },
+  { version: 8, name: '0008_deferred_search_index', up: m0008.up },
+  { version: 9, name: '0009_job_status_indexes', up: m0009.up },
 ];

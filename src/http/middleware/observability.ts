@@ -15,8 +15,9 @@ export function observability(metrics: Metrics, trustProxy: boolean): Middleware
     // The proxy appends the address it saw: the last entry. Earlier ones come from the client and can be forged.
     if (trustProxy) ip = c.req.header('x-forwarded-for')?.split(',').pop()?.trim() || ip;
     c.set('ip', ip);
+    c.header('X-Request-Id', requestId); // before the response exists: see securityHeaders
     await next();
-    c.header('X-Request-Id', requestId);
+    if (!c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.routePath || 'unmatched';
     const status = String(c.res.status);

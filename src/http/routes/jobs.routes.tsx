@@ -15,6 +15,8 @@ import type { HttpEnv } from '../env.ts';
 type C = Context<HttpEnv>;
 
 const PAGE = 50;
+/** Counts stop here (a week of finished jobs is kept); the screen shows "10000+". */
+export const COUNT_MAX = 10_000;
 /** Who runs a dead job again (support staff look only). */
 const RETRY_ROLES = ['admin', 'owner', 'representative'];
 
@@ -25,12 +27,12 @@ async function jobsView(c: C, client?: Client): Promise<JobsView> {
   const before = /^[0-9a-z]{26}$/.test(c.req.query('before') ?? '') ? c.req.query('before') : undefined;
   const rows = await listJobs(db, { clientId: client?.id, status, before, limit: PAGE + 1 });
   const counts: Record<string, number> = {};
-  for (const s of JOB_STATUSES) counts[s] = await countJobs(db, { clientId: client?.id, status: s });
+  for (const s of JOB_STATUSES) counts[s] = await countJobs(db, { clientId: client?.id, status: s, max: COUNT_MAX });
   const slugs: Record<string, string> = {};
   if (client) slugs[client.id] = client.slug;
   else for (const cl of await listClients(db)) slugs[cl.id] = cl.slug;
   return {
-    client: client && { slug: client.slug, name: client.name }, slugs, status, counts, jobs: rows.slice(0, PAGE), more: rows.length > PAGE,
+    client: client && { slug: client.slug, name: client.name }, slugs, status, counts, countMax: COUNT_MAX, jobs: rows.slice(0, PAGE), more: rows.length > PAGE,
     mayRetry: RETRY_ROLES.includes(c.get('user')!.role),
   };
 }
