@@ -1,7 +1,7 @@
 import {
   CompiledQuery, DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Compilable, type QueryResult,
 } from 'kysely';
-import type { Db } from './connection.ts';
+import { lentStatementsOf, type Db } from './connection.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -61,6 +61,15 @@ export function compiled<A extends Record<string, unknown>, R = unknown>(
       if (value === undefined) throw new Error(`compiled query: no value for "${v.name}"`);
       return value;
     });
+    const direct = lentStatementsOf(db);
+    if (direct) {
+      // Inside a group commit's transaction (it holds the connection): run it right here, as
+      // kysely's SQLite driver would, without its asynchronous executor.
+      const stmt = direct.prepare(sql);
+      if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
+      const r = stmt.run(params);
+      return Promise.resolve({ rows: [], numAffectedRows: BigInt(r.changes), insertId: BigInt(r.lastInsertRowid) });
+    }
     return db.executeQuery(CompiledQuery.raw(sql, params) as CompiledQuery<R>);
   };
   return {

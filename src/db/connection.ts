@@ -49,7 +49,9 @@ export function openDatabase(dataDir: string): Opened {
   const sqlite = openSqlite(file);
   // The data file holds personal data: readable by its owner only, whatever the umask.
   fs.chmodSync(file, 0o600);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+  ownStatements.set(db, statements);
   let closed = false;
   return {
     sqlite,
@@ -63,6 +65,29 @@ export function openDatabase(dataDir: string): Opened {
       await db.destroy();
     },
   };
+}
+
+/** The statement cache behind each opened handle (for lending, below). */
+const ownStatements = new WeakMap<Db, SqliteDatabase>();
+/** Transactions that hold the connection, and the statements they may run directly. */
+const lentStatements = new WeakMap<Db, SqliteDatabase>();
+
+/**
+ * Lets `trx`, a transaction of `db` that holds the connection until it ends, run statements on it
+ * synchronously (db/compiled.ts), skipping kysely's asynchronous executor (a few µs per query;
+ * a message runs a dozen). Only a holder of the connection may: anything else might run inside
+ * somebody else's open transaction. Returns the function that ends the loan.
+ */
+export function lendStatements(db: Db, trx: Db): () => void {
+  const statements = ownStatements.get(db);
+  if (!statements) return () => {};
+  lentStatements.set(trx, statements);
+  return () => { lentStatements.delete(trx); };
+}
+
+/** The statements `db` may run directly: only a transaction lent them (see lendStatements). */
+export function lentStatementsOf(db: Db): SqliteDatabase | undefined {
+  return lentStatements.get(db);
 }
 
 /**

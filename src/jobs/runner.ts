@@ -1,6 +1,8 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { DB, JobsTable } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
+import { groupCommitOf } from '../db/group-commit.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/token-bucket.ts';
@@ -24,6 +26,32 @@ export interface RunnerOptions {
   /** The token bucket for a job's rate key (e.g. `channel:<id>` → sends per second); none = unlimited. */
   rateLimit?: (rateKey: string) => { capacity: number; perSecond: number } | undefined;
 }
+
+// The runner's statements, built once (db/compiled.ts): a pump follows every finished job. Lists
+// of ids go in as one JSON array (json_each), so that one statement serves any number of them.
+type Candidate = { id: string; rate_key: string | null };
+const inList = (col: string, json: unknown) => sql<SqlBool>`${sql.ref(col)} in (select value from json_each(${json}))`;
+/** Due jobs are the heads of their queues: no earlier job of the queue pending or running (a seek in jobs_queue_idx). */
+const headOfQueue = (eb: ExpressionBuilder<DB & { j: DB['jobs'] }, 'j'>) => eb.or([
+  eb('j.queue_key', 'is', null),
+  eb.not(eb.exists(eb.selectFrom('jobs as e').select(sql.lit(1).as('one'))
+    .whereRef('e.queue_key', '=', 'j.queue_key').where('e.status', 'in', [PENDING, RUNNING]).whereRef('e.id', '<', 'j.id'))),
+]);
+// Ordered by run_at alone, which jobs_pending_idx answers in order, so the scan stops after
+// `limit` heads (an id tiebreak made SQLite test and sort every job sharing a run_at, e.g. a burst
+// enqueued in one millisecond). Ties come in index (insertion) order; order within a queue is the
+// head rule's job, not this one's. Jobs this runner holds (`held`) are skipped.
+const dueJobs = compiled<{ now: string; held: string; limit: number }, Candidate>((db, arg) => db.selectFrom('jobs as j')
+  .select(['j.id', 'j.rate_key']).where('j.status', '=', PENDING).where('j.run_at', '<=', arg('now')).where(headOfQueue)
+  .where((eb) => eb.not(inList('j.id', arg('held')))).orderBy('j.run_at').limit(arg('limit')));
+/** Jobs of a process that died (lease expired). */
+const expiredJobs = compiled<{ now: string; held: string; limit: number }, Candidate>((db, arg) => db.selectFrom('jobs as j')
+  .select(['j.id', 'j.rate_key']).where('j.status', '=', RUNNING).where('j.lease_until', '<=', arg('now')).where(headOfQueue)
+  .where((eb) => eb.not(inList('j.id', arg('held')))).orderBy('j.lease_until').limit(arg('limit')));
+const claimJobs = compiled<{ ids: string; leaseUntil: string; now: string }, Selectable<JobsTable>>((db, arg) => db.updateTable('jobs')
+  .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_until: arg('leaseUntil'), updated_at: arg('now') }))
+  .where(inList('id', arg('ids'))).where('status', 'in', ['pending', 'running']) // still ours to take
+  .returningAll());
 
 /** How often a pump also looks for jobs whose lease expired. */
 const EXPIRED_CHECK_MS = 1_000;
@@ -168,35 +196,17 @@ export class JobRunner {
     const { db, clock } = this.opts;
     const nowMs = clock.now().getTime();
     const now = new Date(nowMs).toISOString();
-    const held = [...this.inflight.keys()];
-    // Due jobs, each the head of its queue (no earlier job of its queue pending or running; the
-    // queue index makes that a seek), then jobs of a process that died (lease expired).
-    const headOfQueue = (eb: ExpressionBuilder<DB & { j: DB['jobs'] }, 'j'>) => eb.or([
-      eb('j.queue_key', 'is', null),
-      eb.not(eb.exists(eb.selectFrom('jobs as e').select(sql.lit(1).as('one'))
-        .whereRef('e.queue_key', '=', 'j.queue_key').where('e.status', 'in', [PENDING, RUNNING]).whereRef('e.id', '<', 'j.id'))),
-    ]);
+    const held = JSON.stringify([...this.inflight.keys()]);
     const limit = free * 4 + 8;
-    // Ordered by run_at alone, which jobs_pending_idx answers in order, so the scan
-    // stops after `limit` heads (an id tiebreak made SQLite test and sort every job sharing a
-    // run_at, e.g. a burst enqueued in one millisecond). Ties come in index (insertion) order;
-    // order within a queue is the head rule's job, not this one's.
-    let due = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
-      .where('j.status', '=', PENDING).where('j.run_at', '<=', now).where(headOfQueue)
-      .orderBy('j.run_at').limit(limit);
-    let expired = db.selectFrom('jobs as j').select(['j.id', 'j.rate_key'])
-      .where('j.status', '=', RUNNING).where('j.lease_until', '<=', now).where(headOfQueue)
-      .orderBy('j.lease_until').limit(limit);
-    if (held.length) {
-      due = due.where('j.id', 'not in', held);
-      expired = expired.where('j.id', 'not in', held);
-    }
     // Expired leases are rare (one process serves a data dir, and start() takes over what a dead
     // one left), so they are looked for at most once a second, not at every pump (a pump follows
     // every finished job: ~70 µs each under load, scripts/bench-turn.ts).
     const lookForExpired = nowMs - this.expiredCheckedAt >= EXPIRED_CHECK_MS;
     if (lookForExpired) this.expiredCheckedAt = nowMs;
-    const candidates = [...(lookForExpired ? await expired.execute() : []), ...await due.execute()];
+    const candidates = [
+      ...(lookForExpired ? (await expiredJobs.execute(db, { now, held, limit })).rows : []),
+      ...(await dueJobs.execute(db, { now, held, limit })).rows,
+    ];
     const ids: string[] = [];
     let rateWait = Infinity;
     for (const c of candidates) {
@@ -212,11 +222,9 @@ export class JobRunner {
       return 0;
     }
     const leaseUntil = new Date(nowMs + this.opts.leaseMs).toISOString();
-    const claimed = await db.updateTable('jobs')
-      .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_until: leaseUntil, updated_at: now }))
-      // Claims are serialised (pumpChain): still ours to take (looked up by primary key).
-      .where('id', 'in', ids).where('status', 'in', ['pending', 'running'])
-      .returningAll().execute();
+    // Claims are serialised (pumpChain). Durable before the handlers run (attempts count even if
+    // the process dies in one), and sharing its commit with whatever else is being written.
+    const { rows: claimed } = await groupCommitOf(db).run((trx) => claimJobs.execute(trx, { ids: JSON.stringify(ids), leaseUntil, now }));
     for (const row of claimed.map(toJob).sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const p = this.execute(row).finally(() => {
         this.inflight.delete(row.id);

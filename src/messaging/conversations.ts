@@ -30,6 +30,24 @@ export async function getConversation(db: Db, clientId: string, id: string): Pro
 const byContact = compiled<{ account: string; contact: string }, Selectable<ConversationsTable>>((db, arg) =>
   db.selectFrom('conversations').selectAll().where('channel_account_id', '=', arg('account')).where('contact_id', '=', arg('contact')));
 
+const touches = {
+  inbound: compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
+    .set((eb) => ({ last_activity_at: arg('now'), last_inbound_at: arg('now'), unread_count: eb('unread_count', '+', 1), updated_at: arg('now') }))
+    .where('id', '=', arg('id'))),
+  outbound: compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
+    .set({ last_activity_at: arg('now'), updated_at: arg('now') }).where('id', '=', arg('id'))),
+  read: compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
+    .set({ last_activity_at: arg('now'), unread_count: 0, updated_at: arg('now') }).where('id', '=', arg('id'))),
+};
+
+/**
+ * A message was stored in the conversation (in the caller's transaction): it moves to the top of
+ * the inbox; a customer's message counts as unread, an agent's reply marks the thread read.
+ */
+export async function touchConversation(trx: Db, id: string, now: string, what: 'inbound' | 'outbound' | 'read'): Promise<void> {
+  await touches[what].execute(trx, { now, id });
+}
+
 /**
  * The contact's conversation on this channel account: found (a resolved one is reopened) or
  * opened. One per contact and channel account (a unique index), so concurrent first messages

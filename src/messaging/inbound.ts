@@ -7,7 +7,7 @@ import { enqueueJob } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
 import type { EventHub, MessagingEvent } from './events.ts';
 import { findOrCreateContact } from './contacts.ts';
-import { findOrOpenConversation } from './conversations.ts';
+import { findOrOpenConversation, touchConversation } from './conversations.ts';
 import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent, type IngestResult } from './types.ts';
@@ -24,11 +24,6 @@ const accountById = compiled<{ id: string }, { id: string; client_id: string }>(
 const byPlatformId = compiled<{ account: string; platformId: string }, { id: string; conversation_id: string; contact_id: string }>((db, arg) =>
   db.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
     .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId')));
-const touchInbound = compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
-  .set((eb) => ({ last_activity_at: arg('now'), last_inbound_at: arg('now'), unread_count: eb('unread_count', '+', 1), updated_at: arg('now') }))
-  .where('id', '=', arg('id')));
-const touchOutbound = compiled<{ now: string; id: string }>((db, arg) => db.updateTable('conversations')
-  .set({ last_activity_at: arg('now'), updated_at: arg('now') }).where('id', '=', arg('id')));
 
 /** The job that runs the responder chain for one stored message. */
 export const PROCESS_MESSAGE_JOB = 'message.process';
@@ -52,7 +47,7 @@ export async function ingestInbound(deps: MessagingDeps, event: InboundEvent): P
 
 /**
  * The inbound pipeline's writes for one (checked) event inside the caller's transaction, the
- * events it causes appended to `events`; several may share one transaction (ingest-batcher.ts).
+ * events it causes appended to `events`.
  */
 export async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
   const direction = event.direction ?? 'in';
@@ -76,7 +71,7 @@ export async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundE
     delivered_at: direction === 'in' ? now : null, read_at: null, updated_at: now,
   };
   await insertMessage(trx, row);
-  await (direction === 'in' ? touchInbound : touchOutbound).execute(trx, { now, id: conversationId });
+  await touchConversation(trx, conversationId, now, direction === 'in' ? 'inbound' : 'outbound');
   await enqueueJob(trx, deps.clock, {
     kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
     idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,

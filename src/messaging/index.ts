@@ -11,7 +11,6 @@ export { EventHub, type MessagingEvent, type MessagingEventType, type Conversati
 
 // Inbound: channels call this; acknowledge the platform only after it resolves.
 export { ingestInbound, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
-export { IngestBatcher } from './ingest-batcher.ts';
 
 // Outbound: agents, the API and automation.
 export { sendMessage, startConversation, queueOutbound, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';

@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../lib/errors.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import type { MessagingEvent } from './events.ts';
 import { findOrCreateContact, normalisePhone, toContact } from './contacts.ts';
-import { findOrOpenConversation, getConversation } from './conversations.ts';
+import { findOrOpenConversation, getConversation, touchConversation } from './conversations.ts';
 import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingDeps } from './inbound.ts';
@@ -47,9 +47,7 @@ export async function queueOutbound(trx: Db, clock: Clock, conversation: Convers
       .where('id', 'in', input.attachments.filter((a) => a.id).map((a) => a.id!)).where('client_id', '=', conversation.clientId).execute();
   }
   // An agent answering has read the thread.
-  await trx.updateTable('conversations')
-    .set(input.authorKind === 'agent' ? { last_activity_at: now, unread_count: 0, updated_at: now } : { last_activity_at: now, updated_at: now })
-    .where('id', '=', conversation.id).execute();
+  await touchConversation(trx, conversation.id, now, input.authorKind === 'agent' ? 'read' : 'outbound');
   await enqueueJob(trx, clock, {
     kind: SEND_MESSAGE_JOB, clientId: conversation.clientId, contactId: conversation.contactId, conversationId: conversation.id,
     payload: { messageId: row.id }, idempotencyKey: `send:${row.id}`, queueKey: `send:${conversation.id}`,

@@ -1,4 +1,6 @@
-import type { Db } from '../db/index.ts';
+import type { Selectable } from 'kysely';
+import type { ChannelAccountsTable, ContactsTable, ConversationsTable, Db, MessagesTable } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Job, JobHandler } from '../jobs/index.ts';
 import { toContact } from './contacts.ts';
@@ -66,13 +68,22 @@ export function processMessageHandler(deps: MessagingDeps & { log: Logger }, ste
   };
 }
 
+// The processing job's reads and writes, built once (db/compiled.ts): they run for every message.
+const messageById = compiled<{ id: string }, Selectable<MessagesTable>>((db, arg) => db.selectFrom('messages').selectAll().where('id', '=', arg('id')));
+const conversationById = compiled<{ id: string }, Selectable<ConversationsTable>>((db, arg) => db.selectFrom('conversations').selectAll().where('id', '=', arg('id')));
+const contactById = compiled<{ id: string }, Selectable<ContactsTable>>((db, arg) => db.selectFrom('contacts').selectAll().where('id', '=', arg('id')));
+const channelById = compiled<{ id: string }, Pick<Selectable<ChannelAccountsTable>, 'id' | 'client_id' | 'kind'>>((db, arg) =>
+  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
+const finishRunning = compiled<{ id: string; now: string }>((db, arg) => db.updateTable('jobs')
+  .set({ status: 'done', lease_until: null, finished_at: arg('now'), updated_at: arg('now') }).where('id', '=', arg('id')).where('status', '=', 'running'));
+
 async function loadInput(db: Db, job: Job): Promise<ResponderInput | undefined> {
-  const m = await db.selectFrom('messages').selectAll().where('id', '=', String(job.payload.messageId)).executeTakeFirst();
+  const m = await messageById.first(db, { id: String(job.payload.messageId) });
   if (!m) return undefined;
   const [c, p, a] = await Promise.all([
-    db.selectFrom('conversations').selectAll().where('id', '=', m.conversation_id).executeTakeFirst(),
-    db.selectFrom('contacts').selectAll().where('id', '=', m.contact_id).executeTakeFirst(),
-    db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', m.channel_account_id).executeTakeFirst(),
+    conversationById.first(db, { id: m.conversation_id }),
+    contactById.first(db, { id: m.contact_id }),
+    channelById.first(db, { id: m.channel_account_id }),
   ]);
   if (!c || !p || !a) return undefined;
   return { job, message: toMessage(m), conversation: toConversation(c), contact: toContact(p), channel: { id: a.id, clientId: a.client_id, kind: a.kind as ChannelKind } };
@@ -82,10 +93,9 @@ async function applyResult(deps: MessagingDeps, input: ResponderInput, result: E
   await inTransaction(deps, async (trx, events) => {
     // Finishing the job in the same transaction as the reply: a re-run after a crash finds it done.
     const now = deps.clock.now().toISOString();
-    const claimed = await trx.updateTable('jobs').set({ status: 'done', lease_until: null, finished_at: now, updated_at: now })
-      .where('id', '=', input.job.id).where('status', '=', 'running').executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return;
-    const conv = await trx.selectFrom('conversations').selectAll().where('id', '=', input.conversation.id).executeTakeFirstOrThrow();
+    if ((await finishRunning.changes(trx, { id: input.job.id, now })) === 0) return;
+    const conv = await conversationById.first(trx, { id: input.conversation.id });
+    if (!conv) return; // erased meanwhile
     await result.apply?.(trx);
     if (result.action === 'handoff') {
       await trx.updateTable('conversations').set({ ai_state: 'handed_off', ai_paused_until: null, updated_at: now }).where('id', '=', conv.id).execute();

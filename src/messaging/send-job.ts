@@ -1,4 +1,6 @@
-import type { Db } from '../db/index.ts';
+import type { Selectable } from 'kysely';
+import type { Db, MessagesTable } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
 import type { Logger } from '../lib/logger.ts';
 import { markJobDone, PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
@@ -9,6 +11,17 @@ import type { MessagingDeps } from './inbound.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingEvent } from './events.ts';
 import type { ChannelAccountRef, ChannelKind, ChannelSender } from './types.ts';
+
+// Every outbound message runs these: built once (db/compiled.ts).
+const messageById = compiled<{ id: string }, Selectable<MessagesTable>>((db, arg) => db.selectFrom('messages').selectAll().where('id', '=', arg('id')));
+const accountById = compiled<{ id: string }, { id: string; client_id: string; kind: string }>((db, arg) =>
+  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
+const dropEcho = compiled<{ account: string; platformId: string; id: string }>((db, arg) => db.deleteFrom('messages')
+  .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId'))
+  .where('id', '!=', arg('id')).where('direction', '=', 'out'));
+const markSent = compiled<{ id: string; platformId: string; now: string }>((db, arg) => db.updateTable('messages')
+  .set({ status: 'sent', platform_message_id: arg('platformId'), sent_at: arg('now'), in_flight_at: null, error: null, updated_at: arg('now') })
+  .where('id', '=', arg('id')));
 
 /**
  * An adapter throws this when it cannot tell whether the platform took the message (a timeout
@@ -31,9 +44,9 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
     kind: SEND_MESSAGE_JOB,
     async run(job: Job) {
       const messageId = String(job.payload.messageId);
-      const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+      const row = await messageById.first(db, { id: messageId });
       if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
-      const acc = await db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', row.channel_account_id).executeTakeFirst();
+      const acc = await accountById.first(db, { id: row.channel_account_id });
       if (!acc) throw new PermanentJobError('The channel no longer exists');
       const account: ChannelAccountRef = { id: acc.id, clientId: acc.client_id, kind: acc.kind as ChannelKind };
       const idempotent = sender.idempotent(account);
@@ -57,14 +70,12 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
       const recordSent = async (trx: Db, events: MessagingEvent[], platformMessageId: string) => {
         const now = clock.now().toISOString();
         // A platform echo of this very message may have been stored first (same platform id): it is this message.
-        await trx.deleteFrom('messages').where('channel_account_id', '=', row.channel_account_id).where('platform_message_id', '=', platformMessageId)
-          .where('id', '!=', row.id).where('direction', '=', 'out').execute();
-        await trx.updateTable('messages').set({ status: 'sent', platform_message_id: platformMessageId, sent_at: now, in_flight_at: null, error: null, updated_at: now })
-          .where('id', '=', row.id).execute();
+        await dropEcho.execute(trx, { account: row.channel_account_id, platformId: platformMessageId, id: row.id });
+        await markSent.execute(trx, { id: row.id, platformId: platformMessageId, now });
         await recordUsage(trx, clock, { clientId: row.client_id, kind: 'outbound_message', channelAccountId: row.channel_account_id });
         await markJobDone(trx, clock, job.id); // one commit for the outcome and the job's completion
-        const sent = await trx.selectFrom('messages').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-        events.push({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
+        const sent = await messageById.first(trx, { id: row.id });
+        if (sent) events.push({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
       };
       if (idempotent && sender.inProcess?.(account)) {
         // The receiving side is this database (the sandbox): delivery, outcome and completion in one commit.

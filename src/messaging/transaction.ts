@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { groupCommitOf } from '../db/group-commit.ts';
 import type { EventHub, MessagingEvent } from './events.ts';
 
 /** Whether SQLite refused a write for a unique or primary key (a concurrent writer won a race). */
@@ -8,21 +9,24 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * Runs `fn` in one transaction; on a unique conflict (a concurrent writer created the same
- * contact, conversation or message first) runs it again, so the second pass finds the winner's
- * rows. The events `fn` collects go to the hub's transactional subscribers inside the same
- * transaction (so the work they queue commits with the cause, or not at all), and to the
- * in-memory subscribers only after the commit.
+ * Runs `fn` as one atomic unit of work (db/group-commit.ts: units arriving together share one
+ * commit, each in its own savepoint, and this resolves only after the commit); on a unique
+ * conflict (a concurrent writer created the same contact, conversation or message first) runs it
+ * again, so the second pass finds the winner's rows. The events `fn` collects go to the hub's
+ * transactional subscribers inside the same unit (so the work they queue commits with the cause,
+ * or not at all), and to the in-memory subscribers only after the commit.
  */
 export async function inTransaction<T>(
   deps: { db: Db; hub: EventHub },
   fn: (trx: Db, events: MessagingEvent[]) => Promise<T>,
   attempts = 3,
 ): Promise<T> {
+  const group = groupCommitOf(deps.db);
   for (let i = 1; ; i++) {
     const events: MessagingEvent[] = [];
     try {
-      const result = await deps.db.transaction().execute(async (trx) => {
+      const result = await group.run(async (trx) => {
+        events.length = 0; // the unit may run again alone (its group rolled back): its events anew
         const r = await fn(trx, events);
         await deps.hub.beforeCommit(trx, events);
         return r;

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
 import type { WebhookDeliveriesTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
@@ -59,8 +60,12 @@ export interface ActiveWebhook {
 }
 
 /** The client's active webhooks (index webhooks_client_idx). */
+// Looked up in every transaction that emits events: built once (db/compiled.ts).
+const activeOf = compiled<{ clientId: string }, { id: string; events: string }>((db, arg) =>
+  db.selectFrom('webhooks').select(['id', 'events']).where('client_id', '=', arg('clientId')).where('active', '=', 1));
+
 export async function activeWebhooks(db: Db, clientId: string): Promise<ActiveWebhook[]> {
-  const rows = await db.selectFrom('webhooks').select(['id', 'events']).where('client_id', '=', clientId).where('active', '=', 1).execute();
+  const { rows } = await activeOf.execute(db, { clientId });
   return rows.map((r) => ({ id: r.id, events: parseEvents(r.events) }));
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/index.ts';
-import { ingestInbound, toMessage, type InboundEvent, type IngestResult, type Message, type MessagingDeps } from '../../messaging/index.ts';
+import { ingestInbound, toMessage, type Message, type MessagingDeps } from '../../messaging/index.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ChannelAccount } from '../accounts.ts';
 
@@ -22,18 +22,15 @@ function displayName(customer: string): string {
 }
 
 /**
- * Stores a customer's message through the inbound pipeline (one transaction). Resolves only
- * after the message is stored; `created` is false for a replay of the same message_id. `ingest`
- * may be an IngestBatcher's (the HTTP edge's group commit).
+ * Stores a customer's message through the inbound pipeline (one atomic unit; concurrent posts
+ * share a commit). Resolves only after the message is stored; `created` is false for a replay of
+ * the same message_id.
  */
-export async function postAsCustomer(
-  deps: MessagingDeps, account: ChannelAccount, post: CustomerPost,
-  ingest: (event: InboundEvent) => Promise<IngestResult> = (event) => ingestInbound(deps, event),
-): Promise<{ id: string; created: boolean }> {
+export async function postAsCustomer(deps: MessagingDeps, account: ChannelAccount, post: CustomerPost): Promise<{ id: string; created: boolean }> {
   const customer = post.customer ?? '';
   // Scoped by customer, so two customers' message ids never collide; '/' cannot occur in the encoded part.
   const platformMessageId = post.messageId ? `${encodeURIComponent(customer)}/${post.messageId}` : newId();
-  const r = await ingest({
+  const r = await ingestInbound(deps, {
     channelAccountId: account.id, platformMessageId, text: post.text,
     from: { identities: [{ kind: 'sandbox', value: customer }], displayName: displayName(customer) },
   });

@@ -5,7 +5,7 @@ import {
   customerSignature, customerThread, findChannelByToken, isCustomerSignature, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost,
 } from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
-import { IngestBatcher, MAX_TEXT_LENGTH } from '../../messaging/index.ts';
+import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
 import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
 import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
@@ -87,12 +87,6 @@ const freshCompose = (token: string, extra: Partial<ComposeData> = {}): ComposeD
 export function customerChatRoutes() {
   const app = new Hono<HttpEnv>();
   const limits = new PublicRateLimits();
-  // Group commit: concurrent posts are stored in one transaction, each answered after it commits.
-  let batcher: IngestBatcher | undefined;
-  const ingestOf = (ctx: HttpEnv['Variables']['ctx']) => {
-    const b = (batcher ??= new IngestBatcher(ctx));
-    return (event: Parameters<IngestBatcher['ingest']>[0]) => b.ingest(event);
-  };
 
   // The POST path's token lookup, cached briefly: a link's token and kind never change, and the
   // inbound transaction re-reads the account by id (a channel deleted meanwhile still answers 404).
@@ -141,7 +135,7 @@ export function customerChatRoutes() {
       const account = await channelOf(c, { cached: true });
       await limits.checkPost(ctx, c.get('ip'), account.publicToken!);
       const post = parseCustomerPost(await c.req.text());
-      const r = await postAsCustomer(ctx, account, post, ingestOf(ctx));
+      const r = await postAsCustomer(ctx, account, post);
       return c.json({ id: r.id }, r.created ? 201 : 200);
     }
     // The page's own form (htmx, or a plain post without JavaScript).
@@ -159,7 +153,7 @@ export function customerChatRoutes() {
     else {
       try {
         await limits.checkPost(ctx, c.get('ip'), token);
-        await postAsCustomer(ctx, account, { text, customer, messageId }, ingestOf(ctx));
+        await postAsCustomer(ctx, account, { text, customer, messageId });
       } catch (err) {
         if (!isAppError(err) || err.status !== 429) throw err;
         error = v.t('chat.error.rate');

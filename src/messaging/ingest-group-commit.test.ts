@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../testing/test-app.ts';
 import { quietSandbox } from '../testing/messaging-fixtures.ts';
 import type { ChannelAccount } from '../channels/index.ts';
-import { IngestBatcher, type InboundEvent, type MessagingEvent } from './index.ts';
+import { ingestInbound, type InboundEvent, type IngestResult, type MessagingEvent } from './index.ts';
 
-const test = suite<{ app: TestApp; ch: ChannelAccount }>('ingest batcher (group commit)');
+const test = suite<{ app: TestApp; ch: ChannelAccount }>('inbound group commit');
 
 test.before.each(async (ctx) => {
   ctx.app = await makeTestApp();
@@ -37,12 +37,11 @@ async function commitsDuring(app: TestApp, fn: () => Promise<unknown>): Promise<
 }
 
 test('concurrent messages are stored in one transaction and each is acknowledged with its own id', async ({ app, ch }) => {
-  const batcher = new IngestBatcher(app.ctx);
   const received: MessagingEvent[] = [];
   app.ctx.hub.subscribe((e) => { if (e.type === 'message.received') received.push(e); });
-  let results: Awaited<ReturnType<IngestBatcher['ingest']>>[] = [];
+  let results: IngestResult[] = [];
   const commits = await commitsDuring(app, async () => {
-    results = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.ingest(says(ch.id, `c${i % 3}`, `p-${i}`))));
+    results = await Promise.all(Array.from({ length: 20 }, (_, i) => ingestInbound(app.ctx, says(ch.id, `c${i % 3}`, `p-${i}`))));
   });
   assert.is(commits, 1, 'one commit for the whole burst');
   assert.is(new Set(results.map((r) => r.messageId)).size, 20);
@@ -56,28 +55,28 @@ test('concurrent messages are stored in one transaction and each is acknowledged
 });
 
 test('a replay inside the same batch stores nothing new and answers the first message id', async ({ app, ch }) => {
-  const batcher = new IngestBatcher(app.ctx);
-  const [a, b] = await Promise.all([batcher.ingest(says(ch.id, 'alice', 'same')), batcher.ingest(says(ch.id, 'alice', 'same'))]);
+  const [a, b] = await Promise.all([ingestInbound(app.ctx, says(ch.id, 'alice', 'same')), ingestInbound(app.ctx, says(ch.id, 'alice', 'same'))]);
   assert.is(b.messageId, a.messageId);
   assert.ok(b.duplicate);
   assert.is((await app.ctx.db.selectFrom('messages').selectAll().execute()).length, 1);
 });
 
 test('one bad message in a batch fails alone; the others are stored', async ({ app, ch }) => {
-  const batcher = new IngestBatcher(app.ctx);
   const outcomes = await Promise.allSettled([
-    batcher.ingest(says(ch.id, 'alice', 'ok-1')),
-    batcher.ingest(says('no-such-channel', 'bob', 'bad')),
-    batcher.ingest(says(ch.id, 'carol', 'ok-2')),
+    ingestInbound(app.ctx, says(ch.id, 'alice', 'ok-1')),
+    ingestInbound(app.ctx, says('no-such-channel', 'bob', 'bad')),
+    ingestInbound(app.ctx, says(ch.id, 'carol', 'ok-2')),
   ]);
   assert.equal(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
   const ids = (await app.ctx.db.selectFrom('messages').select('platform_message_id').orderBy('platform_message_id').execute()).map((r) => r.platform_message_id);
   assert.equal(ids, ['ok-1', 'ok-2']);
 });
 
-test('an oversize text is refused at once and never joins a batch', async ({ app, ch }) => {
-  const batcher = new IngestBatcher(app.ctx);
-  assert.throws(() => batcher.ingest(says(ch.id, 'alice', 'big', 'x'.repeat(1_000_000))), /at most/);
+test('an oversize text is refused before anything is written', async ({ app, ch }) => {
+  const commits = await commitsDuring(app, async () => {
+    await ingestInbound(app.ctx, says(ch.id, 'alice', 'big', 'x'.repeat(1_000_000))).then(() => assert.unreachable('stored'), (err: Error) => assert.match(err.message, /at most/));
+  });
+  assert.is(commits, 0);
   assert.is((await app.ctx.db.selectFrom('messages').selectAll().execute()).length, 0);
 });
 
