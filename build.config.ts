@@ -1,6 +1,7 @@
 // What goes into the single executable (read by scripts/build-sea.ts). Paths are relative
 // to the project root.
 import { SQLITE_ADDON_ASSET } from './src/lib/sea.ts';
+import { CHECKPOINT_WORKER_ASSET } from './src/db/checkpointer.ts';
 
 export default {
   /** Bundled (esbuild, CommonJS) and run as the SEA main script. */
@@ -15,6 +16,10 @@ export default {
   /** Single files embedded as assets: key -> path. */
   assets: {
     [SQLITE_ADDON_ASSET]: 'node_modules/better-sqlite3/prebuilds/linux-x64.node',
+  },
+  /** Worker-thread scripts, each bundled on its own (CommonJS) and embedded: asset key -> entry. */
+  workers: {
+    [CHECKPOINT_WORKER_ASSET]: 'src/db/checkpoint-worker.ts',
   },
   /** Every file below these directories is embedded, keyed by its relative path ('public/htmx.min.js'). */
   assetDirs: ['public'],

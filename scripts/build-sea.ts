@@ -66,8 +66,18 @@ const result = await build({
 const inputs = Object.keys(result.metafile.inputs).length;
 console.log(`bundle  ${mb(statSync(bundle).size)}  (${inputs} inputs, ${result.warnings.length} warnings)`);
 
-// 2. Assets: explicit files plus every file under the asset directories.
+// 2. Assets: explicit files, worker-thread bundles, and every file under the asset directories.
 const assets: Record<string, string> = {};
+for (const [key, workerEntry] of Object.entries(config.workers)) {
+  // A worker thread in a SEA is started from source text (eval), so it is one CommonJS file too.
+  const file = join(work, key.split('/').join('_'));
+  await build({
+    entryPoints: [resolve(root, workerEntry)], outfile: file, bundle: true, platform: 'node', target: 'node24', format: 'cjs',
+    tsconfig: join(root, 'tsconfig.json'), minifySyntax: true, legalComments: 'none', logLevel: 'warning',
+  }).catch(() => process.exit(1));
+  assets[key] = file;
+  console.log(`worker  ${key}  ${mb(statSync(file).size)}`);
+}
 for (const [key, path] of Object.entries(config.assets)) assets[key] = resolve(root, path);
 for (const dir of config.assetDirs) {
   for (const file of walk(resolve(root, dir))) assets[relative(root, file).split('\\').join('/')] = file;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import https from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase, migrate, backupTo, backupFileName, type Opened } from './db/index.ts';
+import { startCheckpointer, type Checkpointer } from './db/checkpointer.ts';
 import { unlockVault, type Vault } from './vault/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -67,10 +68,12 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
     config, db: opened.db, sqlite: opened.sqlite, vault, clock, log, ...pipeline,
     publicUrl: () => publicUrl,
     ready: () => isReady,
+    checkpointer: () => checkpointer,
   };
   const http = createHttpApp(ctx);
   let server: ServerType | undefined;
   let background: Background | undefined;
+  let checkpointer: Checkpointer | undefined;
 
   return {
     ctx, http, opened, adminPassword,
@@ -83,6 +86,7 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       const url = `${config.tlsCert ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
       if (!config.publicUrlExplicit) publicUrl = url;
+      checkpointer = startCheckpointer(opened.sqlite, opened.file, (error) => log.error('lifecycle', 'WAL checkpointer thread failed; checkpointing inline', { error }));
       if (config.workers) background = startBackgroundWork(ctx);
       isReady = true;
       log.info('lifecycle', 'listening', { url });
@@ -98,6 +102,7 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
       }
+      await checkpointer?.stop();
       await opened.close();
       log.info('lifecycle', 'stopped');
     },

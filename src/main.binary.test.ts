@@ -84,6 +84,13 @@ test('the binary serves, backs up while serving, restores into a fresh data dir 
     assert.is(ready.status, 200);
     const htmx = await fetch(`${first.url}/public/htmx.min.js`);
     assert.is(htmx.status, 200);
+    // The WAL checkpointer thread runs inside the binary too (its own embedded bundle).
+    let metrics = '';
+    for (let i = 0; i < 50 && !/habar_wal_checkpointer_active 1/.test(metrics); i++) {
+      metrics = await (await fetch(`${first.url}/metrics`)).text();
+      if (!/habar_wal_checkpointer_active 1/.test(metrics)) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(metrics, /habar_wal_checkpointer_active 1/);
     const pw = first.lines.find((l) => l.startsWith('admin password: '))!.slice('admin password: '.length);
     const { jar: j1, status } = await login(first.url, 'admin@habar.local', pw);
     assert.is(status, 303);

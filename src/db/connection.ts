@@ -28,10 +28,10 @@ export function openSqlite(file: string, opts: { readonly?: boolean } = {}): Sql
   if (!opts.readonly) {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    // Checkpoint every ~4 MB of WAL (SQLite's default, said explicitly): a checkpoint blocks the
-    // event loop while it copies pages back, so larger ones (16 MB tried) saved ~5 % CPU per
-    // message but became 20–80 ms stalls that set the p99 of replies (scripts/bench-ai.ts).
-    // The WAL file is truncated back to 64 MB after a checkpoint. Durability is unchanged.
+    // Checkpoint every ~4 MB of WAL (SQLite's default, said explicitly) while no checkpointer
+    // thread runs (db/checkpointer.ts takes over once the server listens): a checkpoint here
+    // blocks the event loop while it copies pages back, so larger ones (16 MB tried) became
+    // 20–80 ms stalls. The WAL file is truncated back to 64 MB after a checkpoint.
     sqlite.pragma('wal_autocheckpoint = 1000');
     sqlite.pragma('journal_size_limit = 67108864');
   }

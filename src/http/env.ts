@@ -1,4 +1,5 @@
 import type { Db, Sqlite } from '../db/index.ts';
+import type { Checkpointer } from '../db/checkpointer.ts';
 import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -25,6 +26,8 @@ export interface AppContext {
   channels: ChannelManager;
   /** The public URL (from --public-url, else the listening address once known). */
   publicUrl(): string;
+  /** The WAL checkpointer thread, once the server listens (db/checkpointer.ts). */
+  checkpointer(): Checkpointer | undefined;
   /** Whether migrations are done and the database answers (for /readyz). */
   ready(): boolean;
 }

@@ -48,6 +48,7 @@ export function listEmbeddedAssets(prefix = ''): string[] {
 // The addon is dlopen'ed once per process: loading the same N-API addon twice in one
 // environment re-runs its init and replaces its instance data, so a memo is required here.
 let sqliteBinding: object | undefined;
+let sqliteAddonFile: string | undefined;
 
 /**
  * In a SEA: writes the embedded better-sqlite3 addon to `<dir>/habar-native-<uid>/<hash>.node`
@@ -71,7 +72,13 @@ export function loadSqliteNativeBinding(dir: string = tmpdir()): object | undefi
   const module = { exports: {} };
   process.dlopen(module, file, constants.dlopen.RTLD_NOW);
   sqliteBinding = module.exports;
+  sqliteAddonFile = file;
   return sqliteBinding;
+}
+
+/** In a SEA, once loadSqliteNativeBinding ran: the addon's file, for worker threads to load too. */
+export function sqliteAddonPath(): string | undefined {
+  return sqliteAddonFile;
 }
 
 // A per-user 0700 directory that must be a real directory owned by us, so that another

@@ -20,12 +20,15 @@ export function opsRoutes(metrics: Metrics) {
     return c.json({ status: 'ready' });
   });
   app.get('/metrics', (c) => {
+    const ctx = c.get('ctx');
     const mem = process.memoryUsage();
     const body = metrics.render({
       process_resident_memory_bytes: { help: 'Resident set size', value: mem.rss },
       nodejs_heap_used_bytes: { help: 'V8 heap in use', value: mem.heapUsed },
       nodejs_heap_total_bytes: { help: 'V8 heap total', value: mem.heapTotal },
       process_uptime_seconds: { help: 'Seconds since start', value: Math.round(process.uptime()) },
+      habar_wal_checkpointer_active: { help: 'Whether the WAL checkpointer thread does the checkpoints (1) or the main thread (0)', value: ctx.checkpointer()?.active ? 1 : 0 },
+      habar_wal_checkpointed_frames_total: { help: 'WAL frames copied into the data file by the checkpointer thread', value: ctx.checkpointer()?.stats.frames ?? 0 },
     });
     return c.body(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import { isSea, readEmbeddedAsset, sqliteAddonPath } from '../lib/sea.ts';
+import type { Sqlite } from './connection.ts';
+import type { CheckpointReport, CheckpointWorkerData } from './checkpoint-worker.ts';
+
+/** Asset key of the checkpointer thread's own bundle inside the binary (build.config.ts `workers`). */
+export const CHECKPOINT_WORKER_ASSET = 'workers/checkpoint-worker.cjs';
+/** The main connection's own checkpoints when no checkpointer thread runs (SQLite's default, 4 MB of WAL). */
+export const INLINE_AUTOCHECKPOINT_PAGES = 1000;
+const EVERY_MS = 100;
+
+export interface Checkpointer {
+  /** Whether the thread runs and does the checkpoints (false before it is ready, or after it failed). */
+  readonly active: boolean;
+  /** Checkpoints that copied frames, and how many, since start. */
+  readonly stats: { checkpoints: number; frames: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves WAL checkpoints off the main thread: a worker thread with its own connection copies the
+ * committed WAL frames back into the data file every 100 ms (PASSIVE: it never blocks a commit),
+ * and the main connection stops checkpointing inside its commits. Each of those inline
+ * checkpoints (every ~1000 pages, i.e. several times a second under load) stalled the event loop
+ * for milliseconds and cost about a third of a commit's CPU (scripts/bench-turn.ts).
+ * Until the thread is ready, and if it ever fails, the main connection checkpoints as before.
+ */
+export function startCheckpointer(sqlite: Sqlite, file: string, onError: (message: string) => void = () => {}): Checkpointer {
+  const stats = { checkpoints: 0, frames: 0 };
+  let active = false;
+  let stopping = false;
+  const data: CheckpointWorkerData = { file, everyMs: EVERY_MS, addonPath: sqliteAddonPath() };
+  let worker: Worker;
+  try {
+    worker = isSea()
+      ? new Worker(readEmbeddedAsset(CHECKPOINT_WORKER_ASSET)?.toString('utf8') ?? missingAsset(), { eval: true, workerData: data })
+      : new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: data });
+  } catch (err) {
+    onError((err as Error).message);
+    return { active: false, stats, stop: async () => {} };
+  }
+  worker.unref();
+  const fallBack = () => {
+    active = false;
+    sqlite.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT_PAGES}`);
+  };
+  worker.on('message', (r: CheckpointReport) => {
+    if (r.type === 'ready' && !stopping) {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      active = true;
+    } else if (r.type === 'checkpointed') {
+      stats.checkpoints++;
+      stats.frames += r.frames;
+    } else if (r.type === 'error') {
+      onError(r.message);
+    }
+  });
+  worker.on('error', (err) => {
+    fallBack();
+    onError(err.message);
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => {
+    if (!stopping) onError('the checkpointer thread stopped');
+    fallBack();
+    resolve();
+  }));
+  return {
+    get active() { return active; },
+    stats,
+    async stop() {
+      stopping = true;
+      fallBack();
+      worker.postMessage({ type: 'stop' });
+      const timeout = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}
+
+function missingAsset(): never {
+  throw new Error(`the binary lacks ${CHECKPOINT_WORKER_ASSET}; rebuild it with npm run build`);
+}
