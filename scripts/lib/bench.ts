@@ -139,7 +139,7 @@ export function machineLine(): string {
  * CPU time (user + system, ms) a process has used so far, from /proc (Linux; clock ticks of
  * 10 ms). Differences over a run say what each request cost, however busy the machine was.
  */
-export function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+export function cpuMs(pid: number, thread?: number): number {
+  const fields = fs.readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
 }
