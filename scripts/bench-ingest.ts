@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import autocannon, { type Result } from 'autocannon';
 import { NODE, ROOT, cpuMs, fmt, machineLine, pct, printTable, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
+import { sqliteFloor } from './lib/sqlite-floor.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -91,6 +92,14 @@ async function main() {
       ...rows.map(([name, r]) => row(name, r)),
     ]);
     console.log('');
+    // The floor: the same writes with nothing around them (scripts/lib/sqlite-floor.ts), in groups
+    // of 5 (what 10 connections give Habar's group commit: about half are in flight at a time).
+    // A server doing only those writes plus the bare route's HTTP work would serve at most
+    // 1 / (bare CPU + floor CPU) per core.
+    const floor = sqliteFloor(path.join(dirs[0], 'habar.db'), dirs[0], { messages: 50_000, group: 5, customers });
+    const ceiling = 1e6 / (bareResult!.cpuPerRequestUs + floor.usPerMessage);
+    console.log(`raw SQLite floor (the inbound writes alone, prepared statements, groups of 5): ${fmt(floor.usPerMessage, 0)} µs CPU per message; `
+      + `bare HTTP + floor = ${fmt(bareResult!.cpuPerRequestUs + floor.usPerMessage, 0)} µs → at most ~${fmt(ceiling, 0)} req/s on one core = ${pct(ceiling / bareResult!.requests.average)} of bare Hono`);
     for (const [name, r] of rows) {
       console.log(`${name}: ingest / bare = ${pct(r.requests.average / bareResult!.requests.average)} of the req/s (target ≥ 60 % with workers off); CPU per request ${fmt(r.cpuPerRequestUs / bareResult!.cpuPerRequestUs, 0)}× the bare route's`);
     }
