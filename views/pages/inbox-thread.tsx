@@ -132,8 +132,12 @@ export function MessageList({ v, slug, t }: { v: ViewContext; slug: string; t: T
   const base = threadBase(slug, id);
   const first = t.messages[0]?.id;
   const part = (extra: string) => `${base}${t.keep ? `${t.keep}&` : '?'}part=messages${extra}`;
+  // While a reply is still queued, the list also looks again a second after it is shown: its
+  // "sent" event may have come before this copy of the list replaced the one it refreshed
+  // (a reply's own response swaps the list), or while the stream was reconnecting.
+  const waiting = t.messages.some((m) => m.direction === 'out' && m.status === 'queued');
   return (
-    <div id="messages" class="messages" hx-get={part(first ? `&since=${first}` : '')} hx-trigger="live delay:150ms" hx-swap="outerHTML"
+    <div id="messages" class="messages" hx-get={part(first ? `&since=${first}` : '')} hx-trigger={waiting ? 'live delay:150ms, load delay:1s' : 'live delay:150ms'} hx-swap="outerHTML"
       data-live-on="message" data-live-conversation={id} aria-live="polite">
       {t.hasOlder && first ? <button type="button" class="small link-dark" hx-get={part(`&older=${first}`)} hx-target="#messages" hx-swap="outerHTML">{v.t('inbox.older')}</button> : null}
       {t.messages.length === 0 ? <p class="muted">{v.t('inbox.no_messages')}</p> : null}

@@ -1,0 +1,12 @@
+import { makeTestApp } from '../src/testing/test-app.ts';
+import { quietSandbox, customerSays } from '../src/testing/messaging-fixtures.ts';
+import { sendMessage } from '../src/messaging/index.ts';
+const app = await makeTestApp();
+const ch = await quietSandbox(app);
+const r = await customerSays(app, ch.id, 'alice', 'p1', 'hi');
+const seen: string[] = [];
+app.ctx.hub.subscribe((e) => seen.push(e.type));
+await sendMessage(app.ctx, r.clientId, r.conversationId, { text: 'reply', authorKind: 'agent' });
+await app.ctx.jobs.drain();
+console.log(seen);
+await app.cleanup();
