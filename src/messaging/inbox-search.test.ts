@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { searchIndexBytes } from '../testing/search-index-bytes.ts';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import { sql, type Kysely } from 'kysely';
@@ -42,15 +43,7 @@ async function says(ctx: Ctx, customer: string, text: string, ch = ctx.ch): Prom
  * then always stored whole.
  */
 function ftsBytes(ctx: Ctx): Buffer {
-  const { sqlite } = ctx.app.ctx;
-  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and (name like 'messages_fts_%' or name like 'contacts_fts_%')").all() as Array<{ name: string }>;
-  const parts: Buffer[] = [];
-  for (const { name } of tables) {
-    for (const row of sqlite.prepare(`select * from "${name}"`).raw().all() as unknown[][]) {
-      for (const v of row) if (v !== null) parts.push(Buffer.isBuffer(v) ? v : Buffer.from(String(v)));
-    }
-  }
-  return Buffer.concat(parts);
+  return searchIndexBytes(ctx.app.ctx.sqlite, { contacts: true });
 }
 
 test('Russian and Kazakh text is found by any part of a word, whatever its case', async (ctx) => {

@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { searchIndexBytes } from '../testing/search-index-bytes.ts';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import { sql, type Kysely } from 'kysely';
@@ -35,18 +36,7 @@ const rowidOf = (ctx: Ctx, messageId: string) => (ctx.app.ctx.sqlite.prepare('se
 /** Throws when the index differs from the messages it indexes (FTS5 checks every row's trigrams). */
 const integrityCheck = (ctx: Ctx) => sql`insert into messages_fts(messages_fts, rank) values('integrity-check', 1)`.execute(ctx.app.ctx.db);
 
-/** Every byte the message index keeps in its own tables (markers: rare Glagolitic letters, see inbox-search.test.ts). */
-function indexBytes(ctx: Ctx): Buffer {
-  const { sqlite } = ctx.app.ctx;
-  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name like 'messages_fts_%' and name <> 'messages_fts_pending'").all() as Array<{ name: string }>;
-  const parts: Buffer[] = [];
-  for (const { name } of tables) {
-    for (const row of sqlite.prepare(`select * from "${name}"`).raw().all() as unknown[][]) {
-      for (const v of row) if (v !== null) parts.push(Buffer.isBuffer(v) ? v : Buffer.from(String(v)));
-    }
-  }
-  return Buffer.concat(parts);
-}
+const indexBytes = (ctx: Ctx) => searchIndexBytes(ctx.app.ctx.sqlite);
 
 test('a message just received is found by search at once, before any indexing job ran', async (ctx) => {
   const q = await says(ctx, 'now-1', 'Когда привезёте ⰰⰱⰲ заказ?');
