@@ -76,6 +76,40 @@ test('unless the install allows it, a delivery to a loopback or private address 
   assert.is(ctx.rx.requests.length, 1);
 });
 
+test('a delivery connects to the address checked for its host name, never to a second lookup (DNS rebinding)', async (ctx) => {
+  const port = new URL(ctx.rx.url).port;
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: `http://hooks.example.test:${port}/in` });
+  const lookups: string[] = [];
+  // This name does not exist in DNS: it can only arrive through the address the check resolved.
+  const pinned = (address: string) => new JobRunner(ctx.app.ctx).register(webhookDeliveryHandler({
+    ...ctx.app.ctx, lookup: async (host) => { lookups.push(host); return [{ address, family: 4 }]; },
+  }, FAST)).drain();
+  assert.is(await emit(ctx), 1);
+  await pinned('127.0.0.1');
+  assert.is((await deliveries(ctx))[0].status, 'delivered');
+  assert.is(ctx.rx.requests.length, 1);
+  assert.equal(lookups, ['hooks.example.test'], 'resolved once, by the check');
+
+  // Private targets refused: a name that resolves to a public address for the check is sent
+  // there (here: nowhere reachable), not to the loopback where the receiver listens.
+  await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'false');
+  assert.is(await emit(ctx), 1);
+  await pinned('192.0.2.10'); // TEST-NET-1: never routed
+  const [latest] = await deliveries(ctx);
+  assert.is(latest.status, 'failed');
+  assert.match(latest.lastError!, /No answer|Could not connect/);
+  assert.is(ctx.rx.requests.length, 1, 'nothing more reached the loopback receiver');
+});
+
+test('a host name that does not resolve is a failed attempt, retried later', async (ctx) => {
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: 'http://no-such-host.invalid/hook' });
+  assert.is(await emit(ctx), 1);
+  await ctx.run();
+  const [d] = await deliveries(ctx);
+  assert.is(d.status, 'failed');
+  assert.match(d.lastError!, /Could not resolve no-such-host.invalid/);
+});
+
 test('a receiver answering 500 gets retries with growing delays, then the delivery is dead with its last error', async (ctx) => {
   const clock = ctx.app.clock as ManualClock;
   ctx.rx.mode = 'fail';

@@ -5,18 +5,17 @@ import type { Vault } from '../vault/index.ts';
 import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signing.ts';
 import { SECRET_CONTEXT } from './webhooks.ts';
-import { refusedDeliveryTarget } from './target-guard.ts';
+import { checkDeliveryTarget, type TargetDeps } from './target-guard.ts';
+import { pinnedPost, type ResolvedAddress } from '../lib/pinned-post.ts';
 
 /** The job kind that sends one webhook delivery (payload: { delivery_id }). */
 export const WEBHOOK_DELIVER_KIND = 'webhook.deliver';
 
-export interface DeliveryDeps {
+export interface DeliveryDeps extends TargetDeps {
   db: Db;
   vault: Vault;
   clock: Clock;
   log: Logger;
-  /** The HTTP client (global fetch unless a test passes another). */
-  fetch?: typeof fetch;
 }
 
 export interface DeliveryOptions {
@@ -39,13 +38,12 @@ function retryDelayMs(attempts: number, o: Pick<DeliveryOptions, 'baseDelayMs' |
 
 interface Outcome { ok: boolean; status: number | null; error: string | null }
 
-async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url: string; secret: string; payload: string }): Promise<Outcome> {
+async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url: string; secret: string; payload: string; pin: ResolvedAddress }): Promise<Outcome> {
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
   try {
-    const res = await (deps.fetch ?? fetch)(d.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(o.timeoutMs),
+    const status = await pinnedPost(d.url, {
+      pin: d.pin,
+      timeoutMs: o.timeoutMs,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Habar-Webhooks/1',
@@ -55,13 +53,12 @@ async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url
       },
       body: d.payload,
     });
-    await res.body?.cancel().catch(() => {});
-    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, error: null };
-    return { ok: false, status: res.status, error: `The receiver answered HTTP ${res.status}` };
+    if (status >= 200 && status < 300) return { ok: true, status, error: null };
+    return { ok: false, status, error: `The receiver answered HTTP ${status}` };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-    return { ok: false, status: null, error: timedOut ? `No answer within ${o.timeoutMs / 1000} s` : `Could not connect: ${e.cause?.code ?? e.cause?.message ?? e.message}` };
+    const e = err as Error & { code?: string };
+    if (e.name === 'TimeoutError') return { ok: false, status: null, error: `No answer within ${o.timeoutMs / 1000} s` };
+    return { ok: false, status: null, error: `Could not connect: ${e.code ?? e.message}` };
   }
 }
 
@@ -89,7 +86,8 @@ export function webhookDeliveryHandler(deps: DeliveryDeps, opts: Partial<Deliver
       }
       await deps.db.updateTable('webhook_deliveries').set({ attempts: job.attempts, next_attempt_at: null }).where('id', '=', id).execute();
       // SSRF guard (target-guard.ts): the resolved address, checked just before connecting.
-      const r = (await refusedDeliveryTarget(deps, d.url)) ?? await post(deps, o, { id, url: d.url, secret: deps.vault.open(d.secret, SECRET_CONTEXT), payload: d.payload });
+      const target = await checkDeliveryTarget(deps, d.url);
+      const r = 'refused' in target ? target.refused : await post(deps, o, { id, url: d.url, secret: deps.vault.open(d.secret, SECRET_CONTEXT), payload: d.payload, pin: target.pin });
       const now = deps.clock.now();
       if (r.ok) {
         await deps.db.updateTable('webhook_deliveries')

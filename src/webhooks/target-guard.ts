@@ -4,6 +4,7 @@ import type { Db } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
 import { badRequest } from '../lib/errors.ts';
 import { getSetting } from '../settings/index.ts';
+import type { ResolvedAddress } from '../lib/pinned-post.ts';
 
 /**
  * Outgoing webhooks must not become a way into the server's own network (SSRF): a client could
@@ -60,25 +61,37 @@ export interface TargetDeps {
   db: Db;
   vault: Vault;
   /** Name resolution (node:dns lookup unless a test passes another). */
-  lookup?: (host: string) => Promise<Array<{ address: string }>>;
+  lookup?: (host: string) => Promise<Array<{ address: string; family?: number }>>;
 }
 
 const resolveAll = (host: string) => lookup(host, { all: true, verbatim: true });
 
+/** What the delivery may do: connect to `pin` (the checked address), or record `refused`. */
+export type TargetCheck = { refused: { ok: false; status: null; error: string } } | { pin: ResolvedAddress };
+
 /**
  * At delivery, just before connecting: resolves the host and refuses when any of its addresses is
- * a refused one. Returns a failed outcome to record, or undefined to go ahead (a name that does not
- * resolve is left to the HTTP client, which fails with its own error).
+ * a refused one; otherwise the delivery connects to the address checked here (pinnedPost), so a
+ * name cannot resolve to a public address for the check and a private one for the connection
+ * (DNS rebinding). A name that does not resolve is a failed attempt (retried later).
  */
-export async function refusedDeliveryTarget(deps: TargetDeps, url: string): Promise<{ ok: false; status: null; error: string } | undefined> {
-  const host = hostOf(url);
-  if (!host) return undefined;
-  let addresses: string[];
-  if (isIP(host.replace(/^\[|\]$/g, ''))) addresses = [host];
+export async function checkDeliveryTarget(deps: TargetDeps, url: string): Promise<TargetCheck> {
+  const refuse = (error: string): TargetCheck => ({ refused: { ok: false, status: null, error } });
+  const host = hostOf(url)?.replace(/^\[|\]$/g, '');
+  if (!host) return refuse('The URL is not valid');
+  let addresses: ResolvedAddress[];
+  const literal = isIP(host);
+  if (literal) addresses = [{ address: host, family: literal as 4 | 6 }];
   else {
-    try { addresses = (await (deps.lookup ?? resolveAll)(host)).map((a) => a.address); } catch { return undefined; }
+    try {
+      addresses = (await (deps.lookup ?? resolveAll)(host)).map((a) => ({ address: a.address, family: (a.family ?? isIP(a.address)) as 4 | 6 }));
+    } catch (err) {
+      return refuse(`Could not resolve ${host}: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    }
+    if (addresses.length === 0) return refuse(`Could not resolve ${host}`);
   }
-  if (!addresses.some(isPrivateAddress) && !isLocalhostName(host)) return undefined;
-  if (await privateTargetsAllowed(deps.db, deps.vault)) return undefined;
-  return { ok: false, status: null, error: 'Refused: the URL leads to a local or private network address' };
+  if ((addresses.some((a) => isPrivateAddress(a.address)) || isLocalhostName(host)) && !(await privateTargetsAllowed(deps.db, deps.vault))) {
+    return refuse('Refused: the URL leads to a local or private network address');
+  }
+  return { pin: addresses[0] };
 }
