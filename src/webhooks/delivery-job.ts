@@ -62,8 +62,10 @@ async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url
   }
 }
 
+/** Dead unless delivered (or dead already: run() records its own last attempt before giving up). */
 const markDead = (db: Db, id: string, error: string) =>
-  db.updateTable('webhook_deliveries').set({ status: 'dead', next_attempt_at: null, last_error: error }).where('id', '=', id).where('status', '!=', 'delivered').execute();
+  db.updateTable('webhook_deliveries').set({ status: 'dead', next_attempt_at: null, last_error: error })
+    .where('id', '=', id).where('status', 'not in', ['delivered', 'dead']).execute();
 
 /**
  * Sends one delivery per job run, signed at send time, and records the outcome on the delivery
