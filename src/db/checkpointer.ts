@@ -42,7 +42,7 @@ export function startCheckpointer(sqlite: Sqlite, file: string, onError: (messag
   worker.unref();
   const fallBack = () => {
     active = false;
-    sqlite.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT_PAGES}`);
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT_PAGES}`);
   };
   worker.on('message', (r: CheckpointReport) => {
     if (r.type === 'ready' && !stopping) {
@@ -64,16 +64,20 @@ export function startCheckpointer(sqlite: Sqlite, file: string, onError: (messag
     fallBack();
     resolve();
   }));
+  let stopped: Promise<void> | undefined;
   return {
     get active() { return active; },
     stats,
-    async stop() {
-      stopping = true;
-      fallBack();
-      worker.postMessage({ type: 'stop' });
-      const timeout = setTimeout(() => void worker.terminate(), 2000);
-      await exited;
-      clearTimeout(timeout);
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        fallBack();
+        worker.postMessage({ type: 'stop' });
+        const timeout = setTimeout(() => void worker.terminate(), 2000);
+        await exited;
+        clearTimeout(timeout);
+      })();
+      return stopped;
     },
   };
 }
