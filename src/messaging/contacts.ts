@@ -55,6 +55,8 @@ export function normalisePhone(input: string): string | undefined {
 const identityLookup = compiled<{ account: string; kind: string; value: string }, { contact_id: string }>((db, arg) =>
   db.selectFrom('contact_identities').select('contact_id')
     .where('channel_account_id', '=', arg('account')).where('kind', '=', arg('kind')).where('value', '=', arg('value')));
+const namePhone = compiled<{ id: string }, { display_name: string; phone: string | null }>((db, arg) =>
+  db.selectFrom('contacts').select(['display_name', 'phone']).where('id', '=', arg('id')));
 
 /**
  * Finds the contact by any of its identities on this channel account, or creates it; adds the
@@ -82,7 +84,8 @@ export async function findOrCreateContact(
     }).execute();
   } else if (input.displayName || input.phone) {
     // Fill what is empty; never overwrite a name or phone an agent edited.
-    const c = await trx.selectFrom('contacts').select(['display_name', 'phone']).where('id', '=', contactId).executeTakeFirstOrThrow();
+    const c = await namePhone.first(trx, { id: contactId });
+    if (!c) throw notFound('No such contact');
     const set: { display_name?: string; phone?: string; updated_at?: string } = {};
     if (!c.display_name && input.displayName) set.display_name = input.displayName.slice(0, 200);
     if (!c.phone && input.phone) set.phone = input.phone;
