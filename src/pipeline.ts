@@ -71,7 +71,5 @@ export function buildPipeline(base: Omit<PipelineDeps, 'hub'>, opts: { concurren
   jobs.register(sendJobHandler(deps, channels));
   for (const h of JOB_HANDLERS) jobs.register(h(deps));
   for (const p of PERIODIC_JOBS) jobs.registerPeriodic(p.kind, p.everyMs);
-  // Whatever was just committed may have enqueued work: look now rather than at the next poll.
-  hub.subscribe(() => jobs.wake());
   return { hub, jobs, channels };
 }

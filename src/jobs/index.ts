@@ -5,7 +5,8 @@
 //     await trx.insertInto(...)...;
 //     await enqueueJob(trx, clock, { kind: 'webhook.deliver', clientId, payload: {...}, idempotencyKey: `...` });
 //   });
-// then (after commit) `ctx.jobs.wake()`, and register the handler for the kind in src/pipeline.ts.
+// and register the handler for the kind in src/pipeline.ts. A started runner wakes when a job is
+// enqueued (after its transaction ends); `ctx.jobs.wake()` is for other changes (a retry).
 export { JobRunner, type RunnerOptions } from './runner.ts';
 export { enqueueJob, markJobDone, reschedulePending, getJob, listJobs, countJobs, retryJob, pruneDoneJobs, type EnqueueSpec } from './queue.ts';
 export { PermanentJobError, RetryLaterError, backoffMs, toJob, type Job, type JobHandler, type JobStatus } from './job.ts';

@@ -35,8 +35,9 @@ export async function listIdentities(db: Db, contactId: string, channelAccountId
   // By contact only (its few identities, through contact_identities_contact_idx), the channel
   // filtered here: with the channel in the query SQLite chose the unique index on
   // (channel_account_id, kind, value) and walked every identity of the channel (~47 µs per send).
-  const rows = await db.selectFrom('contact_identities').select(['id', 'kind', 'value', 'channel_account_id']).where('contact_id', '=', contactId).orderBy('id').execute();
-  return rows.filter((r) => !channelAccountId || r.channel_account_id === channelAccountId)
+  // Sorted here too: an ORDER BY made SQLite build a temporary b-tree for these few rows.
+  const { rows } = await identitiesOf.execute(db, { contactId });
+  return rows.filter((r) => !channelAccountId || r.channel_account_id === channelAccountId).sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((r) => ({ id: r.id, kind: r.kind as IdentityRef['kind'], value: r.value, channelAccountId: r.channel_account_id }));
 }
 
@@ -55,6 +56,8 @@ export function normalisePhone(input: string): string | undefined {
 const identityLookup = compiled<{ account: string; kind: string; value: string }, { contact_id: string }>((db, arg) =>
   db.selectFrom('contact_identities').select('contact_id')
     .where('channel_account_id', '=', arg('account')).where('kind', '=', arg('kind')).where('value', '=', arg('value')));
+const identitiesOf = compiled<{ contactId: string }, { id: string; kind: string; value: string; channel_account_id: string }>((db, arg) =>
+  db.selectFrom('contact_identities').select(['id', 'kind', 'value', 'channel_account_id']).where('contact_id', '=', arg('contactId')));
 const namePhone = compiled<{ id: string }, { display_name: string; phone: string | null }>((db, arg) =>
   db.selectFrom('contacts').select(['display_name', 'phone']).where('id', '=', arg('id')));
 
