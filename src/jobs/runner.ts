@@ -53,6 +53,13 @@ const claimJobs = compiled<{ ids: string; leaseUntil: string; now: string }, Sel
   .where(inList('id', arg('ids'))).where('status', 'in', ['pending', 'running']) // still ours to take
   .returningAll());
 
+/** When the runner falls idle: the next pending job's time, and the next foreign lease's end. */
+const nextRunAt = compiled<{ now: string }, { next: string | null }>((db, arg) => db.selectFrom('jobs')
+  .select((eb) => eb.fn.min('run_at').as('next')).where('status', '=', PENDING).where('run_at', '>', arg('now')));
+const nextLeaseEnd = compiled<{ now: string; held: string }, { next: string | null }>((db, arg) => db.selectFrom('jobs')
+  .select((eb) => eb.fn.min('lease_until').as('next')).where('status', '=', RUNNING).where('lease_until', '>', arg('now'))
+  .where((eb) => eb.not(inList('id', arg('held')))));
+
 /** How often a pump also looks for jobs whose lease expired. */
 const EXPIRED_CHECK_MS = 1_000;
 
@@ -350,11 +357,8 @@ export class JobRunner {
     const { db, clock } = this.opts;
     const nowMs = clock.now().getTime();
     const now = new Date(nowMs).toISOString();
-    const pending = await db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('next')).where('status', '=', PENDING).where('run_at', '>', now).executeTakeFirst();
-    let q = db.selectFrom('jobs').select((eb) => eb.fn.min('lease_until').as('next')).where('status', '=', RUNNING).where('lease_until', '>', now);
-    const held = [...this.inflight.keys()];
-    if (held.length) q = q.where('id', 'not in', held);
-    const lease = await q.executeTakeFirst();
+    const pending = await nextRunAt.first(db, { now });
+    const lease = await nextLeaseEnd.first(db, { now, held: JSON.stringify([...this.inflight.keys()]) });
     const next = [pending?.next, lease?.next].filter(Boolean).map((t) => new Date(t as string).getTime());
     return next.length ? Math.min(...next) - nowMs : Infinity;
   }
