@@ -15,7 +15,10 @@ export interface CheckpointWorkerData {
 }
 
 /** What the thread reports after each checkpoint that copied something, and when it fails. */
-export type CheckpointReport = { type: 'checkpointed'; frames: number; ms: number } | { type: 'error'; message: string } | { type: 'ready' };
+export type CheckpointReport =
+  | { type: 'checkpointed'; frames: number; log: number; ms: number }
+  | { type: 'error'; message: string }
+  | { type: 'ready' };
 
 const data = workerData as CheckpointWorkerData;
 let nativeBinding: object | undefined;
@@ -36,7 +39,7 @@ const timer = setInterval(() => {
     const started = performance.now();
     // PASSIVE: copies what no reader still needs, never waits for (or blocks) the writer.
     const [r] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    if (r && r.checkpointed > 0) post({ type: 'checkpointed', frames: r.checkpointed, ms: performance.now() - started });
+    if (r && r.checkpointed > 0) post({ type: 'checkpointed', frames: r.checkpointed, log: r.log, ms: performance.now() - started });
   } catch (err) {
     post({ type: 'error', message: (err as Error).message });
   }

@@ -47,4 +47,27 @@ test('the thread copies committed pages into the data file while the main connec
   await again.close();
 });
 
+test('under writes that never pause, the WAL still starts over instead of growing without end', async () => {
+  const dir = dirs.fresh();
+  const o = openDatabase(dir);
+  await migrate(o.db);
+  const cp = startCheckpointer(o.sqlite, o.file, () => {}, { restartFrames: 256 }); // 1 MB
+  await until('the thread is ready', () => cp.active);
+  const walSize = () => { try { return fs.statSync(`${o.file}-wal`).size; } catch { return 0; } };
+  let largest = 0;
+  let n = 0;
+  const until2s = Date.now() + 2000;
+  while (Date.now() < until2s) {
+    await writeRows(o, 20, `w${n++}-`); // ~40 KB of pages a batch, back to back
+    largest = Math.max(largest, walSize());
+    await new Promise((r) => setImmediate(r)); // a server's loop turns between its transactions
+  }
+  await cp.stop();
+  await o.close();
+  assert.ok(cp.stats.restarts > 0, 'the main connection finished checkpoints');
+  // Without restarts every frame ever written would still be in the file; with them it is reused.
+  const written = cp.stats.frames * 4096;
+  assert.ok(written > 3 * largest, `${(written / 1024 / 1024).toFixed(0)} MB went through a WAL of at most ${(largest / 1024 / 1024).toFixed(1)} MB`);
+});
+
 test.run();

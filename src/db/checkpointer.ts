@@ -8,12 +8,21 @@ export const CHECKPOINT_WORKER_ASSET = 'workers/checkpoint-worker.cjs';
 /** The main connection's own checkpoints when no checkpointer thread runs (SQLite's default, 4 MB of WAL). */
 export const INLINE_AUTOCHECKPOINT_PAGES = 1000;
 const EVERY_MS = 100;
+/**
+ * WAL size (frames of 4 KB) past which the main connection finishes a checkpoint itself. The
+ * thread can copy what was committed, but the WAL file only starts over from its beginning when
+ * a write begins after a checkpoint that copied every frame, and under steady writes the thread
+ * never sees the end (the next commit lands while it copies): the WAL grew by ~6 MB a second at
+ * 500 turns/s. The main thread, between two of its own transactions, can copy the last few frames
+ * (the thread has just copied the rest), and its next write restarts the WAL.
+ */
+const RESTART_FRAMES = 4096;
 
 export interface Checkpointer {
   /** Whether the thread runs and does the checkpoints (false before it is ready, or after it failed). */
   readonly active: boolean;
-  /** Checkpoints that copied frames, and how many, since start. */
-  readonly stats: { checkpoints: number; frames: number };
+  /** Checkpoints that copied frames, and how many, since start; `restarts`: checkpoints the main connection finished. */
+  readonly stats: { checkpoints: number; frames: number; restarts: number };
   stop(): Promise<void>;
 }
 
@@ -25,8 +34,9 @@ export interface Checkpointer {
  * for milliseconds and cost about a third of a commit's CPU (scripts/bench-turn.ts).
  * Until the thread is ready, and if it ever fails, the main connection checkpoints as before.
  */
-export function startCheckpointer(sqlite: Sqlite, file: string, onError: (message: string) => void = () => {}): Checkpointer {
-  const stats = { checkpoints: 0, frames: 0 };
+export function startCheckpointer(sqlite: Sqlite, file: string, onError: (message: string) => void = () => {}, opts: { restartFrames?: number } = {}): Checkpointer {
+  const restartFrames = opts.restartFrames ?? RESTART_FRAMES;
+  const stats = { checkpoints: 0, frames: 0, restarts: 0 };
   let active = false;
   let stopping = false;
   const data: CheckpointWorkerData = { file, everyMs: EVERY_MS, addonPath: sqliteAddonPath() };
@@ -40,6 +50,16 @@ export function startCheckpointer(sqlite: Sqlite, file: string, onError: (messag
     return { active: false, stats, stop: async () => {} };
   }
   worker.unref();
+  const finishCheckpoint = () => {
+    try {
+      if (sqlite.open && !sqlite.inTransaction) {
+        sqlite.pragma('wal_checkpoint(PASSIVE)');
+        stats.restarts++;
+      }
+    } catch {
+      // busy: the thread's next report tries again
+    }
+  };
   const fallBack = () => {
     active = false;
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${INLINE_AUTOCHECKPOINT_PAGES}`);
@@ -51,7 +71,10 @@ export function startCheckpointer(sqlite: Sqlite, file: string, onError: (messag
     } else if (r.type === 'checkpointed') {
       stats.checkpoints++;
       stats.frames += r.frames;
+      if (active && r.log >= restartFrames) finishCheckpoint();
     } else if (r.type === 'error') {
+      // The thread cannot checkpoint (it keeps trying): the main connection does it again meanwhile.
+      fallBack();
       onError(r.message);
     }
   });

@@ -53,7 +53,7 @@ export function compiled<A extends Record<string, unknown>, R = unknown>(
     made = { sql: q.sql, values: [...q.parameters] };
     return made;
   };
-  const execute = (db: Db, args: A): Promise<QueryResult<R>> => {
+  const execute = async (db: Db, args: A): Promise<QueryResult<R>> => {
     const { sql, values } = make();
     const params = values.map((v) => {
       if (!(v instanceof Arg)) return v;
@@ -66,9 +66,9 @@ export function compiled<A extends Record<string, unknown>, R = unknown>(
       // Inside a group commit's transaction (it holds the connection): run it right here, as
       // kysely's SQLite driver would, without its asynchronous executor.
       const stmt = direct.prepare(sql);
-      if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
+      if (stmt.reader) return { rows: stmt.all(params) as R[] };
       const r = stmt.run(params);
-      return Promise.resolve({ rows: [], numAffectedRows: BigInt(r.changes), insertId: BigInt(r.lastInsertRowid) });
+      return { rows: [], numAffectedRows: BigInt(r.changes), insertId: BigInt(r.lastInsertRowid) };
     }
     return db.executeQuery(CompiledQuery.raw(sql, params) as CompiledQuery<R>);
   };

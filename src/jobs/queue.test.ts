@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { CompiledQuery } from 'kysely';
 import { openTestDb, quietLog, type TestDb } from '../testing/test-db.ts';
 import { PENDING } from './states.ts';
+import { jobsScreenQueries } from './queue.ts';
 import { JobRunner, countJobs, enqueueJob, getJob, listJobs, pruneDoneJobs, reschedulePending } from './index.ts';
 
 const test = suite<{ t: TestDb }>('job queue');
@@ -62,6 +63,26 @@ test('lists by state go through the small per-state indexes, not the whole histo
   assert.match(q.sql, /"status" = 'pending'/, 'the state is in the SQL text, not a parameter');
   const plan = await t.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]));
   assert.match(plan.rows.map((r) => r.detail).join(' | '), /jobs_pending_idx/);
+});
+
+test('the jobs screen finds each state through its own small index, with or without a client', async ({ t }) => {
+  const explain = async (q: { sql: string; parameters: readonly unknown[] }) =>
+    (await t.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map((r) => r.detail).join(' | ');
+  const index = { pending: /jobs_pending_idx/, running: /jobs_running_idx/, dead: /jobs_dead_idx/ } as const;
+  // Done jobs (most of the table): a page walks the primary key newest first; a capped count walks
+  // the client's jobs, or the done index for all clients.
+  const doneIndex = { list: /sqlite_autoindex_jobs_1/, count: /jobs_done_idx/, countClient: /jobs_client_idx/ } as const;
+  for (const status of ['pending', 'running', 'dead', 'done'] as const) {
+    for (const clientId of [undefined, 'c1']) {
+      const { list, count } = jobsScreenQueries(t.db, { status, clientId, limit: 51, max: 10_000 });
+      for (const [what, q] of [['list', list.compile()], ['count', count.compile()]] as const) {
+        const plan = await explain(q);
+        const want = status !== 'done' ? index[status] : doneIndex[what === 'count' && clientId ? 'countClient' : what];
+        assert.match(plan, want, `${what} ${status}${clientId ? ' of a client' : ''}: ${plan}`);
+        if (status !== 'done') assert.not.match(plan, /jobs_client_idx/, `${what} ${status}: not the client's whole history`);
+      }
+    }
+  }
 });
 
 test.run();

@@ -100,25 +100,47 @@ export async function getJob(db: Db, id: string): Promise<Job | undefined> {
   return r && toJob(r);
 }
 
-/** Jobs newest first, for the UI (e.g. the dead ones with a retry button). `clientId` scopes to one client. */
-export async function listJobs(db: Db, opts: { clientId?: string; status?: JobStatus; kind?: string; before?: string; limit?: number } = {}): Promise<Job[]> {
-  let q = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(Math.min(opts.limit ?? 50, 500));
-  if (opts.clientId) q = q.where('client_id', '=', opts.clientId);
-  if (opts.status) q = q.where('status', '=', stateLiteral(opts.status));
-  if (opts.kind) q = q.where('kind', '=', opts.kind);
-  if (opts.before) q = q.where('id', '<', opts.before);
-  return (await q.execute()).map(toJob);
+/**
+ * The jobs of one state (and client), through the cheapest index for it (migration 0009):
+ * pending, running and dead through their small partial indexes, the client filtered per row
+ * (`+` keeps SQLite off the client index, which would walk the client's whole history). Done
+ * jobs are the great majority: a page of them walks the primary key newest first, and a count
+ * (capped) walks the client's index, or jobs_done_idx for all clients.
+ */
+function jobsInState(db: Db, state: JobStatus | undefined, clientId: string | undefined, use: 'page' | 'count') {
+  let q = db.selectFrom('jobs');
+  const plain = (col: 'client_id' | 'status') => sql<string>`+${sql.ref(col)}`;
+  const done = state === 'done';
+  if (done && (use === 'page' || clientId)) q = q.where(plain('status'), '=', 'done');
+  else if (state) q = q.where('status', '=', stateLiteral(state));
+  if (clientId) q = done && use === 'count' ? q.where('client_id', '=', clientId) : q.where(plain('client_id'), '=', clientId);
+  return q;
 }
 
 /**
- * How many jobs match, counting no further than `max` (finished jobs are kept a week: counting
- * them all would walk the week's history; the screen shows "10,000+").
+ * The jobs screen's two queries: a page of jobs newest first, and a count that stops at `max`
+ * (finished jobs are kept a week: counting them all would walk the week's history; the screen
+ * shows "10000+"). Few pending, running or dead jobs are sorted after their index found them
+ * (`+id`), rather than found by walking every job newest first until enough turn up.
  */
+export function jobsScreenQueries(db: Db, opts: { clientId?: string; status?: JobStatus; kind?: string; before?: string; limit?: number; max?: number }) {
+  let list = jobsInState(db, opts.status, opts.clientId, 'page').selectAll().limit(Math.min(opts.limit ?? 50, 500));
+  list = opts.status && opts.status !== 'done' ? list.orderBy(sql`+${sql.ref('id')}`, 'desc') : list.orderBy('id', 'desc');
+  if (opts.kind) list = list.where('kind', '=', opts.kind);
+  if (opts.before) list = list.where('id', '<', opts.before);
+  const hits = jobsInState(db, opts.status, opts.clientId, 'count').select(sql.lit(1).as('one')).limit(opts.max ?? 10_000);
+  const count = db.selectFrom(hits.as('hits')).select((eb) => eb.fn.countAll<number>().as('n'));
+  return { list, count };
+}
+
+/** Jobs newest first, for the UI (e.g. the dead ones with a retry button). `clientId` scopes to one client. */
+export async function listJobs(db: Db, opts: { clientId?: string; status?: JobStatus; kind?: string; before?: string; limit?: number } = {}): Promise<Job[]> {
+  return (await jobsScreenQueries(db, opts).list.execute()).map(toJob);
+}
+
+/** How many jobs match, counting no further than `max` (default 10,000). */
 export async function countJobs(db: Db, opts: { clientId?: string; status?: JobStatus; max?: number } = {}): Promise<number> {
-  let q = db.selectFrom('jobs').select(sql.lit(1).as('one')).limit(opts.max ?? 10_000);
-  if (opts.clientId) q = q.where('client_id', '=', opts.clientId);
-  if (opts.status) q = q.where('status', '=', stateLiteral(opts.status));
-  const r = await db.selectFrom(q.as('hits')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const r = await jobsScreenQueries(db, opts).count.executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

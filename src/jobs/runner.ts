@@ -50,7 +50,13 @@ const expiredJobs = compiled<{ now: string; held: string; limit: number }, Candi
   .where((eb) => eb.not(inList('j.id', arg('held')))).orderBy('j.lease_until').limit(arg('limit')));
 const claimJobs = compiled<{ ids: string; leaseUntil: string; now: string }, Selectable<JobsTable>>((db, arg) => db.updateTable('jobs')
   .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), lease_until: arg('leaseUntil'), updated_at: arg('now') }))
-  .where(inList('id', arg('ids'))).where('status', 'in', ['pending', 'running']) // still ours to take
+  // Still ours to take: due and pending, or running on an expired lease. Between the select and
+  // this claim a transaction may have postponed the job (a debounce moving run_at) or finished it.
+  .where(inList('id', arg('ids')))
+  .where((eb) => eb.or([
+    eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', arg('now'))]),
+    eb.and([eb('status', '=', 'running'), eb('lease_until', '<=', arg('now'))]),
+  ]))
   .returningAll());
 
 /** When the runner falls idle: the next pending job's time, and the next foreign lease's end. */

@@ -10,7 +10,8 @@ function isUniqueViolation(err: unknown): boolean {
 
 /**
  * Runs `fn` as one atomic unit of work (db/group-commit.ts: units arriving together share one
- * commit, each in its own savepoint, and this resolves only after the commit); on a unique
+ * commit, and this resolves only after the commit; `fn` may run again alone if another unit of
+ * its group failed, so it must touch nothing but the database); on a unique
  * conflict (a concurrent writer created the same contact, conversation or message first) runs it
  * again, so the second pass finds the winner's rows. The events `fn` collects go to the hub's
  * transactional subscribers inside the same unit (so the work they queue commits with the cause,

@@ -38,7 +38,7 @@ function retryDelayMs(attempts: number, o: Pick<DeliveryOptions, 'baseDelayMs' |
 
 interface Outcome { ok: boolean; status: number | null; error: string | null }
 
-async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url: string; secret: string; payload: string; pin: ResolvedAddress }): Promise<Outcome> {
+async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url: string; secret: string; payload: string; pin: ResolvedAddress[] }): Promise<Outcome> {
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
   try {
     const status = await pinnedPost(d.url, {

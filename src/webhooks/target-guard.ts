@@ -16,28 +16,28 @@ import type { ResolvedAddress } from '../lib/pinned-post.ts';
 export const ALLOW_PRIVATE_TARGETS = 'webhooks.allow_private_targets';
 
 const REFUSED = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+// 100.64.0.0/10 is carrier-grade NAT space, where some clouds put their metadata service.
+for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
   REFUSED.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [['::', 128], ['::1', 128], ['fe80::', 10], ['fc00::', 7]] as const) REFUSED.addSubnet(net, prefix, 'ipv6');
 
-/** Whether an IP address (v4 or v6, IPv4-mapped included) is loopback, link-local, private or unspecified. */
+/** IPv6 forms that carry an IPv4 address: mapped (::ffff:), compatible (::) and NAT64 (64:ff9b::). */
+const EMBEDDED_V4 = /^(?:::ffff:|::|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i;
+
+/** Whether an IP address (v4 or v6, IPv4 inside IPv6 included) is loopback, link-local, private or unspecified. */
 export function isPrivateAddress(address: string): boolean {
   const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return REFUSED.check(mapped[1], 'ipv4');
   const kind = isIP(ip);
   if (kind === 4) return REFUSED.check(ip, 'ipv4');
-  if (kind === 6) {
-    // ::ffff:7f00:1 is 127.0.0.1 written in hex.
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
-    if (hex) {
-      const [hi, lo] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
-      return REFUSED.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
-    }
-    return REFUSED.check(ip, 'ipv6');
+  if (kind !== 6) return false;
+  const v4 = EMBEDDED_V4.exec(ip);
+  if (v4 && ip !== '::' && ip !== '::1') {
+    // ::ffff:7f00:1 is 127.0.0.1 written in hex (the URL parser writes it so).
+    const [hi, lo] = v4[1] ? [0, 0] : [parseInt(v4[2], 16), parseInt(v4[3], 16)];
+    return REFUSED.check(v4[1] ?? `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
   }
-  return false;
+  return REFUSED.check(ip, 'ipv6');
 }
 
 export async function privateTargetsAllowed(db: Db, vault: Vault): Promise<boolean> {
@@ -66,8 +66,8 @@ export interface TargetDeps {
 
 const resolveAll = (host: string) => lookup(host, { all: true, verbatim: true });
 
-/** What the delivery may do: connect to `pin` (the checked address), or record `refused`. */
-export type TargetCheck = { refused: { ok: false; status: null; error: string } } | { pin: ResolvedAddress };
+/** What the delivery may do: connect to `pin` (the checked addresses), or record `refused`. */
+export type TargetCheck = { refused: { ok: false; status: null; error: string } } | { pin: ResolvedAddress[] };
 
 /**
  * At delivery, just before connecting: resolves the host and refuses when any of its addresses is
@@ -93,5 +93,5 @@ export async function checkDeliveryTarget(deps: TargetDeps, url: string): Promis
   if ((addresses.some((a) => isPrivateAddress(a.address)) || isLocalhostName(host)) && !(await privateTargetsAllowed(deps.db, deps.vault))) {
     return refuse('Refused: the URL leads to a local or private network address');
   }
-  return { pin: addresses[0] };
+  return { pin: addresses };
 }
