@@ -9,14 +9,16 @@ export const CHECKPOINT_WORKER_ASSET = 'workers/checkpoint-worker.cjs';
 export const INLINE_AUTOCHECKPOINT_PAGES = 1000;
 const EVERY_MS = 100;
 /**
- * WAL size (frames of 4 KB) past which the main connection finishes a checkpoint itself. The
- * thread can copy what was committed, but the WAL file only starts over from its beginning when
- * a write begins after a checkpoint that copied every frame, and under steady writes the thread
- * never sees the end (the next commit lands while it copies): the WAL grew by ~6 MB a second at
- * 500 turns/s. The main thread, between two of its own transactions, can copy the last few frames
- * (the thread has just copied the rest), and its next write restarts the WAL.
+ * WAL size (frames of 4 KB; 64 MB, the journal_size_limit) past which the main connection finishes
+ * a checkpoint itself. The thread can copy what was committed, but the WAL file only starts over
+ * from its beginning when a write begins after a checkpoint that copied every frame, and under
+ * steady writes the thread never sees the end (the next commit lands while it copies): the WAL
+ * grew by ~6 MB a second at 500 turns/s, and reads slowed with it. The main thread, between two of
+ * its own transactions, copies the last few frames (the thread has just copied the rest) and its
+ * next write restarts the WAL. That pause (a copy and two fsyncs) comes every ~10 s under such
+ * load; at 16 MB it came every ~3 s and set the turn's p99 (27 ms over 30 s, scripts/bench-turn.ts).
  */
-const RESTART_FRAMES = 4096;
+const RESTART_FRAMES = 16_384;
 
 export interface Checkpointer {
   /** Whether the thread runs and does the checkpoints (false before it is ready, or after it failed). */
