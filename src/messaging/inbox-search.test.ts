@@ -1,11 +1,10 @@
 import { suite } from 'uvu';
+import { olderSchemaFile } from '../testing/older-schema.ts';
 import { searchIndexBytes } from '../testing/search-index-bytes.ts';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import { sql, type Kysely } from 'kysely';
-import { migrate, openDatabase } from '../db/index.ts';
-import { MIGRATIONS } from '../db/migrations/index.ts';
-import { makeTestApp, tempDir, type TestApp } from '../testing/test-app.ts';
+import { sql } from 'kysely';
+import { migrate } from '../db/index.ts';
+import { makeTestApp, type TestApp } from '../testing/test-app.ts';
 import { customerSays, quietSandbox } from '../testing/messaging-fixtures.ts';
 import type { ChannelAccount } from '../channels/index.ts';
 import { listInbox } from './inbox-queries.ts';
@@ -156,24 +155,14 @@ test('deleting a client (cascading to its contacts and messages) empties its par
 });
 
 test('messages and contacts stored before the upgrade that added the index are found after it', async () => {
-  const dir = tempDir();
-  const opened = openDatabase(dir);
+  const { opened, close } = await olderSchemaFile(6, [{ id: 'm1', text: 'Тапсырыс қайда?' }]);
   try {
-    await migrate(opened.db, { migrations: MIGRATIONS.filter((m) => m.version < 6) });
-    const db = opened.db as unknown as Kysely<any>; // rows as the older schema knows them
-    const at = '2026-01-10T08:00:00.000Z';
-    await db.insertInto('clients').values({ id: 'c1', slug: 'old', name: 'Old', created_at: at, updated_at: at }).execute();
-    await db.insertInto('channel_accounts').values({ id: 'ch1', client_id: 'c1', kind: 'sandbox', name: 'S', created_at: at, updated_at: at }).execute();
-    await db.insertInto('contacts').values({ id: 'p1', client_id: 'c1', display_name: 'Жансая', phone: '+77014443322', created_at: at, updated_at: at }).execute();
-    await db.insertInto('conversations').values({ id: 'v1', client_id: 'c1', contact_id: 'p1', channel_account_id: 'ch1', last_activity_at: at, created_at: at, updated_at: at }).execute();
-    await db.insertInto('messages').values({ id: 'm1', client_id: 'c1', contact_id: 'p1', conversation_id: 'v1', channel_account_id: 'ch1', direction: 'in', author_kind: 'contact', text: 'Тапсырыс қайда?', status: 'delivered', created_at: at, updated_at: at }).execute();
     await migrate(opened.db);
     for (const typed of ['ТАПСЫРЫС', 'жансая', '4443322']) {
       assert.equal((await listInbox(opened.db, { clientId: 'c1', search: typed })).data.map((r) => r.conversation.id), ['v1'], typed);
     }
   } finally {
-    await opened.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 

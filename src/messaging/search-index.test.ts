@@ -1,11 +1,10 @@
 import { suite } from 'uvu';
+import { olderSchemaFile } from '../testing/older-schema.ts';
 import { searchIndexBytes } from '../testing/search-index-bytes.ts';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import { sql, type Kysely } from 'kysely';
-import { migrate, openDatabase } from '../db/index.ts';
-import { MIGRATIONS } from '../db/migrations/index.ts';
-import { makeTestApp, tempDir, type TestApp } from '../testing/test-app.ts';
+import { sql } from 'kysely';
+import { migrate } from '../db/index.ts';
+import { makeTestApp, type TestApp } from '../testing/test-app.ts';
 import { customerSays, quietSandbox } from '../testing/messaging-fixtures.ts';
 import type { ChannelAccount } from '../channels/index.ts';
 import { listInbox } from './inbox-queries.ts';
@@ -116,18 +115,8 @@ test('a new message that reuses the row id of a deleted one is found, and the de
 });
 
 test('messages indexed before the upgrade to deferred indexing stay found, and leave the index whole when edited or deleted', async () => {
-  const dir = tempDir();
-  const opened = openDatabase(dir);
+  const { opened, db, close } = await olderSchemaFile(8, [{ id: 'm1', text: 'Тапсырыс қайда?' }, { id: 'm2', text: 'Жеткізу бағасы' }]);
   try {
-    await migrate(opened.db, { migrations: MIGRATIONS.filter((m) => m.version < 8) });
-    const db = opened.db as unknown as Kysely<any>; // rows as the older schema knows them
-    const at = '2026-01-10T08:00:00.000Z';
-    await db.insertInto('clients').values({ id: 'c1', slug: 'old', name: 'Old', created_at: at, updated_at: at }).execute();
-    await db.insertInto('channel_accounts').values({ id: 'ch1', client_id: 'c1', kind: 'sandbox', name: 'S', created_at: at, updated_at: at }).execute();
-    await db.insertInto('contacts').values({ id: 'p1', client_id: 'c1', display_name: 'Жансая', created_at: at, updated_at: at }).execute();
-    await db.insertInto('conversations').values({ id: 'v1', client_id: 'c1', contact_id: 'p1', channel_account_id: 'ch1', last_activity_at: at, created_at: at, updated_at: at }).execute();
-    const message = (id: string, text: string) => ({ id, client_id: 'c1', contact_id: 'p1', conversation_id: 'v1', channel_account_id: 'ch1', direction: 'in', author_kind: 'contact', text, status: 'delivered', created_at: at, updated_at: at });
-    await db.insertInto('messages').values([message('m1', 'Тапсырыс қайда?'), message('m2', 'Жеткізу бағасы')]).execute();
     await migrate(opened.db);
     const search = async (q: string) => (await listInbox(opened.db, { clientId: 'c1', search: q })).data.length;
     assert.is(await search('ТАПСЫРЫС'), 1);
@@ -138,8 +127,7 @@ test('messages indexed before the upgrade to deferred indexing stay found, and l
     assert.is(await search('бағасы'), 0);
     await sql`insert into messages_fts(messages_fts, rank) values('integrity-check', 1)`.execute(opened.db);
   } finally {
-    await opened.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 
