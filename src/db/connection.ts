@@ -52,6 +52,7 @@ export function openDatabase(dataDir: string): Opened {
   const statements = withStatementCache(sqlite);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
   ownStatements.set(db, statements);
+  ownHandles.set(db, sqlite);
   let closed = false;
   return {
     sqlite,
@@ -65,6 +66,18 @@ export function openDatabase(dataDir: string): Opened {
       await db.destroy();
     },
   };
+}
+
+/** The raw connection behind each opened handle. */
+const ownHandles = new WeakMap<Db, Sqlite>();
+
+/**
+ * Whether the connection behind `db` (an opened handle) is inside a transaction; undefined for a
+ * handle this module did not open. SQLite ends a transaction by itself on some errors (a full
+ * disk, an I/O error): what runs after that would run in autocommit.
+ */
+export function isTransactionOpen(db: Db): boolean | undefined {
+  return ownHandles.get(db)?.inTransaction;
 }
 
 /** The statement cache behind each opened handle (for lending, below). */

@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { sql } from 'kysely';
 import * as assert from 'uvu/assert';
 import { openTestDb, type TestDb } from '../testing/test-db.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -63,6 +64,21 @@ test('a lone unit that fails gets its own error and nothing is stored', async ({
     throw new Error('no');
   }).then(() => assert.unreachable('resolved'), (err: Error) => assert.is(err.message, 'no'));
   assert.equal(await slugs(t.db), before);
+});
+
+test('if SQLite ends the transaction during a unit, the units after it do not write outside it', async ({ t }) => {
+  const g = new GroupCommit(t.db);
+  const outcomes = await Promise.allSettled([
+    g.run(async (trx) => {
+      await addClient('e1')(trx);
+      await sql`rollback`.execute(trx); // as SQLite does by itself on a full disk, the error caught
+    }),
+    g.run(addClient('e2')),
+  ]);
+  assert.equal(outcomes.map((o) => o.status), ['rejected', 'fulfilled'], 'the second unit is stored once, not twice');
+  const stored = await slugs(t.db);
+  assert.ok(stored.includes('e2'));
+  assert.not.ok(stored.includes('e1'));
 });
 
 test.run();

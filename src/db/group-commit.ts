@@ -1,4 +1,4 @@
-import { lendStatements, type Db } from './connection.ts';
+import { isTransactionOpen, lendStatements, type Db } from './connection.ts';
 
 interface Entry {
   fn: (trx: Db) => Promise<unknown>;
@@ -78,7 +78,12 @@ export class GroupCommit {
     // run directly on it (db/compiled.ts).
     const endLoan = lendStatements(this.db, trx);
     try {
-      for (const u of units) values.push(await u.fn(trx));
+      for (const u of units) {
+        values.push(await u.fn(trx));
+        // A unit that caught an error after which SQLite rolled the transaction back: the units
+        // after it must not write in autocommit (they would be written again when re-run alone).
+        if (isTransactionOpen(this.db) === false) throw new Error('SQLite ended the transaction during a unit of work');
+      }
       endLoan();
       await trx.commit().execute();
       return { ok: true, values };
