@@ -17,9 +17,9 @@ export const GROUP_MAX = 64;
  * WAL write of every page the group touched, SQLite's largest cost per message here) is paid once
  * per group. Units see the writes of the units before them, exactly as if run serially; nothing
  * else interleaves (the group holds the connection).
- * When any unit of a group throws, the whole group is rolled back and each of its units runs
- * again alone, in a transaction of its own: the failing one gets its error, the others commit.
- * So a unit may run twice and must be a pure function of the database (no effect outside `trx`
+ * When a unit of a group throws, the whole group is rolled back and runs again in three parts:
+ * the units before it as a group, the failing one alone (its caller gets its error), the units
+ * after it as a group. So a unit may run twice and must be a pure function of the database (no effect outside `trx`
  * besides what it returns; collect events inside it afresh on each run). Savepoints per unit
  * were tried instead: SQLite copies every page a unit first touches into a statement journal,
  * which cost more than the commits saved (scripts/bench-ingest.ts). A unit must not open a
@@ -51,22 +51,33 @@ export class GroupCommit {
   }
 
   private async write(group: Entry[]): Promise<void> {
-    if (group.length > 1) {
-      const outcome = await this.attempt(group);
-      if (outcome.ok) {
-        group.forEach((e, i) => e.resolve(outcome.values[i]));
-        return;
-      }
+    const outcome = await this.attempt(group);
+    if (outcome.ok) {
+      group.forEach((e, i) => e.resolve(outcome.values[i]));
+      return;
     }
-    for (const e of group) {
-      const outcome = await this.attempt([e]);
-      if (outcome.ok) e.resolve(outcome.values[0]);
-      else e.reject(outcome.error);
+    if (group.length === 1) {
+      group[0].reject(outcome.error);
+      return;
     }
+    // Units ran one after another, so the ones before the failing unit succeeded: they go again
+    // as a group, the failing one alone (it gets its own error), the rest as a group. When the
+    // transaction itself failed (begin or commit), every unit runs alone.
+    const at = outcome.failedAt;
+    if (at === undefined) {
+      for (const e of group) await this.write([e]);
+      return;
+    }
+    if (at > 0) await this.write(group.slice(0, at));
+    await this.write([group[at]]);
+    if (at + 1 < group.length) await this.write(group.slice(at + 1));
   }
 
-  /** The units in one transaction: committed with their results, or rolled back with the first error. */
-  private async attempt(units: Entry[]): Promise<{ ok: true; values: unknown[] } | { ok: false; error: unknown }> {
+  /**
+   * The units in one transaction: committed with their results, or rolled back with the first
+   * error and the index of the unit that threw (none when the transaction itself failed).
+   */
+  private async attempt(units: Entry[]): Promise<{ ok: true; values: unknown[] } | { ok: false; error: unknown; failedAt?: number }> {
     const values: unknown[] = [];
     let trx;
     try {
@@ -77,20 +88,23 @@ export class GroupCommit {
     // The group holds the connection until it commits or rolls back: its compiled statements may
     // run directly on it (db/compiled.ts).
     const endLoan = lendStatements(this.db, trx);
+    let failedAt: number | undefined;
     try {
-      for (const u of units) {
+      for (const [i, u] of units.entries()) {
+        failedAt = i;
         values.push(await u.fn(trx));
         // A unit that caught an error after which SQLite rolled the transaction back: the units
         // after it must not write in autocommit (they would be written again when re-run alone).
         if (isTransactionOpen(this.db) === false) throw new Error('SQLite ended the transaction during a unit of work');
       }
+      failedAt = undefined;
       endLoan();
       await trx.commit().execute();
       return { ok: true, values };
     } catch (error) {
       endLoan();
       await trx.rollback().execute().catch(() => {});
-      return { ok: false, error };
+      return { ok: false, error, failedAt };
     }
   }
 }
