@@ -100,6 +100,8 @@ async function main() {
     const ceiling = 1e6 / (bareResult!.cpuPerRequestUs + floor.usPerMessage);
     console.log(`raw SQLite floor (the inbound writes alone, prepared statements, groups of 5): ${fmt(floor.usPerMessage, 0)} µs CPU per message; `
       + `bare HTTP + floor = ${fmt(bareResult!.cpuPerRequestUs + floor.usPerMessage, 0)} µs → at most ~${fmt(ceiling, 0)} req/s on one core = ${pct(ceiling / bareResult!.requests.average)} of bare Hono`);
+    const off = rows.find(([name]) => name.endsWith('workers off'));
+    if (off) console.log(`Habar, workers off, reaches ${pct(off[1].requests.average / ceiling)} of that ceiling`);
     for (const [name, r] of rows) {
       console.log(`${name}: ingest / bare = ${pct(r.requests.average / bareResult!.requests.average)} of the req/s (target ≥ 60 % with workers off); CPU per request ${fmt(r.cpuPerRequestUs / bareResult!.cpuPerRequestUs, 0)}× the bare route's`);
     }
