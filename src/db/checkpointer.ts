@@ -23,8 +23,8 @@ const RESTART_FRAMES = 16_384;
 export interface Checkpointer {
   /** Whether the thread runs and does the checkpoints (false before it is ready, or after it failed). */
   readonly active: boolean;
-  /** Checkpoints that copied frames, and how many, since start; `restarts`: checkpoints the main connection finished. */
-  readonly stats: { checkpoints: number; frames: number; restarts: number };
+  /** Frames the thread copied since start; `restarts`: checkpoints the main connection finished. */
+  readonly stats: { frames: number; restarts: number };
   stop(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export interface Checkpointer {
  */
 export function startCheckpointer(sqlite: Sqlite, file: string, onError: (message: string) => void = () => {}, opts: { restartFrames?: number } = {}): Checkpointer {
   const restartFrames = opts.restartFrames ?? RESTART_FRAMES;
-  const stats = { checkpoints: 0, frames: 0, restarts: 0 };
+  const stats = { frames: 0, restarts: 0 };
   let active = false;
   let stopping = false;
   const data: CheckpointWorkerData = { file, everyMs: EVERY_MS, addonPath: sqliteAddonPath() };
@@ -71,7 +71,6 @@ export function startCheckpointer(sqlite: Sqlite, file: string, onError: (messag
       sqlite.pragma('wal_autocheckpoint = 0');
       active = true;
     } else if (r.type === 'checkpointed') {
-      stats.checkpoints++;
       stats.frames += r.frames;
       if (active && r.log >= restartFrames) finishCheckpoint();
     } else if (r.type === 'error') {

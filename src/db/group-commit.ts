@@ -7,7 +7,7 @@ interface Entry {
 }
 
 /** Most units of work sharing one commit: bounds how long one commit holds the connection. */
-export const GROUP_MAX = 64;
+const GROUP_MAX = 64;
 
 /**
  * Group commit: units of work (each what used to be a transaction of its own) that arrive while

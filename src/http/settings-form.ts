@@ -1,4 +1,4 @@
-import { getSetting, hasSetting, parseSettingValue, settingKind, type SettingSpec } from '../settings/index.ts';
+import { parseSettingValue, settingKind, storedSettings, type SettingSpec } from '../settings/index.ts';
 import { isAppError } from '../lib/errors.ts';
 import type { SettingControl, SettingRow } from '../../views/setting-fields.tsx';
 import type { T } from '../../views/i18n/index.ts';
@@ -26,14 +26,15 @@ const translated = (t: T, key: string) => (t(key) === key ? undefined : t(key));
 /** The rows of a settings form: `settings.label.<key>` and `settings.help.<key>` translate, else the key and the registry's help. */
 export async function settingRows(ctx: AppContext, t: T, specs: SettingSpec[], clientId: string | null = null): Promise<SettingRow[]> {
   const rows: SettingRow[] = [];
+  const stored = await storedSettings(ctx.db, specs.map((s) => s.key), clientId);
   for (const s of specs) {
-    const isSet = await hasSetting(ctx.db, s.key, clientId);
+    const isSet = stored.has(s.key);
     const control = settingControl(s);
     rows.push({
       key: s.key, label: translated(t, `settings.label.${s.key}`), help: translated(t, `settings.help.${s.key}`) ?? s.help, control, isSet,
       choices: s.choices ?? (control === 'select' && settingKind(s) === 'boolean' ? ['true', 'false'] : undefined),
       default: s.secret ? undefined : s.default,
-      value: s.secret || !isSet ? undefined : await getSetting(ctx.db, ctx.vault, s.key, clientId),
+      value: s.secret ? undefined : stored.get(s.key),
     });
   }
   return rows;
@@ -51,6 +52,7 @@ export interface SettingsFormResult {
 /** What a posted settings form changes, validated (nothing is stored here). */
 export async function readSettingsForm(ctx: AppContext, t: T, specs: SettingSpec[], f: Record<string, string>, clientId: string | null = null): Promise<SettingsFormResult> {
   const out: SettingsFormResult = { changes: {}, errors: {}, values: {} };
+  const current = await storedSettings(ctx.db, specs.map((s) => s.key), clientId);
   for (const s of specs) {
     const checkbox = settingControl(s) === 'checkbox';
     // undefined: leave as stored. Secrets are write-only: an empty field keeps them, only the checkbox clears.
@@ -60,14 +62,14 @@ export async function readSettingsForm(ctx: AppContext, t: T, specs: SettingSpec
     else if (f[s.key] !== undefined) next = f[s.key].trim() === '' ? null : f[s.key];
     if (next === undefined) continue;
     if (!s.secret) out.values[s.key] = next ?? '';
-    const isSet = await hasSetting(ctx.db, s.key, clientId);
+    const isSet = current.has(s.key);
     if (next === null) {
       if (isSet) out.changes[s.key] = null;
       continue;
     }
     try {
       const parsed = parseSettingValue(s.key, next, clientId);
-      const stored = isSet && !s.secret ? await getSetting(ctx.db, ctx.vault, s.key, clientId) : undefined;
+      const stored = s.secret ? undefined : current.get(s.key);
       // An unset setting shown with its default stays unset (following the default) until the user changes it.
       const unchanged = isSet ? parsed === stored : parsed === s.default;
       if (s.secret || !unchanged) out.changes[s.key] = next;

@@ -29,7 +29,7 @@ const byPlatformId = compiled<{ account: string; platformId: string }, { id: str
 export const PROCESS_MESSAGE_JOB = 'message.process';
 
 /** Throws 400 for an event the pipeline refuses before touching the database. */
-export function checkInbound(event: InboundEvent): void {
+function checkInbound(event: InboundEvent): void {
   if (!event.platformMessageId) throw badRequest('An inbound message needs its platform message id');
   if (event.text.length > MAX_TEXT_LENGTH) throw badRequest(`The text may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
 }
@@ -49,7 +49,7 @@ export async function ingestInbound(deps: MessagingDeps, event: InboundEvent): P
  * The inbound pipeline's writes for one (checked) event inside the caller's transaction, the
  * events it causes appended to `events`.
  */
-export async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
+async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
   const direction = event.direction ?? 'in';
   const account = await accountById.first(trx, { id: event.channelAccountId });
   if (!account) throw notFound('No such channel account');

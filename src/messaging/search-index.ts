@@ -14,9 +14,9 @@ import type { JobHandler } from '../jobs/index.ts';
 export const SEARCH_INDEX_KIND = 'search.index';
 export const SEARCH_INDEX_EVERY_MS = 1_000;
 /** Messages per transaction: bounds how long one step holds the (single) connection. */
-export const SEARCH_INDEX_BATCH = 2_000;
+const SEARCH_INDEX_BATCH = 2_000;
 /** Batches per job run: a huge backlog (a restored or imported file) is worked off over several runs. */
-export const SEARCH_INDEX_RUN_BATCHES = 25;
+const SEARCH_INDEX_RUN_BATCHES = 25;
 
 /**
  * Indexes up to `limit` pending messages, lowest row ids first, in one transaction: their text
@@ -39,7 +39,7 @@ export async function indexPendingMessages(db: Db, limit = SEARCH_INDEX_BATCH): 
 }
 
 /** Whether some stored message is not in the full-text index yet (one index probe). */
-export async function hasPendingMessages(db: Db): Promise<boolean> {
+async function hasPendingMessages(db: Db): Promise<boolean> {
   return (await db.selectFrom('messages_fts_pending').select('rowid').limit(1).executeTakeFirst()) !== undefined;
 }
 

@@ -19,6 +19,16 @@ export async function hasSetting(db: Db, key: string, clientId: string | null = 
   return !!(await db.selectFrom('settings').select('key').where('client_id', '=', clientId ?? GLOBAL).where('key', '=', key).executeTakeFirst());
 }
 
+/**
+ * Which of `keys` are set in this scope, in one query: key → its value, or undefined for a sealed
+ * one (secrets are write-only: never opened for a form). Absent keys are unset.
+ */
+export async function storedSettings(db: Db, keys: string[], clientId: string | null = null): Promise<Map<string, string | undefined>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom('settings').select(['key', 'value', 'sealed']).where('client_id', '=', clientId ?? GLOBAL).where('key', 'in', keys).execute();
+  return new Map(rows.map((r) => [r.key, r.sealed ? undefined : r.value]));
+}
+
 /** Validates a value for a registered setting (scope checked); returns it normalised or throws a field error named by the key. */
 export function parseSettingValue(key: string, value: string, clientId: string | null = null): string {
   const spec = settingSpec(key);

@@ -1,19 +1,17 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Vault } from '../vault/index.ts';
 import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signing.ts';
 import { SECRET_CONTEXT } from './webhooks.ts';
 import { checkDeliveryTarget, type TargetDeps } from './target-guard.ts';
-import { pinnedPost, type ResolvedAddress } from '../lib/pinned-post.ts';
+import { PostTimeoutError, pinnedPost, type ResolvedAddress } from '../lib/pinned-post.ts';
 
 /** The job kind that sends one webhook delivery (payload: { delivery_id }). */
 export const WEBHOOK_DELIVER_KIND = 'webhook.deliver';
 
+/** The target check's database and vault (and its name resolution), plus the clock and log. */
 export interface DeliveryDeps extends TargetDeps {
-  db: Db;
-  vault: Vault;
   clock: Clock;
   log: Logger;
 }
@@ -57,7 +55,7 @@ async function post(deps: DeliveryDeps, o: DeliveryOptions, d: { id: string; url
     return { ok: false, status, error: `The receiver answered HTTP ${status}` };
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (e.name === 'TimeoutError') return { ok: false, status: null, error: `No answer within ${o.timeoutMs / 1000} s` };
+    if (e instanceof PostTimeoutError) return { ok: false, status: null, error: `No answer within ${o.timeoutMs / 1000} s` };
     return { ok: false, status: null, error: `Could not connect: ${e.code ?? e.message}` };
   }
 }
