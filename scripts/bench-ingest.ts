@@ -20,10 +20,10 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import autocannon, { type Result } from 'autocannon';
 import { NODE, ROOT, cpuMs, fmt, machineLine, pct, printTable, runBareHono, spawnListening, tempDir, type Child } from './lib/bench.ts';
+import { sqliteFloor } from './lib/sqlite-floor.ts';
 
 /** The ingest target: a share of the bare Hono route's req/s measured in the same run (workers off). */
 const INGEST_TARGET = 0.10;
-import { sqliteFloor } from './lib/sqlite-floor.ts';
 
 const { values: args } = parseArgs({
   options: {
