@@ -21,7 +21,7 @@ function walk(dir: string): string[] {
 const importsOf = (src: string) => [...src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]).concat([...src.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]));
 
 const LOW = ['db', 'vault', 'lib'];
-const DOMAIN = ['tenants', 'auth', 'messaging', 'channels', 'ai', 'automation', 'chatwoot', 'privacy', 'billing', 'audit', 'jobs', 'settings', 'mail', 'webhooks', 'api'];
+const DOMAIN = ['tenants', 'auth', 'messaging', 'channels', 'ai', 'automation', 'chatwoot', 'privacy', 'billing', 'audit', 'jobs', 'settings', 'mail', 'webhooks'];
 
 for (const file of walk(path.join(root, 'src'))) {
   const rel = path.relative(path.join(root, 'src'), file).split(path.sep);

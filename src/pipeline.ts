@@ -10,6 +10,7 @@ import { EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandl
 import { CHANNEL_DRIVERS, ChannelManager } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler } from './ai/index.ts';
 import { outgoingWebhooks, pruneDeliveriesHandler, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
+import { channelJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -36,7 +37,7 @@ export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
 export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => pruneJobsHandler(d),
   // Also subscribes to the hub, so that events queue webhook deliveries in their cause's transaction.
-  (d) => outgoingWebhooks(d),
+  (d) => outgoingWebhooks({ ...d, represent: { channel: channelJson, conversation: conversationJson, message: messageJson } }),
   (d) => pruneDeliveriesHandler(d),
   (d) => aiReplyJobHandler(d),
   (d) => handoffNoticeHandler(d),

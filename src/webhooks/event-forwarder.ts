@@ -1,17 +1,24 @@
 import type { Clock } from '../lib/clock.ts';
 import type { EventHub, MessagingEvent } from '../messaging/index.ts';
-import { channelJson, conversationJson, messageJson } from '../api/index.ts';
+import type { ChannelStatusInfo, Conversation, Message } from '../messaging/index.ts';
 import { isWebhookEvent } from './events.ts';
 import { activeWebhooks, queueWebhookDeliveries, type ActiveWebhook, type WebhookEventInput } from './deliveries.ts';
 
+/** The public JSON form of the objects an event carries (the REST API's representation, passed in by the composition). */
+export interface WebhookRepresentation {
+  channel(ch: ChannelStatusInfo): object;
+  conversation(c: Conversation): object;
+  message(m: Message): object;
+}
+
 /** A hub event as a webhook event: its API representation and the contact it concerns. */
-function toWebhookEvent(e: MessagingEvent): WebhookEventInput | undefined {
+function toWebhookEvent(e: MessagingEvent, r: WebhookRepresentation): WebhookEventInput | undefined {
   if (!isWebhookEvent(e.type)) return undefined;
   if (e.type === 'conversation.updated') {
-    return { clientId: e.clientId, event: e.type, contactId: e.conversation.contactId, data: { ...conversationJson(e.conversation), change: e.change } };
+    return { clientId: e.clientId, event: e.type, contactId: e.conversation.contactId, data: { ...r.conversation(e.conversation), change: e.change } };
   }
-  if (e.type === 'channel.status') return { clientId: e.clientId, event: e.type, data: channelJson(e.channel) };
-  if ('message' in e) return { clientId: e.clientId, event: e.type, contactId: e.message.contactId, data: messageJson(e.message) };
+  if (e.type === 'channel.status') return { clientId: e.clientId, event: e.type, data: r.channel(e.channel) };
+  if ('message' in e) return { clientId: e.clientId, event: e.type, contactId: e.message.contactId, data: r.message(e.message) };
   return undefined;
 }
 
@@ -21,7 +28,7 @@ function toWebhookEvent(e: MessagingEvent): WebhookEventInput | undefined {
  * One indexed look-up of the client's active webhooks per transaction; nothing more when it has
  * none. Returns the unsubscribe function.
  */
-export function forwardEventsToWebhooks(hub: EventHub, deps: { clock: Clock }): () => void {
+export function forwardEventsToWebhooks(hub: EventHub, deps: { clock: Clock; represent: WebhookRepresentation }): () => void {
   return hub.subscribeInTransaction(async (trx, events) => {
     const hooksOf = new Map<string, ActiveWebhook[]>();
     for (const e of events) {
@@ -29,7 +36,7 @@ export function forwardEventsToWebhooks(hub: EventHub, deps: { clock: Clock }): 
       let hooks = hooksOf.get(e.clientId);
       if (!hooks) hooksOf.set(e.clientId, hooks = await activeWebhooks(trx, e.clientId));
       if (!hooks.some((h) => h.events.includes(e.type as never))) continue;
-      const w = toWebhookEvent(e);
+      const w = toWebhookEvent(e, deps.represent);
       if (w) await queueWebhookDeliveries(trx, deps.clock, hooks, w);
     }
   });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { AttachmentSchema } from '../../../api/index.ts';
+import { AttachmentSchema } from './representation.ts';
 import { MAX_ATTACHMENT_BYTES, getAttachment, storeAttachment } from '../../../messaging/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { apiClientId } from './api-env.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelSchema, channelJson } from '../../../api/index.ts';
+import { ChannelSchema, channelJson } from './representation.ts';
 import { recordAudit } from '../../../audit/index.ts';
 import { createChannelAccount, customerUrl, listChannelAccounts } from '../../../channels/index.ts';
 import { named } from './openapi-builder.ts';

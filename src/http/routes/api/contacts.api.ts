@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContactSchema, contactJson } from '../../../api/index.ts';
+import { ContactSchema, contactJson } from './representation.ts';
 import { getContact, updateContact } from '../../../messaging/index.ts';
 import { recordAudit } from '../../../audit/index.ts';
 import { apiClientId, apiActor } from './api-env.ts';

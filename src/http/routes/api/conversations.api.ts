@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContactSchema, ConversationSchema, MessageSchema, contactJson, conversationJson, messageJson } from '../../../api/index.ts';
+import { ContactSchema, ConversationSchema, MessageSchema, contactJson, conversationJson, messageJson } from './representation.ts';
 import {
   AI_STATES, CONVERSATION_STATUSES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, listConversations, listMessages,
   sendMessage, setConversationStatus, startConversation, type AttachmentMeta, type Conversation,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiSchemas, named } from '../../../api/index.ts';
+import { apiSchemas, named } from './schema-registry.ts';
 
 export { named };
 
