@@ -8,9 +8,9 @@ import { unlockVault, type Vault } from './vault/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import type { BootConfig } from './config/boot-config.ts';
-import { seedEmbeddedDefault } from './tenants/index.ts';
-import { seedDemoSandbox } from './channels/index.ts';
+import { seedEmbeddedDefault } from './setup/index.ts';
 import { buildPipeline } from './pipeline.ts';
+import type { ChannelDriver } from './channels/index.ts';
 import { createHttpApp } from './http/server.ts';
 import type { AppContext } from './http/env.ts';
 import { startBackgroundWork, type Background } from './background.ts';
@@ -20,7 +20,9 @@ export interface AppOptions {
   log?: Logger;
   /** Create the master key when the data file has no sealed rows (serve: yes; CLI tools: no). */
   createKey?: boolean;
-  /** Seed the embedded default (admin + demo client) on an empty data file. */
+  /** The channel kinds this app runs (default: CHANNEL_DRIVERS; a test adds its own kind). */
+  channelDrivers?: readonly ChannelDriver[];
+  /** Seed the embedded default (admin, demo client, its sandbox and FAQ answers: setup/embedded-default.ts). */
   seed?: boolean;
 }
 
@@ -54,16 +56,14 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
     if (m.to !== m.from) log.info('lifecycle', 'migrated', { from: m.from, to: m.to });
     vault = (await unlockVault(opened.db, { envKey: config.masterKey, file: config.masterKeyFile }, { create: opts.createKey ?? false, now: clock.now().toISOString() })).vault;
     if (opts.seed) {
-      adminPassword = (await seedEmbeddedDefault(opened.db, clock)).adminPassword;
-      // A fresh install: the demo client gets its sandbox channel.
-      if (adminPassword) await seedDemoSandbox(opened.db, clock, vault);
+      adminPassword = (await seedEmbeddedDefault(opened.db, clock, vault)).adminPassword;
     }
   } catch (err) {
     await opened.db.destroy();
     throw err;
   }
   let publicUrl = config.publicUrl;
-  const pipeline = buildPipeline({ config, db: opened.db, clock, log, vault, publicUrl: () => publicUrl });
+  const pipeline = buildPipeline({ config, db: opened.db, clock, log, vault, publicUrl: () => publicUrl }, { channelDrivers: opts.channelDrivers });
   const ctx: AppContext = {
     config, db: opened.db, sqlite: opened.sqlite, vault, clock, log, ...pipeline,
     publicUrl: () => publicUrl,

@@ -7,7 +7,7 @@ import type { Logger } from './lib/logger.ts';
 import type { Vault } from './vault/index.ts';
 import { JobRunner, pruneJobsHandler, PRUNE_JOBS_EVERY_MS, PRUNE_JOBS_KIND, type JobHandler } from './jobs/index.ts';
 import { EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND, SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep } from './messaging/index.ts';
-import { CHANNEL_DRIVERS, ChannelManager } from './channels/index.ts';
+import { CHANNEL_DRIVERS, ChannelManager, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler } from './ai/index.ts';
 import { outgoingWebhooks, pruneDeliveriesHandler, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
@@ -60,10 +60,10 @@ export interface Pipeline {
 }
 
 /** Wires the hub, the channel manager and the job runner (nothing starts until their workers do). */
-export function buildPipeline(base: Omit<PipelineDeps, 'hub'>, opts: { concurrency?: number } = {}): Pipeline {
+export function buildPipeline(base: Omit<PipelineDeps, 'hub'>, opts: { concurrency?: number; channelDrivers?: readonly ChannelDriver[] } = {}): Pipeline {
   const hub = new EventHub((err, event) => base.log.error('jobs', 'event subscriber failed', { type: event.type, error: err as Error }));
   const deps: PipelineDeps = { ...base, hub };
-  const channels = new ChannelManager({ ...deps, dataDir: base.config.dataDir }, CHANNEL_DRIVERS);
+  const channels = new ChannelManager({ ...deps, dataDir: base.config.dataDir }, opts.channelDrivers ?? CHANNEL_DRIVERS);
   const jobs = new JobRunner({
     db: base.db, clock: base.clock, log: base.log, concurrency: opts.concurrency ?? 8,
     rateLimit: (key) => (key.startsWith('channel:') ? channels.sendRate(key.slice('channel:'.length)) : undefined),

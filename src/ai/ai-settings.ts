@@ -7,9 +7,7 @@ import type { AiSettingsTable } from '../db/schema.ts';
 import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest } from '../lib/errors.ts';
-import { DEMO_SLUG } from '../tenants/index.ts';
 import { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from './defaults.ts';
-import { DEMO_FAQ } from './demo-faq.ts';
 import type { FaqEntry } from './faq-responder.ts';
 import type { Language } from './text-normalise.ts';
 
@@ -59,12 +57,11 @@ const json = <T>(s: string, fallback: T): T => {
   try { return JSON.parse(s) as T; } catch { return fallback; }
 };
 
-/** The settings a client has before anyone saves them. The demo client answers from its FAQ. */
-export function defaultAiSettings(clientId: string, clientSlug?: string): AiSettings {
-  const demo = clientSlug === DEMO_SLUG;
+/** The settings a client has before anyone saves them (the demo client's are written at seeding: writeDemoAiSettings). */
+export function defaultAiSettings(clientId: string): AiSettings {
   return {
-    clientId, enabled: demo, provider: 'faq', baseUrl: null, locatedInKazakhstan: false, model: '', apiKeySet: false,
-    instructions: '', facts: '', faq: demo ? DEMO_FAQ : [], languages: [...AI_LANGUAGES], handoffKeywords: [...DEFAULT_HANDOFF_KEYWORDS],
+    clientId, enabled: false, provider: 'faq', baseUrl: null, locatedInKazakhstan: false, model: '', apiKeySet: false,
+    instructions: '', facts: '', faq: [], languages: [...AI_LANGUAGES], handoffKeywords: [...DEFAULT_HANDOFF_KEYWORDS],
     redact: true, debounceSeconds: 4, resumeAfterMinutes: 60, disclosure: DEFAULT_DISCLOSURE, fallbackText: DEFAULT_FALLBACK,
     replyLength: 'medium', channelIds: [], transcribeVoice: false, transcriptionModel: DEFAULT_TRANSCRIPTION_MODEL,
     providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null,
@@ -85,9 +82,7 @@ function toSettings(r: Selectable<AiSettingsTable>): AiSettings {
 
 export async function getAiSettings(db: Db, clientId: string): Promise<AiSettings> {
   const r = await db.selectFrom('ai_settings').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-  if (r) return toSettings(r);
-  const client = await db.selectFrom('clients').select('slug').where('id', '=', clientId).executeTakeFirst();
-  return defaultAiSettings(clientId, client?.slug);
+  return r ? toSettings(r) : defaultAiSettings(clientId);
 }
 
 /** The plain API key, for the provider call only. */

@@ -31,6 +31,7 @@ export { formatUsd } from './pricing.ts';
 export { Redactor, NoRedaction, luhnValid } from './redact.ts';
 export { FaqIndex, type FaqEntry, type FaqResult } from './faq-responder.ts';
 export { DEMO_FAQ } from './demo-faq.ts';
+export { writeDemoAiSettings } from './demo-settings.ts';
 export { countTokens, countChatTokens, warmTokenizer } from './tokenizer.ts';
 export { selectWindow, foldSummary, buildChatMessages, DEFAULT_BUDGET, type ThreadMessage, type ChatMessage } from './context.ts';
 export { prepareContext, loadRecentTurns } from './thread.ts';

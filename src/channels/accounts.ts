@@ -5,7 +5,9 @@ import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
-import { CHANNEL_KINDS, type ChannelKind, type ChannelStatus } from '../messaging/index.ts';
+import type { ChannelKind, ChannelStatus } from '../messaging/index.ts';
+import { CHANNEL_DRIVERS } from './drivers.ts';
+import { ChannelRegistry } from './registry.ts';
 
 export const CREDENTIALS_CONTEXT = 'channel_accounts.credentials';
 
@@ -34,19 +36,24 @@ export function toChannelAccount(r: Selectable<ChannelAccountsTable>): ChannelAc
   };
 }
 
-/** Creates a channel account; a sandbox gets its unguessable customer-page token. Credentials are sealed. */
+/**
+ * Creates a channel account of a kind the registry knows (default: this build's drivers), in the
+ * status its driver starts in; a kind with a customer page gets its unguessable token. Credentials are sealed.
+ */
 export async function createChannelAccount(
   db: Db, clock: Clock, vault: Vault,
   input: { clientId: string; kind: ChannelKind; name: string; credentials?: string; settings?: Record<string, unknown> },
+  registry: ChannelRegistry = new ChannelRegistry(CHANNEL_DRIVERS),
 ): Promise<ChannelAccount> {
-  if (!CHANNEL_KINDS.includes(input.kind)) throw badRequest('The channel kind must be sandbox, whatsapp or instagram', 'kind');
+  const driver = registry.driverFor(input.kind);
+  if (!driver) throw badRequest(`The channel kind must be one of: ${registry.kinds().join(', ')}`, 'kind');
   const name = input.name.trim();
   if (!name || name.length > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
   const now = clock.now().toISOString();
   const row = {
-    id: newId(), client_id: input.clientId, kind: input.kind, name, status: input.kind === 'sandbox' ? 'connected' : 'disconnected',
+    id: newId(), client_id: input.clientId, kind: input.kind, name, status: driver.initialStatus,
     last_error: null, credentials: input.credentials ? vault.seal(input.credentials, CREDENTIALS_CONTEXT) : null,
-    public_token: input.kind === 'sandbox' ? randomToken(24) : null, settings: JSON.stringify(input.settings ?? {}),
+    public_token: driver.customerPage ? randomToken(24) : null, settings: JSON.stringify(input.settings ?? {}),
     status_at: now, created_at: now, updated_at: now,
   };
   await db.insertInto('channel_accounts').values(row).execute();
@@ -55,9 +62,15 @@ export async function createChannelAccount(
 
 /** A client's channel account; another client's (or none) is "not found". */
 export async function getChannelAccount(db: Db, clientId: string, id: string): Promise<ChannelAccount> {
-  const r = await db.selectFrom('channel_accounts').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
-  if (!r) throw notFound('No such channel');
-  return toChannelAccount(r);
+  const account = await findChannelAccount(db, id);
+  if (!account || account.clientId !== clientId) throw notFound('No such channel');
+  return account;
+}
+
+/** A channel account by id, whatever its client (the channels room's one lookup by id); undefined when gone. */
+export async function findChannelAccount(db: Db, id: string): Promise<ChannelAccount | undefined> {
+  const r = await db.selectFrom('channel_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toChannelAccount(r);
 }
 
 export async function listChannelAccounts(db: Db, clientId?: string): Promise<ChannelAccount[]> {
@@ -83,9 +96,9 @@ export async function writeCredentials(db: Db, clock: Clock, vault: Vault, id: s
     .where('id', '=', id).execute();
 }
 
-/** The customer-side chat page of a sandbox channel (absolute, from the public URL). */
-export function customerUrl(publicUrl: string, account: Pick<ChannelAccount, 'kind' | 'publicToken'>): string | undefined {
-  return account.kind === 'sandbox' && account.publicToken ? `${publicUrl.replace(/\/$/, '')}/c/${account.publicToken}` : undefined;
+/** The customer-side page of an account whose kind has one (absolute, from the public URL; only those have a token). */
+export function customerUrl(publicUrl: string, account: Pick<ChannelAccount, 'publicToken'>): string | undefined {
+  return account.publicToken ? `${publicUrl.replace(/\/$/, '')}/c/${account.publicToken}` : undefined;
 }
 
 export async function renameChannelAccount(db: Db, clock: Clock, clientId: string, id: string, name: string): Promise<ChannelAccount> {

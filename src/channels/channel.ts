@@ -2,7 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
-import type { ChannelKind, ChannelStatus, EventHub, InboundEvent, IngestResult, OutboundMessage, SendResult } from '../messaging/index.ts';
+import type { ChannelKind, ChannelRules, ChannelStatus, EventHub, InboundEvent, IngestResult, OutboundMessage, SendResult } from '../messaging/index.ts';
 import type { ChannelAccount } from './accounts.ts';
 
 /**
@@ -31,16 +31,41 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /** Sends one normalised message; throws to retry (PermanentJobError from jobs/ to give up, SendOutcomeUnknownError when unsure). */
   send(message: OutboundMessage): Promise<SendResult>;
+  /** While the account is being paired: the QR code or pairing code to show now (kinds that pair; live, changes as it expires). */
+  pairing?(): PairingInfo | undefined;
 }
 
-/** A kind of channel: how to make its adapter, and facts the pipeline needs before one exists. */
-export interface ChannelDriver {
+/** What a person needs to pair an account now: a QR code to scan, or a code to type on the phone. */
+export interface PairingInfo {
+  kind: 'qr' | 'code';
+  /** The QR code's content, or the pairing code. */
+  value: string;
+  expiresAt?: string;
+}
+
+/**
+ * A kind of channel: everything that differs by kind (how its contacts are addressed, whether a
+ * conversation can be started, its limits and reply window, its status at creation, a customer
+ * page), and how to make its adapter. Nothing outside the channels room compares a kind: it asks
+ * the kind's driver (ChannelRegistry.driverFor).
+ */
+export interface ChannelDriver extends ChannelRules {
   kind: ChannelKind;
+  /** An account's status when it is created (the sandbox is connected at once; a phone waits to be paired). */
+  initialStatus: ChannelStatus;
+  /** Whether an account has a public customer page (its unguessable token is made at creation). */
+  customerPage?: boolean;
+  /**
+   * A link to the customer's side of one conversation (the sandbox: its chat page signed for that
+   * customer; without identities, the page itself). Undefined where the platform has none.
+   */
+  customerLink?(link: { publicUrl: string; vault: Vault }, account: ChannelAccount, identities?: ReadonlyArray<{ kind: string; value: string }>): string | undefined;
   /** Whether the receiving side dedupes by our message id (see ChannelAdapter.idempotent). */
   idempotent: boolean;
   /** Whether its receiving side is this appliance's own database (see ChannelSender.inProcess). */
   inProcess?: boolean;
   /** Sends per second per account this platform tolerates (a token bucket; capacity = burst). */
   sendRate: { capacity: number; perSecond: number };
-  create(account: ChannelAccount, host: ChannelHost): ChannelAdapter;
+  /** Makes an account's adapter. Absent for a kind described before its adapter lands (its accounts stay as created). */
+  create?(account: ChannelAccount, host: ChannelHost): ChannelAdapter;
 }

@@ -1,7 +1,9 @@
-// The channels room: channel accounts, the adapter interface, the manager that runs one adapter
-// per account (and is the send jobs' ChannelSender), and the adapters themselves.
+// The channels room: channel accounts, the driver interface (what differs by kind) and its
+// registry, the manager that runs one adapter per account (and is the send jobs' ChannelSender),
+// and the drivers themselves.
 export * from './accounts.ts';
-export type { ChannelAdapter, ChannelDriver, ChannelHost } from './channel.ts';
+export type { ChannelAdapter, ChannelDriver, ChannelHost, PairingInfo } from './channel.ts';
 export { ChannelManager } from './manager.ts';
+export { ChannelRegistry } from './registry.ts';
 export { CHANNEL_DRIVERS } from './drivers.ts';
 export * from './sandbox/index.ts';

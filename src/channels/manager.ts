@@ -1,36 +1,65 @@
 import { PermanentJobError } from '../jobs/index.ts';
-import { inTransaction, ingestInbound, type ChannelAccountRef, type ChannelSender, type ChannelStatus, type OutboundMessage, type SendResult } from '../messaging/index.ts';
-import { toChannelAccount, type ChannelAccount } from './accounts.ts';
-import type { ChannelAdapter, ChannelDriver, ChannelHost } from './channel.ts';
+import {
+  inTransaction, ingestInbound, type ChannelAccountRef, type ChannelDirectory, type ChannelKind, type ChannelSender, type ChannelStatus, type InboundEvent,
+  type IngestResult, type MessagingDeps, type OutboundMessage, type SendResult,
+} from '../messaging/index.ts';
+import { findChannelAccount, listChannelAccounts, type ChannelAccount } from './accounts.ts';
+import type { ChannelAdapter, ChannelDriver, ChannelHost, PairingInfo } from './channel.ts';
+import { EchoGuard } from './echo-guard.ts';
+import { ChannelRegistry } from './registry.ts';
 
 type HostDeps = Omit<ChannelHost, 'ingest' | 'setStatus'>;
 
 /**
  * Runs one adapter per channel account and is the send jobs' way out (ChannelSender).
  * Adapters are made on first use (so the send job works before `start`, e.g. in tests) and
- * started by `start()`, which the channels worker calls after the server listens.
+ * started by `start()`, which the channels worker calls after the server listens. It also
+ * answers what differs by kind (ChannelDirectory, `registry`) for messaging, http and views.
  */
-export class ChannelManager implements ChannelSender {
+export class ChannelManager implements ChannelSender, ChannelDirectory {
   readonly host: ChannelHost;
-  private readonly drivers = new Map<string, ChannelDriver>();
+  readonly registry: ChannelRegistry;
   private readonly adapters = new Map<string, { adapter: ChannelAdapter; started: boolean }>();
   private readonly kinds = new Map<string, string>();
+  private readonly echoes: EchoGuard;
   private running = false;
 
-  constructor(deps: HostDeps, drivers: ChannelDriver[]) {
-    for (const d of drivers) this.drivers.set(d.kind, d);
+  constructor(deps: HostDeps, drivers: readonly ChannelDriver[]) {
+    this.registry = new ChannelRegistry(drivers);
+    this.echoes = new EchoGuard(deps.clock);
     this.host = {
       ...deps,
-      ingest: (event) => ingestInbound(deps, event),
+      ingest: (event) => this.ingest(deps, event),
       setStatus: (id, status, lastError) => this.setStatus(id, status, lastError ?? null),
     };
+  }
+
+  rulesFor(kind: ChannelKind): ChannelDriver | undefined {
+    return this.registry.driverFor(kind);
+  }
+
+  /**
+   * Every adapter's way in. An outgoing event (the platform's echo of something the account sent)
+   * that is a send of ours resolves to our message and never reaches the pipeline: stored once,
+   * never taken for a person's reply, whether it comes before or after the send job records the id.
+   */
+  private async ingest(deps: MessagingDeps, event: InboundEvent): Promise<IngestResult> {
+    if (event.direction === 'out') {
+      const ours = await this.echoes.match(deps.db, event);
+      if (ours) return { messageId: ours.messageId, conversationId: ours.conversationId, contactId: ours.contactId, clientId: ours.clientId, duplicate: true };
+    }
+    return ingestInbound(deps, event);
+  }
+
+  /** The QR code or pairing code an account being paired shows now (undefined: none, or not pairing). */
+  pairing(accountId: string): PairingInfo | undefined {
+    return this.adapters.get(accountId)?.adapter.pairing?.();
   }
 
   /** Starts the adapters of every channel account. */
   async start(): Promise<void> {
     this.running = true;
-    const rows = await this.host.db.selectFrom('channel_accounts').selectAll().execute();
-    for (const r of rows) await this.startAccount(toChannelAccount(r));
+    for (const account of await listChannelAccounts(this.host.db)) await this.startAccount(account);
   }
 
   async stop(): Promise<void> {
@@ -66,35 +95,45 @@ export class ChannelManager implements ChannelSender {
   }
 
   idempotent(account: ChannelAccountRef): boolean {
-    return this.drivers.get(account.kind)?.idempotent ?? false;
+    return this.registry.driverFor(account.kind)?.idempotent ?? false;
   }
 
   inProcess(account: ChannelAccountRef): boolean {
-    return this.drivers.get(account.kind)?.inProcess ?? false;
+    return this.registry.driverFor(account.kind)?.inProcess ?? false;
   }
 
   /** The token bucket for sends on one account (undefined until its kind is known: unlimited once). */
   sendRate(accountId: string): { capacity: number; perSecond: number } | undefined {
     const kind = this.kinds.get(accountId);
-    return kind ? this.drivers.get(kind)?.sendRate : undefined;
+    return kind ? this.registry.driverFor(kind)?.sendRate : undefined;
   }
 
   async send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult> {
     let entry = this.adapters.get(account.id);
     if (!entry) {
       // Inside the send job's transaction (an in-process send) through it: the connection is the transaction's.
-      const r = await (message.db ?? this.host.db).selectFrom('channel_accounts').selectAll().where('id', '=', account.id).executeTakeFirst();
-      if (!r) throw new PermanentJobError('The channel no longer exists');
-      entry = this.make(toChannelAccount(r));
-      if (!entry) throw new PermanentJobError(`No driver for ${account.kind} channels in this build`);
+      const found = await findChannelAccount(message.db ?? this.host.db, account.id);
+      if (!found) throw new PermanentJobError('The channel no longer exists');
+      entry = this.make(found);
+      if (!entry) throw new PermanentJobError(`No adapter for ${account.kind} channels in this build`);
     }
-    return entry.adapter.send(message);
+    if (this.registry.driverFor(account.kind)?.inProcess) return entry.adapter.send(message); // its own receiving side: no echo
+    // Noted before the call: the platform's echo may reach host.ingest before this returns.
+    const noted = this.echoes.sending(account.id, message);
+    let result: SendResult | undefined;
+    try {
+      result = await entry.adapter.send(message);
+      return result;
+    } finally {
+      this.echoes.sent(noted, result?.platformMessageId);
+    }
   }
 
   private make(account: ChannelAccount): { adapter: ChannelAdapter; started: boolean } | undefined {
-    const driver = this.drivers.get(account.kind);
-    if (!driver) {
-      this.host.log.warn('channel', 'no driver for channel kind', { channel_account_id: account.id, kind: account.kind });
+    const driver = this.registry.driverFor(account.kind);
+    if (!driver?.create) {
+      // A kind described before its adapter lands (or one this build does not know): its accounts stay as they are.
+      if (!driver) this.host.log.warn('channel', 'no driver for channel kind', { channel_account_id: account.id, kind: account.kind });
       return undefined;
     }
     const entry = { adapter: driver.create(account, this.host), started: false };
@@ -107,11 +146,11 @@ export class ChannelManager implements ChannelSender {
   private async setStatus(id: string, status: ChannelStatus, lastError: string | null): Promise<void> {
     const now = this.host.clock.now().toISOString();
     const kind = await inTransaction(this.host, async (trx, events) => {
-      const r = await trx.selectFrom('channel_accounts').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!r || (r.status === status && r.last_error === lastError)) return undefined;
+      const a = await findChannelAccount(trx, id);
+      if (!a || (a.status === status && a.lastError === lastError)) return undefined;
       await trx.updateTable('channel_accounts').set({ status, last_error: lastError, status_at: now, updated_at: now }).where('id', '=', id).execute();
-      events.push({ type: 'channel.status', clientId: r.client_id, at: now, channel: { id, kind: r.kind as ChannelAccount['kind'], name: r.name, status, lastError } });
-      return r.kind;
+      events.push({ type: 'channel.status', clientId: a.clientId, at: now, channel: { id, kind: a.kind, name: a.name, status, lastError } });
+      return a.kind;
     });
     if (kind) this.host.log.info('channel', 'channel status', { channel_account_id: id, kind, status });
   }

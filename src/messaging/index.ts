@@ -15,6 +15,10 @@ export { ingestInbound, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inboun
 // Outbound: agents, the API and automation.
 export { sendMessage, startConversation, queueOutbound, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';
 export { sendJobHandler, SendOutcomeUnknownError } from './send-job.ts';
+// The echo guard's durable half (the channels room's host asks it before ingesting an echo).
+export { findOwnSendInFlight, type OwnSend } from './own-sends.ts';
+// A customer's own view of their thread (a channel's customer page narrows it by its deliveries).
+export { conversationByIdentity, customerVisibleThread } from './customer-thread.ts';
 
 // Repositories.
 export { getContact, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';

@@ -4,12 +4,12 @@ import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import type { MessagingEvent } from './events.ts';
-import { findOrCreateContact, normalisePhone, toContact } from './contacts.ts';
+import { findOrCreateContact, toContact } from './contacts.ts';
 import { findOrOpenConversation, getConversation, touchConversation } from './conversations.ts';
 import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingDeps } from './inbound.ts';
-import { MAX_TEXT_LENGTH, type AttachmentMeta, type AuthorKind, type ChannelKind, type Contact, type Conversation, type IdentityRef, type Message } from './types.ts';
+import { MAX_TEXT_LENGTH, type AttachmentMeta, type AuthorKind, type ChannelDirectory, type ChannelRules, type Contact, type Conversation, type Message } from './types.ts';
 
 /** The job that hands one outbound message to its channel. */
 export const SEND_MESSAGE_JOB = 'message.send';
@@ -70,20 +70,14 @@ export async function sendMessage(deps: MessagingDeps, clientId: string, convers
   });
 }
 
-/**
- * The identity a channel addresses a new contact by: a phone number on WhatsApp, an
- * Instagram-scoped id, a sandbox customer id. Throws a field error ("to") when it does not fit.
- */
-function identityFor(kind: ChannelKind, to: string): { identity: IdentityRef; phone?: string } {
-  const v = to.trim();
-  if (kind === 'whatsapp') {
-    const phone = normalisePhone(v);
-    if (!phone) throw badRequest('Enter a phone number such as +7 701 234 56 78', 'to', 'invalid_phone');
-    return { identity: { kind: 'phone', value: phone }, phone };
+/** Checks a message against its channel's limits (text length, attachment types and sizes). */
+function checkLimits(rules: ChannelRules, input: OutboundInput): void {
+  const { maxTextLength, attachments } = rules.limits;
+  if (input.text.length > maxTextLength) throw badRequest(`The text may have at most ${maxTextLength} characters on this channel`, 'text', 'text_too_long');
+  for (const a of input.attachments ?? []) {
+    if (!attachments.mimeTypes.some((m) => a.mime.startsWith(m))) throw badRequest(`This channel does not take ${a.mime || 'such'} files`, 'attachments', 'attachment_type');
+    if (a.size > attachments.maxBytes) throw badRequest(`This channel takes files of at most ${Math.floor(attachments.maxBytes / 1048576)} MB`, 'attachments', 'attachment_too_large');
   }
-  if (!v || v.length > 200) throw badRequest('Enter the recipient (at most 200 characters)', 'to');
-  if (kind === 'instagram') return { identity: { kind: 'ig_id', value: v } };
-  return { identity: { kind: 'sandbox', value: v } };
 }
 
 /**
@@ -91,17 +85,21 @@ function identityFor(kind: ChannelKind, to: string): { identity: IdentityRef; ph
  * queues the first message, in one transaction.
  */
 export async function startConversation(
-  deps: MessagingDeps,
+  deps: MessagingDeps & { channels: ChannelDirectory },
   input: OutboundInput & { clientId: string; channelAccountId: string; to: string; displayName?: string },
 ): Promise<{ conversation: Conversation; contact: Contact; message: Message }> {
   validateOutbound(input);
   const account = await deps.db.selectFrom('channel_accounts').select(['id', 'kind']).where('id', '=', input.channelAccountId).where('client_id', '=', input.clientId).executeTakeFirst();
   if (!account) throw notFound('No such channel');
-  const { identity, phone } = identityFor(account.kind as ChannelKind, input.to);
+  // The channel's driver says whether and how a conversation starts, and how its contacts are addressed.
+  const rules = deps.channels.rulesFor(account.kind);
+  if (!rules?.startConversation) throw badRequest('This channel cannot start a conversation: the customer writes first', 'channel', 'cannot_start');
+  checkLimits(rules, input);
+  const { identity, phone, displayName } = rules.parseAddress(input.to);
   return inTransaction(deps, async (trx, events) => {
     const { contactId } = await findOrCreateContact(trx, deps.clock, {
       clientId: input.clientId, channelAccountId: account.id, identities: [identity], phone,
-      displayName: input.displayName ?? (identity.kind === 'sandbox' ? identity.value.slice(0, 40) : ''),
+      displayName: input.displayName ?? displayName ?? '',
     });
     const opened = await findOrOpenConversation(trx, deps.clock, { clientId: input.clientId, contactId, channelAccountId: account.id });
     const { message, events: e } = await queueOutbound(trx, deps.clock, opened.conversation, input);

@@ -3,8 +3,10 @@
 
 import type { Db } from '../db/index.ts';
 
+/** The channel kinds this build describes (one driver each in the channels room's registry); the API documents these. */
 export const CHANNEL_KINDS = ['sandbox', 'whatsapp', 'instagram'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+/** A channel kind: the name of a driver in the channels room's registry (messaging never compares it). */
+export type ChannelKind = string;
 
 export const CHANNEL_STATUSES = ['connecting', 'qr', 'connected', 'disconnected', 'logged_out', 'qr_expired', 'reconnect_needed', 'error'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
@@ -115,8 +117,9 @@ export interface InboundEvent {
   text: string;
   attachments?: AttachmentMeta[];
   /**
-   * 'out' for an echo of a message the business sent outside Habar (typed on the phone):
-   * stored as an agent message already sent. Default 'in'.
+   * 'out' for a message the business's own account sent (the platform's echo, e.g. typed on the
+   * phone): stored as an agent message already sent. The channel host drops an echo of a send of
+   * ours before it reaches the pipeline (see the channels room's echo guard). Default 'in'.
    */
   direction?: Direction;
 }
@@ -162,4 +165,45 @@ export interface ChannelSender {
    */
   inProcess?(account: ChannelAccountRef): boolean;
   send(account: ChannelAccountRef, message: OutboundMessage): Promise<SendResult>;
+}
+
+/** How a new contact is addressed on a channel: the "to" of a new conversation, parsed. */
+export interface NewContactAddress {
+  identity: IdentityRef;
+  phone?: string;
+  /** A name to show when the person starting the conversation gives none. */
+  displayName?: string;
+}
+
+/** What a channel accepts in one message. */
+export interface ChannelLimits {
+  maxTextLength: number;
+  attachments: {
+    /** MIME type prefixes accepted (e.g. "image/"); empty: no attachments. */
+    mimeTypes: string[];
+    maxBytes: number;
+  };
+}
+
+/**
+ * What the messaging room needs to know about a channel kind. The channels room's drivers answer
+ * (see ChannelDirectory); messaging never names a kind itself.
+ */
+export interface ChannelRules {
+  /**
+   * Whether a person may start a conversation on this kind, and with what: 'address' (the "to"
+   * is needed), 'optional' (an empty "to" makes a new contact's address). Absent: it cannot
+   * (e.g. Instagram, where only a contact's message opens the reply window).
+   */
+  startConversation?: 'address' | 'optional';
+  /** Parses and checks the "to" of a new conversation; throws a 400 with field "to". */
+  parseAddress(to: string): NewContactAddress;
+  limits: ChannelLimits;
+  /** How long after the contact's last message the business may still write (null: no window). */
+  replyWindowMs: number | null;
+}
+
+/** The channel kinds' rules by kind (implemented by the channels room's registry and manager). */
+export interface ChannelDirectory {
+  rulesFor(kind: ChannelKind): ChannelRules | undefined;
 }

@@ -9,9 +9,10 @@ export const DEMO_SLUG = 'demo';
 
 /**
  * On a data file with no users: an admin with a one-time password (returned to be printed once,
- * never logged) and the demo client, so a newcomer has something to click.
+ * never logged) and the demo client. The tenants' part of the embedded default (src/setup/
+ * composes the whole of it).
  */
-export async function seedEmbeddedDefault(db: Db, clock: Clock): Promise<{ adminPassword?: string }> {
+export async function seedAdminAndDemoClient(db: Db, clock: Clock): Promise<{ adminPassword?: string }> {
   const anyUser = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (anyUser) return {};
   const adminPassword = generatePassword();

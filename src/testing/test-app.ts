@@ -7,6 +7,7 @@ import { ManualClock, type Clock } from '../lib/clock.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { createUser, type Role } from '../auth/index.ts';
 import { createClient, type Client } from '../tenants/index.ts';
+import type { ChannelDriver } from '../channels/index.ts';
 
 export function tempDir(prefix = 'habar-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -44,12 +45,12 @@ export interface TestApp extends Habar {
 }
 
 /** A fresh data dir and the real app over a real SQLite file. */
-export async function makeTestApp(opts: { clock?: Clock; flags?: Record<string, string>; env?: Record<string, string>; seed?: boolean; dir?: string } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { clock?: Clock; flags?: Record<string, string>; env?: Record<string, string>; seed?: boolean; dir?: string; channelDrivers?: readonly ChannelDriver[] } = {}): Promise<TestApp> {
   const dir = opts.dir ?? tempDir();
   const config: Readonly<BootConfig> = loadBootConfig({ 'data-dir': dir, port: '0', 'backup-interval-hours': '0', workers: 'false', ...opts.flags }, opts.env ?? {});
   const clock = opts.clock ?? new ManualClock(new Date());
   const log = memoryLogger();
-  const app = await openHabar(config, { clock, log, createKey: true, seed: opts.seed ?? true });
+  const app = await openHabar(config, { clock, log, createKey: true, seed: opts.seed ?? true, channelDrivers: opts.channelDrivers });
   return Object.assign(app, {
     dir,
     clock,

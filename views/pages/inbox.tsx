@@ -138,11 +138,13 @@ export interface NewConversationValues {
   pause: boolean;
 }
 
-/** Start a conversation with a new contact: a sandbox customer, or a phone number on WhatsApp. */
+/**
+ * Start a conversation with a new contact (a sandbox customer, a phone number on WhatsApp):
+ * `channels` are those on which one can be started (the route asks their drivers).
+ */
 export function NewConversationPage(props: { v: ViewContext; client: { slug: string; name: string }; channels: InboxChannel[]; values: NewConversationValues; errors?: Record<string, string> }) {
-  const { v, client, channels, values, errors } = props;
+  const { v, client, channels: usable, values, errors } = props;
   const base = inboxBase(client.slug);
-  const usable = channels.filter((ch) => ch.kind === 'sandbox' || ch.kind === 'whatsapp');
   return (
     <Layout v={v} title={v.t('inbox.new')}>
       <ClientTabs v={v} slug={client.slug} name={client.name} />

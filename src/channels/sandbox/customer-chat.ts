@@ -1,7 +1,8 @@
 import type { Db } from '../../db/index.ts';
-import { ingestInbound, toMessage, type Message, type MessagingDeps } from '../../messaging/index.ts';
+import { customerVisibleThread, ingestInbound, type Message, type MessagingDeps } from '../../messaging/index.ts';
 import { newId } from '../../lib/ids.ts';
-import type { ChannelAccount } from '../accounts.ts';
+import { findChannelByToken, type ChannelAccount } from '../accounts.ts';
+import { SANDBOX_IDENTITY } from './identity.ts';
 
 /** What a customer posts on the sandbox page (validated at the HTTP edge). */
 export interface CustomerPost {
@@ -32,24 +33,26 @@ export async function postAsCustomer(deps: MessagingDeps, account: ChannelAccoun
   const platformMessageId = post.messageId ? `${encodeURIComponent(customer)}/${post.messageId}` : newId();
   const r = await ingestInbound(deps, {
     channelAccountId: account.id, platformMessageId, text: post.text,
-    from: { identities: [{ kind: 'sandbox', value: customer }], displayName: displayName(customer) },
+    from: { identities: [{ kind: SANDBOX_IDENTITY, value: customer }], displayName: displayName(customer) },
   });
   return { id: r.messageId, created: !r.duplicate };
 }
 
+/** The sandbox channel whose customer page this token opens (undefined for any other token). */
+export async function findSandboxByToken(db: Db, token: string): Promise<ChannelAccount | undefined> {
+  const account = await findChannelByToken(db, token);
+  return account?.kind === SANDBOX_IDENTITY ? account : undefined;
+}
+
 /**
  * What the customer sees: their own messages and the replies delivered to them (queued or
- * failed ones are not theirs to see yet), oldest first, the last `limit`.
+ * failed ones are not theirs to see yet), oldest first, the last `limit`. Messaging gives the
+ * thread as it left us; the sandbox keeps the replies its own deliveries record.
  */
 export async function customerThread(db: Db, account: ChannelAccount, customer: string, limit = 100): Promise<Message[]> {
-  const identity = await db.selectFrom('contact_identities').select('contact_id')
-    .where('channel_account_id', '=', account.id).where('kind', '=', 'sandbox').where('value', '=', customer).executeTakeFirst();
-  if (!identity) return [];
-  const conv = await db.selectFrom('conversations').select('id').where('channel_account_id', '=', account.id).where('contact_id', '=', identity.contact_id).executeTakeFirst();
-  if (!conv) return [];
-  const rows = await db.selectFrom('messages').leftJoin('sandbox_deliveries as d', 'd.message_id', 'messages.id').selectAll('messages')
-    .where('messages.conversation_id', '=', conv.id)
-    .where((eb) => eb.or([eb('messages.direction', '=', 'in'), eb('d.message_id', 'is not', null)]))
-    .orderBy('messages.id', 'desc').limit(limit).execute();
-  return rows.reverse().map(toMessage);
+  const thread = await customerVisibleThread(db, account.id, { kind: SANDBOX_IDENTITY, value: customer }, limit);
+  const out = thread.filter((m) => m.direction === 'out').map((m) => m.id);
+  if (!out.length) return thread;
+  const delivered = new Set((await db.selectFrom('sandbox_deliveries').select('message_id').where('message_id', 'in', out).execute()).map((r) => r.message_id));
+  return thread.filter((m) => m.direction === 'in' || delivered.has(m.id));
 }

@@ -51,7 +51,7 @@ export function channelsRoutes() {
     const f = await readForm(c);
     const v = viewContext(c, { timezone: client.timezone });
     try {
-      const account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'sandbox', name: f.name ?? '' });
+      const account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'sandbox', name: f.name ?? '' }, ctx.channels.registry);
       await recordAudit(ctx.db, ctx.clock, {
         actor: { id: user.id, label: user.email }, action: 'channel.created', clientId: client.id, targetType: 'channel_account', targetId: account.id,
         ip: c.get('ip'), details: { kind: account.kind },

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createHash } from 'node:crypto';
 import {
-  customerSignature, customerThread, findChannelByToken, isCustomerSignature, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost,
+  customerSignature, customerThread, findSandboxByToken, isCustomerSignature, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost,
 } from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
 import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
@@ -97,12 +97,12 @@ export function customerChatRoutes() {
     const now = ctx.clock.now().getTime();
     const hit = opts.cached ? known.get(token) : undefined;
     if (hit && now - hit.at < TOKEN_CACHE_MS) return hit.account;
-    const account = await findChannelByToken(ctx.db, token);
-    if (account?.kind === 'sandbox' && opts.cached) {
+    const account = await findSandboxByToken(ctx.db, token);
+    if (account && opts.cached) {
       if (known.size >= 1000) known.clear();
       known.set(token, { account, at: now });
     }
-    if (!account || account.kind !== 'sandbox') {
+    if (!account) {
       limits.checkMiss(ctx, c.get('ip'));
       throw notFound('No such chat');
     }

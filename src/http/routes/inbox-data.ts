@@ -3,7 +3,7 @@ import {
   CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, threadMessages,
   type ConversationStatus,
 } from '../../messaging/index.ts';
-import { customerUrl, getChannelAccount, signedCustomerUrl } from '../../channels/index.ts';
+import { getChannelAccount } from '../../channels/index.ts';
 import { aiStateAt, conversationAiInfo } from '../../ai/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { inboxBase, inboxQuery, type InboxFilterValues, type InboxListView } from '../../../views/pages/inbox.tsx';
@@ -73,13 +73,11 @@ export async function loadThread(
   if (authorIds.length) {
     for (const u of await ctx.db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', authorIds).execute()) authors[u.id] = u.name || u.email;
   }
-  let customerLink: string | undefined;
-  if (header.channel.kind === 'sandbox') {
-    const account = await getChannelAccount(ctx.db, client.id, header.channel.id);
-    const who = header.identities.find((i) => i.kind === 'sandbox')?.value;
-    // This customer's own chat: the link carries its signature (a bare ?customer= opens a new chat).
-    customerLink = who ? signedCustomerUrl(ctx.publicUrl(), ctx.vault, account, who) : customerUrl(ctx.publicUrl(), account);
-  }
+  // The customer's side of the conversation, where the channel has one (the sandbox's chat page).
+  const driver = ctx.channels.registry.driverFor(header.channel.kind);
+  const customerLink = driver?.customerLink
+    ? driver.customerLink({ publicUrl: ctx.publicUrl(), vault: ctx.vault }, await getChannelAccount(ctx.db, client.id, header.channel.id), header.identities)
+    : undefined;
   const shown = aiStateAt(header.conversation, ctx.clock.now());
   const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };
   return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, ...opts.extra };

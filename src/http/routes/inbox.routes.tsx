@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { inboxChannels, startConversation } from '../../messaging/index.ts';
+import { inboxChannels, startConversation, type InboxChannel } from '../../messaging/index.ts';
 import { changeAiState } from '../../ai/index.ts';
-import { randomToken } from '../../lib/ids.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ConversationList, InboxPage, NewConversationPage, inboxBase, type NewConversationValues } from '../../../views/pages/inbox.tsx';
 import { MessageList, ThreadHead } from '../../../views/pages/inbox-thread.tsx';
@@ -23,6 +22,12 @@ type C = Context<HttpEnv>;
 
 const vOf = (c: C, client: Client) => viewContext(c, { timezone: client.timezone });
 
+/** The client's channels on which a person may start a conversation (their drivers say so). */
+async function startableChannels(c: C, client: Client): Promise<InboxChannel[]> {
+  const ctx = c.get('ctx');
+  return (await inboxChannels(ctx.db, client.id)).filter((ch) => ctx.channels.rulesFor(ch.kind)?.startConversation);
+}
+
 export function inboxRoutes() {
   const app = new Hono<HttpEnv>();
   // The fixed paths (/inbox/events) first, so they are not taken for a conversation id.
@@ -40,7 +45,7 @@ export function inboxRoutes() {
   // Registered before /:conversationId so that "new" is not taken for an id.
   app.get('/clients/:slug/inbox/new', requireUser(), async (c) => {
     const client = await scopedClient(c, { roles: INBOX_ROLES, what: 'inbox.new' });
-    const channels = await inboxChannels(c.get('ctx').db, client.id);
+    const channels = await startableChannels(c, client);
     const values: NewConversationValues = { channel: c.req.query('channel') ?? '', to: '', name: '', text: '', pause: false };
     return html(c, <NewConversationPage v={vOf(c, client)} client={client} channels={channels} values={values} />);
   });
@@ -51,17 +56,15 @@ export function inboxRoutes() {
     const client = await scopedClient(c, { roles: INBOX_ROLES, what: 'inbox.start' });
     const f = await readForm(c);
     const values: NewConversationValues = { channel: f.channel ?? '', to: (f.to ?? '').trim(), name: (f.name ?? '').trim(), text: f.text ?? '', pause: f.pause === '1' };
-    const channels = await inboxChannels(ctx.db, client.id);
+    const channels = await startableChannels(c, client);
     const v = vOf(c, client);
-    const channel = channels.find((ch) => ch.id === values.channel && (ch.kind === 'sandbox' || ch.kind === 'whatsapp'));
+    const channel = channels.find((ch) => ch.id === values.channel);
     const fail = (errors: Record<string, string>) => html(c, <NewConversationPage v={v} client={client} channels={channels} values={values} errors={errors} />, 422);
     if (!channel) return fail({ channel: v.t('inbox.new.pick_channel') });
-    // A new sandbox customer needs no address: the inbox makes one (its chat page link is in the thread).
-    const to = values.to || (channel.kind === 'sandbox' ? `s_${randomToken(9)}` : '');
-    if (!to) return fail({ to: v.t('validation.invalid_phone') });
     try {
+      // The channel's driver reads the address (a phone, a customer id; where it is optional, an empty one makes a new contact).
       const r = await startConversation(ctx, {
-        clientId: client.id, channelAccountId: channel.id, to, text: values.text, displayName: values.name || undefined,
+        clientId: client.id, channelAccountId: channel.id, to: values.to, text: values.text, displayName: values.name || undefined,
         authorKind: 'agent', authorUserId: user.id,
       });
       // Paused in advance: until the agent resumes it (audited). Without the tick the first message

@@ -76,7 +76,8 @@ export type ConversationJson = z.infer<typeof ConversationSchema>;
 export type MessageJson = z.infer<typeof MessageSchema>;
 
 export const channelJson = (ch: ChannelStatusInfo, customerUrl?: string): ChannelJson => ({
-  id: ch.id, kind: ch.kind, name: ch.name, status: ch.status, last_error: ch.lastError, ...(customerUrl ? { customer_url: customerUrl } : {}),
+  // A kind is a driver's name (an open string); the document lists the kinds this build has drivers for.
+  id: ch.id, kind: ch.kind as ChannelJson['kind'], name: ch.name, status: ch.status, last_error: ch.lastError, ...(customerUrl ? { customer_url: customerUrl } : {}),
 });
 
 export const contactJson = (c: Contact): ContactJson => ({

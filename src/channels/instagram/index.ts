@@ -1,0 +1,1 @@
+export { instagramDriver } from './driver.ts';

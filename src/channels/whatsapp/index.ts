@@ -1,0 +1,1 @@
+export { whatsappDriver } from './driver.ts';

@@ -1,0 +1,1 @@
+export { seedEmbeddedDefault } from './embedded-default.ts';
