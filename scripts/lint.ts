@@ -3,7 +3,10 @@
 // - views/ import only views (and types);
 // - each outside SDK is spoken by one room (openai: ai/, baileys: channels/whatsapp/);
 // - no process.env outside config/ and main.ts; no console.log in src/;
-// - every migration file is registered (also tested).
+// - every migration file is registered (also tested);
+// - channels never import ai/, automation/, chatwoot/ or billing/ (they hand events to messaging);
+// - what differs by channel kind is asked of its driver: outside src/channels/ no code compares a
+//   value to a kind's name ('sandbox', 'whatsapp', 'instagram') in ===/!==, a SQL '=' or a case label.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,6 +24,11 @@ function walk(dir: string): string[] {
 const importsOf = (src: string) => [...src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]).concat([...src.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]));
 
 const LOW = ['db', 'vault', 'lib'];
+const KIND = `['"\`](?:sandbox|whatsapp|instagram)['"\`]`;
+const KIND_COMPARISON = new RegExp(`[!=]==?\\s*${KIND}|${KIND}\\s*[!=]==?|case\\s+${KIND}\\s*:|['"]=['"]\\s*,\\s*${KIND}`);
+
+/** Lines of `src` that compare something to a channel kind's name. */
+const kindComparisons = (src: string) => src.split('\n').map((l, i) => [i + 1, l] as const).filter(([, l]) => KIND_COMPARISON.test(l) && !/^\s*(\/\/|\*)/.test(l));
 const DOMAIN = ['tenants', 'auth', 'messaging', 'channels', 'ai', 'automation', 'chatwoot', 'privacy', 'billing', 'audit', 'jobs', 'settings', 'mail', 'webhooks'];
 
 for (const file of walk(path.join(root, 'src'))) {
@@ -39,10 +47,14 @@ for (const file of walk(path.join(root, 'src'))) {
       }
       if (LOW.includes(room) && DOMAIN.includes(tRoom)) problems.push(`${rel.join('/')}: ${room}/ imports the domain room ${tRoom}/`);
       if ((DOMAIN.includes(room) || LOW.includes(room)) && tRoom === 'views') problems.push(`${rel.join('/')}: only http/ renders views`);
+      if (room === 'channels' && ['ai', 'automation', 'chatwoot', 'billing'].includes(tRoom)) problems.push(`${rel.join('/')}: channels import ${tRoom}/ (they hand events to messaging; downstream reacts to its jobs)`);
     } else if (!isTest) {
       if (spec === 'openai' && room !== 'ai') problems.push(`${rel.join('/')}: only ai/ imports openai`);
       if (spec.startsWith('@whiskeysockets/baileys') && !rel.join('/').startsWith('channels/whatsapp/')) problems.push(`${rel.join('/')}: only channels/whatsapp/ imports Baileys`);
     }
+  }
+  if (!isTest && room !== 'channels') {
+    for (const [n] of kindComparisons(src)) problems.push(`${rel.join('/')}:${n}: compares a channel kind (ask the kind's driver: ChannelRegistry.driverFor)`);
   }
   if (!isTest && /process\.env/.test(src) && !['config', 'main', 'cli'].includes(room)) problems.push(`${rel.join('/')}: reads process.env (boot config only)`);
   if (!isTest && /console\.log\(/.test(src) && room !== 'cli') problems.push(`${rel.join('/')}: console.log (use the logger)`);
@@ -50,6 +62,7 @@ for (const file of walk(path.join(root, 'src'))) {
 
 for (const file of walk(path.join(root, 'views'))) {
   const src = fs.readFileSync(file, 'utf8');
+  for (const [n] of kindComparisons(src)) problems.push(`${path.relative(root, file)}:${n}: compares a channel kind (the route passes what the driver says)`);
   for (const spec of importsOf(src)) {
     if (spec.startsWith('.')) {
       const target = path.resolve(path.dirname(file), spec);

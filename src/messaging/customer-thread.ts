@@ -11,15 +11,16 @@ export async function conversationByIdentity(db: Db, channelAccountId: string, i
 }
 
 /**
- * What the contact of a conversation can have seen: their own messages and the business's that
- * left (not queued, not failed), oldest first, the last `limit`. A channel narrows it further by
- * its own delivery records.
+ * A contact's thread as it may reach them: their own messages and the business's that did not
+ * fail, oldest first, the last `limit`. A channel keeps the business's messages its own delivery
+ * records show (one that is still queued may already have been delivered: the send job records the
+ * outcome after the platform took it).
  */
 export async function customerVisibleThread(db: Db, channelAccountId: string, identity: IdentityRef, limit = 100): Promise<Message[]> {
   const conv = await conversationByIdentity(db, channelAccountId, identity);
   if (!conv) return [];
   const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conv.id)
-    .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', 'not in', ['queued', 'failed'])]))
+    .where((eb) => eb.or([eb('direction', '=', 'in'), eb('status', '!=', 'failed')]))
     .orderBy('id', 'desc').limit(limit).execute();
   return rows.reverse().map(toMessage);
 }
