@@ -77,3 +77,10 @@ export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; na
     </nav>
   );
 }
+
+/** A channel kind's name in the UI language; a kind without a catalog entry shows its own name. */
+export function kindName(v: ViewContext, kind: string): string {
+  const key = `channel.kind.${kind}`;
+  const s = v.t(key);
+  return s === key ? kind : s;
+}

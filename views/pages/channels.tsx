@@ -1,5 +1,5 @@
 import { Layout, Field, Csrf } from '../layout.tsx';
-import { ClientTabs } from '../controls.tsx';
+import { ClientTabs, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { ChannelKind, ChannelStatus } from '../../src/messaging/index.ts';
 
@@ -67,7 +67,7 @@ export function ChannelTable({ v, d }: { v: ViewContext; d: ChannelsView }) {
             {d.channels.map((ch) => (
               <tr id={`channel-${ch.id}`}>
                 <td>{ch.name}</td>
-                <td>{v.t(`channel.kind.${ch.kind}`)}</td>
+                <td>{kindName(v, ch.kind)}</td>
                 <td><ChannelStatusBadge v={v} status={ch.status} /> {ch.statusAt ? <small>{v.time(ch.statusAt)}</small> : null}</td>
                 <td>{ch.lastError ? <span class="error">{ch.lastError}</span> : <span class="muted">—</span>}</td>
                 <td>

@@ -1,5 +1,5 @@
 import { Field, Csrf } from '../layout.tsx';
-import { ActionButton } from '../controls.tsx';
+import { ActionButton, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { AiState, Message, ThreadHeader } from '../../src/messaging/index.ts';
 
@@ -66,7 +66,7 @@ export function ThreadHead({ v, slug, t }: { v: ViewContext; slug: string; t: Th
       <h2>{contact.displayName || contact.phone || v.t('inbox.unknown_contact')}</h2>
       <p class="muted">
         {contact.phone ? <>{contact.phone} · </> : null}
-        {channel.name} ({v.t(`channel.kind.${channel.kind}`)})
+        {channel.name} ({kindName(v, channel.kind)})
         {contact.tags.map((tag) => <> <span class="badge">{tag}</span></>)}
         {t.customerLink ? <> · <a href={t.customerLink} target="_blank" rel="noopener" hx-boost="false">{v.t('inbox.customer_page')}</a></> : null}
       </p>

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Layout, Field, Csrf } from '../layout.tsx';
-import { ClientTabs, SelectField } from '../controls.tsx';
+import { ClientTabs, SelectField, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { InboxChannel, InboxRow } from '../../src/messaging/index.ts';
 import { ThreadPane, type ThreadView } from './inbox-thread.tsx';
@@ -69,7 +69,7 @@ function InboxFilters({ v, list }: { v: ViewContext; list: InboxListView }) {
         options={[['', v.t('inbox.status.any')], ['open', v.t('inbox.status.open')], ['pending', v.t('inbox.status.pending')], ['resolved', v.t('inbox.status.resolved')]]} />
       {list.channels.length > 1 ? (
         <SelectField label={v.t('inbox.channel')} name="channel" value={f.channel ?? ''}
-          options={[['', v.t('inbox.channel.any')], ...list.channels.map((ch): [string, string] => [ch.id, `${ch.name} (${v.t(`channel.kind.${ch.kind}`)})`])]} />
+          options={[['', v.t('inbox.channel.any')], ...list.channels.map((ch): [string, string] => [ch.id, `${ch.name} (${kindName(v, ch.kind)})`])]} />
       ) : null}
       <label class="check"><input type="checkbox" name="unread" value="1" checked={!!f.unread} /> {v.t('inbox.unread_only')}</label>
       <button type="submit" class="small">{v.t('common.filter')}</button>
@@ -155,7 +155,7 @@ export function NewConversationPage(props: { v: ViewContext; client: { slug: str
             <Csrf v={v} />
             {errors?.form ? <p class="error" role="alert">{errors.form}</p> : null}
             <SelectField label={v.t('inbox.channel')} name="channel" value={values.channel} error={errors?.channel}
-              options={usable.map((ch): [string, string] => [ch.id, `${ch.name} (${v.t(`channel.kind.${ch.kind}`)})`])} />
+              options={usable.map((ch): [string, string] => [ch.id, `${ch.name} (${kindName(v, ch.kind)})`])} />
             <Field label={v.t('inbox.new.to')} name="to" value={values.to} error={errors?.to} placeholder="+7 701 234 56 78" />
             <p class="muted">{v.t('inbox.new.to_hint')}</p>
             <Field label={v.t('inbox.contact.name')} name="name" value={values.name} error={errors?.name ?? errors?.display_name} />
