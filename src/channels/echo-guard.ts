@@ -31,6 +31,7 @@ export class EchoGuard {
 
   /** Before the platform call. */
   sending(accountId: string, m: OutboundMessage): Pending {
+    this.prune(); // also where a platform never echoes: the notes of its sends expire
     const p: Pending = { accountId, messageId: m.messageId, conversationId: m.conversationId, contactId: m.contactId, clientId: m.clientId, text: m.text, to: m.to };
     this.pending.push(p);
     return p;

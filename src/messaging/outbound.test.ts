@@ -177,6 +177,23 @@ test('starting a WhatsApp conversation needs a phone number', async ({ app, ch }
   assert.is(r.contact.phone, '+77012345678');
 });
 
+test('an Instagram conversation cannot be started (the customer writes first), and a channel\'s own limits hold', async ({ app, ch }) => {
+  const ig = await buildChannel(app, ch.clientId, 'instagram', 'Shop Instagram');
+  const refused = async (attempt: () => Promise<unknown>) => {
+    try {
+      await attempt();
+      assert.unreachable();
+    } catch (err) {
+      return [(err as { status?: number }).status, (err as { field?: string }).field, (err as { code?: string }).code];
+    }
+  };
+  assert.equal(await refused(() => startConversation(app.ctx, { clientId: ch.clientId, channelAccountId: ig.id, to: '1784', text: 'Hi', authorKind: 'agent' })), [400, 'channel', 'cannot_start']);
+  const wa = await buildChannel(app, ch.clientId, 'whatsapp', 'Shop WhatsApp');
+  const huge = { name: 'film.mp4', mime: 'video/mp4', size: 20 * 1024 * 1024 };
+  assert.equal(await refused(() => startConversation(app.ctx, { clientId: ch.clientId, channelAccountId: wa.id, to: '+77012345678', text: 'Look', attachments: [huge], authorKind: 'agent' })), [400, 'attachments', 'attachment_too_large']);
+  assert.is((await app.ctx.db.selectFrom('messages').select('id').execute()).length, 0);
+});
+
 test('another client cannot send into a conversation or start one on a channel that is not theirs', async ({ app, ch }) => {
   const other = await buildClient(app);
   const { conversationId } = await customerSays(app, ch.id, 'gina', 'Hi');

@@ -73,7 +73,7 @@ export async function sendMessage(deps: MessagingDeps, clientId: string, convers
 /** Checks a message against its channel's limits (text length, attachment types and sizes). */
 function checkLimits(rules: ChannelRules, input: OutboundInput): void {
   const { maxTextLength, attachments } = rules.limits;
-  if (input.text.length > maxTextLength) throw badRequest(`The text may have at most ${maxTextLength} characters on this channel`, 'text', 'text_too_long');
+  if (input.text.length > maxTextLength) throw badRequest(`The text may have at most ${maxTextLength} characters on this channel`, 'text', 'text_too_long', { n: maxTextLength });
   for (const a of input.attachments ?? []) {
     if (!attachments.mimeTypes.some((m) => a.mime.startsWith(m))) throw badRequest(`This channel does not take ${a.mime || 'such'} files`, 'attachments', 'attachment_type');
     if (a.size > attachments.maxBytes) throw badRequest(`This channel takes files of at most ${Math.floor(attachments.maxBytes / 1048576)} MB`, 'attachments', 'attachment_too_large');

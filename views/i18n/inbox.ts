@@ -83,6 +83,9 @@ export const inbox: Catalog = {
     'inbox.new.pick_channel': 'Choose a channel from the list',
     'validation.text_too_long': 'The text may have at most {n} characters',
     'validation.empty_message': 'Write a message or attach a file',
+    'validation.cannot_start': 'On this channel the customer writes first: a conversation cannot be started here',
+    'validation.attachment_type': 'This channel does not take files of this type',
+    'validation.attachment_too_large': 'The file is too large for this channel',
   },
   ru: {
     'nav.inbox': 'Входящие',
@@ -165,6 +168,9 @@ export const inbox: Catalog = {
     'inbox.new.pick_channel': 'Выберите канал из списка',
     'validation.text_too_long': 'Текст может содержать не более {n} символов',
     'validation.empty_message': 'Напишите сообщение или прикрепите файл',
+    'validation.cannot_start': 'В этом канале первым пишет клиент: начать разговор здесь нельзя',
+    'validation.attachment_type': 'Этот канал не принимает файлы такого типа',
+    'validation.attachment_too_large': 'Файл слишком большой для этого канала',
   },
   kk: {
     'nav.inbox': 'Кіріс хаттар',
@@ -247,5 +253,8 @@ export const inbox: Catalog = {
     'inbox.new.pick_channel': 'Тізімнен арнаны таңдаңыз',
     'validation.text_too_long': 'Мәтін ең көбі {n} таңбадан тұруы мүмкін',
     'validation.empty_message': 'Хабар жазыңыз немесе файл тіркеңіз',
+    'validation.cannot_start': 'Бұл арнада алдымен клиент жазады: мұнда сөйлесуді бастауға болмайды',
+    'validation.attachment_type': 'Бұл арна мұндай түрдегі файлдарды қабылдамайды',
+    'validation.attachment_too_large': 'Файл бұл арна үшін тым үлкен',
   },
 };
