@@ -84,4 +84,27 @@ test('the same text typed on the phone after our identical send went out is a pe
   assert.is((await conversation(ctx.app, ctx.conversationId)).ai_state, 'paused');
 });
 
+test('after a crash during a send, its echo is still recognised from the message in flight', async (ctx) => {
+  const { app, loft, account, conversationId } = ctx;
+  const ours = await sendMessage(app.ctx, account.clientId, conversationId, { text: 'Your order has shipped', authorKind: 'ai' });
+  loft.hang = true;
+  void app.ctx.jobs.drain(); // the send call never returns: the process "dies" during it
+  while (loft.sent.at(-1)?.messageId !== ours.id) await new Promise((r) => setTimeout(r, 5));
+  await app.close();
+
+  const loft2 = new PigeonLoft();
+  const again = await makeTestApp({ dir: app.dir, channelDrivers: [...CHANNEL_DRIVERS, loft2.driver] });
+  try {
+    await again.ctx.channels.startAccount(account);
+    // The platform did take it, and its echo arrives after the restart (memory is empty now).
+    const echo = await loft2.echo(account.id, 'P-1234', 'Your order has shipped', 'pg-late');
+    assert.equal([echo.duplicate, echo.messageId], [true, ours.id]);
+    const out = (await outbound(again, conversationId)).filter((m) => !ctx.earlier.includes(m.id));
+    assert.equal(out.map((m) => m.id), [ours.id]);
+    assert.is((await conversation(again, conversationId)).ai_state, 'active');
+  } finally {
+    await again.close();
+  }
+});
+
 test.run();

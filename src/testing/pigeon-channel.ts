@@ -12,6 +12,8 @@ export class PigeonLoft {
   sent: OutboundMessage[] = [];
   /** Like WhatsApp's own-message upserts: the platform echoes a send to the account before the send call returns. */
   echoBeforeReturn = false;
+  /** The send call never returns (the process dies during it). */
+  hang = false;
   private host: ChannelHost | undefined;
 
   readonly driver: ChannelDriver = {
@@ -35,6 +37,7 @@ export class PigeonLoft {
         stop: async () => {},
         send: async (message) => {
           this.sent.push(message);
+          if (this.hang) return new Promise(() => {});
           const platformMessageId = `pg-${this.sent.length}`;
           if (this.echoBeforeReturn) await this.echo(account.id, message.to[0].value, message.text, platformMessageId);
           return { platformMessageId };
