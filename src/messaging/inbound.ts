@@ -10,6 +10,7 @@ import { findOrCreateContact } from './contacts.ts';
 import { findOrOpenConversation, touchConversation } from './conversations.ts';
 import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
+import { channelAccountRef } from './channel-ref.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent, type IngestResult } from './types.ts';
 
 export interface MessagingDeps {
@@ -19,8 +20,6 @@ export interface MessagingDeps {
 }
 
 // Statements every inbound message runs, built once (db/compiled.ts).
-const accountById = compiled<{ id: string }, { id: string; client_id: string }>((db, arg) =>
-  db.selectFrom('channel_accounts').select(['id', 'client_id']).where('id', '=', arg('id')));
 const byPlatformId = compiled<{ account: string; platformId: string }, { id: string; conversation_id: string; contact_id: string }>((db, arg) =>
   db.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
     .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId')));
@@ -51,9 +50,9 @@ export async function ingestInbound(deps: MessagingDeps, event: InboundEvent): P
  */
 async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
   const direction = event.direction ?? 'in';
-  const account = await accountById.first(trx, { id: event.channelAccountId });
+  const account = await channelAccountRef(trx, event.channelAccountId);
   if (!account) throw notFound('No such channel account');
-  const clientId = account.client_id;
+  const clientId = account.clientId;
   const existing = await byPlatformId.first(trx, { account: account.id, platformId: event.platformMessageId });
   if (existing) return { messageId: existing.id, conversationId: existing.conversation_id, contactId: existing.contact_id, clientId, duplicate: true };
 

@@ -8,6 +8,7 @@ import { findOrCreateContact, toContact } from './contacts.ts';
 import { findOrOpenConversation, getConversation, touchConversation } from './conversations.ts';
 import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
+import { channelAccountRef } from './channel-ref.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { MAX_TEXT_LENGTH, type AttachmentMeta, type AuthorKind, type ChannelDirectory, type ChannelRules, type Contact, type Conversation, type Message } from './types.ts';
 
@@ -89,8 +90,8 @@ export async function startConversation(
   input: OutboundInput & { clientId: string; channelAccountId: string; to: string; displayName?: string },
 ): Promise<{ conversation: Conversation; contact: Contact; message: Message }> {
   validateOutbound(input);
-  const account = await deps.db.selectFrom('channel_accounts').select(['id', 'kind']).where('id', '=', input.channelAccountId).where('client_id', '=', input.clientId).executeTakeFirst();
-  if (!account) throw notFound('No such channel');
+  const account = await channelAccountRef(deps.db, input.channelAccountId);
+  if (!account || account.clientId !== input.clientId) throw notFound('No such channel');
   // The channel's driver says whether and how a conversation starts, and how its contacts are addressed.
   const rules = deps.channels.rulesFor(account.kind);
   if (!rules?.startConversation) throw badRequest('This channel cannot start a conversation: the customer writes first', 'channel', 'cannot_start');

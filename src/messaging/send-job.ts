@@ -10,12 +10,11 @@ import { SEND_MESSAGE_JOB } from './outbound.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingEvent } from './events.ts';
-import type { ChannelAccountRef, ChannelKind, ChannelSender } from './types.ts';
+import type { ChannelSender } from './types.ts';
+import { channelAccountRef } from './channel-ref.ts';
 
 // Every outbound message runs these: built once (db/compiled.ts).
 const messageById = compiled<{ id: string }, Selectable<MessagesTable>>((db, arg) => db.selectFrom('messages').selectAll().where('id', '=', arg('id')));
-const accountById = compiled<{ id: string }, { id: string; client_id: string; kind: string }>((db, arg) =>
-  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
 const dropEcho = compiled<{ account: string; platformId: string; id: string }>((db, arg) => db.deleteFrom('messages')
   .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId'))
   .where('id', '!=', arg('id')).where('direction', '=', 'out'));
@@ -46,9 +45,8 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
       const messageId = String(job.payload.messageId);
       const row = await messageById.first(db, { id: messageId });
       if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
-      const acc = await accountById.first(db, { id: row.channel_account_id });
-      if (!acc) throw new PermanentJobError('The channel no longer exists');
-      const account: ChannelAccountRef = { id: acc.id, clientId: acc.client_id, kind: acc.kind as ChannelKind };
+      const account = await channelAccountRef(db, row.channel_account_id);
+      if (!account) throw new PermanentJobError('The channel no longer exists');
       const idempotent = sender.idempotent(account);
       if (!idempotent) {
         const now = clock.now().toISOString();

@@ -1,0 +1,16 @@
+import type { Db } from '../db/index.ts';
+import { compiled } from '../db/compiled.ts';
+import type { ChannelAccountRef } from './types.ts';
+
+// Every inbound and outbound message looks its channel account up: built once (db/compiled.ts).
+const byId = compiled<{ id: string }, { id: string; client_id: string; kind: string }>((db, arg) =>
+  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
+
+/**
+ * The channel account facts the pipeline needs, by id (messaging's one read of the channels
+ * room's table; the channels room itself has findChannelAccount). Undefined when it is gone.
+ */
+export async function channelAccountRef(db: Db, id: string): Promise<ChannelAccountRef | undefined> {
+  const r = await byId.first(db, { id });
+  return r && { id: r.id, clientId: r.client_id, kind: r.kind };
+}
