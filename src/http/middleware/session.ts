@@ -6,6 +6,7 @@ import { getSetting } from '../../settings/index.ts';
 import { isLanguage, type Language } from '../../auth/roles.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
+import { parseFormBody } from '../forms.ts';
 import type { HttpEnv } from '../env.ts';
 
 export const SESSION_COOKIE = 'habar_session';
@@ -90,11 +91,13 @@ export function csrfProtection(): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
     const expected = c.get('session')?.csrfToken ?? getCookie(c, PRE_CSRF_COOKIE);
+    // With nothing to compare against, refuse before reading a byte of the body.
+    if (!expected) throw csrfError();
     let given = c.req.header('x-csrf-token');
     if (!given) {
       const type = c.req.header('content-type') ?? '';
       if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-        const body = await c.req.parseBody();
+        const body = await parseFormBody(c);
         given = typeof body._csrf === 'string' ? body._csrf : undefined;
       }
     }
