@@ -5,6 +5,7 @@ import { timeFormatter, type ViewContext } from '../../views/view-context.ts';
 import { ErrorPage } from '../../views/pages/auth.tsx';
 import { AppError, isAppError } from '../lib/errors.ts';
 import { csrfToken } from './middleware/session.ts';
+import { clientClosed, clientGone } from './forms.ts';
 import type { HttpEnv } from './env.ts';
 
 /** Builds what a view needs for this request: translator, CSRF token, time zone, user. */
@@ -49,8 +50,11 @@ const wantsJson = (c: Context<HttpEnv>) =>
 
 /** One error renderer: JSON for the API and webhooks, a page (or htmx fragment) for the UI. */
 export function renderError(err: unknown, c: Context<HttpEnv>) {
-  const appErr = isAppError(err) ? err : new AppError('internal', 'Internal error', 500, false);
-  if (!isAppError(err) || appErr.status >= 500) {
+  // A client that hung up mid-body is no fault of ours: whatever the read threw, note it at debug, no stack.
+  const gone = !isAppError(err) && clientGone(c);
+  const appErr = isAppError(err) ? err : gone ? clientClosed() : new AppError('internal', 'Internal error', 500, false);
+  if (appErr.code === 'client_closed') c.get('ctx')?.log.debug('http', 'client closed the connection mid-request', { request_id: c.get('requestId'), route: c.req.routePath });
+  else if (!isAppError(err) || appErr.status >= 500) {
     c.get('ctx')?.log.error('http', 'unhandled error', { request_id: c.get('requestId'), route: c.req.routePath, error: (err as Error)?.message, stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') });
   }
   const message = appErr.expose ? appErr.message : 'Internal error';
