@@ -47,6 +47,8 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
     if (token) {
       const found = await resolveSession(ctx.db, ctx.clock, token);
       if (found) {
+        // What a signed-in page shows is that user's: no browser or proxy may keep a copy.
+        c.header('Cache-Control', 'no-store');
         c.set('session', found.session);
         c.set('sessionToken', token);
         // A session still pending its second factor is not a signed-in user: only /login/totp serves it.
@@ -64,6 +66,8 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
     if (isLanguage(q) && c.req.method === 'GET') setCookie(c, LANG_COOKIE, q, { sameSite: 'Lax', path: '/', httpOnly: true, maxAge: 365 * 86400 });
     c.set('lang', userLang ?? (isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : await defaultLanguage(c)));
     await next();
+    // A handler that built its own Response (a download, an error page) gets it afterwards.
+    if (c.get('session') && !/no-store/.test(c.res.headers.get('Cache-Control') ?? '')) c.header('Cache-Control', 'no-store');
   };
 }
 
