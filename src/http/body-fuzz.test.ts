@@ -87,7 +87,7 @@ test('a few hundred malformed bodies and content types against form, upload, cha
   for (let i = 0; i < 400; i++) {
     const t = list[i % list.length];
     const type = rng.pick(CONTENT_TYPES);
-    const res = await app.request(t.path, { method: 'POST', jar: t.jar?.(), headers: { 'content-type': type, ...t.headers() }, body: body(rng) as BodyInit });
+    const res = await app.request(t.path, { method: 'POST', jar: t.jar?.(), headers: { 'content-type': type, ...t.headers() }, body: body(rng) as string });
     await res.arrayBuffer();
     counts[res.status] = (counts[res.status] ?? 0) + 1;
     if (res.status >= 500 && failures.length < 5) failures.push(`#${i} ${t.path} (${type}) → ${res.status}`);
@@ -106,7 +106,7 @@ test('a multipart body without a valid boundary gets 400 with a message that say
   assert.match(await login.text(), /malformed|form body/i);
   const upload = await app.request('/api/v1/attachments', { method: 'POST', headers: { ...bad, authorization: `Bearer ${apiKey}` }, body: 'garbage' });
   assert.is(upload.status, 400);
-  assert.match((await upload.json()).error.message, /multipart/i);
+  assert.match(((await upload.json()) as { error: { message: string } }).error.message, /multipart/i);
   const customer = await app.request(chat, { method: 'POST', headers: bad, body: 'garbage' });
   assert.is(customer.status, 400);
 });

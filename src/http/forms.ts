@@ -5,7 +5,7 @@ import { AppError, badRequest, isAppError } from '../lib/errors.ts';
 type Body = Record<string, string | File | Array<string | File>>;
 
 /** Whether the client went away before its request was read (a closed tab, a dropped connection). */
-export const clientGone = (c: Context<HttpEnv>): boolean => c.req.raw.signal?.aborted === true;
+export const clientGone = <E extends HttpEnv>(c: Context<E>): boolean => c.req.raw.signal?.aborted === true;
 
 /** A request the client abandoned: nothing to answer, nothing wrong on our side (logged at debug). */
 export const clientClosed = () => new AppError('client_closed', 'The client closed the connection before its request was read', 400);
@@ -15,7 +15,7 @@ export const clientClosed = () => new AppError('client_closed', 'The client clos
  * valid boundary, truncated parts) is the client's fault: 400 with a message, never a 500; a limit
  * crossed while reading stays a 413.
  */
-export async function parseFormBody(c: Context<HttpEnv>, opts: { all?: boolean } = {}): Promise<Body> {
+export async function parseFormBody<E extends HttpEnv>(c: Context<E>, opts: { all?: boolean } = {}): Promise<Body> {
   try {
     return (await c.req.parseBody({ all: opts.all ?? false })) as Body;
   } catch (err) {

@@ -68,7 +68,7 @@ test('an integrator with a valid API key still uploads a file larger than the de
   form.set('file', new File([new Uint8Array(3 * MB).fill(1)], 'scan.pdf', { type: 'application/pdf' }));
   const res = await app.request('/api/v1/attachments', { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
   assert.is(res.status, 201, await res.clone().text());
-  assert.is((await res.json()).size, 3 * MB);
+  assert.is(((await res.json()) as { size: number }).size, 3 * MB);
 });
 
 test.run();
