@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { translator, CATALOG, type Lang } from '../../views/i18n/index.ts';
+import { translator } from '../../views/i18n/index.ts';
+import { readFlash } from './flash.ts';
 import { timeFormatter, type ViewContext } from '../../views/view-context.ts';
 import { ErrorPage } from '../../views/pages/auth.tsx';
 import { AppError, isAppError } from '../lib/errors.ts';
@@ -19,25 +20,8 @@ export function viewContext(c: Context<HttpEnv>, opts: { timezone?: string; flas
     path: c.req.path,
     time: timeFormatter(lang, opts.timezone ?? c.get('timezone') ?? 'Asia/Almaty'),
     user: user ? { name: user.name, email: user.email, role: user.role, clientSlug: c.get('clientSlug') ?? null } : undefined,
-    flash: opts.flash ?? knownFlash(lang, c.req.query('flash')),
+    flash: opts.flash ?? readFlash(c, lang),
   };
-}
-
-const flashPatterns = new Map<Lang, RegExp[]>();
-
-/**
- * A `?flash=` message is shown only when it is one of our own catalog sentences (placeholders
- * may vary), so a crafted link cannot make the page say arbitrary text.
- */
-function knownFlash(lang: Lang, text: string | undefined): string | undefined {
-  if (!text || text.length > 300) return undefined;
-  let patterns = flashPatterns.get(lang);
-  if (!patterns) {
-    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    patterns = Object.values(CATALOG[lang]).map((tpl) => new RegExp(`^${tpl.split(/\{\w+\}/).map(esc).join('[^<>]{0,80}')}$`));
-    flashPatterns.set(lang, patterns);
-  }
-  return patterns.some((r) => r.test(text)) ? text : undefined;
 }
 
 export function html(c: Context<HttpEnv>, node: Child, status = 200) {

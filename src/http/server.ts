@@ -6,6 +6,7 @@ import { observability } from './middleware/observability.ts';
 import { securityHeaders } from './middleware/security.ts';
 import { csrfProtection, loadSession } from './middleware/session.ts';
 import { renderError } from './render.tsx';
+import { FlashSigner } from './flash.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { staticRoutes } from './routes/static.ts';
 import { SCREENS } from './routes/index.ts';
@@ -18,8 +19,10 @@ export const CSRF_EXEMPT = [/^\/api\//, /^\/webhooks\//, /^\/c\//];
 export function createHttpApp(ctx: AppContext, extra: (app: Hono<HttpEnv>) => void = () => {}) {
   const app = new Hono<HttpEnv>();
   const metrics = new Metrics();
+  const flashSigner = new FlashSigner();
   app.use('*', async (c, next) => {
     c.set('ctx', ctx);
+    c.set('flashSigner', flashSigner);
     await next();
   });
   app.use('*', observability(metrics, ctx.config.trustProxy));
