@@ -124,7 +124,7 @@ export function authRoutes() {
       c.header('Retry-After', String(retryAfter(err)));
       return html(c, <ChangePasswordPage v={v} errors={{ current: v.t('login.throttled', { seconds: retryAfter(err) }) }} forced={user.mustChangePassword} />, 429);
     }
-    const errors = newPasswordErrors(v.t, password, f.repeat);
+    const errors = newPasswordErrors(v.t, password, f.repeat, [user.email, user.name]);
     if (!currentOk) errors.current = v.t('password.wrong_current');
     else if (!Object.keys(errors).length && password === f.current) errors.password = v.t('password.same_as_current');
     if (Object.keys(errors).length) return html(c, <ChangePasswordPage v={v} errors={errors} forced={user.mustChangePassword} />, 422);
