@@ -1,5 +1,6 @@
 export * from './roles.ts';
 export * from './passwords.ts';
+export { passwordStrength, MIN_PASSWORD_SCORE, type PasswordVerdict } from './password-strength.ts';
 export * from './users.ts';
 export * from './sessions.ts';
 export * from './throttle.ts';

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { badRequest } from '../lib/errors.ts';
+import { MIN_PASSWORD_SCORE, feedbackInEnglish, passwordStrength } from './password-strength.ts';
 
 // scrypt parameters are stored with each hash, so they can be raised later without breaking logins.
 const DEFAULT = { N: 1 << 15, r: 8, p: 1 };
@@ -34,10 +35,19 @@ export async function verifyPassword(password: string, stored: string | null): P
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-/** Throws a field error when a new password is too weak. */
-export function checkPasswordStrength(password: string, field = 'password'): void {
+/**
+ * Throws a field error when a new password is too short, too long or too easy to guess (zxcvbn score
+ * below MIN_PASSWORD_SCORE); the error's params carry zxcvbn's feedback keys for a translated message.
+ */
+export function checkPasswordStrength(password: string, field = 'password', userInputs: string[] = []): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw badRequest(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`, field, 'password_too_short');
   if (password.length > 200) throw badRequest('The password must have at most 200 characters', field, 'password_too_long');
+  const verdict = passwordStrength(password, userInputs);
+  if (verdict.score < MIN_PASSWORD_SCORE) {
+    throw badRequest(`The password is too easy to guess. ${feedbackInEnglish(verdict)}`.trim(), field, 'password_too_weak', {
+      warning: verdict.warning ?? '', suggestions: verdict.suggestions.join(','),
+    });
+  }
 }
 
 /** A readable one-time password (about 80 bits). */

@@ -5,7 +5,7 @@ import { describeConfig, loadBootConfig, type BootConfig } from '../config/boot-
 import { currentVersion, DB_FILE, latestVersion, openSqlite, type DB } from '../db/index.ts';
 import { checkMasterKey, keyIdOf, readMasterKey } from '../vault/index.ts';
 import type { Command } from './commands.ts';
-import { runningServerPid } from './serve.ts';
+import { pidNote, runningServer } from './serve.ts';
 import { noMorePositionals } from './options.ts';
 
 interface Check {
@@ -81,8 +81,8 @@ export const doctorCommand: Command = {
     const cfg = loadBootConfig(io.flags, io.env);
     const lines = ['Effective configuration (flags > HABAR_* environment > defaults; secrets masked):'];
     for (const [k, v] of Object.entries(describeConfig(cfg))) lines.push(`  ${k.padEnd(14)} ${v}`);
-    const pid = runningServerPid(cfg.dataDir);
-    lines.push(`  ${'server'.padEnd(14)} ${pid ? `running (pid ${pid})` : 'not running'}`);
+    const server = runningServer(cfg.dataDir);
+    lines.push(`  ${'server'.padEnd(14)} ${server ? `running ${pidNote(server)}`.trim() : 'not running'}`);
     const checks = [...fileChecks(cfg), ...(fs.existsSync(cfg.dataDir) ? await dataChecks(cfg) : [])];
     lines.push('', 'Checks:');
     for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.what.padEnd(11)} ${c.detail}`);

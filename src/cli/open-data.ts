@@ -5,7 +5,7 @@ import { openHabar, type Habar } from '../app.ts';
 import { DB_FILE } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
-import { PID_FILE, runningServerPid } from './serve.ts';
+import { pidNote, runningServer } from './serve.ts';
 
 /** The data file of a data dir, which must exist (CLI tools never create one; `serve` does). */
 export function existingDataFile(config: Readonly<BootConfig>): string {
@@ -18,11 +18,8 @@ export function existingDataFile(config: Readonly<BootConfig>): string {
 
 /** Refuses when a live server holds the data dir (for commands that must not run beside one). */
 export function refuseWhileServing(config: Readonly<BootConfig>, what: string): void {
-  const pid = runningServerPid(config.dataDir);
-  if (pid) {
-    throw new AppError('data_dir_busy', `A Habar server (pid ${pid}) is serving ${config.dataDir}; stop it before you ${what}. ` +
-      `(If no Habar runs there, a crash left ${path.join(config.dataDir, PID_FILE)} behind: delete it.)`, 1);
-  }
+  const server = runningServer(config.dataDir);
+  if (server) throw new AppError('data_dir_busy', `A Habar server ${pidNote(server)}is serving ${config.dataDir}; stop it before you ${what}.`, 1);
 }
 
 /**

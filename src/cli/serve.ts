@@ -3,23 +3,27 @@ import path from 'node:path';
 import { loadBootConfig } from '../config/boot-config.ts';
 import { openHabar, type Habar } from '../app.ts';
 import { AppError } from '../lib/errors.ts';
+import { acquireFileLock, isFileLockHeld } from '../db/index.ts';
 import type { Command } from './commands.ts';
 
 export const PID_FILE = 'habar.pid';
+/** The lock a serving process holds on its data dir (db/file-lock.ts): released by the kernel when it dies. */
+export const LOCK_FILE = 'serve.lock';
 
-/** The pid of a live server holding this data dir, if any. */
-export function runningServerPid(dataDir: string): number | undefined {
+/**
+ * Whether a live server holds this data dir, and its pid when the pid file names one (for messages).
+ * Decided by the lock, not the pid file: after `kill -9` the lock is gone at once, even while the
+ * dead process's pid lingers or has been reused.
+ */
+export function runningServer(dataDir: string): { pid?: number } | undefined {
+  if (!isFileLockHeld(path.join(dataDir, LOCK_FILE))) return undefined;
   const file = path.join(dataDir, PID_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  const pid = Number(fs.readFileSync(file, 'utf8').trim());
-  if (!pid || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
+  const pid = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) || undefined : undefined;
+  return { pid };
 }
+
+/** "(pid 123) " or "" */
+export const pidNote = (s: { pid?: number }) => (s.pid ? `(pid ${s.pid}) ` : '');
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -28,11 +32,18 @@ export const serveCommand: Command = {
   async run(io) {
     const config = loadBootConfig(io.flags, io.env);
     fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    const other = runningServerPid(config.dataDir);
-    if (other) throw new AppError('data_dir_busy', `Another Habar (pid ${other}) is serving ${config.dataDir}. Stop it first.`, 2);
-    const pidFile = path.join(config.dataDir, PID_FILE);
     // Claim the data dir before opening it, so restore and rotate-key also see a server that is still starting.
+    const lock = acquireFileLock(path.join(config.dataDir, LOCK_FILE));
+    if (!lock) {
+      const other = runningServer(config.dataDir) ?? {};
+      throw new AppError('data_dir_busy', `Another Habar ${pidNote(other)}is serving ${config.dataDir}. Stop it first.`, 2);
+    }
+    const pidFile = path.join(config.dataDir, PID_FILE);
     fs.writeFileSync(pidFile, String(process.pid));
+    const unclaim = () => {
+      fs.rmSync(pidFile, { force: true });
+      lock.release();
+    };
     let app: Habar;
     let url: string;
     try {
@@ -46,7 +57,7 @@ export const serveCommand: Command = {
         throw err;
       });
     } catch (err) {
-      fs.rmSync(pidFile, { force: true });
+      unclaim();
       throw err;
     }
     io.stdout.write(`listening: ${url}\n`);
@@ -57,7 +68,7 @@ export const serveCommand: Command = {
         if (stopping) return;
         stopping = true;
         await app.close();
-        fs.rmSync(pidFile, { force: true });
+        unclaim();
         resolve();
       };
       process.once('SIGINT', stop);

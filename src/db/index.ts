@@ -2,3 +2,4 @@ export { openDatabase, openSqlite, DB_FILE, type Db, type Sqlite, type Opened } 
 export { migrate, currentVersion, latestVersion } from './migrate.ts';
 export { backupTo, verifyDataFile, pruneBackups, backupFileName, openFileReadonly, lastBackupAt, backupIfDue } from './backup.ts';
 export type * from './schema.ts';
+export { acquireFileLock, isFileLockHeld, type FileLock } from './file-lock.ts';

@@ -9,6 +9,7 @@ import type { Lang } from '../../views/i18n/index.ts';
 import type { EventHub } from '../messaging/index.ts';
 import type { JobRunner } from '../jobs/index.ts';
 import type { ChannelManager } from '../channels/index.ts';
+import type { FlashSigner } from './flash.ts';
 
 /** The services the HTTP edge passes to domain functions; built once in app.ts. */
 export interface AppContext {
@@ -35,6 +36,8 @@ export interface AppContext {
 export interface HttpEnv {
   Variables: {
     ctx: AppContext;
+    /** Signs the values of `?flash=` banners (http/flash.ts); one per app. */
+    flashSigner: FlashSigner;
     requestId: string;
     ip: string;
     lang: Lang;

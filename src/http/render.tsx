@@ -1,10 +1,12 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { translator, CATALOG, type Lang } from '../../views/i18n/index.ts';
+import { translator } from '../../views/i18n/index.ts';
+import { readFlash } from './flash.ts';
 import { timeFormatter, type ViewContext } from '../../views/view-context.ts';
 import { ErrorPage } from '../../views/pages/auth.tsx';
 import { AppError, isAppError } from '../lib/errors.ts';
 import { csrfToken } from './middleware/session.ts';
+import { clientClosed, clientGone } from './forms.ts';
 import type { HttpEnv } from './env.ts';
 
 /** Builds what a view needs for this request: translator, CSRF token, time zone, user. */
@@ -18,25 +20,8 @@ export function viewContext(c: Context<HttpEnv>, opts: { timezone?: string; flas
     path: c.req.path,
     time: timeFormatter(lang, opts.timezone ?? c.get('timezone') ?? 'Asia/Almaty'),
     user: user ? { name: user.name, email: user.email, role: user.role, clientSlug: c.get('clientSlug') ?? null } : undefined,
-    flash: opts.flash ?? knownFlash(lang, c.req.query('flash')),
+    flash: opts.flash ?? readFlash(c, lang),
   };
-}
-
-const flashPatterns = new Map<Lang, RegExp[]>();
-
-/**
- * A `?flash=` message is shown only when it is one of our own catalog sentences (placeholders
- * may vary), so a crafted link cannot make the page say arbitrary text.
- */
-function knownFlash(lang: Lang, text: string | undefined): string | undefined {
-  if (!text || text.length > 300) return undefined;
-  let patterns = flashPatterns.get(lang);
-  if (!patterns) {
-    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    patterns = Object.values(CATALOG[lang]).map((tpl) => new RegExp(`^${tpl.split(/\{\w+\}/).map(esc).join('[^<>]{0,80}')}$`));
-    flashPatterns.set(lang, patterns);
-  }
-  return patterns.some((r) => r.test(text)) ? text : undefined;
 }
 
 export function html(c: Context<HttpEnv>, node: Child, status = 200) {
@@ -49,8 +34,11 @@ const wantsJson = (c: Context<HttpEnv>) =>
 
 /** One error renderer: JSON for the API and webhooks, a page (or htmx fragment) for the UI. */
 export function renderError(err: unknown, c: Context<HttpEnv>) {
-  const appErr = isAppError(err) ? err : new AppError('internal', 'Internal error', 500, false);
-  if (!isAppError(err) || appErr.status >= 500) {
+  // A client that hung up mid-body is no fault of ours: whatever the read threw, note it at debug, no stack.
+  const gone = !isAppError(err) && clientGone(c);
+  const appErr = isAppError(err) ? err : gone ? clientClosed() : new AppError('internal', 'Internal error', 500, false);
+  if (appErr.code === 'client_closed') c.get('ctx')?.log.debug('http', 'client closed the connection mid-request', { request_id: c.get('requestId'), route: c.req.routePath });
+  else if (!isAppError(err) || appErr.status >= 500) {
     c.get('ctx')?.log.error('http', 'unhandled error', { request_id: c.get('requestId'), route: c.req.routePath, error: (err as Error)?.message, stack: (err as Error)?.stack?.split('\n').slice(0, 4).join(' | ') });
   }
   const message = appErr.expose ? appErr.message : 'Internal error';

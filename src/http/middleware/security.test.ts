@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, type TestApp } from '../../testing/test-app.ts';
+import { makeTestApp, buildUser, loginAs, TEST_PASSWORD, type TestApp } from '../../testing/test-app.ts';
 
 const test = suite('security headers');
 let app: TestApp;
@@ -44,6 +44,24 @@ test('each response has its own request id, and the chat page keeps its stricter
   assert.is(a.headers.get('referrer-policy'), 'same-origin');
   // The link's token is in its URL: the page must not leak it to sites it links to.
   assert.is((await app.request(chat)).headers.get('referrer-policy'), 'no-referrer');
+});
+
+test('every response to a signed-in request says no-store, so a shared browser or proxy keeps no copy', async () => {
+  const admin = await buildUser(app, 'admin');
+  const jar = await loginAs(app, admin.email, TEST_PASSWORD);
+  const cases: Array<[string, Response]> = [
+    ['dashboard', await app.request('/', { jar })],
+    ['account page', await app.request('/account', { jar })],
+    ['client inbox', await app.request('/clients/demo/inbox', { jar })],
+    ['audit page', await app.request('/audit', { jar })],
+    ['unknown page', await app.request('/no/such/page', { jar })],
+    ['refused post (no CSRF token)', await app.request('/account/profile', { method: 'POST', jar })],
+  ];
+  for (const [what, res] of cases) assert.match(res.headers.get('cache-control') ?? '', /no-store/, `${what} (${res.status})`);
+  assert.is(cases[0][1].status, 200);
+  assert.is(cases[4][1].status, 404);
+  // The stylesheet is the same for everyone: still cacheable.
+  assert.match((await app.request('/public/app.css', { jar })).headers.get('cache-control') ?? '', /max-age/);
 });
 
 test.run();

@@ -6,6 +6,7 @@ import { getSetting } from '../../settings/index.ts';
 import { isLanguage, type Language } from '../../auth/roles.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
+import { parseFormBody } from '../forms.ts';
 import type { HttpEnv } from '../env.ts';
 
 export const SESSION_COOKIE = 'habar_session';
@@ -46,6 +47,8 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
     if (token) {
       const found = await resolveSession(ctx.db, ctx.clock, token);
       if (found) {
+        // What a signed-in page shows is that user's: no browser or proxy may keep a copy.
+        c.header('Cache-Control', 'no-store');
         c.set('session', found.session);
         c.set('sessionToken', token);
         // A session still pending its second factor is not a signed-in user: only /login/totp serves it.
@@ -63,6 +66,8 @@ export function loadSession(): MiddlewareHandler<HttpEnv> {
     if (isLanguage(q) && c.req.method === 'GET') setCookie(c, LANG_COOKIE, q, { sameSite: 'Lax', path: '/', httpOnly: true, maxAge: 365 * 86400 });
     c.set('lang', userLang ?? (isLanguage(q) ? q : isLanguage(cookieLang) ? cookieLang : await defaultLanguage(c)));
     await next();
+    // A handler that built its own Response (a download, an error page) gets it afterwards.
+    if (c.get('session') && !/no-store/.test(c.res.headers.get('Cache-Control') ?? '')) c.header('Cache-Control', 'no-store');
   };
 }
 
@@ -90,11 +95,13 @@ export function csrfProtection(): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
     const expected = c.get('session')?.csrfToken ?? getCookie(c, PRE_CSRF_COOKIE);
+    // With nothing to compare against, refuse before reading a byte of the body.
+    if (!expected) throw csrfError();
     let given = c.req.header('x-csrf-token');
     if (!given) {
       const type = c.req.header('content-type') ?? '';
       if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-        const body = await c.req.parseBody();
+        const body = await parseFormBody(c);
         given = typeof body._csrf === 'string' ? body._csrf : undefined;
       }
     }

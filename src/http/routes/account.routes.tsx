@@ -9,6 +9,7 @@ import { AccountPage, TotpEnrolPage, type AccountData } from '../../../views/pag
 import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { qrSvgDataUrl } from '../qr-code.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -36,7 +37,6 @@ async function enrolPage(c: Context<HttpEnv>, error?: string, status = 200) {
   return html(c, <TotpEnrolPage v={viewContext(c)} qrDataUrl={await qrSvgDataUrl(enrolment.uri)} secret={enrolment.secret} required={required} error={error} />, status);
 }
 
-const withFlash = (path: string, message: string) => `${path}?flash=${encodeURIComponent(message)}`;
 
 /** The signed-in user's own account: profile, sessions and the TOTP second factor. */
 export function accountRoutes() {
@@ -56,9 +56,7 @@ export function accountRoutes() {
     const language = isLanguage(f.language) ? f.language : user.language;
     await updateUser(ctx.db, ctx.clock, user.id, { name, language });
     await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.updated', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { fields: ['name', 'language'], self: true } });
-    // Flash in the newly chosen language.
-    c.set('lang', language);
-    return c.redirect(withFlash('/account', viewContext(c).t('account.saved')), 303);
+    return c.redirect(flashUrl(c, '/account', 'account.saved'), 303);
   });
 
   app.post('/account/sessions/end-others', requireUser(), async (c) => {
@@ -66,7 +64,7 @@ export function accountRoutes() {
     const user = c.get('user')!;
     const n = await endAllSessions(ctx.db, user.id, c.get('session')!.id);
     await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'auth.sessions_ended', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { count: n } });
-    return c.redirect(withFlash('/account', viewContext(c).t('account.ended_others', { n })), 303);
+    return c.redirect(flashUrl(c, '/account', 'account.ended_others', { n }), 303);
   });
 
   app.get('/account/totp', requireUser(), async (c) => {
@@ -82,7 +80,7 @@ export function accountRoutes() {
     const code = normaliseTotpCode(f.code ?? '');
     if (!code) return enrolPage(c, v.t('totp.invalid_format'), 400);
     if (!(await confirmTotpEnrolment(ctx.db, ctx.vault, ctx.clock, c.get('user')!.id, code, c.get('ip')))) return enrolPage(c, v.t('totp.wrong'), 400);
-    return c.redirect(withFlash('/account', v.t('enrol.done')), 303);
+    return c.redirect(flashUrl(c, '/account', 'enrol.done'), 303);
   });
 
   app.post('/account/totp/disable', requireUser(), async (c) => {
@@ -97,7 +95,7 @@ export function accountRoutes() {
       if (!isAppError(err) || err.code !== 'invalid_totp') throw err;
       return html(c, <AccountPage v={v} data={await accountData(c)} errors={{ code: v.t('totp.wrong') }} />, 400);
     }
-    return c.redirect(withFlash('/account', v.t('account.totp_disabled')), 303);
+    return c.redirect(flashUrl(c, '/account', 'account.totp_disabled'), 303);
   });
 
   return app;

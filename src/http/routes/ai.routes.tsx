@@ -11,6 +11,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -61,7 +62,7 @@ async function page(c: Context<HttpEnv>, client: Client, extra: Partial<AiSettin
 }
 
 const back = (c: Context<HttpEnv>, client: Client, key: string, anchor = '') =>
-  c.redirect(`/clients/${client.slug}/ai?flash=${encodeURIComponent(viewContext(c).t(key))}${anchor}`, 303);
+  c.redirect(flashUrl(c, `/clients/${client.slug}/ai${anchor}`, key), 303);
 
 /** The AI settings screen of a client, with the owner's transfer authorisation. */
 export function aiRoutes() {
@@ -117,7 +118,7 @@ export function aiRoutes() {
     const minutes = f.minutes && /^\d{1,5}$/.test(f.minutes) ? Number(f.minutes) : null;
     await changeAiState(ctx, actorOf(c), client.id, c.req.param('id'), state, minutes);
     const next = f.next && f.next.startsWith(`/clients/${client.slug}/`) ? f.next : `/clients/${client.slug}/inbox`;
-    return c.redirect(`${next}${next.includes('?') ? '&' : '?'}flash=${encodeURIComponent(viewContext(c).t('ai.state.changed'))}`, 303);
+    return c.redirect(flashUrl(c, next, 'ai.state.changed'), 303);
   });
 
   return app;

@@ -7,6 +7,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -54,8 +55,7 @@ export function apiKeysRoutes() {
     const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'api_keys.revoke' });
     const key = await revokeApiKey(ctx.db, ctx.clock, client.id, c.req.param('id'));
     await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.revoke', clientId: client.id, targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
-    const flash = viewContext(c).t('api_keys.revoked_flash');
-    return c.redirect(`/clients/${client.slug}/api-keys?flash=${encodeURIComponent(flash)}`, 303);
+    return c.redirect(flashUrl(c, `/clients/${client.slug}/api-keys`, 'api_keys.revoked_flash'), 303);
   });
 
   return app;

@@ -10,6 +10,7 @@ import { clearSessionCookie, requireUser, setSessionCookie } from '../middleware
 import { readForm, safeNext } from '../forms.ts';
 import { MAX_PASSWORD_LENGTH, newPasswordErrors } from '../password-fields.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import type { HttpEnv } from '../env.ts';
 
 const retryAfter = (err: AppError) => err.retryAfter ?? 60;
@@ -123,7 +124,7 @@ export function authRoutes() {
       c.header('Retry-After', String(retryAfter(err)));
       return html(c, <ChangePasswordPage v={v} errors={{ current: v.t('login.throttled', { seconds: retryAfter(err) }) }} forced={user.mustChangePassword} />, 429);
     }
-    const errors = newPasswordErrors(v.t, password, f.repeat);
+    const errors = newPasswordErrors(v.t, password, f.repeat, [user.email, user.name]);
     if (!currentOk) errors.current = v.t('password.wrong_current');
     else if (!Object.keys(errors).length && password === f.current) errors.password = v.t('password.same_as_current');
     if (Object.keys(errors).length) return html(c, <ChangePasswordPage v={v} errors={errors} forced={user.mustChangePassword} />, 422);
@@ -131,7 +132,7 @@ export function authRoutes() {
     // Whoever else holds a session of this account (a stolen cookie, a forgotten computer) is signed out.
     const ended = await endAllSessions(ctx.db, user.id, c.get('session')!.id);
     await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.password_changed', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { sessions_ended: ended } });
-    return c.redirect(`/?flash=${encodeURIComponent(v.t('password.changed'))}`, 303);
+    return c.redirect(flashUrl(c, '/', 'password.changed'), 303);
   });
 
   app.post('/account/language', requireUser(), async (c) => {

@@ -7,6 +7,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient } from '../client-scope.ts';
 import { INBOX_ROLES } from './inbox-data.ts';
 import type { HttpEnv } from '../env.ts';
@@ -62,7 +63,7 @@ export function channelsRoutes() {
       if (!errors) throw err;
       return html(c, <ChannelsPage v={v} d={await channelsView(c, client, { values: { name: f.name ?? '' }, errors })} />, 422);
     }
-    return c.redirect(`/clients/${client.slug}/channels?flash=${encodeURIComponent(v.t('channels.created'))}`, 303);
+    return c.redirect(flashUrl(c, `/clients/${client.slug}/channels`, 'channels.created'), 303);
   });
 
   return app;

@@ -7,6 +7,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { readSettingsForm, settingRows } from '../settings-form.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -36,7 +37,7 @@ export function clientSettingsRoutes() {
     const { changes, errors, values } = await readSettingsForm(ctx, t, clientSpecs(), await readForm(c), client.id);
     if (Object.keys(errors).length) return page(c, client, { values, errors }, 422);
     const keys = Object.keys(changes);
-    const back = (key: string) => c.redirect(`/clients/${client.slug}/settings?flash=${encodeURIComponent(t(key))}`, 303);
+    const back = (key: string) => c.redirect(flashUrl(c, `/clients/${client.slug}/settings`, key), 303);
     if (!keys.length) return back('clients.no_changes');
     await setSettings(ctx.db, ctx.vault, ctx.clock, changes, client.id);
     // Keys only: values (the auto-reply text, secrets) never reach the audit log.

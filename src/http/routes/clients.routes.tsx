@@ -11,6 +11,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
 import { formErrors, translateCode } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -101,7 +102,7 @@ export function clientsRoutes() {
         await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'client.created', clientId: cl.id, targetType: 'client', targetId: cl.id, ip: c.get('ip'), details: { slug: cl.slug } });
         return cl;
       });
-      return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.created'))}`, 303);
+      return c.redirect(flashUrl(c, `/clients/${client.slug}`, 'clients.created'), 303);
     } catch (err) {
       const fe = formErrors(err, v.t);
       if (!fe) throw err;
@@ -129,7 +130,7 @@ export function clientsRoutes() {
     const errors = problemsAsErrors(c, input, false);
     if (errors) return html(c, <ClientFormPage v={v} values={formValues(input, client)} client={client} errors={errors} canSetTotp={setsTotpPolicy(c)} />, 422);
     const changed = changedClientFields(client, input);
-    if (!changed.length) return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.no_changes'))}`, 303);
+    if (!changed.length) return c.redirect(flashUrl(c, `/clients/${client.slug}`, 'clients.no_changes'), 303);
     const patch: ClientInput = {};
     for (const field of changed) {
       const key = field === 'contact_persons' ? 'contactPersons' : field === 'require_totp' ? 'requireTotp' : FIELD_TO_INPUT[field];
@@ -140,7 +141,7 @@ export function clientsRoutes() {
       // Names of the changed fields only: the values are personal data and stay out of the log.
       await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'client.updated', clientId: client.id, targetType: 'client', targetId: client.id, ip: c.get('ip'), details: { fields: changed } });
     });
-    return c.redirect(`/clients/${client.slug}?flash=${encodeURIComponent(v.t('clients.updated'))}`, 303);
+    return c.redirect(flashUrl(c, `/clients/${client.slug}`, 'clients.updated'), 303);
   });
 
   return app;

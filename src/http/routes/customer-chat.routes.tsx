@@ -11,6 +11,7 @@ import { randomToken } from '../../lib/ids.ts';
 import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
 import { PublicRateLimits } from '../public-rate-limit.ts';
 import { isSecureRequest } from '../middleware/session.ts';
+import { parseFormBody } from '../forms.ts';
 import { html, viewContext } from '../render.tsx';
 import type { HttpEnv } from '../env.ts';
 
@@ -142,7 +143,7 @@ export function customerChatRoutes() {
     const account = await channelOf(c);
     const token = account.publicToken!;
     const customer = customerOf(c, token);
-    const form = await c.req.parseBody();
+    const form = await parseFormBody(c);
     const text = typeof form.text === 'string' ? form.text : '';
     const messageId = typeof form.message_id === 'string' && ID_FIELD.test(form.message_id) ? form.message_id : undefined;
     const v = viewContext(c);

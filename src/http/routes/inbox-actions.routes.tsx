@@ -9,7 +9,7 @@ import { isAppError, notFound } from '../../lib/errors.ts';
 import type { Client } from '../../tenants/index.ts';
 import { InboxPage } from '../../../views/pages/inbox.tsx';
 import { requireUser } from '../middleware/session.ts';
-import { readForm } from '../forms.ts';
+import { parseFormBody, readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
 import { scopedClient } from '../client-scope.ts';
@@ -44,7 +44,7 @@ export function inboxActionRoutes() {
     const client = await scopedClient(c, { roles: INBOX_ROLES, what: 'inbox.reply' });
     const conversation = await getConversation(ctx.db, client.id, c.req.param('conversationId'));
     const v = viewContext(c);
-    const body = await c.req.parseBody();
+    const body = await parseFormBody(c);
     const text = typeof body.text === 'string' ? body.text : '';
     const file = body.file instanceof File && body.file.size > 0 ? body.file : undefined;
     // Checked before the file is stored, so a refused reply leaves nothing behind.

@@ -6,6 +6,7 @@ import { listClients, type Client } from '../../tenants/index.ts';
 import { JOB_STATUSES, JobsPage, type JobsView } from '../../../views/pages/jobs.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -45,7 +46,7 @@ async function retry(c: C, client: Client | undefined, back: string) {
   if (!(await retryJob(ctx.db, ctx.clock, id, client?.id))) throw notFound('No such dead job');
   await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'job.retried', clientId: client?.id ?? null, targetType: 'job', targetId: id, ip: c.get('ip') });
   ctx.jobs.wake();
-  return c.redirect(`${back}?flash=${encodeURIComponent(viewContext(c).t('jobs.retried'))}`, 303);
+  return c.redirect(flashUrl(c, back, 'jobs.retried'), 303);
 }
 
 export function jobsRoutes() {

@@ -9,6 +9,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -66,8 +67,7 @@ export function membersRoutes() {
     const v = viewContext(c);
     try {
       const { changed } = await editMember(ctx.db, ctx.clock, actorOf(c), client.id, member.id, { name: f.name, email: f.email, role: f.role });
-      const flash = v.t(changed.length ? 'common.saved' : 'clients.no_changes');
-      return c.redirect(`/clients/${client.slug}/members?flash=${encodeURIComponent(flash)}`, 303);
+      return c.redirect(flashUrl(c, `/clients/${client.slug}/members`, changed.length ? 'common.saved' : 'clients.no_changes'), 303);
     } catch (err) {
       const errors = formErrors(err, v.t);
       if (!errors) throw err;
@@ -88,8 +88,7 @@ export function membersRoutes() {
         if (!errors) throw err;
         return page(c, client, { errors }, 422);
       }
-      const flash = viewContext(c).t(disabled ? 'members.disabled_done' : 'members.enabled_done');
-      return c.redirect(`/clients/${client.slug}/members?flash=${encodeURIComponent(flash)}`, 303);
+      return c.redirect(flashUrl(c, `/clients/${client.slug}/members`, disabled ? 'members.disabled_done' : 'members.enabled_done'), 303);
     });
   }
 

@@ -6,6 +6,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { readSettingsForm, settingRows } from '../settings-form.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import type { HttpEnv } from '../env.ts';
 
 const globalSpecs = () => SETTINGS.filter((s) => s.scope === 'global');
@@ -29,11 +30,11 @@ export function settingsRoutes() {
       return html(c, <SettingsPage v={v} rows={await settingRows(ctx, v.t, globalSpecs())} values={values} errors={errors} />, 422);
     }
     const keys = Object.keys(changes);
-    if (!keys.length) return c.redirect(`/settings?flash=${encodeURIComponent(v.t('clients.no_changes'))}`, 303);
+    if (!keys.length) return c.redirect(flashUrl(c, '/settings', 'clients.no_changes'), 303);
     await setSettings(ctx.db, ctx.vault, ctx.clock, changes);
     // Keys only: values (some of them secrets) never reach the audit log.
     await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'settings.updated', ip: c.get('ip'), details: { keys } });
-    return c.redirect(`/settings?flash=${encodeURIComponent(v.t('common.saved'))}`, 303);
+    return c.redirect(flashUrl(c, '/settings', 'common.saved'), 303);
   });
 
   return app;

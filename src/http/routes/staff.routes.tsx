@@ -6,6 +6,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import type { HttpEnv } from '../env.ts';
 
 const actorOf = (c: Context<HttpEnv>): StaffActor => ({ id: c.get('user')!.id, email: c.get('user')!.email, ip: c.get('ip') });
@@ -47,7 +48,7 @@ export function staffRoutes() {
         if (!errors) throw err;
         return page(c, { errors }, 422);
       }
-      return c.redirect(`/staff?flash=${encodeURIComponent(viewContext(c).t(disabled ? 'members.disabled_done' : 'members.enabled_done'))}`, 303);
+      return c.redirect(flashUrl(c, '/staff', disabled ? 'members.disabled_done' : 'members.enabled_done'), 303);
     });
   }
 

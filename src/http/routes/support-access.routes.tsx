@@ -9,6 +9,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -54,8 +55,7 @@ export function supportAccessRoutes() {
         return g;
       });
       const v = viewContext(c, { timezone: client.timezone });
-      const flash = v.t('support.granted', { time: v.time(grant.expiresAt) });
-      return c.redirect(`/clients/${client.slug}/support?flash=${encodeURIComponent(flash)}`, 303);
+      return c.redirect(flashUrl(c, `/clients/${client.slug}/support`, 'support.granted', { time: v.time(grant.expiresAt) }), 303);
     } catch (err) {
       const errors = formErrors(err, viewContext(c).t);
       if (!errors) throw err;
@@ -73,7 +73,7 @@ export function supportAccessRoutes() {
       await revokeSupportAccess(trx, ctx.clock, client.id, grant.id);
       await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support.revoked', clientId: client.id, targetType: 'support_grant', targetId: grant.id, ip: c.get('ip') });
     });
-    return c.redirect(`/clients/${client.slug}/support?flash=${encodeURIComponent(viewContext(c).t('support.revoked'))}`, 303);
+    return c.redirect(flashUrl(c, `/clients/${client.slug}/support`, 'support.revoked'), 303);
   });
 
   return app;

@@ -9,6 +9,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
 import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -23,7 +24,7 @@ const listPage = async (c: Context<HttpEnv>, client: Client, extra: Partial<Webh
   return html(c, <WebhooksPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
 };
 
-const back = (c: Context<HttpEnv>, to: string, key: string) => c.redirect(`${to}?flash=${encodeURIComponent(viewContext(c).t(key))}`, 303);
+const back = (c: Context<HttpEnv>, to: string, key: string) => c.redirect(flashUrl(c, to, key), 303);
 
 /** The webhooks screen of a client: register (secret shown once), delivery log, redeliver. */
 export function webhooksRoutes() {

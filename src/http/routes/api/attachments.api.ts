@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AttachmentSchema } from './representation.ts';
 import { MAX_ATTACHMENT_BYTES, getAttachment, storeAttachment } from '../../../messaging/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
+import { parseFormBody } from '../../forms.ts';
 import { apiClientId } from './api-env.ts';
 import { pathId } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
@@ -17,7 +18,7 @@ export const attachmentRoutes: ApiRoute[] = [
     async handler(c) {
       const ctx = c.get('ctx');
       if (!(c.req.header('content-type') ?? '').includes('multipart/form-data')) throw badRequest('Send the file as multipart/form-data in a part named "file"', 'file', 'invalid_upload');
-      const body = await c.req.parseBody();
+      const body = await parseFormBody(c);
       const unknown = Object.keys(body).find((k) => k !== 'file');
       if (unknown) throw badRequest(`Unknown field "${unknown}"`, unknown, 'unknown_field');
       const file = body.file;
