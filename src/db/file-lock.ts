@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import { loadSqliteNativeBinding } from '../lib/sea.ts';
 
 /** An exclusive lock on a small SQLite file, held while its holder lives. */
 export interface FileLock {
@@ -14,7 +15,7 @@ export interface FileLock {
  */
 export function acquireFileLock(file: string): FileLock | undefined {
   // A short wait covers a checker (doctor, backup) that reads the file at the same moment.
-  const db = new Database(file, { timeout: 250 });
+  const db = new Database(file, { timeout: 250, nativeBinding: loadSqliteNativeBinding() as never });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('CREATE TABLE IF NOT EXISTS lock_holder (id INTEGER PRIMARY KEY CHECK (id = 1), since TEXT NOT NULL)');
@@ -32,7 +33,7 @@ export function isFileLockHeld(file: string): boolean {
   if (!fs.existsSync(file)) return false;
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { timeout: 0, readonly: true, fileMustExist: true });
+    db = new Database(file, { timeout: 0, readonly: true, fileMustExist: true, nativeBinding: loadSqliteNativeBinding() as never });
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return false;
   } catch (err) {
