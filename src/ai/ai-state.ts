@@ -108,7 +108,7 @@ export async function changeAiState(deps: StateDeps, actor: AuditActor & { ip?: 
   const until = state === 'paused' && minutes ? new Date(now.getTime() + minutes * 60_000).toISOString() : null;
   if (state === 'active') await upsertAiConversation(deps.db, deps.clock, ids(conv), { resumed_at: now.toISOString(), failures: 0 });
   const updated = await setAiState(deps, clientId, conversationId, state, until);
-  await recordAudit(deps.db, deps.clock, { actor, action: 'ai.state.changed', clientId, targetType: 'conversation', targetId: conversationId, ip: actor.ip, details: { from: conv.aiState, to: state, until } });
+  await recordAudit(deps.db, deps.clock, { actor, action: 'ai_state.changed', clientId, targetType: 'conversation', targetId: conversationId, ip: actor.ip, details: { from: conv.aiState, to: state, until } });
   return updated;
 }
 

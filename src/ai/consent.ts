@@ -79,7 +79,7 @@ export async function recordTransferConsent(db: Db, clock: Clock, actor: Consent
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('transfer_consents').values(row).execute();
-    await recordAudit(trx, clock, { actor: { id: actor.id, label: actor.email }, action: 'ai.transfer_consent.recorded', clientId: input.clientId, targetType: 'transfer_consent', targetId: row.id, ip: input.ip, details: { provider: input.provider, destination: row.destination, policy_version: row.policy_version } });
+    await recordAudit(trx, clock, { actor: { id: actor.id, label: actor.email }, action: 'ai_consent.recorded', clientId: input.clientId, targetType: 'transfer_consent', targetId: row.id, ip: input.ip, details: { provider: input.provider, destination: row.destination, policy_version: row.policy_version } });
   });
   return toConsent(row);
 }
@@ -92,7 +92,7 @@ export async function withdrawTransferConsent(db: Db, clock: Clock, actor: Conse
     const r = await trx.updateTable('transfer_consents').set({ withdrawn_at: now, withdrawn_by: actor.id })
       .where('client_id', '=', input.clientId).where('provider', '=', input.provider).where('withdrawn_at', 'is', null).executeTakeFirst();
     const n = Number(r.numUpdatedRows);
-    if (n > 0) await recordAudit(trx, clock, { actor: { id: actor.id, label: actor.email }, action: 'ai.transfer_consent.withdrawn', clientId: input.clientId, targetType: 'transfer_consent', ip: input.ip, details: { provider: input.provider } });
+    if (n > 0) await recordAudit(trx, clock, { actor: { id: actor.id, label: actor.email }, action: 'ai_consent.withdrawn', clientId: input.clientId, targetType: 'transfer_consent', ip: input.ip, details: { provider: input.provider } });
     return n > 0;
   });
 }

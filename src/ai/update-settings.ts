@@ -23,7 +23,7 @@ export async function updateAiSettings(db: Db, vault: Vault, clock: Clock, clien
     await writeAiSettings(trx, vault, clock, current, patch, actor.id);
     const changed = Object.keys(patch).filter((k) => k !== 'apiKey');
     await recordAudit(trx, clock, {
-      actor, action: 'ai.settings.updated', clientId, targetType: 'ai_settings', targetId: clientId, ip: actor.ip,
+      actor, action: 'ai_settings.updated', clientId, targetType: 'ai_settings', targetId: clientId, ip: actor.ip,
       details: { fields: changed, ...(patch.apiKey !== undefined ? { api_key: patch.apiKey === null ? 'cleared' : 'replaced' } : {}), enabled: next.enabled, provider: next.provider },
     });
     return getAiSettings(trx, clientId);

@@ -1,15 +1,19 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
+import { currentActionName, storedNamesFor, type AuditAction } from './actions.ts';
 
 export interface AuditActor {
   id: string | null;
   label: string;
 }
 
+/** Who makes a change, as a command takes it: the audit actor and, from HTTP, the request's address. */
+export type AuditBy = AuditActor & { ip?: string };
+
 export interface AuditEntry {
   actor: AuditActor;
-  action: string;
+  action: AuditAction;
   clientId?: string | null;
   targetType?: string;
   targetId?: string;
@@ -63,7 +67,10 @@ export interface AuditRow {
   details: string;
 }
 
-/** Newest first; `clientId` undefined means every client (staff), a value restricts to that client. */
+/**
+ * Newest first; `clientId` undefined means every client (staff), a value restricts to that client.
+ * Rows read under the current action names (an old row's stored name is mapped, see actions.ts).
+ */
 export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(f.limit ?? 100, 10000));
   if (f.clientId !== undefined) q = q.where('client_id', f.clientId === null ? 'is' : '=', f.clientId);
@@ -71,14 +78,21 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
     if (!f.clientIds.length) return [];
     q = q.where('client_id', 'in', f.clientIds);
   }
-  if (f.action) q = q.where('action', 'like', `${f.action}%`);
+  if (f.action) {
+    const prefix = f.action;
+    const { exclude, include } = storedNamesFor(prefix);
+    q = q.where((eb) => {
+      const byPrefix = exclude.length ? eb.and([eb('action', 'like', `${prefix}%`), eb('action', 'not in', exclude)]) : eb('action', 'like', `${prefix}%`);
+      return include.length ? eb.or([byPrefix, eb('action', 'in', include)]) : byPrefix;
+    });
+  }
   if (f.actor) q = q.where('actor_label', 'like', `%${f.actor}%`);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<', f.to);
   if (f.before) q = q.where('id', '<', f.before);
   const rows = await q.execute();
   return rows.map((r) => ({
-    id: r.id, at: r.at, actorLabel: r.actor_label, action: r.action, clientId: r.client_id,
+    id: r.id, at: r.at, actorLabel: r.actor_label, action: currentActionName(r.action), clientId: r.client_id,
     targetType: r.target_type, targetId: r.target_id, ip: r.ip, details: r.details,
   }));
 }

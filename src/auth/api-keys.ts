@@ -5,6 +5,7 @@ import type { ApiKeysTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { recordAudit, type AuditBy } from '../audit/index.ts';
 
 export const API_KEY_PREFIX = 'hbr_';
 /** How long a key's last-used time may lag, so that a busy key does not write on every call. */
@@ -29,17 +30,20 @@ export const toApiKey = (r: Selectable<ApiKeysTable>): ApiKey => ({
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-/** Creates a key for a client: the key is returned once and only its hash is stored. */
-export async function createApiKey(db: Db, clock: Clock, input: { clientId: string; label?: string; createdBy: string }): Promise<{ key: string; apiKey: ApiKey }> {
+/** Creates a key for a client (audited; made by `by`): the key is returned once and only its hash is stored. */
+export async function createApiKey(db: Db, clock: Clock, input: { clientId: string; label?: string }, by: AuditBy): Promise<{ key: string; apiKey: ApiKey }> {
   const label = (input.label ?? '').trim();
   if (label.length > 100) throw badRequest('The label may have at most 100 characters', 'label', 'invalid_label');
   // 32 random bytes: a key is unguessable, so a fast hash (sha256) is enough to store it.
   const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
   const row = {
     id: newId(), client_id: input.clientId, label, prefix: key.slice(0, API_KEY_PREFIX.length + 6),
-    key_hash: hashKey(key), created_by: input.createdBy, created_at: clock.now().toISOString(), last_used_at: null, revoked_at: null,
+    key_hash: hashKey(key), created_by: by.label, created_at: clock.now().toISOString(), last_used_at: null, revoked_at: null,
   };
-  await db.insertInto('api_keys').values(row).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('api_keys').values(row).execute();
+    await recordAudit(trx, clock, { actor: by, action: 'api_key.created', clientId: input.clientId, targetType: 'api_key', targetId: row.id, ip: by.ip, details: { label } });
+  });
   return { key, apiKey: toApiKey(row) };
 }
 
@@ -58,13 +62,15 @@ export async function getApiKey(db: Db, clientId: string, id: string): Promise<A
   return toApiKey(r);
 }
 
-/** Revokes a key at once (idempotent: revoking twice keeps the first time). */
-export async function revokeApiKey(db: Db, clock: Clock, clientId: string, id: string): Promise<ApiKey> {
+/** Revokes a key at once, audited (idempotent: revoking twice keeps the first time). */
+export async function revokeApiKey(db: Db, clock: Clock, clientId: string, id: string, by: AuditBy): Promise<ApiKey> {
   const key = await getApiKey(db, clientId, id);
-  if (key.revokedAt) return key;
   const now = clock.now().toISOString();
-  await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('client_id', '=', clientId).execute();
-  return { ...key, revokedAt: now };
+  return db.transaction().execute(async (trx) => {
+    if (!key.revokedAt) await trx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('client_id', '=', clientId).execute();
+    await recordAudit(trx, clock, { actor: by, action: 'api_key.revoked', clientId, targetType: 'api_key', targetId: id, ip: by.ip });
+    return key.revokedAt ? key : { ...key, revokedAt: now };
+  });
 }
 
 /**

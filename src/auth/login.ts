@@ -29,14 +29,14 @@ export async function login(db: Db, clock: Clock, input: { email: string; passwo
   if (!user || !ok || user.disabled) {
     await recordAudit(db, clock, {
       actor: { id: user?.id ?? null, label: input.email.trim().toLowerCase().slice(0, 254) },
-      action: 'auth.login_failed', clientId: user?.clientId ?? null, ip: input.ip,
+      action: 'auth.sign_in_failed', clientId: user?.clientId ?? null, ip: input.ip,
       details: { reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password' },
     });
     throw wrongCredentials();
   }
   await loginSucceeded(db, clock, input.email, input.ip);
   const { token, session } = await createSession(db, clock, user.id, { ip: input.ip, userAgent: input.userAgent, totpPending: user.totpEnabled });
-  await recordAudit(db, clock, { actor: { id: user.id, label: user.email }, action: 'auth.login', clientId: user.clientId, ip: input.ip, details: { totp_pending: user.totpEnabled } });
+  await recordAudit(db, clock, { actor: { id: user.id, label: user.email }, action: 'auth.signed_in', clientId: user.clientId, ip: input.ip, details: { totp_pending: user.totpEnabled } });
   return { token, session, user };
 }
 

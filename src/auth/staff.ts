@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
-import { recordAudit } from '../audit/index.ts';
+import { recordAudit, type AuditAction } from '../audit/index.ts';
 import { generatePassword } from './passwords.ts';
 import { createUser, findUserById, listUsers, updateUser, type User } from './users.ts';
 import { issueOneTimePassword } from './one-time-password.ts';
@@ -14,7 +14,7 @@ export interface StaffActor {
   ip: string;
 }
 
-const audit = (db: Db, clock: Clock, by: StaffActor, action: string, target: string, details: Record<string, unknown> = {}) =>
+const audit = (db: Db, clock: Clock, by: StaffActor, action: AuditAction, target: string, details: Record<string, unknown> = {}) =>
   recordAudit(db, clock, { actor: { id: by.id, label: by.email }, action, targetType: 'user', targetId: target, ip: by.ip, details });
 
 export async function listStaff(db: Db): Promise<User[]> {

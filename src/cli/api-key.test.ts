@@ -21,8 +21,8 @@ test('prints the new key alone on stdout, and the API takes it as a bearer key',
       assert.is(channels.status, 200);
       const keys = await apiClient(app, key)('GET', '/api/v1/api-keys');
       assert.equal([keys.body.data[0].label, keys.body.data[0].created_by], ['ci script', 'cli']);
-      const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label']).where('action', '=', 'api_key.create').execute();
-      assert.equal(audit, [{ action: 'api_key.create', actor_label: 'cli' }]);
+      const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label']).where('action', '=', 'api_key.created').execute();
+      assert.equal(audit, [{ action: 'api_key.created', actor_label: 'cli' }]);
     } finally {
       await app.close();
     }

@@ -1,7 +1,6 @@
 import { loadBootConfig } from '../config/boot-config.ts';
 import { createApiKey } from '../auth/index.ts';
 import { findClient } from '../tenants/index.ts';
-import { recordAudit } from '../audit/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Command } from './commands.ts';
 import { withApp } from './open-data.ts';
@@ -22,11 +21,7 @@ export const apiKeyCreateCommand: Command = {
       const { db, clock } = app.ctx;
       const client = await findClient(db, slug);
       if (!client) throw new AppError('no_client', `No client with the slug "${slug}". List clients in the admin UI, or create one with "habar client create".`, 1);
-      const key = await db.transaction().execute(async (trx) => {
-        const made = await createApiKey(trx, clock, { clientId: client.id, label, createdBy: CLI_ACTOR.label });
-        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'api_key.create', clientId: client.id, targetType: 'api_key', targetId: made.apiKey.id, details: { label } });
-        return made.key;
-      });
+      const { key } = await createApiKey(db, clock, { clientId: client.id, label }, CLI_ACTOR);
       io.stdout.write(`${key}\n`);
       return 0;
     });

@@ -56,7 +56,7 @@ test('serve prints the URL and a one-time password on stdout, logs JSON without 
   verifyDataFile(path.join(copyDir, 'habar.db'));
   const copy = openSqlite(path.join(copyDir, 'habar.db'));
   assert.equal(copy.prepare("SELECT slug FROM clients WHERE slug = 'demo'").get(), { slug: 'demo' });
-  assert.is((copy.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'auth.login'").get() as { n: number }).n, 1, 'the login made just before the stop is in the file');
+  assert.is((copy.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'auth.signed_in'").get() as { n: number }).n, 1, 'the login made just before the stop is in the file');
   copy.close();
 
   // A second start on the same data prints no password.

@@ -44,7 +44,7 @@ export const settingsSetCommand: Command = {
       // All or nothing: one invalid value leaves every setting as it was.
       await db.transaction().execute(async (trx) => {
         for (const p of pairs) await setSetting(trx, vault, clock, p.key, p.value, client?.id ?? null);
-        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'settings.changed', clientId: client?.id ?? null, details: { keys: pairs.map((p) => p.key) } });
+        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'settings.updated', clientId: client?.id ?? null, details: { keys: pairs.map((p) => p.key) } });
       });
       for (const p of pairs) {
         const secret = settingSpec(p.key)!.secret;

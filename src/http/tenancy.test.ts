@@ -155,9 +155,9 @@ test.before(async (ctx) => {
     ctx.attackers[role] = { jar, csrf: await csrfOf(app, jar) };
   }
   const aOwner = await buildUser(app, 'owner', a.id, 'keys@tenant-a.kz');
-  ctx.attackers['api key of A'] = { bearer: (await createApiKey(app.ctx.db, app.ctx.clock, { clientId: a.id, createdBy: aOwner.id, label: 'A' })).key };
+  ctx.attackers['api key of A'] = { bearer: (await createApiKey(app.ctx.db, app.ctx.clock, { clientId: a.id, label: 'A' }, { id: aOwner.id, label: aOwner.email })).key };
   const bOwner = await app.ctx.db.selectFrom('users').select('id').where('email', '=', 'owner@tenant-b.kz').executeTakeFirstOrThrow();
-  const bKey = (await createApiKey(app.ctx.db, app.ctx.clock, { clientId: ctx.b.id, createdBy: bOwner.id, label: 'B' })).key;
+  const bKey = (await createApiKey(app.ctx.db, app.ctx.clock, { clientId: ctx.b.id, label: 'B' }, { id: bOwner.id, label: 'b-owner' })).key;
   await seedThroughApi(app, bKey);
   const admin = await buildUser(app, 'admin', null, 'admin@operator.kz');
   ctx.entitled = [

@@ -65,7 +65,7 @@ async function failedLoginIp(flags: Record<string, string>, headers: Record<stri
   try {
     const { res } = await httpLogin(await app.listen(), DEFAULT_ADMIN_EMAIL, 'not the password at all', { headers });
     assert.is(res.status, 401);
-    const row = await app.ctx.db.selectFrom('audit_log').select('ip').where('action', '=', 'auth.login_failed').executeTakeFirstOrThrow();
+    const row = await app.ctx.db.selectFrom('audit_log').select('ip').where('action', '=', 'auth.sign_in_failed').executeTakeFirstOrThrow();
     return row.ip;
   } finally {
     await app.cleanup();

@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../lib/errors.ts';
 import type { EventHub } from './events.ts';
 import { toConversation } from './conversations.ts';
 import { inTransaction } from './transaction.ts';
+import { recordAudit, type AuditBy } from '../audit/index.ts';
 import type { Contact, IdentityRef } from './types.ts';
 
 export function toContact(r: Selectable<ContactsTable>): Contact {
@@ -134,13 +135,19 @@ export async function updateContact(db: Db, clock: Clock, clientId: string, id: 
   return getContact(db, clientId, id);
 }
 
+const PATCH_FIELDS: Record<keyof ContactPatch, string> = { displayName: 'display_name', phone: 'phone', tags: 'tags' };
+
 /**
- * updateContact, and in the same transaction conversation.updated (change "contact") for each of
- * the contact's conversations: the live inbox shows the new details and webhooks hear of them.
+ * Rectification of a contact (the inbox and the API): updateContact, and in the same transaction
+ * conversation.updated (change "contact") for each of the contact's conversations, so the live inbox
+ * shows the new details and webhooks hear of them, and the audit row `contact.updated` naming the
+ * fields given (never their values: they are personal data).
  */
-export function updateContactWithEvents(deps: { db: Db; clock: Clock; hub: EventHub }, clientId: string, id: string, patch: ContactPatch): Promise<Contact> {
+export function updateContactWithEvents(deps: { db: Db; clock: Clock; hub: EventHub }, clientId: string, id: string, patch: ContactPatch, by: AuditBy): Promise<Contact> {
   return inTransaction(deps, async (trx, events) => {
     const contact = await updateContact(trx, deps.clock, clientId, id, patch);
+    const fields = (Object.keys(PATCH_FIELDS) as Array<keyof ContactPatch>).filter((k) => patch[k] !== undefined).map((k) => PATCH_FIELDS[k]);
+    await recordAudit(trx, deps.clock, { actor: by, action: 'contact.updated', clientId, targetType: 'contact', targetId: id, ip: by.ip, details: { fields } });
     const conversations = await trx.selectFrom('conversations').selectAll().where('client_id', '=', clientId).where('contact_id', '=', id).execute();
     for (const c of conversations) events.push({ type: 'conversation.updated', clientId, at: contact.updatedAt, conversation: toConversation(c), change: 'contact' });
     return contact;

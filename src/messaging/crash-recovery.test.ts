@@ -1,4 +1,5 @@
 // The pipeline's guarantees against a real server process killed with SIGKILL.
+import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
@@ -30,7 +31,7 @@ test('every message acknowledged before a SIGKILL is there after restart, and ev
     await setSetting(db, vault, clock, 'auto_reply.text', 'We will answer soon.', ch.clientId);
     // An integrator's endpoint on 127.0.0.1 (a private target, allowed for this install) hears of every inbound message.
     await setSetting(db, vault, clock, ALLOW_PRIVATE_TARGETS, 'true');
-    receiver.secret = (await createWebhook(db, vault, clock, ch.clientId, { url: receiver.url, events: ['message.received'] })).secret;
+    receiver.secret = (await createWebhook(db, vault, clock, ch.clientId, { url: receiver.url, events: ['message.received'] }, SYSTEM_ACTOR)).secret;
     await prep.close();
 
     server = await serve(dir);

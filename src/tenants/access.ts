@@ -20,7 +20,7 @@ export async function assertClientAccess(db: Db, clock: Clock, p: Principal, cli
   if (p.role === 'support') {
     const grant = await activeSupportGrant(db, clock, clientId);
     if (!grant) throw forbidden('This client has not granted support access, or the grant has expired');
-    await recordAudit(db, clock, { actor: { id: p.id, label: p.email }, action: 'support.access', clientId, ip: meta.ip, details: { what: meta.what, grant_id: grant.id } });
+    await recordAudit(db, clock, { actor: { id: p.id, label: p.email }, action: 'support_access.used', clientId, ip: meta.ip, details: { what: meta.what, grant_id: grant.id } });
     return;
   }
   if (p.clientId !== clientId) throw notFound('No such client');

@@ -21,7 +21,7 @@ export async function seedAdminAndDemoClient(db: Db, clock: Clock): Promise<{ ad
     if (!(await findClient(trx, DEMO_SLUG))) {
       await createClient(trx, clock, { slug: DEMO_SLUG, name: 'Demo Company', contactEmail: 'demo@example.kz', phone: '+7 700 000 00 00', invoiceAddress: 'Almaty, Abay Ave 1' });
     }
-    await recordAudit(trx, clock, { actor: SYSTEM_ACTOR, action: 'setup.embedded_default', targetType: 'user', targetId: admin.id });
+    await recordAudit(trx, clock, { actor: SYSTEM_ACTOR, action: 'setup.default_created', targetType: 'user', targetId: admin.id });
   });
   return { adminPassword };
 }

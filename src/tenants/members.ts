@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest, forbidden, notFound } from '../lib/errors.ts';
-import { recordAudit } from '../audit/index.ts';
+import { recordAudit, type AuditAction } from '../audit/index.ts';
 import { createUser, findUserById, generatePassword, issueOneTimePassword, isMemberRole, listUsers, updateUser, MEMBER_ROLES, type MemberRole, type User } from '../auth/index.ts';
 import type { Principal } from './access.ts';
 
@@ -30,7 +30,7 @@ function memberRole(role: string | undefined): MemberRole {
   return role;
 }
 
-const audit = (db: Db, clock: Clock, by: MemberActor, clientId: string, action: string, target: string, details: Record<string, unknown> = {}) =>
+const audit = (db: Db, clock: Clock, by: MemberActor, clientId: string, action: AuditAction, target: string, details: Record<string, unknown> = {}) =>
   recordAudit(db, clock, { actor: { id: by.principal.id, label: by.principal.email }, action, clientId, targetType: 'user', targetId: target, ip: by.ip, details });
 
 export const listMembers = (db: Db, clientId: string) => listUsers(db, clientId);

@@ -32,7 +32,7 @@ export async function buildApiTenant(app: TestApp, slug: string) {
   const { db, clock, vault } = app.ctx;
   const client = await createClient(db, clock, { slug, name: `Client ${slug}` });
   const channel = await createChannelAccount(db, clock, vault, { clientId: client.id, kind: 'sandbox', name: 'Sandbox' });
-  const { key, apiKey } = await createApiKey(db, clock, { clientId: client.id, label: 'tests', createdBy: 'test' });
+  const { key, apiKey } = await createApiKey(db, clock, { clientId: client.id, label: 'tests' }, { id: null, label: 'test' });
   const pagePath = new URL(customerUrl(app.ctx.publicUrl(), channel)!).pathname;
   return {
     client, channel, key, apiKey, api: apiClient(app, key),

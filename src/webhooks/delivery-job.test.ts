@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, buildClient, type TestApp } from '../testing/test-app.ts';
@@ -17,7 +18,7 @@ test.before.each(async (ctx) => {
   await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.rx = await new WebhookReceiver().start();
   ctx.clientId = (await buildClient(ctx.app)).id;
-  const { webhook, secret } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, { url: ctx.rx.url, events: ['message.received', 'channel.status'] });
+  const { webhook, secret } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, { url: ctx.rx.url, events: ['message.received', 'channel.status'] }, SYSTEM_ACTOR);
   ctx.rx.secret = secret;
   ctx.hookId = webhook.id;
   // The real job runner, run to idle by the test (the server runs it on timers).
@@ -62,7 +63,7 @@ test('unless the install allows it, a delivery to a loopback or private address 
   assert.is(ctx.rx.requests.length, 0, 'nothing was sent');
   // A name is checked after DNS resolution: localhost resolves to 127.0.0.1.
   await allow('true');
-  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: ctx.rx.url.replace('127.0.0.1', 'localhost') });
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: ctx.rx.url.replace('127.0.0.1', 'localhost') }, SYSTEM_ACTOR);
   await allow('false');
   (ctx.app.clock as ManualClock).advance(10_000);
   await ctx.run();
@@ -78,7 +79,7 @@ test('unless the install allows it, a delivery to a loopback or private address 
 
 test('a delivery connects to the address checked for its host name, never to a second lookup (DNS rebinding)', async (ctx) => {
   const port = new URL(ctx.rx.url).port;
-  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: `http://hooks.example.test:${port}/in` });
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: `http://hooks.example.test:${port}/in` }, SYSTEM_ACTOR);
   const lookups: string[] = [];
   // This name does not exist in DNS: it can only arrive through the address the check resolved.
   const pinned = (address: string) => new JobRunner(ctx.app.ctx).register(webhookDeliveryHandler({
@@ -102,7 +103,7 @@ test('a delivery connects to the address checked for its host name, never to a s
 });
 
 test('a host name that does not resolve is a failed attempt, retried later', async (ctx) => {
-  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: 'http://no-such-host.invalid/hook' });
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { url: 'http://no-such-host.invalid/hook' }, SYSTEM_ACTOR);
   assert.is(await emit(ctx), 1);
   await ctx.run();
   const [d] = await deliveries(ctx);
@@ -177,9 +178,9 @@ test('redeliver sends a dead delivery again with the same id, and the receiver d
 });
 
 test('a paused webhook gets no new deliveries; another client’s redeliver finds nothing', async (ctx) => {
-  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { active: false });
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { active: false }, SYSTEM_ACTOR);
   assert.is(await emit(ctx), 0);
-  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { active: true });
+  await updateWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.clientId, ctx.hookId, { active: true }, SYSTEM_ACTOR);
   await emit(ctx);
   const [d] = await deliveries(ctx);
   const other = await buildClient(ctx.app);

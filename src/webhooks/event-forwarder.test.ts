@@ -1,4 +1,5 @@
 // Outgoing webhook deliveries commit in the same transaction as the event's cause.
+import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../testing/test-app.ts';
@@ -17,7 +18,7 @@ test.before.each(async (ctx) => {
   await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // receivers listen on 127.0.0.1
   ctx.ch = await quietSandbox(ctx.app);
   // Nothing listens there: no delivery job is run by these tests.
-  const { webhook } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.ch.clientId, { url: 'http://127.0.0.1:9/hook', events: [...WEBHOOK_EVENTS] });
+  const { webhook } = await createWebhook(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, ctx.ch.clientId, { url: 'http://127.0.0.1:9/hook', events: [...WEBHOOK_EVENTS] }, SYSTEM_ACTOR);
   ctx.hookId = webhook.id;
 });
 test.after.each(async (ctx) => {
@@ -98,14 +99,14 @@ test('correcting a contact’s details announces each of their conversations to 
   const { contactId, conversationId } = await customerSays(app, ch.id, 'erin', 'Hi');
   const live: MessagingEvent[] = [];
   const off = app.ctx.hub.subscribe((e) => live.push(e));
-  await updateContactWithEvents(app.ctx, ch.clientId, contactId, { displayName: 'Erin K.' });
+  await updateContactWithEvents(app.ctx, ch.clientId, contactId, { displayName: 'Erin K.' }, SYSTEM_ACTOR);
   off();
   const [d] = (await queued(app)).slice(2);
   assert.is(d.event, 'conversation.updated');
   assert.equal([d.data.id, d.data.change], [conversationId, 'contact']);
   assert.equal(live.map((e) => e.type), ['conversation.updated']);
   try {
-    await updateContactWithEvents(app.ctx, ch.clientId, contactId, { phone: 'not a phone' });
+    await updateContactWithEvents(app.ctx, ch.clientId, contactId, { phone: 'not a phone' }, SYSTEM_ACTOR);
     assert.unreachable('a bad phone is refused');
   } catch (err) {
     assert.is((err as { field?: string }).field, 'phone');

@@ -7,6 +7,7 @@ import { newId, randomToken } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { isWebhookEvent, type WebhookEvent } from './events.ts';
 import { assertWebhookTarget } from './target-guard.ts';
+import { recordAudit, type AuditAction, type AuditBy } from '../audit/index.ts';
 
 export const SECRET_CONTEXT = 'webhooks.secret';
 
@@ -57,8 +58,11 @@ function validate(input: WebhookInput, creating: boolean): void {
   }
 }
 
-/** Registers a webhook; returns the secret once (it is stored sealed and never shown again). */
-export async function createWebhook(db: Db, vault: Vault, clock: Clock, clientId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
+const audit = (trx: Db, clock: Clock, by: AuditBy, clientId: string, action: AuditAction, id: string, details?: Record<string, unknown>) =>
+  recordAudit(trx, clock, { actor: by, action, clientId, targetType: 'webhook', targetId: id, ip: by.ip, details });
+
+/** Registers a webhook (audited); returns the secret once (it is stored sealed and never shown again). */
+export async function createWebhook(db: Db, vault: Vault, clock: Clock, clientId: string, input: WebhookInput, by: AuditBy): Promise<{ webhook: Webhook; secret: string }> {
   validate(input, true);
   await assertWebhookTarget(db, vault, input.url!);
   const secret = input.secret ?? `whsec_${randomToken(24)}`;
@@ -67,7 +71,10 @@ export async function createWebhook(db: Db, vault: Vault, clock: Clock, clientId
     id: newId(), client_id: clientId, url: input.url!, events: JSON.stringify([...new Set(input.events)]),
     secret: vault.seal(secret, SECRET_CONTEXT), active: input.active === false ? 0 : 1, created_at: now, updated_at: now,
   };
-  await db.insertInto('webhooks').values(row).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('webhooks').values(row).execute();
+    await audit(trx, clock, by, clientId, 'webhook.created', row.id);
+  });
   return { webhook: toWebhook(row), secret };
 }
 
@@ -84,8 +91,8 @@ export async function getWebhook(db: Db, clientId: string, id: string): Promise<
   return toWebhook(r);
 }
 
-/** Changes only the fields present. */
-export async function updateWebhook(db: Db, vault: Vault, clock: Clock, clientId: string, id: string, input: WebhookInput): Promise<Webhook> {
+/** Changes only the fields present (audited: a change of `active` alone reads as paused or resumed). */
+export async function updateWebhook(db: Db, vault: Vault, clock: Clock, clientId: string, id: string, input: WebhookInput, by: AuditBy): Promise<Webhook> {
   validate(input, false);
   if (input.url !== undefined) await assertWebhookTarget(db, vault, input.url);
   await getWebhook(db, clientId, id);
@@ -94,12 +101,20 @@ export async function updateWebhook(db: Db, vault: Vault, clock: Clock, clientId
   if (input.events !== undefined) set.events = JSON.stringify([...new Set(input.events)]);
   if (input.active !== undefined) set.active = input.active ? 1 : 0;
   if (input.secret !== undefined) set.secret = vault.seal(input.secret, SECRET_CONTEXT);
-  await db.updateTable('webhooks').set(set).where('client_id', '=', clientId).where('id', '=', id).execute();
+  const fields = Object.keys(input).filter((k) => input[k as keyof WebhookInput] !== undefined);
+  const action: AuditAction = fields.length === 1 && fields[0] === 'active' ? (input.active ? 'webhook.resumed' : 'webhook.paused') : 'webhook.updated';
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('webhooks').set(set).where('client_id', '=', clientId).where('id', '=', id).execute();
+    await audit(trx, clock, by, clientId, action, id, action === 'webhook.updated' ? { fields } : undefined);
+  });
   return getWebhook(db, clientId, id);
 }
 
-/** Deletes a webhook and its delivery log. */
-export async function deleteWebhook(db: Db, clientId: string, id: string): Promise<void> {
+/** Deletes a webhook and its delivery log (audited). */
+export async function deleteWebhook(db: Db, clock: Clock, clientId: string, id: string, by: AuditBy): Promise<void> {
   await getWebhook(db, clientId, id);
-  await db.deleteFrom('webhooks').where('client_id', '=', clientId).where('id', '=', id).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('webhooks').where('client_id', '=', clientId).where('id', '=', id).execute();
+    await audit(trx, clock, by, clientId, 'webhook.deleted', id);
+  });
 }

@@ -13,7 +13,7 @@ test.before.each(async (ctx) => {
   ctx.app = await makeTestApp();
   ctx.stub = await startOpenAiStandIn();
   ctx.client = await buildClient(ctx.app, { slug: 'shop' });
-  ctx.key = (await createApiKey(ctx.app.ctx.db, ctx.app.ctx.clock, { clientId: ctx.client.id, createdBy: 'test' })).key;
+  ctx.key = (await createApiKey(ctx.app.ctx.db, ctx.app.ctx.clock, { clientId: ctx.client.id }, { id: null, label: 'test' })).key;
 });
 test.after.each(async (ctx) => {
   await ctx.stub.stop();
@@ -95,7 +95,7 @@ test('enabling a provider abroad without the owner\'s authorisation is 409; the 
   assert.is((await json(ok)).transfer_consent.recorded_by, owner.email);
 
   const audit = await ctx.app.ctx.db.selectFrom('audit_log').select('action').where('client_id', '=', ctx.client.id).execute();
-  assert.ok(audit.some((a) => a.action === 'ai.transfer_consent.recorded'));
+  assert.ok(audit.some((a) => a.action === 'ai_consent.recorded'));
 
   // The playground obeys the same gate: with the authorisation withdrawn, nothing leaves.
   await postForm(ctx.app, jar, '/clients/shop/ai/consent/withdraw', { provider: 'compatible' }, csrfFrom(after));
@@ -168,7 +168,7 @@ test('an agent pauses and resumes the AI of a conversation; each change is audit
   await postForm(ctx.app, jar, `/clients/shop/ai/conversations/${conv.id}/state`, { state: 'active' }, csrf);
   row = await ctx.app.ctx.db.selectFrom('conversations').select(['ai_state', 'ai_paused_until']).where('id', '=', conv.id).executeTakeFirstOrThrow();
   assert.is(row.ai_state, 'active');
-  const audit = await ctx.app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label']).where('action', '=', 'ai.state.changed').execute();
+  const audit = await ctx.app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label']).where('action', '=', 'ai_state.changed').execute();
   assert.is(audit.length, 2);
   assert.is(audit[0].actor_label, agent.email);
 });

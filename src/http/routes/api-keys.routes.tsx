@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/index.ts';
-import { recordAudit } from '../../audit/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ApiKeysPage, type ApiKeysView } from '../../../views/pages/api-keys.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -19,7 +18,7 @@ const page = async (c: Context<HttpEnv>, client: Client, extra: Partial<ApiKeysV
   return html(c, <ApiKeysPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
 };
 
-const actor = (c: Context<HttpEnv>) => ({ id: c.get('user')!.id, label: c.get('user')!.email });
+const actor = (c: Context<HttpEnv>) => ({ id: c.get('user')!.id, label: c.get('user')!.email, ip: c.get('ip') });
 
 /** The API keys screen of a client: create (shown once), list with last use, revoke. */
 export function apiKeysRoutes() {
@@ -35,11 +34,7 @@ export function apiKeysRoutes() {
     const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'api_keys.create' });
     const f = await readForm(c);
     try {
-      const { key, apiKey } = await ctx.db.transaction().execute(async (trx) => {
-        const made = await createApiKey(trx, ctx.clock, { clientId: client.id, label: f.label, createdBy: actor(c).label });
-        await recordAudit(trx, ctx.clock, { actor: actor(c), action: 'api_key.create', clientId: client.id, targetType: 'api_key', targetId: made.apiKey.id, ip: c.get('ip'), details: { label: made.apiKey.label } });
-        return made;
-      });
+      const { key, apiKey } = await createApiKey(ctx.db, ctx.clock, { clientId: client.id, label: f.label }, actor(c));
       ctx.log.info('auth', 'api key created', { client_id: client.id, api_key_id: apiKey.id });
       // The key is in this response only: never in a URL, a log line or the database.
       return page(c, client, { issued: key });
@@ -53,8 +48,7 @@ export function apiKeysRoutes() {
   app.post('/clients/:slug/api-keys/:id/revoke', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'api_keys.revoke' });
-    const key = await revokeApiKey(ctx.db, ctx.clock, client.id, c.req.param('id'));
-    await recordAudit(ctx.db, ctx.clock, { actor: actor(c), action: 'api_key.revoke', clientId: client.id, targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
+    await revokeApiKey(ctx.db, ctx.clock, client.id, c.req.param('id'), actor(c));
     return c.redirect(flashUrl(c, `/clients/${client.slug}/api-keys`, 'api_keys.revoked_flash'), 303);
   });
 

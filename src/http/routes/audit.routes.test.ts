@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, loginAs, buildClient, buildUser, postForm, csrfFrom, CookieJar, TEST_PASSWORD, type TestApp } from '../../testing/test-app.ts';
-import { recordAudit, SYSTEM_ACTOR } from '../../audit/index.ts';
+import { recordAudit, SYSTEM_ACTOR, type AuditAction } from '../../audit/index.ts';
 import { ManualClock } from '../../lib/clock.ts';
 
 const test = suite<{ app: TestApp; admin: CookieJar }>('audit log screen');
@@ -28,9 +28,9 @@ test('the CSV export is an attachment with the entries, and a formula typed as a
   const csv = (await res.text()).replace(/^\ufeff/, '');
   const lines = csv.trim().split('\r\n');
   assert.is(lines[0], 'at,actor,action,client_id,target_type,target_id,ip,details');
-  assert.ok(lines.some((l) => l.includes('auth.login,') && l.includes('root@operator.kz')), 'the admin login is in the export');
-  assert.ok(lines.some((l) => l.startsWith('2026-03-02T18:30:00.000Z,"\'=hyperlink(""http://evil.example"",""click"")@evil.kz",auth.login_failed,')), csv);
-  assert.ok(lines.some((l) => l.includes(",'+sum(1+1)@evil.kz,auth.login_failed,")), csv);
+  assert.ok(lines.some((l) => l.includes('auth.signed_in,') && l.includes('root@operator.kz')), 'the admin login is in the export');
+  assert.ok(lines.some((l) => l.startsWith('2026-03-02T18:30:00.000Z,"\'=hyperlink(""http://evil.example"",""click"")@evil.kz",auth.sign_in_failed,')), csv);
+  assert.ok(lines.some((l) => l.includes(",'+sum(1+1)@evil.kz,auth.sign_in_failed,")), csv);
   for (const line of lines) for (const cell of line.split(',')) assert.not.match(cell, /^"?[=+@]/, `a cell starts a formula: ${cell}`);
 });
 
@@ -47,9 +47,9 @@ test('the export follows the same filters as the page', async ({ app, admin }) =
 });
 
 test('date filters are calendar days in Almaty and times are shown in Almaty', async ({ app, admin }) => {
-  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.late_on_the_2nd' });
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.late_on_the_2nd' as AuditAction });
   (app.clock as ManualClock).set('2026-03-02T19:30:00.000Z'); // 00:30 on 3 March in Almaty
-  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.early_on_the_3rd' });
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.early_on_the_3rd' as AuditAction });
   const third = await (await app.request('/audit?action=probe.&from=2026-03-03', { jar: admin })).text();
   assert.match(third, /probe\.early_on_the_3rd/);
   assert.not.match(third, /probe\.late_on_the_2nd/);
@@ -66,7 +66,7 @@ test('a member sees times in the time zone their client set', async ({ app }) =>
   await app.ctx.db.updateTable('clients').set({ timezone: 'Europe/Moscow' }).where('id', '=', client.id).execute();
   const owner = await buildUser(app, 'owner', client.id);
   const jar = await loginAs(app, owner.email, TEST_PASSWORD);
-  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.zone', clientId: client.id });
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.zone' as AuditAction as AuditAction, clientId: client.id });
   const page = await (await app.request('/audit?action=probe.', { jar })).text();
   assert.match(page, /02\.03\.2026, 21:30/, '18:30 UTC is 21:30 in Moscow (not 23:30 Almaty)');
 });
@@ -74,7 +74,7 @@ test('a member sees times in the time zone their client set', async ({ app }) =>
 test('older entries are one click away, fifty to a page', async ({ app, admin }) => {
   for (let i = 0; i < 60; i++) {
     (app.clock as ManualClock).advance(1000);
-    await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: `probe.n${String(i).padStart(2, '0')}` });
+    await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: `probe.n${String(i).padStart(2, '0')}` as AuditAction });
   }
   const first = await (await app.request('/audit?action=probe.', { jar: admin })).text();
   assert.is(first.match(/<code>probe\./g)?.length, 50);
@@ -89,8 +89,8 @@ test('older entries are one click away, fifty to a page', async ({ app, admin })
 test('owners see only their own client entries, in the page and the export', async ({ app }) => {
   const a = await buildClient(app, { slug: 'client-a' });
   const b = await buildClient(app, { slug: 'client-b' });
-  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.for_a', clientId: a.id });
-  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.for_b', clientId: b.id });
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.for_a' as AuditAction as AuditAction, clientId: a.id });
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.for_b' as AuditAction as AuditAction, clientId: b.id });
   const owner = await buildUser(app, 'owner', a.id);
   const jar = await loginAs(app, owner.email, TEST_PASSWORD);
   const html = await (await app.request('/audit', { jar })).text();

@@ -101,7 +101,7 @@ export function authRoutes() {
     const token = c.get('sessionToken');
     const user = c.get('user');
     if (token) await endSession(c.get('ctx').db, token);
-    if (user) await recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: { id: user.id, label: user.email }, action: 'auth.logout', clientId: user.clientId, ip: c.get('ip') });
+    if (user) await recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: { id: user.id, label: user.email }, action: 'auth.signed_out', clientId: user.clientId, ip: c.get('ip') });
     clearSessionCookie(c);
     return c.redirect('/login', 303);
   });

@@ -4,7 +4,6 @@ import {
   MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setConversationStatus,
   storeAttachment, updateContactWithEvents, type ConversationStatus,
 } from '../../messaging/index.ts';
-import { recordAudit } from '../../audit/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import type { Client } from '../../tenants/index.ts';
 import { InboxPage } from '../../../views/pages/inbox.tsx';
@@ -28,12 +27,6 @@ async function threadPageWith(c: C, client: Client, id: string, extra: Partial<T
   const v = viewContext(c, { timezone: client.timezone });
   const [thread, list] = await Promise.all([loadThread(c, client, id, { extra }), loadList(c, client, id)]);
   return html(c, <InboxPage v={v} list={list} thread={thread} />, 422);
-}
-
-async function audit(c: C, client: Client, action: string, targetType: string, targetId: string, details?: Record<string, unknown>) {
-  const { db, clock } = c.get('ctx');
-  const user = c.get('user')!;
-  await recordAudit(db, clock, { actor: { id: user.id, label: user.email }, action, clientId: client.id, targetType, targetId, ip: c.get('ip'), details });
 }
 
 export function inboxActionRoutes() {
@@ -86,14 +79,12 @@ export function inboxActionRoutes() {
     try {
       await updateContactWithEvents(ctx, client.id, conversation.contactId, {
         displayName: values.name, phone: values.phone, tags: values.tags.split(','),
-      });
+      }, { id: c.get('user')!.id, label: c.get('user')!.email, ip: c.get('ip') });
     } catch (err) {
       const errors = formErrors(err, viewContext(c).t);
       if (!errors) throw err;
       return threadPageWith(c, client, conversation.id, { contactForm: { values, errors } });
     }
-    // Fields only: the values are personal data and stay out of the audit log.
-    await audit(c, client, 'contact.updated', 'contact', conversation.contactId, { fields: ['display_name', 'phone', 'tags'] });
     return backToThread(c, client, conversation.id);
   });
 

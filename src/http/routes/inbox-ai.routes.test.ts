@@ -62,7 +62,7 @@ function post(ctx: Ctx, url: string, fields: Record<string, string>) {
 const conversation = (ctx: Ctx, id: string) => ctx.app.ctx.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const aiReplies = async (ctx: Ctx, id: string) => (await ctx.app.ctx.db.selectFrom('messages').select('id').where('conversation_id', '=', id).where('author_kind', '=', 'ai').execute()).length;
 const page = async (ctx: Ctx, url: string) => (await ctx.app.request(url, { jar: ctx.agent })).text();
-const auditOf = (ctx: Ctx, id: string) => ctx.app.ctx.db.selectFrom('audit_log').select(['actor_label', 'details']).where('action', '=', 'ai.state.changed').where('target_id', '=', id).orderBy('id').execute();
+const auditOf = (ctx: Ctx, id: string) => ctx.app.ctx.db.selectFrom('audit_log').select(['actor_label', 'details']).where('action', '=', 'ai_state.changed').where('target_id', '=', id).orderBy('id').execute();
 
 test('an agent’s reply from the inbox pauses the AI: five more customer messages get no AI reply, and the header says until when (Almaty time)', async (ctx) => {
   const id = await customerSays(ctx, 'Здравствуйте, есть доставка?');
@@ -199,7 +199,7 @@ test('a conversation started from the inbox with the AI paused stays paused unti
 });
 
 test('an agent’s reply through the API pauses the AI; GET /api/v1/conversations/{id} shows ai_state and ai_paused_until, and the OpenAPI document describes them', async (ctx) => {
-  const key = (await createApiKey(ctx.app.ctx.db, ctx.clock, { clientId: ctx.demo.id, createdBy: 'test' })).key;
+  const key = (await createApiKey(ctx.app.ctx.db, ctx.clock, { clientId: ctx.demo.id }, { id: null, label: 'test' })).key;
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await ctx.app.request(path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: await res.json() as Record<string, unknown> };

@@ -174,7 +174,7 @@ test('resolve, reopen, take over (pause the AI) and resume change the conversati
   assert.match(html, t('inbox.ai.paused'));
   assert.match(html, t('inbox.ai.until_resumed'));
   assert.match(html, t('inbox.ai.resume'));
-  const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'target_id']).where('action', '=', 'ai.state.changed').execute();
+  const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'target_id']).where('action', '=', 'ai_state.changed').execute();
   assert.ok(audit.some((a) => a.target_id === conv.id), 'taking over is in the audit log');
   await post(app, agent, stateUrl, { state: 'active', next: url }, csrf);
   assert.is((await state()).ai_state, 'active');

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, loginAs, buildClient, buildUser, postForm, TEST_PASSWORD, type TestApp, type CookieJar } from '../../testing/test-app.ts';
-import { listAudit, recordAudit, SYSTEM_ACTOR } from '../../audit/index.ts';
+import { listAudit, recordAudit, SYSTEM_ACTOR, type AuditAction } from '../../audit/index.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import type { Client } from '../../tenants/index.ts';
 
@@ -33,7 +33,7 @@ test('support staff are blocked without a grant, allowed while one is active, an
   assert.is((await app.request('/clients/acme', { jar: support })).status, 200);
   assert.is((await app.request('/clients/acme/members', { jar: support })).status, 200);
   assert.match(await (await app.request('/clients', { jar: support })).text(), /href="\/clients\/acme"/);
-  const accesses = await listAudit(app.ctx.db, { action: 'support.access', clientId: client.id });
+  const accesses = await listAudit(app.ctx.db, { action: 'support_access.used', clientId: client.id });
   assert.is(accesses.length, 2);
   assert.is(accesses[0].actorLabel, 'helper@operator.kz');
   assert.equal(accesses.map((a) => JSON.parse(a.details).what), ['members.list', 'client.view']);
@@ -57,7 +57,7 @@ test('the owner revokes a grant and support access ends at once', async ({ app, 
   const action = page.match(/action="(\/clients\/acme\/support\/[^"]+\/revoke)"/)![1];
   assert.is((await postForm(app, owner, action, {})).status, 303);
   assert.is((await app.request('/clients/acme', { jar: support })).status, 403);
-  assert.equal((await listAudit(app.ctx.db, { action: 'support.' })).map((e) => e.action).filter((a) => a !== 'support.access'), ['support.revoked', 'support.granted']);
+  assert.equal((await listAudit(app.ctx.db, { action: 'support_access.' })).map((e) => e.action).filter((a) => a !== 'support_access.used'), ['support_access.revoked', 'support_access.granted']);
 });
 
 test('a grant for more than two weeks or of no hours is refused inline and grants nothing', async ({ app, owner, support }) => {
@@ -71,7 +71,7 @@ test('a grant for more than two weeks or of no hours is refused inline and grant
 
 test('a grant for one client does not open another', async ({ app, owner, support }) => {
   const other = await buildClient(app, { slug: 'other' });
-  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.other_client', clientId: other.id });
+  await recordAudit(app.ctx.db, app.ctx.clock, { actor: SYSTEM_ACTOR, action: 'probe.other_client' as AuditAction, clientId: other.id });
   await postForm(app, owner, '/clients/acme/support', { hours: '1' });
   assert.is((await app.request(`/clients/${other.slug}`, { jar: support })).status, 403);
   const audit = await (await app.request('/audit', { jar: support })).text();

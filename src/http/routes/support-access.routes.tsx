@@ -51,7 +51,7 @@ export function supportAccessRoutes() {
       const hours = /^\d{1,5}$/.test(values.hours.trim()) ? Number(values.hours.trim()) : NaN;
       const grant = await ctx.db.transaction().execute(async (trx) => {
         const g = await grantSupportAccess(trx, ctx.clock, { clientId: client.id, grantedBy: user.id, hours, reason: values.reason });
-        await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support.granted', clientId: client.id, targetType: 'support_grant', targetId: g.id, ip: c.get('ip'), details: { hours } });
+        await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support_access.granted', clientId: client.id, targetType: 'support_grant', targetId: g.id, ip: c.get('ip'), details: { hours } });
         return g;
       });
       const v = viewContext(c, { timezone: client.timezone });
@@ -71,7 +71,7 @@ export function supportAccessRoutes() {
     if (!grant) throw notFound('No such grant');
     await ctx.db.transaction().execute(async (trx) => {
       await revokeSupportAccess(trx, ctx.clock, client.id, grant.id);
-      await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support.revoked', clientId: client.id, targetType: 'support_grant', targetId: grant.id, ip: c.get('ip') });
+      await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support_access.revoked', clientId: client.id, targetType: 'support_grant', targetId: grant.id, ip: c.get('ip') });
     });
     return c.redirect(flashUrl(c, `/clients/${client.slug}/support`, 'support.revoked'), 303);
   });

@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import {
   WEBHOOK_EVENTS, createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, redeliver, updateWebhook,
 } from '../../webhooks/index.ts';
-import { recordAudit } from '../../audit/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { WebhookLogPage, WebhooksPage, type WebhooksView } from '../../../views/pages/webhooks.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -15,9 +14,7 @@ import type { HttpEnv } from '../env.ts';
 
 
 const canManage = (c: Context<HttpEnv>) => CLIENT_EDITOR_ROLES.includes(c.get('user')!.role);
-const actor = (c: Context<HttpEnv>) => ({ id: c.get('user')!.id, label: c.get('user')!.email });
-const audit = (c: Context<HttpEnv>, client: Client, action: string, id: string) =>
-  recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: actor(c), action, clientId: client.id, targetType: 'webhook', targetId: id, ip: c.get('ip') });
+const by = (c: Context<HttpEnv>) => ({ id: c.get('user')!.id, label: c.get('user')!.email, ip: c.get('ip') });
 
 const listPage = async (c: Context<HttpEnv>, client: Client, extra: Partial<WebhooksView> = {}, status = 200) => {
   const d: WebhooksView = { client, webhooks: await listWebhooks(c.get('ctx').db, client.id), events: WEBHOOK_EVENTS, canManage: canManage(c), ...extra };
@@ -40,8 +37,7 @@ export function webhooksRoutes() {
     const f = await readForm(c);
     const events = await readFormAll(c, 'events');
     try {
-      const { webhook, secret } = await createWebhook(ctx.db, ctx.vault, ctx.clock, client.id, { url: (f.url ?? '').trim(), events, secret: f.secret || undefined });
-      await audit(c, client, 'webhook.create', webhook.id);
+      const { webhook, secret } = await createWebhook(ctx.db, ctx.vault, ctx.clock, client.id, { url: (f.url ?? '').trim(), events, secret: f.secret || undefined }, by(c));
       // The secret is in this response only.
       return listPage(c, client, { issued: { url: webhook.url, secret } });
     } catch (err) {
@@ -66,8 +62,7 @@ export function webhooksRoutes() {
     app.post(`/clients/:slug/webhooks/:id/${action}`, requireUser(), async (c) => {
       const ctx = c.get('ctx');
       const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: `webhooks.${action}` });
-      const w = await updateWebhook(ctx.db, ctx.vault, ctx.clock, client.id, c.req.param('id'), { active });
-      await audit(c, client, `webhook.${action}`, w.id);
+      const w = await updateWebhook(ctx.db, ctx.vault, ctx.clock, client.id, c.req.param('id'), { active }, by(c));
       return back(c, `/clients/${client.slug}/webhooks/${w.id}`, 'common.saved');
     });
   }
@@ -75,8 +70,7 @@ export function webhooksRoutes() {
   app.post('/clients/:slug/webhooks/:id/delete', requireUser(), async (c) => {
     const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'webhooks.delete' });
     const id = c.req.param('id');
-    await deleteWebhook(c.get('ctx').db, client.id, id);
-    await audit(c, client, 'webhook.delete', id);
+    await deleteWebhook(c.get('ctx').db, c.get('ctx').clock, client.id, id, by(c));
     return back(c, `/clients/${client.slug}/webhooks`, 'webhooks.deleted');
   });
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../../../auth/index.ts';
-import { recordAudit } from '../../../audit/index.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
 import { PageQuery, page, pathId, readQuery } from './validation.ts';
@@ -47,8 +46,7 @@ export const apiKeyRoutes: ApiRoute[] = [
     responses: { 200: { description: 'The revoked key', schema: ApiKeySchema } },
     async handler(c) {
       const ctx = c.get('ctx');
-      const key = await revokeApiKey(ctx.db, ctx.clock, apiClientId(c), pathId(c, 'key_id'));
-      await recordAudit(ctx.db, ctx.clock, { actor: apiActor(c), action: 'api_key.revoke', clientId: apiClientId(c), targetType: 'api_key', targetId: key.id, ip: c.get('ip') });
+      const key = await revokeApiKey(ctx.db, ctx.clock, apiClientId(c), pathId(c, 'key_id'), apiActor(c));
       return c.json(apiKeyJson(key));
     },
   },

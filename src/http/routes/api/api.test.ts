@@ -28,7 +28,7 @@ test('a call without a key, with an unknown key or with a revoked key gets 401 J
   const keys = await t.api('GET', '/api/v1/api-keys');
   assert.ok(keys.body.data[0].last_used_at, 'last use recorded');
   assert.not.ok(JSON.stringify(keys.body).includes(t.key), 'the key itself is never shown again');
-  await revokeApiKey(app.ctx.db, app.ctx.clock, t.client.id, t.apiKey.id);
+  await revokeApiKey(app.ctx.db, app.ctx.clock, t.client.id, t.apiKey.id, { id: null, label: 'test' });
   const revoked = await t.api('GET', '/api/v1/conversations');
   assert.is(revoked.status, 401);
   assert.is(revoked.body.error.code, 'invalid_api_key');

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ContactSchema, contactJson } from './representation.ts';
-import { getContact, updateContact } from '../../../messaging/index.ts';
-import { recordAudit } from '../../../audit/index.ts';
+import { getContact, updateContactWithEvents } from '../../../messaging/index.ts';
 import { apiClientId, apiActor } from './api-env.ts';
 import { pathId, readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
@@ -28,11 +27,7 @@ export const contactRoutes: ApiRoute[] = [
       const id = pathId(c, 'contact_id');
       await getContact(ctx.db, apiClientId(c), id);
       const patch = await readJson(c, ContactPatch);
-      const contact = await updateContact(ctx.db, ctx.clock, apiClientId(c), id, { displayName: patch.name, phone: patch.phone, tags: patch.tags });
-      await recordAudit(ctx.db, ctx.clock, {
-        actor: apiActor(c), action: 'contact.update', clientId: apiClientId(c),
-        targetType: 'contact', targetId: id, ip: c.get('ip'), details: { fields: Object.keys(patch) },
-      });
+      const contact = await updateContactWithEvents(ctx, apiClientId(c), id, { displayName: patch.name, phone: patch.phone, tags: patch.tags }, apiActor(c));
       return c.json(contactJson(contact));
     },
   },

@@ -87,7 +87,7 @@ export const settingsRoutes: ApiRoute[] = [
       const actor = apiActor(c);
       await area.write(ctx, apiClientId(c), body, actor);
       await recordAudit(ctx.db, ctx.clock, {
-        actor, action: 'settings.update', clientId: apiClientId(c), targetType: 'settings', targetId: area.name, ip: actor.ip,
+        actor, action: 'settings.updated', clientId: apiClientId(c), targetType: 'settings', targetId: area.name, ip: actor.ip,
         details: { fields: Object.keys(body) },
       });
       return c.json(await area.read(ctx, apiClientId(c)));

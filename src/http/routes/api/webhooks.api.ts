@@ -3,9 +3,8 @@ import {
   WEBHOOK_EVENTS, createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, updateWebhook,
   type Delivery, type Webhook,
 } from '../../../webhooks/index.ts';
-import { recordAudit } from '../../../audit/index.ts';
 import { named } from './openapi-builder.ts';
-import { apiClientId, type ApiContext, apiActor } from './api-env.ts';
+import { apiClientId, apiActor } from './api-env.ts';
 import { PageQuery, page, pathId, readJson, readQuery } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -50,9 +49,6 @@ const CreateWebhook = z.object({ url: z.string().max(2000), events: z.array(Even
 const UpdateWebhook = z.object({ url: z.string().max(2000).optional(), events: z.array(Event).min(1).optional(), secret: secret.optional(), active: z.boolean().optional() }).strict();
 const List = (item: z.ZodType) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
-const audit = (c: ApiContext, action: string, id: string) =>
-  recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: apiActor(c), action, clientId: apiClientId(c), targetType: 'webhook', targetId: id, ip: c.get('ip') });
-
 export const webhookRoutes: ApiRoute[] = [
   {
     method: 'get', path: '/api/v1/webhooks', tag: 'Webhooks', summary: 'List outgoing webhooks',
@@ -70,8 +66,7 @@ export const webhookRoutes: ApiRoute[] = [
     async handler(c) {
       const input = await readJson(c, CreateWebhook);
       const ctx = c.get('ctx');
-      const { webhook, secret: s } = await createWebhook(ctx.db, ctx.vault, ctx.clock, apiClientId(c), input);
-      await audit(c, 'webhook.create', webhook.id);
+      const { webhook, secret: s } = await createWebhook(ctx.db, ctx.vault, ctx.clock, apiClientId(c), input, apiActor(c));
       return c.json({ ...webhookJson(webhook), secret: s }, 201);
     },
   },
@@ -90,8 +85,7 @@ export const webhookRoutes: ApiRoute[] = [
       const id = pathId(c, 'webhook_id');
       await getWebhook(ctx.db, apiClientId(c), id);
       const input = await readJson(c, UpdateWebhook);
-      const w = await updateWebhook(ctx.db, ctx.vault, ctx.clock, apiClientId(c), id, input);
-      await audit(c, 'webhook.update', id);
+      const w = await updateWebhook(ctx.db, ctx.vault, ctx.clock, apiClientId(c), id, input, apiActor(c));
       return c.json(webhookJson(w));
     },
   },
@@ -100,8 +94,7 @@ export const webhookRoutes: ApiRoute[] = [
     responses: { 204: { description: 'Deleted' } },
     async handler(c) {
       const id = pathId(c, 'webhook_id');
-      await deleteWebhook(c.get('ctx').db, apiClientId(c), id);
-      await audit(c, 'webhook.delete', id);
+      await deleteWebhook(c.get('ctx').db, c.get('ctx').clock, apiClientId(c), id, apiActor(c));
       return c.body(null, 204);
     },
   },
