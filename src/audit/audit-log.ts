@@ -109,3 +109,13 @@ export function auditToCsv(rows: AuditRow[]): string {
   const lines = rows.map((r) => [r.at, r.actorLabel, r.action, r.clientId, r.targetType, r.targetId, r.ip, r.details].map(csvCell).join(','));
   return [head.join(','), ...lines].join('\r\n') + '\r\n';
 }
+
+/**
+ * The CSV export of the entries a filter selects (at most `limit`), itself audited as
+ * `audit.exported` under the viewer's client (null for operator staff).
+ */
+export async function exportAudit(db: Db, clock: Clock, filter: AuditFilter, by: AuditBy, viewerClientId: string | null): Promise<string> {
+  const rows = await listAudit(db, filter);
+  await recordAudit(db, clock, { actor: by, action: 'audit.exported', clientId: viewerClientId, ip: by.ip, details: { rows: rows.length } });
+  return auditToCsv(rows);
+}

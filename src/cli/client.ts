@@ -1,6 +1,5 @@
 import { loadBootConfig } from '../config/boot-config.ts';
-import { createClient } from '../tenants/index.ts';
-import { recordAudit } from '../audit/index.ts';
+import { addClient } from '../tenants/index.ts';
 import type { Command } from './commands.ts';
 import { withApp } from './open-data.ts';
 import { CLI_ACTOR, noMorePositionals, valueFlag } from './options.ts';
@@ -22,11 +21,7 @@ export const clientCreateCommand: Command = {
     const config = loadBootConfig(io.flags, io.env);
     return withApp(config, async (app) => {
       const { db, clock } = app.ctx;
-      const client = await db.transaction().execute(async (trx) => {
-        const c = await createClient(trx, clock, input);
-        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'client.created', clientId: c.id, targetType: 'client', targetId: c.id });
-        return c;
-      });
+      const client = await addClient(db, clock, input, CLI_ACTOR);
       io.stdout.write(`client created: ${client.slug} (${client.name}, id ${client.id})\n`);
       return 0;
     });

@@ -1,7 +1,6 @@
 import { loadBootConfig } from '../config/boot-config.ts';
-import { SETTINGS, setSetting, settingSpec } from '../settings/index.ts';
-import { getClient } from '../tenants/index.ts';
-import { recordAudit } from '../audit/index.ts';
+import { SETTINGS, setSettings, settingSpec } from '../settings/index.ts';
+import { getClient, updateClientSettings } from '../tenants/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { readStdin, type Command } from './commands.ts';
 import { withApp } from './open-data.ts';
@@ -42,10 +41,9 @@ export const settingsSetCommand: Command = {
       const { db, vault, clock } = app.ctx;
       const client = slug ? await getClient(db, slug).catch(() => { throw notFound(`No client with the slug "${slug}"`); }) : undefined;
       // All or nothing: one invalid value leaves every setting as it was.
-      await db.transaction().execute(async (trx) => {
-        for (const p of pairs) await setSetting(trx, vault, clock, p.key, p.value, client?.id ?? null);
-        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'settings.updated', clientId: client?.id ?? null, details: { keys: pairs.map((p) => p.key) } });
-      });
+      const changes = Object.fromEntries(pairs.map((p) => [p.key, p.value]));
+      if (client) await updateClientSettings(db, vault, clock, client.id, { settings: changes }, CLI_ACTOR);
+      else await setSettings(db, vault, clock, changes, null, CLI_ACTOR);
       for (const p of pairs) {
         const secret = settingSpec(p.key)!.secret;
         io.stdout.write(`${p.key}: ${p.value === null ? 'cleared' : secret ? 'set (sealed)' : `set to ${JSON.stringify(p.value)}`}\n`);

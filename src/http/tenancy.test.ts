@@ -33,8 +33,8 @@ async function seedTenantB(app: TestApp): Promise<Client> {
   const owner = await buildUser(app, 'owner', b.id, 'owner@tenant-b.kz');
   await buildUser(app, 'agent', b.id, 'agent@tenant-b.kz');
   // A grant that has ended (an active one would rightly let support staff in).
-  const grant = await grantSupportAccess(db, clock, { clientId: b.id, grantedBy: owner.id, hours: 1, reason: 'old' });
-  await revokeSupportAccess(db, clock, b.id, grant.id);
+  const grant = await grantSupportAccess(db, clock, { clientId: b.id, grantedBy: owner.id, hours: 1, reason: 'old' }, { id: owner.id, label: owner.email });
+  await revokeSupportAccess(db, clock, b.id, grant.id, { id: owner.id, label: owner.email });
   await recordAudit(db, clock, { actor: { id: owner.id, label: owner.email }, action: 'client.updated', clientId: b.id, details: { fields: ['name'] } });
   return getClient(db, b.id);
 }

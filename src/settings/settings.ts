@@ -2,6 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { AppError, badRequest } from '../lib/errors.ts';
+import { recordAudit, type AuditBy } from '../audit/index.ts';
 import { settingSpec } from './registry.ts';
 
 const CONTEXT = 'settings.value';
@@ -60,10 +61,23 @@ export async function setSetting(db: Db, vault: Vault, clock: Clock, key: string
     .onConflict((oc) => oc.columns(['client_id', 'key']).doUpdateSet({ value: stored, sealed: spec.secret ? 1 : 0, updated_at: now })).execute();
 }
 
-/** Stores several settings at once, all or none (each value validated first; null clears). */
-export async function setSettings(db: Db, vault: Vault, clock: Clock, changes: Record<string, string | null>, clientId: string | null = null): Promise<void> {
+/**
+ * The settings change of the UI, the API and the CLI: stores several settings at once, all or none
+ * (each value validated first; null clears), and records `settings.updated` with the keys, never the
+ * values (some are secrets). `clientId` null is the install-wide scope. `also` runs in the same
+ * transaction and names further changed fields for the audit row (a client's time zone).
+ */
+export async function setSettings(
+  db: Db, vault: Vault, clock: Clock, changes: Record<string, string | null>, clientId: string | null, by: AuditBy,
+  also?: (trx: Db) => Promise<string[]>,
+): Promise<void> {
   for (const [key, value] of Object.entries(changes)) if (value !== null) parseSettingValue(key, value, clientId);
   await db.transaction().execute(async (trx) => {
     for (const [key, value] of Object.entries(changes)) await setSetting(trx, vault, clock, key, value, clientId);
+    const keys = [...Object.keys(changes), ...(also ? await also(trx) : [])];
+    await recordAudit(trx, clock, {
+      actor: by, action: 'settings.updated', clientId, ip: by.ip, details: { keys },
+      ...(clientId ? { targetType: 'client', targetId: clientId } : {}),
+    });
   });
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest } from '../lib/errors.ts';
+import { recordAudit, type AuditBy } from '../audit/index.ts';
 
 export interface SupportGrant {
   id: string;
@@ -15,8 +16,8 @@ export interface SupportGrant {
 
 export const MAX_GRANT_HOURS = 24 * 14;
 
-/** An owner lets operator support staff see the client's data for a limited time. */
-export async function grantSupportAccess(db: Db, clock: Clock, input: { clientId: string; grantedBy: string; hours: number; reason?: string }): Promise<SupportGrant> {
+/** An owner lets operator support staff see the client's data for a limited time (audited as `support_access.granted`). */
+export async function grantSupportAccess(db: Db, clock: Clock, input: { clientId: string; grantedBy: string; hours: number; reason?: string }, by: AuditBy): Promise<SupportGrant> {
   if (!Number.isInteger(input.hours) || input.hours < 1 || input.hours > MAX_GRANT_HOURS) {
     throw badRequest(`Support access lasts from 1 to ${MAX_GRANT_HOURS} hours`, 'hours', 'invalid_hours');
   }
@@ -25,12 +26,19 @@ export async function grantSupportAccess(db: Db, clock: Clock, input: { clientId
     id: newId(), client_id: input.clientId, granted_by: input.grantedBy, reason: input.reason?.trim().slice(0, 500) ?? '',
     starts_at: now.toISOString(), expires_at: new Date(now.getTime() + input.hours * 3600_000).toISOString(), revoked_at: null,
   };
-  await db.insertInto('support_grants').values(g).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('support_grants').values(g).execute();
+    await recordAudit(trx, clock, { actor: by, action: 'support_access.granted', clientId: input.clientId, targetType: 'support_grant', targetId: g.id, ip: by.ip, details: { hours: input.hours } });
+  });
   return { id: g.id, clientId: g.client_id, grantedBy: g.granted_by, reason: g.reason, startsAt: g.starts_at, expiresAt: g.expires_at, revokedAt: null };
 }
 
-export async function revokeSupportAccess(db: Db, clock: Clock, clientId: string, grantId: string): Promise<void> {
-  await db.updateTable('support_grants').set({ revoked_at: clock.now().toISOString() }).where('id', '=', grantId).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+/** Ends a grant at once (audited as `support_access.revoked`). */
+export async function revokeSupportAccess(db: Db, clock: Clock, clientId: string, grantId: string, by: AuditBy): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('support_grants').set({ revoked_at: clock.now().toISOString() }).where('id', '=', grantId).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+    await recordAudit(trx, clock, { actor: by, action: 'support_access.revoked', clientId, targetType: 'support_grant', targetId: grantId, ip: by.ip });
+  });
 }
 
 export async function activeSupportGrant(db: Db, clock: Clock, clientId: string): Promise<SupportGrant | undefined> {

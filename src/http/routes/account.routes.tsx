@@ -1,9 +1,8 @@
 import { Hono, type Context } from 'hono';
 import {
-  beginTotpEnrolment, confirmTotpEnrolment, disableTotp, endAllSessions, isLanguage, listSessions, normaliseTotpCode, totpRequiredFor, updateUser,
+  beginTotpEnrolment, confirmTotpEnrolment, disableTotp, endOtherSessions, isLanguage, listSessions, normaliseTotpCode, totpRequiredFor, updateOwnProfile,
   SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
 } from '../../auth/index.ts';
-import { recordAudit } from '../../audit/index.ts';
 import { isAppError } from '../../lib/errors.ts';
 import { AccountPage, TotpEnrolPage, type AccountData } from '../../../views/pages/account.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -54,16 +53,14 @@ export function accountRoutes() {
       return html(c, <AccountPage v={v} data={{ ...(await accountData(c)), name }} errors={{ name: v.t('account.name_too_long', { n: MAX_NAME }) }} />, 400);
     }
     const language = isLanguage(f.language) ? f.language : user.language;
-    await updateUser(ctx.db, ctx.clock, user.id, { name, language });
-    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.updated', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { fields: ['name', 'language'], self: true } });
+    await updateOwnProfile(ctx.db, ctx.clock, user, { name, language }, c.get('ip'));
     return c.redirect(flashUrl(c, '/account', 'account.saved'), 303);
   });
 
   app.post('/account/sessions/end-others', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const user = c.get('user')!;
-    const n = await endAllSessions(ctx.db, user.id, c.get('session')!.id);
-    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'auth.sessions_ended', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { count: n } });
+    const n = await endOtherSessions(ctx.db, ctx.clock, user, c.get('session')!.id, c.get('ip'));
     return c.redirect(flashUrl(c, '/account', 'account.ended_others', { n }), 303);
   });
 

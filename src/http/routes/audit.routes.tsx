@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { auditToCsv, listAudit, recordAudit, type AuditFilter } from '../../audit/index.ts';
+import { exportAudit, listAudit, type AuditFilter } from '../../audit/index.ts';
 import { assertClientAccess, clientIdsWithActiveGrants, findClient, listClients } from '../../tenants/index.ts';
 import { endOfDayInZone, startOfDayInZone } from '../../lib/zoned-time.ts';
 import { AuditPage, type AuditFilterValues } from '../../../views/pages/audit.tsx';
@@ -81,11 +81,10 @@ export function auditRoutes() {
     const user = c.get('user')!;
     const s = await scopedFilter(c, 'audit.export');
     if (s.errors) return c.text(Object.values(s.errors).join('\n'), 400);
-    const rows = await listAudit(ctx.db, { ...s.filter, limit: CSV_MAX });
-    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'audit.exported', clientId: user.clientId, ip: c.get('ip'), details: { rows: rows.length } });
+    const csv = await exportAudit(ctx.db, ctx.clock, { ...s.filter, limit: CSV_MAX }, { id: user.id, label: user.email, ip: c.get('ip') }, user.clientId);
     const stamp = ctx.clock.now().toISOString().slice(0, 10).replaceAll('-', '');
     // A byte-order mark so that spreadsheet programs read the Cyrillic text as UTF-8.
-    return c.body(`\ufeff${auditToCsv(rows)}`, 200, {
+    return c.body(`\ufeff${csv}`, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="habar-audit-${stamp}.csv"`,
       'Cache-Control': 'no-store',

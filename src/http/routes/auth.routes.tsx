@@ -1,9 +1,8 @@
 import { Hono, type Context } from 'hono';
 import {
-  login, endSession, endAllSessions, setPassword, verifyCurrentPassword, updateUser, isLanguage, getUser, passTotpLogin, normaliseTotpCode,
+  login, logout, endSession, changeOwnPassword, verifyCurrentPassword, updateUser, isLanguage, getUser, passTotpLogin, normaliseTotpCode,
   isValidEmail,
 } from '../../auth/index.ts';
-import { recordAudit } from '../../audit/index.ts';
 import { isAppError, type AppError } from '../../lib/errors.ts';
 import { LoginPage, ChangePasswordPage, TotpLoginPage } from '../../../views/pages/auth.tsx';
 import { clearSessionCookie, requireUser, setSessionCookie } from '../middleware/session.ts';
@@ -98,10 +97,7 @@ export function authRoutes() {
   });
 
   app.post('/logout', async (c) => {
-    const token = c.get('sessionToken');
-    const user = c.get('user');
-    if (token) await endSession(c.get('ctx').db, token);
-    if (user) await recordAudit(c.get('ctx').db, c.get('ctx').clock, { actor: { id: user.id, label: user.email }, action: 'auth.signed_out', clientId: user.clientId, ip: c.get('ip') });
+    await logout(c.get('ctx').db, c.get('ctx').clock, c.get('sessionToken'), c.get('user'), c.get('ip'));
     clearSessionCookie(c);
     return c.redirect('/login', 303);
   });
@@ -128,10 +124,7 @@ export function authRoutes() {
     if (!currentOk) errors.current = v.t('password.wrong_current');
     else if (!Object.keys(errors).length && password === f.current) errors.password = v.t('password.same_as_current');
     if (Object.keys(errors).length) return html(c, <ChangePasswordPage v={v} errors={errors} forced={user.mustChangePassword} />, 422);
-    await setPassword(ctx.db, ctx.clock, user.id, password);
-    // Whoever else holds a session of this account (a stolen cookie, a forgotten computer) is signed out.
-    const ended = await endAllSessions(ctx.db, user.id, c.get('session')!.id);
-    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'user.password_changed', clientId: user.clientId, targetType: 'user', targetId: user.id, ip: c.get('ip'), details: { sessions_ended: ended } });
+    await changeOwnPassword(ctx.db, ctx.clock, user, password, c.get('session')!.id, c.get('ip'));
     return c.redirect(flashUrl(c, '/', 'password.changed'), 303);
   });
 

@@ -94,7 +94,7 @@ test('agents get 403; other clients get 404; support staff without a grant get 4
 
   const support = await loginAs(app, (await buildUser(app, 'support')).email, TEST_PASSWORD);
   assert.is((await app.request(url(client), { jar: support })).status, 403, 'no grant: not even the page');
-  await grantSupportAccess(app.ctx.db, app.ctx.clock, { clientId: client.id, grantedBy: ownerId, hours: 1, reason: 'auto-reply question' });
+  await grantSupportAccess(app.ctx.db, app.ctx.clock, { clientId: client.id, grantedBy: ownerId, hours: 1, reason: 'auto-reply question' }, { id: ownerId, label: 'owner' });
   const seen = await app.request(url(client), { jar: support });
   assert.is(seen.status, 200);
   assert.match(await seen.text(), /<fieldset disabled/);

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { recordAudit } from '../../audit/index.ts';
-import { SETTINGS, setSettings } from '../../settings/index.ts';
-import type { Client } from '../../tenants/index.ts';
+import { SETTINGS } from '../../settings/index.ts';
+import { updateClientSettings, type Client } from '../../tenants/index.ts';
 import { ClientSettingsPage, type ClientSettingsView } from '../../../views/pages/client-settings.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
@@ -39,11 +38,7 @@ export function clientSettingsRoutes() {
     const keys = Object.keys(changes);
     const back = (key: string) => c.redirect(flashUrl(c, `/clients/${client.slug}/settings`, key), 303);
     if (!keys.length) return back('clients.no_changes');
-    await setSettings(ctx.db, ctx.vault, ctx.clock, changes, client.id);
-    // Keys only: values (the auto-reply text, secrets) never reach the audit log.
-    await recordAudit(ctx.db, ctx.clock, {
-      actor: { id: user.id, label: user.email }, action: 'settings.updated', clientId: client.id, targetType: 'client', targetId: client.id, ip: c.get('ip'), details: { keys },
-    });
+    await updateClientSettings(ctx.db, ctx.vault, ctx.clock, client.id, { settings: changes }, { id: user.id, label: user.email, ip: c.get('ip') });
     return back('common.saved');
   });
 

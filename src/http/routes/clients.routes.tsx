@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { recordAudit } from '../../audit/index.ts';
 import { forbidden } from '../../lib/errors.ts';
 import {
-  changedClientFields, clientIdsWithActiveGrants, clientInputProblems, createClient, listClients, findClient, updateClient,
+  addClient, clientIdsWithActiveGrants, clientInputProblems, listClients, findClient, rectifyClient,
   type Client, type ClientInput, type ContactPerson,
 } from '../../tenants/index.ts';
 import { ClientsListPage, ClientPage, ClientFormPage, PersonRow, type ClientFormValues } from '../../../views/pages/clients.tsx';
@@ -97,11 +96,7 @@ export function clientsRoutes() {
     const errors = problemsAsErrors(c, input, true);
     if (errors) return html(c, <ClientFormPage v={v} values={formValues(input)} errors={errors} />, 422);
     try {
-      const client = await ctx.db.transaction().execute(async (trx) => {
-        const cl = await createClient(trx, ctx.clock, input as ClientInput & { slug: string; name: string });
-        await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'client.created', clientId: cl.id, targetType: 'client', targetId: cl.id, ip: c.get('ip'), details: { slug: cl.slug } });
-        return cl;
-      });
+      const client = await addClient(ctx.db, ctx.clock, input as ClientInput & { slug: string; name: string }, { id: user.id, label: user.email, ip: c.get('ip') });
       return c.redirect(flashUrl(c, `/clients/${client.slug}`, 'clients.created'), 303);
     } catch (err) {
       const fe = formErrors(err, v.t);
@@ -129,19 +124,9 @@ export function clientsRoutes() {
     const v = viewContext(c, { timezone: client.timezone });
     const errors = problemsAsErrors(c, input, false);
     if (errors) return html(c, <ClientFormPage v={v} values={formValues(input, client)} client={client} errors={errors} canSetTotp={setsTotpPolicy(c)} />, 422);
-    const changed = changedClientFields(client, input);
+    const { client: updated, changed } = await rectifyClient(ctx.db, ctx.clock, client.id, input, { id: user.id, label: user.email, ip: c.get('ip') });
     if (!changed.length) return c.redirect(flashUrl(c, `/clients/${client.slug}`, 'clients.no_changes'), 303);
-    const patch: ClientInput = {};
-    for (const field of changed) {
-      const key = field === 'contact_persons' ? 'contactPersons' : field === 'require_totp' ? 'requireTotp' : FIELD_TO_INPUT[field];
-      if (key) (patch as Record<string, unknown>)[key] = input[key];
-    }
-    await ctx.db.transaction().execute(async (trx) => {
-      await updateClient(trx, ctx.clock, client.id, patch);
-      // Names of the changed fields only: the values are personal data and stay out of the log.
-      await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'client.updated', clientId: client.id, targetType: 'client', targetId: client.id, ip: c.get('ip'), details: { fields: changed } });
-    });
-    return c.redirect(flashUrl(c, `/clients/${client.slug}`, 'clients.updated'), 303);
+    return c.redirect(flashUrl(c, `/clients/${updated.slug}`, 'clients.updated'), 303);
   });
 
   return app;

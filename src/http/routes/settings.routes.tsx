@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { recordAudit } from '../../audit/index.ts';
 import { SETTINGS, setSettings } from '../../settings/index.ts';
 import { SettingsPage } from '../../../views/pages/settings.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -31,9 +30,7 @@ export function settingsRoutes() {
     }
     const keys = Object.keys(changes);
     if (!keys.length) return c.redirect(flashUrl(c, '/settings', 'clients.no_changes'), 303);
-    await setSettings(ctx.db, ctx.vault, ctx.clock, changes);
-    // Keys only: values (some of them secrets) never reach the audit log.
-    await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'settings.updated', ip: c.get('ip'), details: { keys } });
+    await setSettings(ctx.db, ctx.vault, ctx.clock, changes, null, { id: user.id, label: user.email, ip: c.get('ip') });
     return c.redirect(flashUrl(c, '/settings', 'common.saved'), 303);
   });
 

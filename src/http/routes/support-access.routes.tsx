@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { recordAudit } from '../../audit/index.ts';
 import { findUserById } from '../../auth/index.ts';
 import { notFound } from '../../lib/errors.ts';
 import { findSupportGrant, grantSupportAccess, listSupportGrants, revokeSupportAccess, MAX_GRANT_HOURS, type Client } from '../../tenants/index.ts';
@@ -49,11 +48,7 @@ export function supportAccessRoutes() {
     const values = { hours: f.hours ?? '', reason: f.reason ?? '' };
     try {
       const hours = /^\d{1,5}$/.test(values.hours.trim()) ? Number(values.hours.trim()) : NaN;
-      const grant = await ctx.db.transaction().execute(async (trx) => {
-        const g = await grantSupportAccess(trx, ctx.clock, { clientId: client.id, grantedBy: user.id, hours, reason: values.reason });
-        await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support_access.granted', clientId: client.id, targetType: 'support_grant', targetId: g.id, ip: c.get('ip'), details: { hours } });
-        return g;
-      });
+      const grant = await grantSupportAccess(ctx.db, ctx.clock, { clientId: client.id, grantedBy: user.id, hours, reason: values.reason }, { id: user.id, label: user.email, ip: c.get('ip') });
       const v = viewContext(c, { timezone: client.timezone });
       return c.redirect(flashUrl(c, `/clients/${client.slug}/support`, 'support.granted', { time: v.time(grant.expiresAt) }), 303);
     } catch (err) {
@@ -69,10 +64,7 @@ export function supportAccessRoutes() {
     const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'support.revoke' });
     const grant = await findSupportGrant(ctx.db, client.id, c.req.param('grantId'));
     if (!grant) throw notFound('No such grant');
-    await ctx.db.transaction().execute(async (trx) => {
-      await revokeSupportAccess(trx, ctx.clock, client.id, grant.id);
-      await recordAudit(trx, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'support_access.revoked', clientId: client.id, targetType: 'support_grant', targetId: grant.id, ip: c.get('ip') });
-    });
+    await revokeSupportAccess(ctx.db, ctx.clock, client.id, grant.id, { id: user.id, label: user.email, ip: c.get('ip') });
     return c.redirect(flashUrl(c, `/clients/${client.slug}/support`, 'support.revoked'), 303);
   });
 

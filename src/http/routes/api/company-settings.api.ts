@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { recordAudit } from '../../../audit/index.ts';
 import { AppError } from '../../../lib/errors.ts';
 import {
-  changedClientFields, getClient, MAX_CONTACT_PERSONS, updateClient, validateClientInput, type Client, type ClientInput, type ContactPerson,
+  getClient, MAX_CONTACT_PERSONS, rectifyClient, type Client, type ClientInput, type ContactPerson,
 } from '../../../tenants/index.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
@@ -64,11 +63,6 @@ function toInput(b: z.infer<typeof CompanySettingsPatch>): ClientInput {
   return input;
 }
 
-
-const FIELD_TO_INPUT: Record<string, keyof ClientInput> = {
-  name: 'name', contact_email: 'contactEmail', phone: 'phone', invoice_address: 'invoiceAddress', contact_persons: 'contactPersons', timezone: 'timezone',
-};
-
 export const companySettingsRoutes: ApiRoute[] = [
   {
     method: 'get', path: '/api/v1/settings/company', tag: 'Settings', summary: 'The client’s company details',
@@ -86,19 +80,8 @@ export const companySettingsRoutes: ApiRoute[] = [
       const ctx = c.get('ctx');
       const clientId = apiClientId(c);
       const input = toInput(await readJson(c, CompanySettingsPatch));
-      validateClientInput(input, false);
-      const changed = changedClientFields(await getClient(ctx.db, clientId), input);
-      if (changed.length) {
-        const patch: ClientInput = {};
-        for (const f of changed) (patch as Record<string, unknown>)[FIELD_TO_INPUT[f]] = input[FIELD_TO_INPUT[f]];
-        await ctx.db.transaction().execute(async (trx) => {
-          await updateClient(trx, ctx.clock, clientId, patch);
-          await recordAudit(trx, ctx.clock, {
-            actor: apiActor(c), action: 'client.updated', clientId, targetType: 'client', targetId: clientId, ip: c.get('ip'), details: { fields: changed },
-          });
-        });
-      }
-      return c.json(companyJson(await getClient(ctx.db, clientId)));
+      const { client } = await rectifyClient(ctx.db, ctx.clock, clientId, input, apiActor(c));
+      return c.json(companyJson(client));
     },
   },
   {

@@ -1,5 +1,5 @@
-import { SETTINGS, getSetting, hasSetting, parseSettingValue, setSetting, settingKind, type SettingSpec } from '../../../settings/index.ts';
-import { getClient, updateClient } from '../../../tenants/index.ts';
+import { SETTINGS, getSetting, hasSetting, parseSettingValue, settingKind, type SettingSpec } from '../../../settings/index.ts';
+import { getClient, updateClientSettings } from '../../../tenants/index.ts';
 import { AppError, badRequest, notFound } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
 
@@ -20,13 +20,14 @@ export interface AreaField {
   read(ctx: AppContext, clientId: string): Promise<Value>;
   /** Validates without storing (so a PUT changes all fields or none). */
   check(value: Value, clientId: string): void;
-  write(ctx: AppContext, clientId: string, value: Value): Promise<void>;
+  /** What storing the value changes: a registered setting (null clears it) or the client's time zone. */
+  change(value: Value): { setting: string; value: string | null } | { timezone: string };
 }
 
 /** What the API lists about a field (GET /api/v1/settings). */
 export type FieldInfo = Pick<AreaField, 'name' | 'type' | 'secret' | 'choices' | 'help' | 'default' | 'readOnly'>;
 
-/** Who changes settings through the API (for the audit log of areas that keep their own). */
+/** Who changes settings through the API (for the audit log). */
 export interface SettingsActor { id: string | null; label: string; ip: string }
 
 /**
@@ -73,8 +74,8 @@ function fromSpec(spec: SettingSpec, name: string): AreaField {
       if (value === null) return;
       try { parseSettingValue(spec.key, asText(type, name, value), clientId); } catch (err) { rethrow(err); }
     },
-    async write(ctx, clientId, value) {
-      try { await setSetting(ctx.db, ctx.vault, ctx.clock, spec.key, value === null ? null : asText(type, name, value), clientId); } catch (err) { rethrow(err); }
+    change(value) {
+      return { setting: spec.key, value: value === null ? null : asText(type, name, value) };
     },
   };
 }
@@ -87,11 +88,8 @@ const EXTRA: Record<string, AreaField[]> = {
     check(value) {
       if (typeof value !== 'string') throw badRequest('timezone must be a string such as Asia/Almaty', 'timezone', 'invalid_field');
     },
-    async write(ctx, clientId, value) {
-      try { await updateClient(ctx.db, ctx.clock, clientId, { timezone: value as string }); } catch (err) {
-        if (err instanceof AppError && err.status === 400) throw badRequest(err.message, 'timezone', err.code);
-        throw err;
-      }
+    change(value) {
+      return { timezone: value as string };
     },
   }],
 };
@@ -109,20 +107,20 @@ function fieldArea(name: string, fields: AreaField[]): SettingsArea {
       for (const f of fields) out[f.secret ? `${f.name}_set` : f.name] = await f.read(ctx, clientId);
       return out;
     },
-    async write(ctx, clientId, body) {
-      const changes: Array<[AreaField, Value]> = [];
+    async write(ctx, clientId, body, actor) {
+      const settings: Record<string, string | null> = {};
+      let timezone: string | undefined;
       for (const [key, value] of Object.entries(body)) {
         const f = fields.find((x) => x.name === key);
         if (!f) throw badRequest(`Unknown field "${key}"${key.endsWith('_set') ? ' (secrets are written by their own name)' : ''}`, key, 'unknown_field');
         if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) throw badRequest(`${key} must be a ${f.type} or null`, key, 'invalid_field');
         if (value === null && f.name === 'timezone') throw badRequest('timezone cannot be cleared', key, 'invalid_field');
         f.check(value as Value, clientId);
-        changes.push([f, value as Value]);
+        const change = f.change(value as Value);
+        if ('timezone' in change) timezone = change.timezone;
+        else settings[change.setting] = change.value;
       }
-      await ctx.db.transaction().execute(async (trx) => {
-        const tctx = { ...ctx, db: trx };
-        for (const [f, value] of changes) await f.write(tctx, clientId, value);
-      });
+      await updateClientSettings(ctx.db, ctx.vault, ctx.clock, clientId, { settings, timezone }, actor);
     },
   };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { recordAudit } from '../../../audit/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
@@ -84,12 +83,7 @@ export const settingsRoutes: ApiRoute[] = [
       const area = findArea(pathId(c, 'area'));
       const body = await readJson(c, PutBody);
       if (Array.isArray(body)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
-      const actor = apiActor(c);
-      await area.write(ctx, apiClientId(c), body, actor);
-      await recordAudit(ctx.db, ctx.clock, {
-        actor, action: 'settings.updated', clientId: apiClientId(c), targetType: 'settings', targetId: area.name, ip: actor.ip,
-        details: { fields: Object.keys(body) },
-      });
+      await area.write(ctx, apiClientId(c), body, apiActor(c));
       return c.json(await area.read(ctx, apiClientId(c)));
     },
   },
