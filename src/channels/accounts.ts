@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../lib/errors.ts';
 import type { ChannelKind, ChannelStatus } from '../messaging/index.ts';
 import { CHANNEL_DRIVERS } from './drivers.ts';
 import { ChannelRegistry } from './registry.ts';
+import { recordAudit, type AuditBy } from '../audit/index.ts';
 
 export const CREDENTIALS_CONTEXT = 'channel_accounts.credentials';
 
@@ -58,6 +59,17 @@ export async function createChannelAccount(
   };
   await db.insertInto('channel_accounts').values(row).execute();
   return toChannelAccount(row);
+}
+
+/** The channel-creation command of the UI and the API: creates the account and records `channel.created`, in one transaction. */
+export async function addChannelAccount(
+  db: Db, clock: Clock, vault: Vault, input: { clientId: string; kind: ChannelKind; name: string }, by: AuditBy, registry?: ChannelRegistry,
+): Promise<ChannelAccount> {
+  return db.transaction().execute(async (trx) => {
+    const account = await createChannelAccount(trx, clock, vault, input, registry);
+    await recordAudit(trx, clock, { actor: by, action: 'channel.created', clientId: input.clientId, targetType: 'channel_account', targetId: account.id, ip: by.ip, details: { kind: account.kind } });
+    return account;
+  });
 }
 
 /** A client's channel account; another client's (or none) is "not found". */

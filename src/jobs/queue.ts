@@ -3,6 +3,7 @@ import type { Db, JobsTable } from '../db/index.ts';
 import { compiled, rowArgs } from '../db/compiled.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
+import { recordAudit, type AuditBy } from '../audit/index.ts';
 import { toJob, type Job, type JobStatus } from './job.ts';
 import { DEAD, DONE, PENDING, RUNNING, stateLiteral } from './states.ts';
 
@@ -145,16 +146,21 @@ export async function countJobs(db: Db, opts: { clientId?: string; status?: JobS
 }
 
 /**
- * Runs a dead job again from scratch (attempts reset). `clientId` limits it to that client's jobs.
- * Returns false when there is no such dead job. Wake the runner afterwards.
+ * Runs a dead job again from scratch (attempts reset), audited as `job.retried`. `clientId` limits
+ * it to that client's jobs. Returns false (and records nothing) when there is no such dead job.
+ * Wake the runner afterwards.
  */
-export async function retryJob(db: Db, clock: Clock, id: string, clientId?: string): Promise<boolean> {
+export async function retryJob(db: Db, clock: Clock, id: string, clientId: string | undefined, by: AuditBy): Promise<boolean> {
   const now = clock.now().toISOString();
-  let q = db.updateTable('jobs').set({ status: 'pending', attempts: 0, run_at: now, lease_until: null, finished_at: null, updated_at: now })
-    .where('id', '=', id).where('status', '=', DEAD);
-  if (clientId) q = q.where('client_id', '=', clientId);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return db.transaction().execute(async (trx) => {
+    let q = trx.updateTable('jobs').set({ status: 'pending', attempts: 0, run_at: now, lease_until: null, finished_at: null, updated_at: now })
+      .where('id', '=', id).where('status', '=', DEAD);
+    if (clientId) q = q.where('client_id', '=', clientId);
+    const r = await q.executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    await recordAudit(trx, clock, { actor: by, action: 'job.retried', clientId: clientId ?? null, targetType: 'job', targetId: id, ip: by.ip });
+    return true;
+  });
 }
 
 /**

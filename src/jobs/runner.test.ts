@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sql } from 'kysely';
@@ -49,7 +50,7 @@ test('a failing job is retried with doubling delays, goes dead after its last at
   assert.equal(dead, ['remote said 500']);
 
   fail = false;
-  assert.ok(await retryJob(t.db, t.clock, id));
+  assert.ok(await retryJob(t.db, t.clock, id, undefined, SYSTEM_ACTOR));
   await r.drain();
   assert.is((await getJob(t.db, id))!.status, 'done');
 });

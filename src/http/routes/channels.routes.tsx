@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { createChannelAccount, customerUrl, listChannelAccounts } from '../../channels/index.ts';
-import { recordAudit } from '../../audit/index.ts';
+import { addChannelAccount, customerUrl, listChannelAccounts } from '../../channels/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ChannelsPage, ChannelTable, type ChannelsView } from '../../../views/pages/channels.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -52,11 +51,7 @@ export function channelsRoutes() {
     const f = await readForm(c);
     const v = viewContext(c, { timezone: client.timezone });
     try {
-      const account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'sandbox', name: f.name ?? '' }, ctx.channels.registry);
-      await recordAudit(ctx.db, ctx.clock, {
-        actor: { id: user.id, label: user.email }, action: 'channel.created', clientId: client.id, targetType: 'channel_account', targetId: account.id,
-        ip: c.get('ip'), details: { kind: account.kind },
-      });
+      const account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'sandbox', name: f.name ?? '' }, { id: user.id, label: user.email, ip: c.get('ip') }, ctx.channels.registry);
       await ctx.channels.startAccount(account);
     } catch (err) {
       const errors = formErrors(err, v.t);

@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { countJobs, listJobs, retryJob, type JobStatus } from '../../jobs/index.ts';
-import { recordAudit } from '../../audit/index.ts';
 import { notFound } from '../../lib/errors.ts';
 import { listClients, type Client } from '../../tenants/index.ts';
 import { JOB_STATUSES, JobsPage, type JobsView } from '../../../views/pages/jobs.tsx';
@@ -43,8 +42,7 @@ async function retry(c: C, client: Client | undefined, back: string) {
   const user = c.get('user')!;
   const id = c.req.param('jobId') ?? '';
   // A job of another client (or none, or not dead) is "not found": nothing about it is revealed.
-  if (!(await retryJob(ctx.db, ctx.clock, id, client?.id))) throw notFound('No such dead job');
-  await recordAudit(ctx.db, ctx.clock, { actor: { id: user.id, label: user.email }, action: 'job.retried', clientId: client?.id ?? null, targetType: 'job', targetId: id, ip: c.get('ip') });
+  if (!(await retryJob(ctx.db, ctx.clock, id, client?.id, { id: user.id, label: user.email, ip: c.get('ip') }))) throw notFound('No such dead job');
   ctx.jobs.wake();
   return c.redirect(flashUrl(c, back, 'jobs.retried'), 303);
 }

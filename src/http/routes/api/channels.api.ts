@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ChannelSchema, channelJson } from './representation.ts';
-import { recordAudit } from '../../../audit/index.ts';
-import { createChannelAccount, customerUrl, listChannelAccounts } from '../../../channels/index.ts';
+import { addChannelAccount, customerUrl, listChannelAccounts } from '../../../channels/index.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
 import { readJson } from './validation.ts';
@@ -32,11 +31,7 @@ export const channelRoutes: ApiRoute[] = [
       const ctx = c.get('ctx');
       const clientId = apiClientId(c);
       const body = await readJson(c, NewChannel);
-      const account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId, kind: body.kind, name: body.name });
-      await recordAudit(ctx.db, ctx.clock, {
-        actor: apiActor(c), action: 'channel.created', clientId, targetType: 'channel_account',
-        targetId: account.id, ip: c.get('ip'), details: { kind: account.kind },
-      });
+      const account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId, kind: body.kind, name: body.name }, apiActor(c), ctx.channels.registry);
       await ctx.channels.startAccount(account);
       return c.json(channelJson(account, customerUrl(ctx.publicUrl(), account)), 201);
     },
