@@ -6,7 +6,8 @@
 // - every migration file is registered (also tested);
 // - channels never import ai/, automation/, chatwoot/ or billing/ (they hand events to messaging);
 // - what differs by channel kind is asked of its driver: outside src/channels/ no code compares a
-//   value to a kind's name ('sandbox', 'whatsapp', 'instagram') in ===/!==, a SQL '=' or a case label.
+//   value to a kind's name ('sandbox', 'whatsapp', 'instagram') in ===/!==, a SQL '=' or a case label;
+// - http/ only translates: it records no audit rows and opens no transaction (commands in the rooms do both).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -55,6 +56,10 @@ for (const file of walk(path.join(root, 'src'))) {
   }
   if (!isTest && room !== 'channels') {
     for (const [n] of kindComparisons(src)) problems.push(`${rel.join('/')}:${n}: compares a channel kind (ask the kind's driver: ChannelRegistry.driverFor)`);
+  }
+  if (!isTest && room === 'http') {
+    if (/\brecordAudit\b/.test(src)) problems.push(`${rel.join('/')}: records audit rows (a command in its room audits; the route calls it)`);
+    if (/\.transaction\(\)|\binTransaction\b/.test(src)) problems.push(`${rel.join('/')}: opens a transaction (a command in its room does)`);
   }
   if (!isTest && /process\.env/.test(src) && !['config', 'main', 'cli'].includes(room)) problems.push(`${rel.join('/')}: reads process.env (boot config only)`);
   if (!isTest && /console\.log\(/.test(src) && room !== 'cli') problems.push(`${rel.join('/')}: console.log (use the logger)`);
