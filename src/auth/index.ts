@@ -7,7 +7,7 @@ export * from './throttle.ts';
 export * from './login.ts';
 export * from './totp.ts';
 export * from './password-reset.ts';
-export * from './one-time-password.ts';
 export * from './staff.ts';
 export * from './api-keys.ts';
 export * from './account.ts';
+export * from './user-changes.ts';

@@ -3,8 +3,8 @@ import type { Clock } from '../lib/clock.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { recordAudit, type AuditAction } from '../audit/index.ts';
 import { generatePassword } from './passwords.ts';
-import { createUser, findUserById, listUsers, updateUser, type User } from './users.ts';
-import { issueOneTimePassword } from './one-time-password.ts';
+import { findUserById, listUsers, updateUser, type User } from './users.ts';
+import { addUser, resetUserPassword } from './user-changes.ts';
 import { isStaffRole } from './roles.ts';
 
 /** Who acts, for the audit log. */
@@ -14,8 +14,9 @@ export interface StaffActor {
   ip: string;
 }
 
-const audit = (db: Db, clock: Clock, by: StaffActor, action: AuditAction, target: string, details: Record<string, unknown> = {}) =>
-  recordAudit(db, clock, { actor: { id: by.id, label: by.email }, action, targetType: 'user', targetId: target, ip: by.ip, details });
+const actorOf = (by: StaffActor) => ({ id: by.id, label: by.email, ip: by.ip });
+const audit = (db: Db, clock: Clock, by: StaffActor, action: AuditAction, target: string) =>
+  recordAudit(db, clock, { actor: actorOf(by), action, targetType: 'user', targetId: target, ip: by.ip });
 
 export async function listStaff(db: Db): Promise<User[]> {
   return (await listUsers(db, null)).filter((u) => isStaffRole(u.role));
@@ -32,11 +33,7 @@ export async function addStaff(db: Db, clock: Clock, by: StaffActor, input: { em
   const role = input.role;
   if (!isStaffRole(role)) throw badRequest('Choose admin or support', 'role', 'invalid_role');
   const password = generatePassword();
-  const user = await db.transaction().execute(async (trx) => {
-    const u = await createUser(trx, clock, { email: input.email, name: input.name, role, password, mustChangePassword: true });
-    await audit(trx, clock, by, 'user.created', u.id, { role: u.role });
-    return u;
-  });
+  const user = await addUser(db, clock, { email: input.email, name: input.name, role, password, mustChangePassword: true }, actorOf(by));
   return { user, password };
 }
 
@@ -54,9 +51,5 @@ export async function setStaffDisabled(db: Db, clock: Clock, by: StaffActor, use
 export async function resetStaffPassword(db: Db, clock: Clock, by: StaffActor, userId: string): Promise<string> {
   const target = await getStaff(db, userId);
   if (target.id === by.id) throw badRequest('Change your own password on your account page', 'user', 'cannot_reset_self');
-  return db.transaction().execute(async (trx) => {
-    const password = await issueOneTimePassword(trx, clock, target.id);
-    await audit(trx, clock, by, 'user.password_reset', target.id);
-    return password;
-  });
+  return (await resetUserPassword(db, clock, target, {}, actorOf(by))).password;
 }

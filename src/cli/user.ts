@@ -1,7 +1,6 @@
 import { loadBootConfig } from '../config/boot-config.ts';
-import { clearLoginFailures, createUser, endAllSessions, findUserByEmail, generatePassword, isMemberRole, isStaffRole, normaliseEmail, setPassword, type Role } from '../auth/index.ts';
+import { addUser, findUserByEmail, generatePassword, isMemberRole, isStaffRole, normaliseEmail, resetUserPassword, type Role } from '../auth/index.ts';
 import { getClient } from '../tenants/index.ts';
-import { recordAudit } from '../audit/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { readStdin, type CliIo, type Command } from './commands.ts';
 import { withApp } from './open-data.ts';
@@ -39,11 +38,7 @@ export const userCreateCommand: Command = {
     return withApp(config, async (app) => {
       const { db, clock } = app.ctx;
       const client = slug ? await getClient(db, slug).catch(() => { throw notFound(`No client with the slug "${slug}"`); }) : undefined;
-      const user = await db.transaction().execute(async (trx) => {
-        const u = await createUser(trx, clock, { email, name, role: role as Role, clientId: client?.id ?? null, password, mustChangePassword: oneTime });
-        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'user.created', clientId: client?.id ?? null, targetType: 'user', targetId: u.id, details: { role } });
-        return u;
-      });
+      const user = await addUser(db, clock, { email, name, role: role as Role, clientId: client?.id ?? null, password, mustChangePassword: oneTime }, CLI_ACTOR);
       io.stdout.write(`user created: ${user.email} (${user.role}${client ? ` of ${client.slug}` : ''}, id ${user.id})\n`);
       if (oneTime) io.stdout.write(`one-time password: ${password}\n`);
       return 0;
@@ -69,13 +64,7 @@ export const userResetPasswordCommand: Command = {
       const { db, clock } = app.ctx;
       const user = await findUserByEmail(db, email);
       if (!user) throw notFound(`No user with the e-mail ${email}`);
-      let ended = 0;
-      await db.transaction().execute(async (trx) => {
-        await setPassword(trx, clock, user.id, password, oneTime);
-        ended = await endAllSessions(trx, user.id);
-        await clearLoginFailures(trx, email);
-        await recordAudit(trx, clock, { actor: CLI_ACTOR, action: 'user.password_reset', clientId: user.clientId, targetType: 'user', targetId: user.id, details: { sessions_ended: ended } });
-      });
+      const { sessionsEnded: ended } = await resetUserPassword(db, clock, user, { password, mustChange: oneTime, clearThrottle: true }, CLI_ACTOR);
       io.stdout.write(`password reset: ${user.email} (${ended} session${ended === 1 ? '' : 's'} ended)\n`);
       if (oneTime) io.stdout.write(`one-time password: ${password}\n`);
       return 0;

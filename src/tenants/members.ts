@@ -2,7 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest, forbidden, notFound } from '../lib/errors.ts';
 import { recordAudit, type AuditAction } from '../audit/index.ts';
-import { createUser, findUserById, generatePassword, issueOneTimePassword, isMemberRole, listUsers, updateUser, MEMBER_ROLES, type MemberRole, type User } from '../auth/index.ts';
+import { addUser, findUserById, generatePassword, isMemberRole, resetUserPassword, listUsers, updateUser, MEMBER_ROLES, type MemberRole, type User } from '../auth/index.ts';
 import type { Principal } from './access.ts';
 
 /** Who acts on a client's members (already past assertClientAccess), and from where. */
@@ -30,8 +30,9 @@ function memberRole(role: string | undefined): MemberRole {
   return role;
 }
 
+const actorOf = (by: MemberActor) => ({ id: by.principal.id, label: by.principal.email, ip: by.ip });
 const audit = (db: Db, clock: Clock, by: MemberActor, clientId: string, action: AuditAction, target: string, details: Record<string, unknown> = {}) =>
-  recordAudit(db, clock, { actor: { id: by.principal.id, label: by.principal.email }, action, clientId, targetType: 'user', targetId: target, ip: by.ip, details });
+  recordAudit(db, clock, { actor: actorOf(by), action, clientId, targetType: 'user', targetId: target, ip: by.ip, details });
 
 export const listMembers = (db: Db, clientId: string) => listUsers(db, clientId);
 
@@ -47,11 +48,7 @@ export async function addMember(db: Db, clock: Clock, by: MemberActor, clientId:
   const role = memberRole(input.role);
   assertMayManage(by.principal, role);
   const password = generatePassword();
-  const user = await db.transaction().execute(async (trx) => {
-    const u = await createUser(trx, clock, { email: input.email, name: input.name, role, clientId, password, mustChangePassword: true });
-    await audit(trx, clock, by, clientId, 'user.created', u.id, { role });
-    return u;
-  });
+  const user = await addUser(db, clock, { email: input.email, name: input.name, role, clientId, password, mustChangePassword: true }, actorOf(by));
   return { user, password };
 }
 
@@ -98,9 +95,5 @@ export async function resetMemberPassword(db: Db, clock: Clock, by: MemberActor,
   const current = await getMember(db, clientId, userId);
   if (!mayResetMemberPasswords(by.principal)) throw forbidden('Only an owner or an admin may reset passwords');
   if (current.id === by.principal.id) throw badRequest('Change your own password on your account page', 'user', 'cannot_reset_self');
-  return db.transaction().execute(async (trx) => {
-    const password = await issueOneTimePassword(trx, clock, current.id);
-    await audit(trx, clock, by, clientId, 'user.password_reset', current.id);
-    return password;
-  });
+  return (await resetUserPassword(db, clock, current, {}, actorOf(by))).password;
 }

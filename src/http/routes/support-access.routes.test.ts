@@ -38,7 +38,7 @@ test('support staff are blocked without a grant, allowed while one is active, an
   assert.is(accesses[0].actorLabel, 'helper@operator.kz');
   assert.equal(accesses.map((a) => JSON.parse(a.details).what), ['members.list', 'client.view']);
   // The owner sees the support user's accesses in the client's own audit log.
-  assert.match(await (await app.request('/audit?action=support.access', { jar: owner })).text(), /helper@operator\.kz/);
+  assert.match(await (await app.request('/audit?action=support_access.used', { jar: owner })).text(), /helper@operator\.kz/);
 
   // Support staff look; they do not change the client or its members.
   assert.is((await postForm(app, support, '/clients/acme/edit', { name: 'Support was here' })).status, 403);
@@ -75,9 +75,9 @@ test('a grant for one client does not open another', async ({ app, owner, suppor
   await postForm(app, owner, '/clients/acme/support', { hours: '1' });
   assert.is((await app.request(`/clients/${other.slug}`, { jar: support })).status, 403);
   const audit = await (await app.request('/audit', { jar: support })).text();
-  assert.match(audit, /support\.granted/);
+  assert.match(audit, /support_access\.granted/);
   assert.not.match(audit, /probe\.other_client/);
-  assert.match(await (await app.request('/audit', { jar: owner })).text(), /support\.granted/);
+  assert.match(await (await app.request('/audit', { jar: owner })).text(), /support_access\.granted/);
   assert.not.match(await (await app.request('/audit', { jar: owner })).text(), /probe\.other_client/);
 });
 
