@@ -8,7 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, reschedulePending, type JobHandler } from '../jobs/index.ts';
 import type { ResponderStep, Conversation } from '../messaging/index.ts';
 import { getAiSettings } from './ai-settings.ts';
-import { effectiveAiState, watchHumanReplies } from './ai-state.ts';
+import { effectiveAiState } from './ai-state.ts';
 import { pickLanguageLine } from './defaults.ts';
 import { detectLanguage } from './text-normalise.ts';
 import { getAiConversation, upsertAiConversation } from './thread.ts';
@@ -32,12 +32,15 @@ export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, me
   });
 }
 
+/** The AI's decision only counts while the AI still has the conversation (a person may take it meanwhile). */
+const aiStillActive = (c: Conversation) => c.aiState === 'active';
+
 /**
- * The responder step. Its factory also subscribes to the hub, so that a person's message (inbox,
- * API, typed on the phone) pauses the AI and resolving resumes it, in the same transaction.
+ * The responder step. It only decides (messaging/responders.ts, ResponderStep): what it writes
+ * (its bookkeeping, the debounced job) runs in the chain's commit with the processing job's
+ * completion. A person's message pausing the AI is humanReplyWatcher's (subscribed in src/pipeline.ts).
  */
 export function aiResponderStep(deps: AiDeps): ResponderStep {
-  watchHumanReplies(deps);
   return {
     name: 'ai',
     order: 200,
@@ -51,7 +54,7 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       if (asksForHuman(message.text, s.handoffKeywords)) {
         const at = deps.clock.now().toISOString();
         return {
-          action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
+          action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai', expect: aiStillActive,
           apply: async (trx) => {
             await upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at });
             await enqueueHandoffNotice(trx, deps.clock, conversation, 'keyword');
@@ -69,8 +72,7 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
           },
         };
       }
-      await deps.db.transaction().execute((trx) => scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds));
-      return { action: 'handled' };
+      return { action: 'handled', apply: (trx) => scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds) };
     },
   };
 }

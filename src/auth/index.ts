@@ -10,3 +10,4 @@ export * from './password-reset.ts';
 export * from './one-time-password.ts';
 export * from './staff.ts';
 export * from './api-keys.ts';
+export * from './presence.ts';

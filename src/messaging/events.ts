@@ -21,7 +21,8 @@ export interface ChannelStatusInfo {
  */
 export type MessagingEvent =
   | { type: 'message.received' | 'message.queued' | 'message.sent' | 'message.failed' | 'message.updated'; clientId: string; at: string; message: Message }
-  | { type: 'conversation.updated'; clientId: string; at: string; conversation: Conversation; change: ConversationChange }
+  /** `reason`: why the automatic replies were handed to a person (change ai_state to handed_off). */
+  | { type: 'conversation.updated'; clientId: string; at: string; conversation: Conversation; change: ConversationChange; reason?: string }
   | { type: 'channel.status'; clientId: string; at: string; channel: ChannelStatusInfo };
 
 export type MessagingEventType = MessagingEvent['type'];

@@ -21,18 +21,20 @@ export { findOwnSendInFlight, type OwnSend } from './own-sends.ts';
 export { conversationByIdentity, customerVisibleThread } from './customer-thread.ts';
 
 // Repositories.
-export { getContact, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
+export { getContact, findContact, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
 export {
-  getConversation, listConversations, setConversationStatus, assignConversation, setAiState, markConversationRead,
+  getConversation, findConversation, listConversations, setConversationStatus, assignConversation, markConversationRead,
   findOrOpenConversation, toConversation, type ConversationFilter,
 } from './conversations.ts';
-export { getMessage, listMessages, listMessagesAfter, toMessage } from './messages.ts';
+export { getMessage, findMessage, listMessages, listMessagesAfter, toMessage, recentThread, lastAgentMessageAt, businessRepliedAfter, type ThreadEntry } from './messages.ts';
+
+// The automatic-reply state (ai_state, ai_paused_until): its only writer, compare-and-set.
+export { changeReplyState, changeReplyStateIn, ANY_STATE, type ReplyStateTarget, type ReplyStateExpectation, type ReplyStateOutcome } from './reply-state.ts';
 export { storeAttachment, getAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts';
 
 // The responder chain: steps registered in src/pipeline.ts (RESPONDER_STEPS).
 export { processMessageHandler, type ResponderStep, type ResponderInput, type ResponderResult } from './responders.ts';
 export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
-export { anyMemberOnline } from './presence.ts';
 export { inTransaction } from './transaction.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
 export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';
