@@ -5,6 +5,7 @@ import type { ConversationsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { findUserById } from '../auth/index.ts';
 import type { ConversationChange, EventHub } from './events.ts';
 import { inTransaction } from './transaction.ts';
 import { CONVERSATION_STATUSES, type AiState, type Conversation, type ConversationStatus } from './types.ts';
@@ -153,8 +154,8 @@ export async function setConversationStatus(deps: UpdateDeps, clientId: string, 
 /** Assigns to a member of the same client (or nobody with null). */
 export async function assignConversation(deps: UpdateDeps, clientId: string, id: string, userId: string | null): Promise<Conversation> {
   if (userId) {
-    const u = await deps.db.selectFrom('users').select('id').where('id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
-    if (!u) throw badRequest('The assignee must be a member of this client', 'assignee_user_id');
+    const u = await findUserById(deps.db, userId);
+    if (u?.clientId !== clientId) throw badRequest('The assignee must be a member of this client', 'assignee_user_id');
   }
   return patchConversation(deps, clientId, id, { assignee_user_id: userId }, 'assignee');
 }
