@@ -52,20 +52,27 @@ async function transition(deps: StateDeps, conv: Conversation, target: ReplyStat
 }
 
 /**
- * The state that holds now, written when it changed: a pause that ran out becomes active (unless
- * a person wrote since, which extends it); an active conversation where a person wrote within
- * resume_after_minutes (and nobody resumed the AI since) becomes paused. Checked before every reply.
+ * The state that holds now, read only, with the change to record when it differs from the stored
+ * one: a pause that ran out becomes active (unless a person wrote since, which extends it); an
+ * active conversation where a person wrote within resume_after_minutes (and nobody resumed the
+ * AI since) becomes paused.
  */
-export async function effectiveAiState(deps: StateDeps, conv: Conversation, settings: Pick<AiSettings, 'resumeAfterMinutes'>, turns?: Turn[]): Promise<AiState> {
-  const now = deps.clock.now().toISOString();
+export async function decideAiState(db: Db, clock: Clock, conv: Conversation, settings: Pick<AiSettings, 'resumeAfterMinutes'>, turns?: Turn[]): Promise<{ state: AiState; record?: ReplyStateTarget }> {
+  const now = clock.now().toISOString();
   if (conv.aiState === 'paused' && conv.aiPausedUntil && conv.aiPausedUntil <= now) {
-    const until = await humanPauseUntil(deps.db, conv, settings.resumeAfterMinutes, turns);
-    return transition(deps, conv, until && until > now ? { to: 'paused', until } : { to: 'active' });
+    const until = await humanPauseUntil(db, conv, settings.resumeAfterMinutes, turns);
+    return until && until > now ? { state: 'paused', record: { to: 'paused', until } } : { state: 'active', record: { to: 'active' } };
   }
-  if (conv.aiState !== 'active') return conv.aiState;
-  const until = await humanPauseUntil(deps.db, conv, settings.resumeAfterMinutes, turns);
-  if (!until || until <= now) return 'active';
-  return transition(deps, conv, { to: 'paused', until });
+  if (conv.aiState !== 'active') return { state: conv.aiState };
+  const until = await humanPauseUntil(db, conv, settings.resumeAfterMinutes, turns);
+  if (!until || until <= now) return { state: 'active' };
+  return { state: 'paused', record: { to: 'paused', until } };
+}
+
+/** decideAiState, its change written at once (compare-and-set): the state that holds. Checked before every AI reply. */
+export async function effectiveAiState(deps: StateDeps, conv: Conversation, settings: Pick<AiSettings, 'resumeAfterMinutes'>, turns?: Turn[]): Promise<AiState> {
+  const d = await decideAiState(deps.db, deps.clock, conv, settings, turns);
+  return d.record ? transition(deps, conv, d.record) : d.state;
 }
 
 /**

@@ -6,9 +6,9 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, reschedulePending, type JobHandler } from '../jobs/index.ts';
-import type { ResponderStep, Conversation } from '../messaging/index.ts';
+import { changeReplyStateIn, type Conversation, type MessagingEvent, type ResponderStep } from '../messaging/index.ts';
 import { getAiSettings } from './ai-settings.ts';
-import { effectiveAiState } from './ai-state.ts';
+import { decideAiState } from './ai-state.ts';
 import { pickLanguageLine } from './defaults.ts';
 import { detectLanguage } from './text-normalise.ts';
 import { getAiConversation, upsertAiConversation } from './thread.ts';
@@ -32,9 +32,6 @@ export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, me
   });
 }
 
-/** The AI's decision only counts while the AI still has the conversation (a person may take it meanwhile). */
-const aiStillActive = (c: Conversation) => c.aiState === 'active';
-
 /**
  * The responder step. It only decides (messaging/responders.ts, ResponderStep): what it writes
  * (its bookkeeping, the debounced job) runs in the chain's commit with the processing job's
@@ -48,13 +45,20 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       if (message.direction !== 'in') return { action: 'pass' };
       const s = await getAiSettings(deps.db, conversation.clientId);
       if (!aiApplies(s, channel.id, contact)) return { action: 'pass' };
-      if ((await effectiveAiState(deps, conversation, s)) !== 'active') return { action: 'pass' };
+      const decided = await decideAiState(deps.db, deps.clock, conversation, s);
+      if (decided.state !== 'active') return { action: 'pass' }; // a pause it derives is written before any AI reply (reply-job.ts)
+      // A pause that ran out is recorded as over with what the step does (compare-and-set: a
+      // person's change meanwhile holds, and the reply job checks the state again).
+      const resume = async (trx: Db, events: MessagingEvent[]) => {
+        if (decided.record) await changeReplyStateIn(trx, deps.clock, events, conversation, conversation, decided.record);
+      };
       const lang = detectLanguage(message.text, s.languages[0] ?? 'ru');
       const ids = { conversationId: conversation.id, clientId: conversation.clientId, contactId: conversation.contactId };
       if (asksForHuman(message.text, s.handoffKeywords)) {
         const at = deps.clock.now().toISOString();
         return {
-          action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai', expect: aiStillActive,
+          // Decided on the state the step saw: a person's change since makes it do nothing.
+          action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
           apply: async (trx) => {
             await upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at });
             await enqueueHandoffNotice(trx, deps.clock, conversation, 'keyword');
@@ -66,13 +70,20 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
         const at = deps.clock.now().toISOString();
         return {
           action: 'answer', text: pickLanguageLine(s.disclosure, lang), authorKind: 'system',
-          apply: async (trx) => {
+          apply: async (trx, events) => {
+            await resume(trx, events);
             await upsertAiConversation(trx, deps.clock, ids, { disclosed_at: at });
             await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
           },
         };
       }
-      return { action: 'handled', apply: (trx) => scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds) };
+      return {
+        action: 'handled',
+        apply: async (trx, events) => {
+          await resume(trx, events);
+          await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
+        },
+      };
     },
   };
 }

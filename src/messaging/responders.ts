@@ -9,6 +9,7 @@ import { findMessage } from './messages.ts';
 import { queueOutbound } from './outbound.ts';
 import { changeReplyStateIn, type ReplyStateExpectation } from './reply-state.ts';
 import { inTransaction } from './transaction.ts';
+import type { MessagingEvent } from './events.ts';
 import { PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
 import type { AttachmentMeta, ChannelAccountRef, ChannelKind, Contact, Conversation, Message } from './types.ts';
 
@@ -21,7 +22,8 @@ export interface ResponderInput {
   channel: ChannelAccountRef;
 }
 
-type StepWrite = (trx: Db) => Promise<void>;
+/** A step's writes, run in the chain's transaction; events pushed to `events` are published with it. */
+type StepWrite = (trx: Db, events: MessagingEvent[]) => Promise<void>;
 
 /** What a step decided; see ResponderStep for when its writes run. */
 export type ResponderResult =
@@ -110,7 +112,7 @@ async function applyResult(deps: MessagingDeps, input: ResponderInput, result: E
       const r = await changeReplyStateIn(trx, deps.clock, events, conv, result.expect ?? input.conversation, { to: 'handed_off', reason: result.reason });
       if (!r.applied) return; // decided on a reply state that changed since: a person has it
     }
-    await result.apply?.(trx);
+    await result.apply?.(trx, events);
     if (result.action === 'handled') return;
     const text = result.text;
     if (text || (result.action === 'answer' && result.attachments?.length)) {
