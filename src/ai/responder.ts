@@ -45,13 +45,14 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       if (message.direction !== 'in') return { action: 'pass' };
       const s = await getAiSettings(deps.db, conversation.clientId);
       if (!aiApplies(s, channel.id, contact)) return { action: 'pass' };
+      // The state that holds now; when it differs from the stored one (a pause ran out, or a
+      // person's message pauses the AI), the change is recorded with what the chain commits, as a
+      // compare-and-set against the state seen here: a person's change meanwhile holds.
       const decided = await decideAiState(deps.db, deps.clock, conversation, s);
-      if (decided.state !== 'active') return { action: 'pass' }; // a pause it derives is written before any AI reply (reply-job.ts)
-      // A pause that ran out is recorded as over with what the step does (compare-and-set: a
-      // person's change meanwhile holds, and the reply job checks the state again).
-      const resume = async (trx: Db, events: MessagingEvent[]) => {
+      const record = async (trx: Db, events: MessagingEvent[]) => {
         if (decided.record) await changeReplyStateIn(trx, deps.clock, events, conversation, conversation, decided.record);
       };
+      if (decided.state !== 'active') return decided.record ? { action: 'pass', apply: record } : { action: 'pass' };
       const lang = detectLanguage(message.text, s.languages[0] ?? 'ru');
       const ids = { conversationId: conversation.id, clientId: conversation.clientId, contactId: conversation.contactId };
       if (asksForHuman(message.text, s.handoffKeywords)) {
@@ -71,7 +72,7 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
         return {
           action: 'answer', text: pickLanguageLine(s.disclosure, lang), authorKind: 'system',
           apply: async (trx, events) => {
-            await resume(trx, events);
+            await record(trx, events);
             await upsertAiConversation(trx, deps.clock, ids, { disclosed_at: at });
             await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
           },
@@ -80,7 +81,7 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       return {
         action: 'handled',
         apply: async (trx, events) => {
-          await resume(trx, events);
+          await record(trx, events);
           await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
         },
       };

@@ -4,7 +4,10 @@
 // Domain functions take `deps` = { db, clock, hub } (AppContext has all three) and a client id,
 // so another client's rows answer "not found". Writers emit events through inTransaction: the hub's
 // transactional subscribers (outgoing webhooks) queue their work inside the same transaction, and
-// the in-memory ones (SSE inbox) hear of it after the commit.
+// the in-memory ones (SSE inbox, the job runner's wake-up) hear of it after the commit. The hub's
+// subscribers and their order are the composition's (src/pipeline.ts, HUB_SUBSCRIBERS).
+// The conversation's automatic-reply state has one writer here (reply-state.ts): the AI, the
+// people's replies, the responder chain and a person's button all change it through it.
 
 export * from './types.ts';
 export { EventHub, type MessagingEvent, type MessagingEventType, type ConversationChange, type ChannelStatusInfo, type Subscriber, type TransactionalSubscriber } from './events.ts';

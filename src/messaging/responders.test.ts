@@ -122,6 +122,26 @@ test('what a step schedules commits with the processing job’s completion: a fa
   assert.equal((await jobsOf(app, PROCESS_MESSAGE_JOB)).map((j) => j.status), ['done']);
 });
 
+test('what a passing step records commits with the chain’s outcome, also when no step answers', async ({ app, ch }) => {
+  const recorder = (name: string, order: number): ResponderStep => ({
+    name, order,
+    async respond({ message }) {
+      return { action: 'pass', apply: async (trx) => { await enqueueJob(trx, app.ctx.clock, { kind: `${name}.noted`, idempotencyKey: `${name}:${message.id}`, runAt: new Date(app.ctx.clock.now().getTime() + 3_600_000) }); } };
+    },
+  });
+  const seen: string[] = [];
+  const r = chainRunner(app, [recorder('rules', 100), step('ai', 200, seen, { action: 'answer', text: 'Hi!' })]);
+  await customerSays(app, ch.id, 'ian', 'hi');
+  await r.drain();
+  assert.is((await jobsOf(app, 'rules.noted')).length, 1, 'recorded with the answer');
+  assert.is((await outbound(app)).length, 1);
+  const alone = chainRunner(app, [recorder('quiet', 100)]);
+  await customerSays(app, ch.id, 'jan', 'hello');
+  await alone.drain();
+  assert.is((await jobsOf(app, 'quiet.noted')).length, 1, 'recorded though nobody answered');
+  assert.equal((await jobsOf(app, PROCESS_MESSAGE_JOB)).map((j) => j.status), ['done', 'done']);
+});
+
 test('a handoff decided before a person paused the conversation does nothing: no handoff, no text', async ({ app, ch }) => {
   const seen: string[] = [];
   const racing: ResponderStep = {

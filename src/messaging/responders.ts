@@ -27,8 +27,8 @@ type StepWrite = (trx: Db, events: MessagingEvent[]) => Promise<void>;
 
 /** What a step decided; see ResponderStep for when its writes run. */
 export type ResponderResult =
-  /** Not mine: the next step decides. */
-  | { action: 'pass' }
+  /** Not mine: the next step decides. `apply` (e.g. a state the step found out of date) commits with whatever ends the chain. */
+  | { action: 'pass'; apply?: StepWrite }
   /** Reply with this text (and files). */
   | { action: 'answer'; text: string; attachments?: AttachmentMeta[]; authorKind?: 'ai' | 'rule' | 'system'; apply?: StepWrite }
   /**
@@ -48,8 +48,8 @@ export type ResponderResult =
  *
  * The contract: `respond` only reads and returns its decision; it writes nothing itself. The
  * chain applies the decision in ONE transaction together with the processing job's completion:
- * the step's own `apply` (its bookkeeping, jobs it schedules), the reply-state change of a
- * handoff, and the reply message with its send job. So a crash before that commit leaves none
+ * the `apply` of the steps that passed before it, the step's own `apply` (its bookkeeping, jobs
+ * it schedules), the reply-state change of a handoff, and the reply message with its send job. So a crash before that commit leaves none
  * of it and the job runs again; a crash after it finds the job done, and nothing is said or
  * scheduled twice. `onEcho` (optional) sees messages the business sent from elsewhere (typed
  * on the phone), e.g. to pause the AI.
@@ -73,14 +73,19 @@ export function processMessageHandler(deps: MessagingDeps & { log: Logger }, ste
         for (const step of chain) await step.onEcho?.(input);
         return;
       }
+      const passing: StepWrite[] = [];
       for (const step of chain) {
         const result = await step.respond(input);
-        if (result.action === 'pass') continue;
+        if (result.action === 'pass') {
+          if (result.apply) passing.push(result.apply);
+          continue;
+        }
         deps.log.debug('jobs', 'responder acted', { step: step.name, action: result.action, conversation_id: input.conversation.id });
-        if (result.action === 'handled' && !result.apply) return;
-        await applyResult(deps, input, result);
+        if (result.action === 'handled' && !result.apply && passing.length === 0) return;
+        await applyResult(deps, input, result, passing);
         return;
       }
+      if (passing.length > 0) await applyResult(deps, input, { action: 'handled' }, passing);
     },
   };
 }
@@ -102,12 +107,13 @@ async function loadInput(db: Db, job: Job): Promise<ResponderInput | undefined> 
   return { job, message, conversation, contact, channel: { id: a.id, clientId: a.client_id, kind: a.kind as ChannelKind } };
 }
 
-async function applyResult(deps: MessagingDeps, input: ResponderInput, result: Exclude<ResponderResult, { action: 'pass' }>): Promise<void> {
+async function applyResult(deps: MessagingDeps, input: ResponderInput, result: Exclude<ResponderResult, { action: 'pass' }>, passing: StepWrite[]): Promise<void> {
   await inTransaction(deps, async (trx, events) => {
     // Finishing the job in the same transaction as the reply: a re-run after a crash finds it done.
     if (!(await markJobDone(trx, deps.clock, input.job.id))) return;
     const conv = await findConversation(trx, input.conversation.id);
     if (!conv) return; // erased meanwhile
+    for (const write of passing) await write(trx, events);
     if (result.action === 'handoff') {
       const r = await changeReplyStateIn(trx, deps.clock, events, conv, result.expect ?? input.conversation, { to: 'handed_off', reason: result.reason });
       if (!r.applied) return; // decided on a reply state that changed since: a person has it
