@@ -29,7 +29,7 @@ export {
   getConversation, findConversation, listConversations, setConversationStatus, assignConversation, markConversationRead,
   findOrOpenConversation, toConversation, type ConversationFilter,
 } from './conversations.ts';
-export { getMessage, findMessage, listMessages, listMessagesAfter, toMessage, recentThread, lastAgentMessageAt, businessRepliedAfter, type ThreadEntry } from './messages.ts';
+export { getMessage, findMessage, listMessages, listMessagesAfter, toMessage, recentThread, lastAgentMessageAt, businessRepliedAfter, firstRepliesByConversation, type ThreadEntry, type FirstReplies } from './messages.ts';
 
 // The automatic-reply state (ai_state, ai_paused_until): its only writer, compare-and-set.
 export { changeReplyState, changeReplyStateIn, ANY_STATE, type ReplyStateTarget, type ReplyStateExpectation, type ReplyStateOutcome } from './reply-state.ts';

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { compiled, rowArgs } from '../db/compiled.ts';
 import type { MessagesTable } from '../db/schema.ts';
@@ -111,4 +111,22 @@ export async function businessRepliedAfter(db: Db, conversationId: string, after
   const r = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('id', '>', afterId)
     .where('direction', '=', 'out').where('author_kind', '!=', 'system').limit(1).executeTakeFirst();
   return !!r;
+}
+
+/** A conversation's first customer message, first AI reply and first reply of a person in a time window. */
+export interface FirstReplies {
+  conversationId: string;
+  firstIn: string | null;
+  firstAi: string | null;
+  firstAgent: string | null;
+}
+
+/** For each of the client's conversations with messages in [from, to): when the customer, the AI and a person first wrote in it. */
+export async function firstRepliesByConversation(db: Db, clientId: string, from: string, to: string): Promise<FirstReplies[]> {
+  return db.selectFrom('messages').select(['conversation_id as conversationId',
+    sql<string | null>`min(case when direction = 'in' then created_at end)`.as('firstIn'),
+    sql<string | null>`min(case when author_kind = 'ai' then created_at end)`.as('firstAi'),
+    sql<string | null>`min(case when author_kind = 'agent' then created_at end)`.as('firstAgent')])
+    .where('client_id', '=', clientId).where('created_at', '>=', from).where('created_at', '<', to)
+    .groupBy('conversation_id').execute();
 }
