@@ -1,15 +1,19 @@
-// Composition of the message pipeline: which responder steps answer customers and which job
-// handlers run. Built once by app.ts; importing this file starts no work. Rooms register here.
+// Composition of the message pipeline: which responder steps answer customers, which job
+// handlers run and who hears the event hub, in which order. Built once by app.ts; importing this
+// file starts no work and building a room's part subscribes nothing by itself. Rooms register here.
 import type { BootConfig } from './config/boot-config.ts';
 import type { Db } from './db/index.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { Vault } from './vault/index.ts';
 import { JobRunner, pruneJobsHandler, PRUNE_JOBS_EVERY_MS, PRUNE_JOBS_KIND, type JobHandler } from './jobs/index.ts';
-import { EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND, SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep } from './messaging/index.ts';
+import {
+  EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND,
+  SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep, type Subscriber, type TransactionalSubscriber,
+} from './messaging/index.ts';
 import { CHANNEL_DRIVERS, ChannelManager, type ChannelDriver } from './channels/index.ts';
-import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler } from './ai/index.ts';
-import { outgoingWebhooks, pruneDeliveriesHandler, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
+import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher } from './ai/index.ts';
+import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
@@ -36,8 +40,7 @@ export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
 /** Job handlers besides the messaging core's (process, send). Rooms add theirs here. */
 export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => pruneJobsHandler(d),
-  // Also subscribes to the hub, so that events queue webhook deliveries in their cause's transaction.
-  (d) => outgoingWebhooks({ ...d, represent: { channel: channelJson, conversation: conversationJson, message: messageJson } }),
+  (d) => webhookDeliveryHandler(d),
   (d) => pruneDeliveriesHandler(d),
   (d) => aiReplyJobHandler(d),
   (d) => handoffNoticeHandler(d),
@@ -53,24 +56,57 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
 ];
 
+/**
+ * One subscriber of the event hub: `inTransaction` runs inside the cause's transaction, before
+ * its commit (durable work, written with it); `afterCommit` hears of the events once committed.
+ */
+export type HubSubscriber =
+  | { name: string; inTransaction: TransactionalSubscriber }
+  | { name: string; afterCommit: Subscriber };
+
+/**
+ * Who hears the event hub, IN THIS ORDER (each kind runs in the order listed): a transactional
+ * subscriber sees the events of the ones before it, including those they added.
+ */
+export const HUB_SUBSCRIBERS: Array<(deps: PipelineDeps & { jobs: JobRunner }) => HubSubscriber> = [
+  // The AI state follows the people: a person's reply pauses the AI, resolving resumes it. It
+  // adds its conversation.updated (ai_state) events to the transaction's...
+  (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher(d) }),
+  // ...so the outgoing webhooks, after it, announce those changes too.
+  (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelJson, conversation: conversationJson, message: messageJson } }) }),
+  // Work was queued with what committed (a processing job, a send job, a delivery): the job
+  // runner looks for it now rather than at its next poll.
+  (d) => ({ name: 'job-runner-wake-up', afterCommit: () => d.jobs.wake() }),
+];
+
 export interface Pipeline {
   hub: EventHub;
   jobs: JobRunner;
   channels: ChannelManager;
 }
 
-/** Wires the hub, the channel manager and the job runner (nothing starts until their workers do). */
-export function buildPipeline(base: Omit<PipelineDeps, 'hub'>, opts: { concurrency?: number; channelDrivers?: readonly ChannelDriver[] } = {}): Pipeline {
+/**
+ * Wires the hub, the channel manager and the job runner (nothing starts until their workers do).
+ * `subscribers` defaults to HUB_SUBSCRIBERS (tests may add to a copy); `pollMs` is the runner's idle poll.
+ */
+export function buildPipeline(
+  base: Omit<PipelineDeps, 'hub'>, opts: { concurrency?: number; pollMs?: number; channelDrivers?: readonly ChannelDriver[]; subscribers?: typeof HUB_SUBSCRIBERS } = {},
+): Pipeline {
   const hub = new EventHub((err, event) => base.log.error('jobs', 'event subscriber failed', { type: event.type, error: err as Error }));
   const deps: PipelineDeps = { ...base, hub };
   const channels = new ChannelManager({ ...deps, dataDir: base.config.dataDir }, opts.channelDrivers ?? CHANNEL_DRIVERS);
   const jobs = new JobRunner({
-    db: base.db, clock: base.clock, log: base.log, concurrency: opts.concurrency ?? 8,
+    db: base.db, clock: base.clock, log: base.log, concurrency: opts.concurrency ?? 8, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
     rateLimit: (key) => (key.startsWith('channel:') ? channels.sendRate(key.slice('channel:'.length)) : undefined),
   });
   jobs.register(processMessageHandler(deps, RESPONDER_STEPS.map((f) => f(deps))));
   jobs.register(sendJobHandler(deps, channels));
   for (const h of JOB_HANDLERS) jobs.register(h(deps));
   for (const p of PERIODIC_JOBS) jobs.registerPeriodic(p.kind, p.everyMs);
+  for (const make of opts.subscribers ?? HUB_SUBSCRIBERS) {
+    const s = make({ ...deps, jobs });
+    if ('inTransaction' in s) hub.subscribeInTransaction(s.inTransaction);
+    else hub.subscribe(s.afterCommit);
+  }
   return { hub, jobs, channels };
 }

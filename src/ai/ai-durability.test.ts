@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { sql } from 'kysely';
 import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../testing/test-app.ts';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../testing/openai-stand-in.ts';
@@ -85,6 +86,29 @@ test('five quick messages are one call, also when the server restarts inside the
   assert.is(ctx.stub.chatRequests.length, 1);
   const ai = await app.ctx.db.selectFrom('messages').select('id').where('author_kind', '=', 'ai').execute();
   assert.is(ai.length, 1);
+});
+
+test('the quiet period starts in the same commit as the message’s processing: a failure before it leaves neither, and the retry answers once', async (ctx) => {
+  const { app, clientId, account } = await open(undefined, ctx.clock);
+  ctx.app = app;
+  await configure(app, clientId, { enabled: true, provider: 'compatible', baseUrl: ctx.stub.url, locatedInKazakhstan: true, model: 'local', disclosure: null, debounceSeconds: 2 });
+  ctx.stub.always({ text: 'Да, доставляем.' });
+  // The processing job's completion cannot be written (a failure before the commit): what the AI
+  // step scheduled must not survive it either.
+  await sql`CREATE TRIGGER no_done BEFORE UPDATE ON jobs WHEN NEW.status = 'done' AND OLD.kind = 'message.process' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`.execute(app.ctx.db);
+  await say(app, account, 'Доставляете?', 'ella');
+  await app.ctx.jobs.drain();
+  const jobs = () => app.ctx.db.selectFrom('jobs').select(['kind', 'status']).where('kind', 'in', ['message.process', 'ai.reply']).orderBy('id').execute();
+  assert.equal(await jobs(), [{ kind: 'message.process', status: 'pending' }], 'no quiet period, and the message is still to be processed');
+  await sql`DROP TRIGGER no_done`.execute(app.ctx.db);
+  ctx.clock.advance(10 * 60_000); // past the retry's backoff
+  await app.ctx.jobs.drain();
+  ctx.clock.advance(2000);
+  await app.ctx.jobs.drain();
+  assert.equal(await jobs(), [{ kind: 'message.process', status: 'done' }, { kind: 'ai.reply', status: 'done' }]);
+  assert.is(ctx.stub.chatRequests.length, 1);
+  const ai = await app.ctx.db.selectFrom('messages').select('text').where('author_kind', '=', 'ai').execute();
+  assert.equal(ai, [{ text: 'Да, доставляем.' }]);
 });
 
 test('a voice note is transcribed through the provider and answered', async (ctx) => {

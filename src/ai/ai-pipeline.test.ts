@@ -103,6 +103,24 @@ test('a paused conversation gets no AI reply however many messages the customer 
   assert.is((await conversationOf(ctx)).ai_state, 'active');
 });
 
+test('a person who wrote while the AI was off holds it back once it is on, and the pause it finds is recorded', async (ctx) => {
+  await configure(ctx, { enabled: false });
+  await say(ctx, 'Здравствуйте');
+  await run(ctx);
+  const conv = await conversationOf(ctx);
+  const wrote = ctx.clock.now().getTime();
+  await sendMessage(ctx.app.ctx, ctx.clientId, conv.id, { text: 'Добрый день, это Асель.', authorKind: 'agent' });
+  await run(ctx);
+  assert.is((await conversationOf(ctx)).ai_state, 'active', 'the AI was off: nothing to pause then');
+  await local(ctx, { disclosure: null, resumeAfterMinutes: 30 });
+  await say(ctx, 'А доставка есть?');
+  await run(ctx);
+  await later(ctx, 10);
+  assert.is(ctx.stub.chatRequests.length, 0, 'the AI does not talk over the person');
+  const after = await conversationOf(ctx);
+  assert.equal([after.ai_state, after.ai_paused_until], ['paused', new Date(wrote + 30 * 60_000).toISOString()]);
+});
+
 test('resolving a paused conversation resumes the AI', async (ctx) => {
   await local(ctx, { disclosure: null, resumeAfterMinutes: 600 });
   await say(ctx, 'Здравствуйте');

@@ -5,7 +5,12 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, type JobHandler } from '../jobs/index.ts';
 import { readSmtpConfig, sendMail } from '../mail/index.ts';
+import { listUsers, type Role } from '../auth/index.ts';
+import { findConversation } from '../messaging/index.ts';
+import { clientSlugAndName } from '../tenants/index.ts';
 import type { AiDeps } from './gate.ts';
+
+const INBOX_ROLES: Role[] = ['owner', 'representative', 'agent'];
 
 export const HANDOFF_NOTIFY_JOB = 'ai.handoff_notify';
 
@@ -28,14 +33,13 @@ export function handoffNoticeHandler(deps: AiDeps): JobHandler {
     async run(job) {
       const smtp = await readSmtpConfig(deps.db, deps.vault);
       if (!smtp || !job.clientId) return; // e-mail not configured: the live inbox is the notice
-      const conv = await deps.db.selectFrom('conversations').select(['id', 'assignee_user_id']).where('id', '=', String(job.payload.conversationId)).executeTakeFirst();
+      const conv = await findConversation(deps.db, String(job.payload.conversationId));
       if (!conv) return;
-      const client = await deps.db.selectFrom('clients').select(['slug', 'name']).where('id', '=', job.clientId).executeTakeFirst();
+      const client = await clientSlugAndName(deps.db, job.clientId);
       if (!client) return;
       // The assignee when there is one, else every member who works the inbox.
-      let q = deps.db.selectFrom('users').select('email').where('client_id', '=', job.clientId).where('disabled', '=', 0);
-      q = conv.assignee_user_id ? q.where('id', '=', conv.assignee_user_id) : q.where('role', 'in', ['owner', 'representative', 'agent']);
-      const to = (await q.execute()).map((u) => u.email);
+      const members = (await listUsers(deps.db, job.clientId)).filter((u) => !u.disabled);
+      const to = (conv.assigneeUserId ? members.filter((u) => u.id === conv.assigneeUserId) : members.filter((u) => INBOX_ROLES.includes(u.role))).map((u) => u.email);
       if (to.length === 0) return;
       const link = `${deps.publicUrl().replace(/\/$/, '')}/clients/${client.slug}/inbox/${conv.id}`;
       await sendMail(smtp, {

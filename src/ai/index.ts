@@ -19,7 +19,7 @@ export { aiResponderStep, aiReplyJobHandler, scheduleReply, AI_REPLY_JOB } from 
 export { answerConversation } from './reply-job.ts';
 export { handoffNoticeHandler, HANDOFF_NOTIFY_JOB } from './handoff-notify.ts';
 export { type AiDeps, asksForHuman, aiApplies } from './gate.ts';
-export { changeAiState, effectiveAiState, watchHumanReplies } from './ai-state.ts';
+export { changeAiState, effectiveAiState, humanReplyWatcher } from './ai-state.ts';
 export { aiStateAt, conversationAiInfo, type ConversationAiInfo } from './ai-state-view.ts';
 
 // Playground, usage and report.

@@ -3,7 +3,10 @@
 // nobody (a person, an earlier run) answered meanwhile.
 import fs from 'node:fs';
 import type { Db } from '../db/index.ts';
-import { getAttachment, inTransaction, queueOutbound, toConversation, toContact, type Conversation } from '../messaging/index.ts';
+import {
+  businessRepliedAfter, changeReplyStateIn, findContact, findConversation, findMessage, getAttachment, inTransaction, queueOutbound, type Conversation,
+} from '../messaging/index.ts';
+import { clientSlugAndName } from '../tenants/index.ts';
 import { getAiSettings, openApiKey, type AiSettings } from './ai-settings.ts';
 import { effectiveAiState } from './ai-state.ts';
 import { assertTransferAllowed } from './consent.ts';
@@ -25,15 +28,14 @@ export function unanswered(turns: Turn[]): Turn[] {
 
 /** Answers the conversation's pending question; returns what happened (null: nothing to do) and the provider's share of the time. */
 export async function answerConversation(deps: AiDeps, conversationId: string): Promise<{ outcome: string; providerMs: number } | null> {
-  const row = await deps.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
-  if (!row) return null; // erased meanwhile
-  const conv = toConversation(row);
-  const [s, contactRow, client] = await Promise.all([
+  const conv = await findConversation(deps.db, conversationId);
+  if (!conv) return null; // erased meanwhile
+  const [s, contact, client] = await Promise.all([
     getAiSettings(deps.db, conv.clientId),
-    deps.db.selectFrom('contacts').selectAll().where('id', '=', conv.contactId).executeTakeFirst(),
-    deps.db.selectFrom('clients').select('name').where('id', '=', conv.clientId).executeTakeFirst(),
+    findContact(deps.db, conv.contactId),
+    clientSlugAndName(deps.db, conv.clientId),
   ]);
-  if (!contactRow || !aiApplies(s, conv.channelAccountId, toContact(contactRow))) return null;
+  if (!contact || !aiApplies(s, conv.channelAccountId, contact)) return null;
   const turns = await loadRecentTurns(deps.db, conv.id);
   if ((await effectiveAiState(deps, conv, s, turns)) !== 'active') return null;
   const pending = unanswered(turns);
@@ -55,13 +57,10 @@ async function commitTurn(deps: AiDeps, conv: Conversation, s: AiSettings, newes
   const o = result.outcome;
   await inTransaction(deps, async (trx, events) => {
     const now = deps.clock.now().toISOString();
-    const current = await trx.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirst();
-    if (!current || current.ai_state !== 'active') return; // a person took over during the call
+    const c = await findConversation(trx, conv.id);
+    if (!c || c.aiState !== 'active') return; // a person took over during the call
     // Anything from the business after the newest question means it was answered meanwhile.
-    const answered = await trx.selectFrom('messages').select('id').where('conversation_id', '=', conv.id).where('id', '>', newest.id)
-      .where('direction', '=', 'out').where('author_kind', '!=', 'system').limit(1).executeTakeFirst();
-    if (answered) return;
-    const c = toConversation(current);
+    if (await businessRepliedAfter(trx, conv.id, newest.id)) return;
     const ids = { conversationId: c.id, clientId: c.clientId, contactId: c.contactId };
     const bookkeeping = nextSummary ? { summary: nextSummary.summary, summary_through_id: nextSummary.throughId } : {};
     if (o.kind === 'answer') {
@@ -74,11 +73,11 @@ async function commitTurn(deps: AiDeps, conv: Conversation, s: AiSettings, newes
     // Handoff (the model asked, or the FAQ has no answer) or failure: the customer gets the
     // client's fallback text, never an error, and a person takes over.
     const reason = o.kind === 'failed' ? 'failures' : o.reason;
-    await trx.updateTable('conversations').set({ ai_state: 'handed_off', ai_paused_until: null, updated_at: now }).where('id', '=', c.id).execute();
+    if (!(await changeReplyStateIn(trx, deps.clock, events, c, c, { to: 'handed_off', reason })).applied) return;
     await upsertAiConversation(trx, deps.clock, ids, { ...bookkeeping, handoff_reason: reason, handed_off_at: now, failures: o.kind === 'failed' ? failures + 1 : failures });
     await enqueueHandoffNotice(trx, deps.clock, c, reason);
     const { events: e } = await queueOutbound(trx, deps.clock, c, { text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai' });
-    events.push({ type: 'conversation.updated', clientId: c.clientId, at: now, change: 'ai_state', conversation: { ...c, aiState: 'handed_off', aiPausedUntil: null, updatedAt: now } }, ...e);
+    events.push(...e);
   });
   if (o.kind !== 'answer') deps.log.info('ai', 'handed off to a person', { client_id: conv.clientId, conversation_id: conv.id, reason: o.kind === 'failed' ? `failed:${o.code}` : o.reason });
 }
@@ -109,10 +108,8 @@ async function transcribeVoiceNotes(deps: AiDeps, s: AiSettings, conv: Conversat
 }
 
 async function audioOf(db: Db, dataDir: string, clientId: string, messageId: string): Promise<{ data: Uint8Array; fileName: string; mime: string } | undefined> {
-  const m = await db.selectFrom('messages').select('attachments').where('id', '=', messageId).executeTakeFirst();
-  let metas: Array<{ id?: string; mime?: string }> = [];
-  try { metas = JSON.parse(m?.attachments ?? '[]'); } catch { metas = []; }
-  const a = metas.find((x) => x.id && x.mime?.startsWith('audio/'));
+  const m = await findMessage(db, messageId);
+  const a = m?.attachments.find((x) => x.id && x.mime?.startsWith('audio/'));
   if (!a?.id) return undefined;
   const stored = await getAttachment(db, dataDir, clientId, a.id);
   return { data: fs.readFileSync(stored.file), fileName: stored.name, mime: stored.mime };

@@ -6,9 +6,9 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, reschedulePending, type JobHandler } from '../jobs/index.ts';
-import type { ResponderStep, Conversation } from '../messaging/index.ts';
+import { changeReplyStateIn, type Conversation, type MessagingEvent, type ResponderStep } from '../messaging/index.ts';
 import { getAiSettings } from './ai-settings.ts';
-import { effectiveAiState, watchHumanReplies } from './ai-state.ts';
+import { decideAiState } from './ai-state.ts';
 import { pickLanguageLine } from './defaults.ts';
 import { detectLanguage } from './text-normalise.ts';
 import { getAiConversation, upsertAiConversation } from './thread.ts';
@@ -33,11 +33,11 @@ export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, me
 }
 
 /**
- * The responder step. Its factory also subscribes to the hub, so that a person's message (inbox,
- * API, typed on the phone) pauses the AI and resolving resumes it, in the same transaction.
+ * The responder step. It only decides (messaging/responders.ts, ResponderStep): what it writes
+ * (its bookkeeping, the debounced job) runs in the chain's commit with the processing job's
+ * completion. A person's message pausing the AI is humanReplyWatcher's (subscribed in src/pipeline.ts).
  */
 export function aiResponderStep(deps: AiDeps): ResponderStep {
-  watchHumanReplies(deps);
   return {
     name: 'ai',
     order: 200,
@@ -45,12 +45,20 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       if (message.direction !== 'in') return { action: 'pass' };
       const s = await getAiSettings(deps.db, conversation.clientId);
       if (!aiApplies(s, channel.id, contact)) return { action: 'pass' };
-      if ((await effectiveAiState(deps, conversation, s)) !== 'active') return { action: 'pass' };
+      // The state that holds now; when it differs from the stored one (a pause ran out, or a
+      // person's message pauses the AI), the change is recorded with what the chain commits, as a
+      // compare-and-set against the state seen here: a person's change meanwhile holds.
+      const decided = await decideAiState(deps.db, deps.clock, conversation, s);
+      const record = async (trx: Db, events: MessagingEvent[]) => {
+        if (decided.record) await changeReplyStateIn(trx, deps.clock, events, conversation, conversation, decided.record);
+      };
+      if (decided.state !== 'active') return decided.record ? { action: 'pass', apply: record } : { action: 'pass' };
       const lang = detectLanguage(message.text, s.languages[0] ?? 'ru');
       const ids = { conversationId: conversation.id, clientId: conversation.clientId, contactId: conversation.contactId };
       if (asksForHuman(message.text, s.handoffKeywords)) {
         const at = deps.clock.now().toISOString();
         return {
+          // Decided on the state the step saw: a person's change since makes it do nothing.
           action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
           apply: async (trx) => {
             await upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at });
@@ -63,14 +71,20 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
         const at = deps.clock.now().toISOString();
         return {
           action: 'answer', text: pickLanguageLine(s.disclosure, lang), authorKind: 'system',
-          apply: async (trx) => {
+          apply: async (trx, events) => {
+            await record(trx, events);
             await upsertAiConversation(trx, deps.clock, ids, { disclosed_at: at });
             await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
           },
         };
       }
-      await deps.db.transaction().execute((trx) => scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds));
-      return { action: 'handled' };
+      return {
+        action: 'handled',
+        apply: async (trx, events) => {
+          await record(trx, events);
+          await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
+        },
+      };
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { AiConversationsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
+import { recentThread } from '../messaging/index.ts';
 import { DEFAULT_BUDGET, foldSummary, LOAD_LIMIT, selectWindow, type ContextBudget, type ThreadMessage } from './context.ts';
 
 export interface Turn extends ThreadMessage {
@@ -14,19 +15,16 @@ export interface Turn extends ThreadMessage {
 
 export type AiConversation = Selectable<AiConversationsTable>;
 
-/** The newest `limit` messages of a conversation, oldest first (index messages_thread_idx). */
+/** The newest `limit` messages of a conversation as turns, oldest first (messaging's bounded thread read). */
 export async function loadRecentTurns(db: Db, conversationId: string, limit = LOAD_LIMIT): Promise<Turn[]> {
-  const rows = await db.selectFrom('messages').select(['id', 'direction', 'author_kind', 'text', 'attachments', 'created_at'])
-    .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).execute();
-  return rows.reverse().map((r) => {
+  return (await recentThread(db, conversationId, limit)).map((r) => {
     let text = r.text;
     if (!text.trim()) {
-      let names: string[] = [];
-      try { names = (JSON.parse(r.attachments) as Array<{ name?: string }>).map((a) => a.name ?? 'file'); } catch { names = []; }
+      const names = r.attachments.map((a) => a.name ?? 'file');
       text = names.length ? `[attachment: ${names.join(', ')}]` : '';
     }
-    const role: ThreadMessage['role'] = r.direction === 'in' ? 'customer' : r.author_kind === 'agent' ? 'agent' : 'assistant';
-    return { id: r.id, role, text, authorKind: r.author_kind, direction: r.direction, createdAt: r.created_at };
+    const role: ThreadMessage['role'] = r.direction === 'in' ? 'customer' : r.authorKind === 'agent' ? 'agent' : 'assistant';
+    return { id: r.id, role, text, authorKind: r.authorKind, direction: r.direction, createdAt: r.createdAt };
   });
 }
 

@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { recordUsage } from '../billing/index.ts';
+import { firstRepliesByConversation } from '../messaging/index.ts';
 import { estimateCostMicros } from './pricing.ts';
 
 export type CallOutcome = 'answered' | 'handoff' | 'no_match' | 'failed' | 'blocked_consent';
@@ -105,23 +106,23 @@ function percentiles(xs: number[]): Percentiles {
  * alone vs handed off to a person, and how fast the first reply came (AI vs human).
  */
 export async function aiReport(db: Db, clientId: string, from: string, to: string): Promise<AiReport> {
-  const rows = await db.selectFrom('messages as m')
-    .leftJoin('ai_conversations as a', 'a.conversation_id', 'm.conversation_id')
-    .select(['m.conversation_id as id', 'a.handoff_reason as reason', 'a.handed_off_at as handedOffAt',
-      sql<string | null>`min(case when m.direction = 'in' then m.created_at end)`.as('firstIn'),
-      sql<string | null>`min(case when m.author_kind = 'ai' then m.created_at end)`.as('firstAi'),
-      sql<string | null>`min(case when m.author_kind = 'agent' then m.created_at end)`.as('firstAgent')])
-    .where('m.client_id', '=', clientId).where('m.created_at', '>=', from).where('m.created_at', '<', to)
-    .groupBy('m.conversation_id').execute();
+  const [rows, handoffs] = await Promise.all([
+    firstRepliesByConversation(db, clientId, from, to),
+    db.selectFrom('ai_conversations').select(['conversation_id', 'handoff_reason', 'handed_off_at'])
+      .where('client_id', '=', clientId).where('handed_off_at', 'is not', null).execute(),
+  ]);
+  const handoffOf = new Map(handoffs.map((h) => [h.conversation_id, h]));
   const report: AiReport = { conversations: 0, aiAlone: 0, handedOff: 0, handoffReasons: {}, firstResponseAi: percentiles([]), firstResponseHuman: percentiles([]) };
   const ai: number[] = [];
   const human: number[] = [];
   for (const r of rows) {
     if (!r.firstIn) continue;
     report.conversations++;
-    if (r.handedOffAt) {
+    const h = handoffOf.get(r.conversationId);
+    if (h?.handed_off_at) {
       report.handedOff++;
-      report.handoffReasons[r.reason ?? 'other'] = (report.handoffReasons[r.reason ?? 'other'] ?? 0) + 1;
+      const reason = h.handoff_reason ?? 'other';
+      report.handoffReasons[reason] = (report.handoffReasons[reason] ?? 0) + 1;
     } else if (r.firstAi && !r.firstAgent) report.aiAlone++;
     const t0 = Date.parse(r.firstIn);
     const firstAi = r.firstAi && r.firstAi >= r.firstIn ? Date.parse(r.firstAi) : null;

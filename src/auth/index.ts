@@ -11,3 +11,4 @@ export * from './staff.ts';
 export * from './api-keys.ts';
 export * from './account.ts';
 export * from './user-changes.ts';
+export * from './presence.ts';

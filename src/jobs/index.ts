@@ -5,8 +5,9 @@
 //     await trx.insertInto(...)...;
 //     await enqueueJob(trx, clock, { kind: 'webhook.deliver', clientId, payload: {...}, idempotencyKey: `...` });
 //   });
-// and register the handler for the kind in src/pipeline.ts. A started runner wakes when a job is
-// enqueued (after its transaction ends); `ctx.jobs.wake()` is for other changes (a retry).
+// and register the handler for the kind in src/pipeline.ts. A started runner wakes after every
+// commit that published hub events (src/pipeline.ts, HUB_SUBSCRIBERS); after a change that
+// publishes none (a retry, a redelivery), call `ctx.jobs.wake()`.
 export { JobRunner, type RunnerOptions } from './runner.ts';
 export { enqueueJob, markJobDone, reschedulePending, getJob, listJobs, countJobs, retryJob, pruneDoneJobs, type EnqueueSpec } from './queue.ts';
 export { PermanentJobError, RetryLaterError, backoffMs, toJob, type Job, type JobHandler, type JobStatus } from './job.ts';

@@ -38,21 +38,11 @@ const doneJob = compiled<{ now: string; id: string }>((db, arg) => db.updateTabl
   .set({ status: 'done', lease_until: null, last_error: null, finished_at: arg('now'), updated_at: arg('now') })
   .where('id', '=', arg('id')).where('status', '=', 'running').where('every_ms', 'is', null));
 
-const enqueueListeners = new Set<() => void>();
-
-/**
- * Calls `fn` whenever a job was added (inside some transaction: by the time a listener that
- * waits a tick looks, that transaction has committed or rolled back, since the runner's reads
- * wait for the connection). The runner wakes on it. Returns the unsubscribe function.
- */
-export function onJobEnqueued(fn: () => void): () => void {
-  enqueueListeners.add(fn);
-  return () => { enqueueListeners.delete(fn); };
-}
-
 /**
  * Adds a job inside the caller's transaction (pass the Transaction as `db`), so the state change
- * and the work it causes commit together. Returns the job id and whether it was new.
+ * and the work it causes commit together. Returns the job id and whether it was new. A started
+ * runner hears of it through the event hub (src/pipeline.ts wakes it after every commit that
+ * published events); after other changes, call `ctx.jobs.wake()`.
  */
 export async function enqueueJob(db: Db, clock: Clock, spec: EnqueueSpec): Promise<{ id: string; created: boolean }> {
   const now = clock.now().toISOString();
@@ -64,10 +54,7 @@ export async function enqueueJob(db: Db, clock: Clock, spec: EnqueueSpec): Promi
     max_attempts: spec.maxAttempts ?? 8, run_at: (spec.runAt ?? clock.now()).toISOString(), lease_until: null,
     last_error: null, every_ms: spec.everyMs ?? null, created_at: now, updated_at: now, finished_at: null,
   });
-  if (inserted > 0) {
-    for (const listener of enqueueListeners) listener();
-    return { id, created: true };
-  }
+  if (inserted > 0) return { id, created: true };
   const existing = await db.selectFrom('jobs').select('id').where('idempotency_key', '=', spec.idempotencyKey!).executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }

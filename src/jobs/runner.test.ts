@@ -198,12 +198,13 @@ test('a periodic job runs again every period, also after it failed', async ({ t 
   assert.equal(rows, [{ status: 'pending', every_ms: 60_000 }]);
 });
 
-test('a started runner takes a newly enqueued job at once, not at its next poll', async ({ t }) => {
+test('a started runner woken after a commit takes the new job at once, not at its next poll', async ({ t }) => {
   let ran = 0;
   const r = runner(t, [{ kind: 'work', async run() { ran++; } }], { pollMs: 60_000 });
   await r.start();
   await new Promise((res) => setTimeout(res, 20)); // idle now, sleeping until its next poll
   await t.db.transaction().execute((trx) => enqueueJob(trx, t.clock, { kind: 'work' }));
+  r.wake();
   for (let i = 0; i < 100 && ran === 0; i++) await new Promise((res) => setTimeout(res, 5));
   await r.stop();
   assert.is(ran, 1);

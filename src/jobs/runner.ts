@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/token-bucket.ts';
 import { backoffMs, PermanentJobError, RetryLaterError, toJob, type Job, type JobHandler } from './job.ts';
-import { enqueueJob, markJobDone, onJobEnqueued } from './queue.ts';
+import { enqueueJob, markJobDone } from './queue.ts';
 import { PENDING, RUNNING, DEAD, DONE } from './states.ts';
 
 export interface RunnerOptions {
@@ -92,7 +92,6 @@ export class JobRunner {
   private leaseTimer: NodeJS.Timeout | undefined;
   private wakeQueued = false;
   private expiredCheckedAt = -Infinity;
-  private unsubscribe: (() => void) | undefined;
   private failedStart: Error | undefined;
 
   constructor(opts: RunnerOptions) {
@@ -153,23 +152,22 @@ export class JobRunner {
     this.failedStart = undefined;
     this.leaseTimer = setInterval(() => void this.renewLeases().catch((err) => this.opts.log.error('jobs', 'lease renewal failed', { error: err as Error })), Math.max(1000, Math.floor(this.opts.leaseMs / 3)));
     this.leaseTimer.unref();
-    // New work anywhere (a message's processing job, a reply's send job, a webhook delivery):
-    // look soon, rather than at the next poll.
-    this.unsubscribe = onJobEnqueued(() => this.wake());
     this.wake();
   }
 
   /** Stops claiming and waits for the running jobs to finish. */
   async stop(): Promise<void> {
     this.started = false;
-    this.unsubscribe?.();
     clearTimeout(this.timer);
     clearInterval(this.leaseTimer);
     await this.pumpChain;
     await Promise.allSettled([...this.inflight.values()]);
   }
 
-  /** Looks for due jobs soon (after a commit that enqueued some). Cheap; coalesced. */
+  /**
+   * Looks for due jobs soon: call it after a commit that enqueued some (the composition wakes it
+   * after every commit that published events: src/pipeline.ts). Cheap; coalesced.
+   */
   wake(): void {
     if (!this.started || this.wakeQueued) return;
     this.wakeQueued = true;

@@ -6,7 +6,7 @@ import type { ChannelAccount } from '../channels/index.ts';
 import { createSession } from '../auth/index.ts';
 import { setSetting } from '../settings/index.ts';
 import type { ManualClock } from '../lib/clock.ts';
-import { setAiState } from './index.ts';
+import { ANY_STATE, changeReplyState } from './index.ts';
 
 const test = suite<{ app: TestApp; ch: ChannelAccount }>('offline auto-reply');
 
@@ -75,7 +75,7 @@ test('off by default, and silent while an agent has taken the conversation over'
   await app.ctx.jobs.drain();
   assert.equal(await received(app, first.conversationId), [], 'not enabled: no answer');
   await enable(app, ch.clientId);
-  await setAiState(app.ctx, ch.clientId, first.conversationId, 'paused');
+  await changeReplyState(app.ctx, { id: first.conversationId, clientId: ch.clientId }, ANY_STATE, { to: 'paused', until: null });
   await customerSays(app, ch.id, 'dan', 'Hello?');
   await app.ctx.jobs.drain();
   assert.equal(await received(app, first.conversationId), []);

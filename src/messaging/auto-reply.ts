@@ -2,7 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { getSetting } from '../settings/index.ts';
-import { anyMemberOnline } from './presence.ts';
+import { anyMemberOnline } from '../auth/index.ts';
 import type { ResponderStep } from './responders.ts';
 
 export interface AutoReplySettings {

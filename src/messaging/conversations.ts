@@ -5,9 +5,10 @@ import type { ConversationsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { findUserById } from '../auth/index.ts';
 import type { ConversationChange, EventHub } from './events.ts';
 import { inTransaction } from './transaction.ts';
-import { AI_STATES, CONVERSATION_STATUSES, type AiState, type Conversation, type ConversationStatus } from './types.ts';
+import { CONVERSATION_STATUSES, type AiState, type Conversation, type ConversationStatus } from './types.ts';
 
 export function toConversation(r: Selectable<ConversationsTable>): Conversation {
   return {
@@ -24,6 +25,17 @@ export async function getConversation(db: Db, clientId: string, id: string): Pro
   const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
   if (!r) throw notFound('No such conversation');
   return toConversation(r);
+}
+
+const byId = compiled<{ id: string }, Selectable<ConversationsTable>>((db, arg) => db.selectFrom('conversations').selectAll().where('id', '=', arg('id')));
+
+/**
+ * A conversation by id, whichever client's (undefined: none, e.g. erased): for work that already
+ * holds the id from a trusted row (a job, a message). Built once: it runs for every message.
+ */
+export async function findConversation(db: Db, id: string): Promise<Conversation | undefined> {
+  const r = await byId.first(db, { id });
+  return r && toConversation(r);
 }
 
 // Every inbound message finds its conversation: built once (db/compiled.ts).
@@ -115,7 +127,7 @@ interface UpdateDeps {
   hub: EventHub;
 }
 
-type Patch = Partial<Pick<Selectable<ConversationsTable>, 'status' | 'resolved_at' | 'assignee_user_id' | 'ai_state' | 'ai_paused_until' | 'unread_count'>>;
+type Patch = Partial<Pick<Selectable<ConversationsTable>, 'status' | 'resolved_at' | 'assignee_user_id' | 'unread_count'>>;
 
 /** Applies a change; emits conversation.updated (with its webhook deliveries) only when something actually changed. */
 function patchConversation(deps: UpdateDeps, clientId: string, id: string, set: Patch, change: ConversationChange): Promise<Conversation> {
@@ -142,19 +154,10 @@ export async function setConversationStatus(deps: UpdateDeps, clientId: string, 
 /** Assigns to a member of the same client (or nobody with null). */
 export async function assignConversation(deps: UpdateDeps, clientId: string, id: string, userId: string | null): Promise<Conversation> {
   if (userId) {
-    const u = await deps.db.selectFrom('users').select('id').where('id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
-    if (!u) throw badRequest('The assignee must be a member of this client', 'assignee_user_id');
+    const u = await findUserById(deps.db, userId);
+    if (u?.clientId !== clientId) throw badRequest('The assignee must be a member of this client', 'assignee_user_id');
   }
   return patchConversation(deps, clientId, id, { assignee_user_id: userId }, 'assignee');
-}
-
-/**
- * Sets the automatic-replies state: `paused` (an agent took over; `pausedUntil` null = until
- * resumed), `handed_off`, `off`, or `active`. Who changed it is the caller's to audit.
- */
-export async function setAiState(deps: UpdateDeps, clientId: string, id: string, state: AiState, pausedUntil: string | null = null): Promise<Conversation> {
-  if (!AI_STATES.includes(state)) throw badRequest('The AI state must be active, paused, handed_off or off', 'ai_state');
-  return patchConversation(deps, clientId, id, { ai_state: state, ai_paused_until: state === 'paused' ? pausedUntil : null }, 'ai_state');
 }
 
 /** Marks the conversation read (unread count 0). */

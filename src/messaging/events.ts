@@ -21,7 +21,8 @@ export interface ChannelStatusInfo {
  */
 export type MessagingEvent =
   | { type: 'message.received' | 'message.queued' | 'message.sent' | 'message.failed' | 'message.updated'; clientId: string; at: string; message: Message }
-  | { type: 'conversation.updated'; clientId: string; at: string; conversation: Conversation; change: ConversationChange }
+  /** `reason`: why the automatic replies were handed to a person (change ai_state to handed_off). */
+  | { type: 'conversation.updated'; clientId: string; at: string; conversation: Conversation; change: ConversationChange; reason?: string }
   | { type: 'channel.status'; clientId: string; at: string; channel: ChannelStatusInfo };
 
 export type MessagingEventType = MessagingEvent['type'];
@@ -40,7 +41,9 @@ export type TransactionalSubscriber = (trx: Db, events: MessagingEvent[]) => Pro
  * survive a crash, written as rows in the cause's transaction) and in-memory ones (the SSE inbox,
  * waking the job runner), which run synchronously after the commit and must not throw (an error
  * is reported to `onError` and the others still run); do slow work elsewhere. In-memory delivery
- * is not durable: what must survive a crash belongs in a transactional subscriber.
+ * is not durable: what must survive a crash belongs in a transactional subscriber. Each kind runs
+ * in the order subscribed; the composition subscribes them from its ordered list (src/pipeline.ts,
+ * HUB_SUBSCRIBERS), and a transactional subscriber sees the events those before it added.
  */
 export class EventHub {
   private readonly subs = new Set<Subscriber>();

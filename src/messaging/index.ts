@@ -4,7 +4,10 @@
 // Domain functions take `deps` = { db, clock, hub } (AppContext has all three) and a client id,
 // so another client's rows answer "not found". Writers emit events through inTransaction: the hub's
 // transactional subscribers (outgoing webhooks) queue their work inside the same transaction, and
-// the in-memory ones (SSE inbox) hear of it after the commit.
+// the in-memory ones (SSE inbox, the job runner's wake-up) hear of it after the commit. The hub's
+// subscribers and their order are the composition's (src/pipeline.ts, HUB_SUBSCRIBERS).
+// The conversation's automatic-reply state has one writer here (reply-state.ts): the AI, the
+// people's replies, the responder chain and a person's button all change it through it.
 
 export * from './types.ts';
 export { EventHub, type MessagingEvent, type MessagingEventType, type ConversationChange, type ChannelStatusInfo, type Subscriber, type TransactionalSubscriber } from './events.ts';
@@ -21,18 +24,20 @@ export { findOwnSendInFlight, type OwnSend } from './own-sends.ts';
 export { conversationByIdentity, customerVisibleThread } from './customer-thread.ts';
 
 // Repositories.
-export { getContact, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
+export { getContact, findContact, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, type ContactPatch, type ContactIdentity } from './contacts.ts';
 export {
-  getConversation, listConversations, setConversationStatus, assignConversation, setAiState, markConversationRead,
+  getConversation, findConversation, listConversations, setConversationStatus, assignConversation, markConversationRead,
   findOrOpenConversation, toConversation, type ConversationFilter,
 } from './conversations.ts';
-export { getMessage, listMessages, listMessagesAfter, toMessage } from './messages.ts';
+export { getMessage, findMessage, listMessages, listMessagesAfter, toMessage, recentThread, lastAgentMessageAt, businessRepliedAfter, firstRepliesByConversation, type ThreadEntry, type FirstReplies } from './messages.ts';
+
+// The automatic-reply state (ai_state, ai_paused_until): its only writer, compare-and-set.
+export { changeReplyState, changeReplyStateIn, ANY_STATE, type ReplyStateTarget, type ReplyStateExpectation, type ReplyStateOutcome } from './reply-state.ts';
 export { storeAttachment, getAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts';
 
 // The responder chain: steps registered in src/pipeline.ts (RESPONDER_STEPS).
 export { processMessageHandler, type ResponderStep, type ResponderInput, type ResponderResult } from './responders.ts';
 export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
-export { anyMemberOnline } from './presence.ts';
 export { inTransaction } from './transaction.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
 export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { compiled, rowArgs } from '../db/compiled.ts';
 import type { MessagesTable } from '../db/schema.ts';
@@ -58,4 +58,75 @@ export async function listMessagesAfter(db: Db, conversationId: string, afterId:
   let q = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
   if (afterId) q = q.where('id', '>', afterId);
   return (await q.orderBy('id', 'asc').limit(limit).execute()).map(toMessage);
+}
+
+const byId = compiled<{ id: string }, Selectable<MessagesTable>>((db, arg) => db.selectFrom('messages').selectAll().where('id', '=', arg('id')));
+
+/**
+ * A message by id, whichever client's (undefined: none, e.g. erased): for work that holds the id
+ * from a trusted row (a job). Built once: it runs for every message.
+ */
+export async function findMessage(db: Db, id: string): Promise<Message | undefined> {
+  const r = await byId.first(db, { id });
+  return r && toMessage(r);
+}
+
+/** One message of a thread as readers of the conversation's recent past need it. */
+export interface ThreadEntry {
+  id: string;
+  direction: Direction;
+  authorKind: AuthorKind;
+  text: string;
+  attachments: AttachmentMeta[];
+  createdAt: string;
+}
+
+/**
+ * The newest `limit` messages of a conversation, oldest first: a bounded read however long the
+ * thread is (index messages_thread_idx). What the AI's context and the sandbox chat are built from.
+ */
+export async function recentThread(db: Db, conversationId: string, limit: number): Promise<ThreadEntry[]> {
+  const rows = await db.selectFrom('messages').select(['id', 'direction', 'author_kind', 'text', 'attachments', 'created_at'])
+    .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).execute();
+  return rows.reverse().map((r) => {
+    let attachments: AttachmentMeta[] = [];
+    try { attachments = JSON.parse(r.attachments); } catch { attachments = []; }
+    return { id: r.id, direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, text: r.text, attachments, createdAt: r.created_at };
+  });
+}
+
+/**
+ * When a person of the business last wrote in the conversation (inbox, API, typed on the phone),
+ * looking only at its newest `scan` messages (a bounded read); null: not among them.
+ */
+export async function lastAgentMessageAt(db: Db, conversationId: string, scan: number): Promise<string | null> {
+  const recent = db.selectFrom('messages').select(['author_kind', 'created_at', 'id']).where('conversation_id', '=', conversationId)
+    .orderBy('id', 'desc').limit(scan).as('recent');
+  const r = await db.selectFrom(recent).select('created_at').where('author_kind', '=', 'agent').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return r?.created_at ?? null;
+}
+
+/** Whether the business answered (anything out but system notices) after message `afterId`. */
+export async function businessRepliedAfter(db: Db, conversationId: string, afterId: string): Promise<boolean> {
+  const r = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('id', '>', afterId)
+    .where('direction', '=', 'out').where('author_kind', '!=', 'system').limit(1).executeTakeFirst();
+  return !!r;
+}
+
+/** A conversation's first customer message, first AI reply and first reply of a person in a time window. */
+export interface FirstReplies {
+  conversationId: string;
+  firstIn: string | null;
+  firstAi: string | null;
+  firstAgent: string | null;
+}
+
+/** For each of the client's conversations with messages in [from, to): when the customer, the AI and a person first wrote in it. */
+export async function firstRepliesByConversation(db: Db, clientId: string, from: string, to: string): Promise<FirstReplies[]> {
+  return db.selectFrom('messages').select(['conversation_id as conversationId',
+    sql<string | null>`min(case when direction = 'in' then created_at end)`.as('firstIn'),
+    sql<string | null>`min(case when author_kind = 'ai' then created_at end)`.as('firstAi'),
+    sql<string | null>`min(case when author_kind = 'agent' then created_at end)`.as('firstAgent')])
+    .where('client_id', '=', clientId).where('created_at', '>=', from).where('created_at', '<', to)
+    .groupBy('conversation_id').execute();
 }

@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../testing/test-app.ts';
 import { quietSandbox, customerSays } from '../testing/messaging-fixtures.ts';
 import type { ChannelAccount } from '../channels/index.ts';
-import { JobRunner } from '../jobs/index.ts';
+import { enqueueJob, JobRunner } from '../jobs/index.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { getConversation, ingestInbound, processMessageHandler, type ResponderStep, type ResponderResult } from './index.ts';
+import { ANY_STATE, changeReplyState, getConversation, ingestInbound, processMessageHandler, PROCESS_MESSAGE_JOB, type ResponderStep, type ResponderResult } from './index.ts';
 
 const test = suite<{ app: TestApp; ch: ChannelAccount }>('responder chain');
 
@@ -89,6 +89,78 @@ test('messages the business sent from elsewhere reach only the steps that watch 
   assert.equal(seen, []);
   assert.equal(echoes, ['typed on the phone']);
   assert.equal(await outbound(app), [{ text: 'typed on the phone', author_kind: 'agent', status: 'sent' }]);
+});
+
+const jobsOf = (app: TestApp, kind: string) => app.ctx.db.selectFrom('jobs').select(['status', 'last_error']).where('kind', '=', kind).execute();
+
+test('what a step schedules commits with the processing job’s completion: a failure before the commit leaves neither, the retry leaves both once', async ({ app, ch }) => {
+  let runs = 0;
+  const later = new Date(app.ctx.clock.now().getTime() + 3_600_000);
+  const scheduling: ResponderStep = {
+    name: 'ai', order: 200,
+    async respond({ message }) {
+      runs++;
+      return {
+        action: 'handled',
+        apply: async (trx) => {
+          await enqueueJob(trx, app.ctx.clock, { kind: 'step.later', idempotencyKey: `step.later:${message.id}`, runAt: later });
+          if (runs === 1) throw new Error('disk full'); // fails after its write, before the commit
+        },
+      };
+    },
+  };
+  const r = new JobRunner({ db: app.ctx.db, clock: app.ctx.clock, log: silentLogger, baseBackoffMs: 10, random: () => 1 })
+    .register(processMessageHandler({ ...app.ctx, log: silentLogger }, [scheduling]));
+  await customerSays(app, ch.id, 'gus', 'hi');
+  await r.drain();
+  assert.equal(await jobsOf(app, 'step.later'), [], 'nothing scheduled');
+  assert.equal(await jobsOf(app, PROCESS_MESSAGE_JOB), [{ status: 'pending', last_error: 'disk full' }], 'and the message is still to be processed');
+  (app.clock as unknown as { advance(ms: number): void }).advance(10);
+  await r.drain();
+  assert.is(runs, 2);
+  assert.equal(await jobsOf(app, 'step.later'), [{ status: 'pending', last_error: null }], 'scheduled once');
+  assert.equal((await jobsOf(app, PROCESS_MESSAGE_JOB)).map((j) => j.status), ['done']);
+});
+
+test('what a passing step records commits with the chain’s outcome, also when no step answers', async ({ app, ch }) => {
+  const recorder = (name: string, order: number): ResponderStep => ({
+    name, order,
+    async respond({ message }) {
+      return { action: 'pass', apply: async (trx) => { await enqueueJob(trx, app.ctx.clock, { kind: `${name}.noted`, idempotencyKey: `${name}:${message.id}`, runAt: new Date(app.ctx.clock.now().getTime() + 3_600_000) }); } };
+    },
+  });
+  const seen: string[] = [];
+  const r = chainRunner(app, [recorder('rules', 100), step('ai', 200, seen, { action: 'answer', text: 'Hi!' })]);
+  await customerSays(app, ch.id, 'ian', 'hi');
+  await r.drain();
+  assert.is((await jobsOf(app, 'rules.noted')).length, 1, 'recorded with the answer');
+  assert.is((await outbound(app)).length, 1);
+  const alone = chainRunner(app, [recorder('quiet', 100)]);
+  await customerSays(app, ch.id, 'jan', 'hello');
+  await alone.drain();
+  assert.is((await jobsOf(app, 'quiet.noted')).length, 1, 'recorded though nobody answered');
+  assert.equal((await jobsOf(app, PROCESS_MESSAGE_JOB)).map((j) => j.status), ['done', 'done']);
+});
+
+test('a handoff decided before a person paused the conversation does nothing: no handoff, no text', async ({ app, ch }) => {
+  const seen: string[] = [];
+  const racing: ResponderStep = {
+    name: 'ai', order: 200,
+    async respond({ conversation }) {
+      seen.push('ai');
+      // While the step decides, a person pauses the automatic replies from the inbox.
+      await changeReplyState(app.ctx, conversation, ANY_STATE, { to: 'paused', until: null });
+      return { action: 'handoff', reason: 'keyword', text: 'Connecting you to a colleague.', authorKind: 'ai' };
+    },
+  };
+  const r = chainRunner(app, [racing]);
+  const { conversationId } = await customerSays(app, ch.id, 'hal', 'operator please');
+  await r.drain();
+  assert.equal(seen, ['ai']);
+  const conv = await getConversation(app.ctx.db, ch.clientId, conversationId);
+  assert.equal([conv.aiState, conv.aiPausedUntil], ['paused', null], 'the person’s choice holds');
+  assert.equal(await outbound(app), [], 'and the customer is not told of a handoff that did not happen');
+  assert.equal((await jobsOf(app, PROCESS_MESSAGE_JOB)).map((j) => j.status), ['done']);
 });
 
 test.run();

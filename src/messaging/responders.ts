@@ -1,13 +1,15 @@
 import type { Selectable } from 'kysely';
-import type { ChannelAccountsTable, ContactsTable, ConversationsTable, Db, MessagesTable } from '../db/index.ts';
+import type { ChannelAccountsTable, Db } from '../db/index.ts';
 import { compiled } from '../db/compiled.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Job, JobHandler } from '../jobs/index.ts';
-import { toContact } from './contacts.ts';
-import { toConversation } from './conversations.ts';
-import { toMessage } from './messages.ts';
+import { markJobDone, type Job, type JobHandler } from '../jobs/index.ts';
+import { findContact } from './contacts.ts';
+import { findConversation } from './conversations.ts';
+import { findMessage } from './messages.ts';
 import { queueOutbound } from './outbound.ts';
+import { changeReplyStateIn, type ReplyStateExpectation } from './reply-state.ts';
 import { inTransaction } from './transaction.ts';
+import type { MessagingEvent } from './events.ts';
 import { PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
 import type { AttachmentMeta, ChannelAccountRef, ChannelKind, Contact, Conversation, Message } from './types.ts';
 
@@ -20,22 +22,37 @@ export interface ResponderInput {
   channel: ChannelAccountRef;
 }
 
+/** A step's writes, run in the chain's transaction; events pushed to `events` are published with it. */
+type StepWrite = (trx: Db, events: MessagingEvent[]) => Promise<void>;
+
+/** What a step decided; see ResponderStep for when its writes run. */
 export type ResponderResult =
-  /** Not mine: the next step decides. */
-  | { action: 'pass' }
-  /** Reply with this text. `apply` runs inside the reply's transaction (record the step's own state there). */
-  | { action: 'answer'; text: string; attachments?: AttachmentMeta[]; authorKind?: 'ai' | 'rule' | 'system'; apply?: (trx: Db) => Promise<void> }
-  /** A person must take over: the conversation's automatic replies stop (ai_state handed_off); `text` optionally tells the customer. */
-  | { action: 'handoff'; reason: string; text?: string; authorKind?: 'ai' | 'rule' | 'system'; apply?: (trx: Db) => Promise<void> }
-  /** The step took charge in its own way (e.g. enqueued a debounced job); stop the chain. */
-  | { action: 'handled' };
+  /** Not mine: the next step decides. `apply` (e.g. a state the step found out of date) commits with whatever ends the chain. */
+  | { action: 'pass'; apply?: StepWrite }
+  /** Reply with this text (and files). */
+  | { action: 'answer'; text: string; attachments?: AttachmentMeta[]; authorKind?: 'ai' | 'rule' | 'system'; apply?: StepWrite }
+  /**
+   * A person must take over: the conversation's automatic replies stop (ai_state handed_off,
+   * through reply-state.ts); `text` optionally tells the customer. The handoff is a
+   * compare-and-set against `expect` (default: the reply state the step saw in its input): when
+   * the state changed since (a person paused or took over meanwhile), nothing of the result
+   * happens, neither the handoff nor `text` nor `apply`.
+   */
+  | { action: 'handoff'; reason: string; text?: string; authorKind?: 'ai' | 'rule' | 'system'; apply?: StepWrite; expect?: ReplyStateExpectation }
+  /** The step took charge in its own way, saying nothing now (e.g. a debounced job, scheduled by `apply`); stop the chain. */
+  | { action: 'handled'; apply?: StepWrite };
 
 /**
  * One step of the responder chain. Steps run in ascending `order` (rules ~100, AI ~200, the
- * offline auto-reply 900) until one does not pass. A step must not write before it answers: the
- * chain applies its result in one transaction with the job's completion, so a crash never makes
- * it answer twice. Steps see customer messages; `onEcho` (optional) sees messages the business
- * sent from elsewhere (typed on the phone), e.g. to pause the AI.
+ * offline auto-reply 900) until one does not pass.
+ *
+ * The contract: `respond` only reads and returns its decision; it writes nothing itself. The
+ * chain applies the decision in ONE transaction together with the processing job's completion:
+ * the `apply` of the steps that passed before it, the step's own `apply` (its bookkeeping, jobs
+ * it schedules), the reply-state change of a handoff, and the reply message with its send job. So a crash before that commit leaves none
+ * of it and the job runs again; a crash after it finds the job done, and nothing is said or
+ * scheduled twice. `onEcho` (optional) sees messages the business sent from elsewhere (typed
+ * on the phone), e.g. to pause the AI.
  */
 export interface ResponderStep {
   name: string;
@@ -56,54 +73,56 @@ export function processMessageHandler(deps: MessagingDeps & { log: Logger }, ste
         for (const step of chain) await step.onEcho?.(input);
         return;
       }
+      const passing: StepWrite[] = [];
       for (const step of chain) {
         const result = await step.respond(input);
-        if (result.action === 'pass') continue;
+        if (result.action === 'pass') {
+          if (result.apply) passing.push(result.apply);
+          continue;
+        }
         deps.log.debug('jobs', 'responder acted', { step: step.name, action: result.action, conversation_id: input.conversation.id });
-        if (result.action === 'handled') return;
-        await applyResult(deps, input, result);
+        if (result.action === 'handled' && !result.apply && passing.length === 0) return;
+        await applyResult(deps, input, result, passing);
         return;
       }
+      if (passing.length > 0) await applyResult(deps, input, { action: 'handled' }, passing);
     },
   };
 }
 
-// The processing job's reads and writes, built once (db/compiled.ts): they run for every message.
-const messageById = compiled<{ id: string }, Selectable<MessagesTable>>((db, arg) => db.selectFrom('messages').selectAll().where('id', '=', arg('id')));
-const conversationById = compiled<{ id: string }, Selectable<ConversationsTable>>((db, arg) => db.selectFrom('conversations').selectAll().where('id', '=', arg('id')));
-const contactById = compiled<{ id: string }, Selectable<ContactsTable>>((db, arg) => db.selectFrom('contacts').selectAll().where('id', '=', arg('id')));
+// The processing job's reads: the message, its conversation and contact through messaging's own
+// compiled lookups; the channel account's three facts built once here (db/compiled.ts).
 const channelById = compiled<{ id: string }, Pick<Selectable<ChannelAccountsTable>, 'id' | 'client_id' | 'kind'>>((db, arg) =>
   db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
-const finishRunning = compiled<{ id: string; now: string }>((db, arg) => db.updateTable('jobs')
-  .set({ status: 'done', lease_until: null, finished_at: arg('now'), updated_at: arg('now') }).where('id', '=', arg('id')).where('status', '=', 'running'));
 
 async function loadInput(db: Db, job: Job): Promise<ResponderInput | undefined> {
-  const m = await messageById.first(db, { id: String(job.payload.messageId) });
-  if (!m) return undefined;
-  const [c, p, a] = await Promise.all([
-    conversationById.first(db, { id: m.conversation_id }),
-    contactById.first(db, { id: m.contact_id }),
-    channelById.first(db, { id: m.channel_account_id }),
+  const message = await findMessage(db, String(job.payload.messageId));
+  if (!message) return undefined;
+  const [conversation, contact, a] = await Promise.all([
+    findConversation(db, message.conversationId),
+    findContact(db, message.contactId),
+    channelById.first(db, { id: message.channelAccountId }),
   ]);
-  if (!c || !p || !a) return undefined;
-  return { job, message: toMessage(m), conversation: toConversation(c), contact: toContact(p), channel: { id: a.id, clientId: a.client_id, kind: a.kind as ChannelKind } };
+  if (!conversation || !contact || !a) return undefined;
+  return { job, message, conversation, contact, channel: { id: a.id, clientId: a.client_id, kind: a.kind as ChannelKind } };
 }
 
-async function applyResult(deps: MessagingDeps, input: ResponderInput, result: Exclude<ResponderResult, { action: 'pass' | 'handled' }>): Promise<void> {
+async function applyResult(deps: MessagingDeps, input: ResponderInput, result: Exclude<ResponderResult, { action: 'pass' }>, passing: StepWrite[]): Promise<void> {
   await inTransaction(deps, async (trx, events) => {
     // Finishing the job in the same transaction as the reply: a re-run after a crash finds it done.
-    const now = deps.clock.now().toISOString();
-    if ((await finishRunning.changes(trx, { id: input.job.id, now })) === 0) return;
-    const conv = await conversationById.first(trx, { id: input.conversation.id });
+    if (!(await markJobDone(trx, deps.clock, input.job.id))) return;
+    const conv = await findConversation(trx, input.conversation.id);
     if (!conv) return; // erased meanwhile
-    await result.apply?.(trx);
+    for (const write of passing) await write(trx, events);
     if (result.action === 'handoff') {
-      await trx.updateTable('conversations').set({ ai_state: 'handed_off', ai_paused_until: null, updated_at: now }).where('id', '=', conv.id).execute();
-      events.push({ type: 'conversation.updated', clientId: conv.client_id, at: now, change: 'ai_state', conversation: toConversation({ ...conv, ai_state: 'handed_off', ai_paused_until: null, updated_at: now }) });
+      const r = await changeReplyStateIn(trx, deps.clock, events, conv, result.expect ?? input.conversation, { to: 'handed_off', reason: result.reason });
+      if (!r.applied) return; // decided on a reply state that changed since: a person has it
     }
+    await result.apply?.(trx, events);
+    if (result.action === 'handled') return;
     const text = result.text;
     if (text || (result.action === 'answer' && result.attachments?.length)) {
-      const { events: e } = await queueOutbound(trx, deps.clock, toConversation(conv), {
+      const { events: e } = await queueOutbound(trx, deps.clock, conv, {
         text: text ?? '', attachments: result.action === 'answer' ? result.attachments : undefined, authorKind: result.authorKind ?? 'system',
       });
       events.push(...e);

@@ -171,3 +171,8 @@ export async function getClient(db: Db, idOrSlug: string): Promise<Client> {
 export async function listClients(db: Db): Promise<Client[]> {
   return (await db.selectFrom('clients').selectAll().orderBy('name').execute()).map(toClient);
 }
+
+/** A client's slug and name by its id (links and greetings), or undefined when there is none. */
+export async function clientSlugAndName(db: Db, id: string): Promise<{ slug: string; name: string } | undefined> {
+  return db.selectFrom('clients').select(['slug', 'name']).where('id', '=', id).executeTakeFirst();
+}

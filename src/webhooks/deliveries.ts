@@ -44,7 +44,7 @@ export interface WebhookEventInput {
 }
 
 /** Runs `fn` in the caller's transaction, or in a new one. */
-const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+const joinOrOpenTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
 
 /** The job that sends a delivery; one queue per delivery, so a redelivery never overlaps a stale run. */
 const enqueueSend = (db: Db, clock: Clock, d: { id: string; clientId: string; contactId: string | null }, key: string) =>
@@ -96,7 +96,7 @@ export async function queueWebhookDeliveries(trx: Db, clock: Clock, hooks: Activ
  * (Hub events need none of this: the transactional forwarder queues them in their cause's transaction.)
  */
 export async function enqueueWebhookEvent(db: Db, clock: Clock, e: WebhookEventInput): Promise<number> {
-  return inTransaction(db, async (trx) => queueWebhookDeliveries(trx, clock, await activeWebhooks(trx, e.clientId), e));
+  return joinOrOpenTransaction(db, async (trx) => queueWebhookDeliveries(trx, clock, await activeWebhooks(trx, e.clientId), e));
 }
 
 /** A webhook's delivery log, newest first. */
@@ -122,7 +122,7 @@ export async function redeliver(db: Db, clock: Clock, clientId: string, webhookI
     throw conflict('This delivery is still being attempted; its next attempt is already scheduled', 'delivery_in_progress');
   }
   const row = await db.selectFrom('webhook_deliveries').select('contact_id').where('id', '=', id).executeTakeFirstOrThrow();
-  await inTransaction(db, async (trx) => {
+  await joinOrOpenTransaction(db, async (trx) => {
     await trx.updateTable('webhook_deliveries').set({ status: 'pending', attempts: 0, next_attempt_at: clock.now().toISOString() })
       .where('client_id', '=', clientId).where('id', '=', id).execute();
     await enqueueSend(trx, clock, { id, clientId, contactId: row.contact_id }, `${WEBHOOK_DELIVER_KIND}:${id}:${newId()}`);

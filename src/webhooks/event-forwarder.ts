@@ -1,6 +1,5 @@
 import type { Clock } from '../lib/clock.ts';
-import type { EventHub, MessagingEvent } from '../messaging/index.ts';
-import type { ChannelStatusInfo, Conversation, Message } from '../messaging/index.ts';
+import type { ChannelStatusInfo, Conversation, Message, MessagingEvent, TransactionalSubscriber } from '../messaging/index.ts';
 import { isWebhookEvent } from './events.ts';
 import { activeWebhooks, queueWebhookDeliveries, type ActiveWebhook, type WebhookEventInput } from './deliveries.ts';
 
@@ -26,10 +25,10 @@ function toWebhookEvent(e: MessagingEvent, r: WebhookRepresentation): WebhookEve
  * Queues webhook deliveries for the hub's events inside the transaction that caused them, so a
  * message and the deliveries announcing it commit together (a crash loses both or neither).
  * One indexed look-up of the client's active webhooks per transaction; nothing more when it has
- * none. Returns the unsubscribe function.
+ * none. A transactional hub subscriber; the composition subscribes it (src/pipeline.ts).
  */
-export function forwardEventsToWebhooks(hub: EventHub, deps: { clock: Clock; represent: WebhookRepresentation }): () => void {
-  return hub.subscribeInTransaction(async (trx, events) => {
+export function webhookEventForwarder(deps: { clock: Clock; represent: WebhookRepresentation }): TransactionalSubscriber {
+  return async (trx, events) => {
     const hooksOf = new Map<string, ActiveWebhook[]>();
     for (const e of events) {
       if (!isWebhookEvent(e.type)) continue;
@@ -39,5 +38,5 @@ export function forwardEventsToWebhooks(hub: EventHub, deps: { clock: Clock; rep
       const w = toWebhookEvent(e, deps.represent);
       if (w) await queueWebhookDeliveries(trx, deps.clock, hooks, w);
     }
-  });
+  };
 }
