@@ -71,6 +71,11 @@ export async function findMessage(db: Db, id: string): Promise<Message | undefin
   return r && toMessage(r);
 }
 
+/** findMessage's stored row, for messaging's own jobs that write it back (the send job). */
+export function findMessageRow(db: Db, id: string): Promise<Selectable<MessagesTable> | undefined> {
+  return byId.first(db, { id });
+}
+
 /** One message of a thread as readers of the conversation's recent past need it. */
 export interface ThreadEntry {
   id: string;

@@ -1,17 +1,16 @@
-import type { Selectable } from 'kysely';
-import type { ChannelAccountsTable, Db } from '../db/index.ts';
-import { compiled } from '../db/compiled.ts';
+import type { Db } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import { markJobDone, type Job, type JobHandler } from '../jobs/index.ts';
 import { findContact } from './contacts.ts';
 import { findConversation } from './conversations.ts';
 import { findMessage } from './messages.ts';
+import { channelAccountRef } from './channel-ref.ts';
 import { queueOutbound } from './outbound.ts';
 import { changeReplyStateIn, type ReplyStateExpectation } from './reply-state.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingEvent } from './events.ts';
 import { PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
-import type { AttachmentMeta, ChannelAccountRef, ChannelKind, Contact, Conversation, Message } from './types.ts';
+import type { AttachmentMeta, ChannelAccountRef, Contact, Conversation, Message } from './types.ts';
 
 /** What a responder step sees: the stored message and its conversation, contact and channel. */
 export interface ResponderInput {
@@ -90,21 +89,18 @@ export function processMessageHandler(deps: MessagingDeps & { log: Logger }, ste
   };
 }
 
-// The processing job's reads: the message, its conversation and contact through messaging's own
-// compiled lookups; the channel account's three facts built once here (db/compiled.ts).
-const channelById = compiled<{ id: string }, Pick<Selectable<ChannelAccountsTable>, 'id' | 'client_id' | 'kind'>>((db, arg) =>
-  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
-
+// The processing job's reads: the message, its conversation, contact and channel account, each
+// through messaging's own compiled lookup.
 async function loadInput(db: Db, job: Job): Promise<ResponderInput | undefined> {
   const message = await findMessage(db, String(job.payload.messageId));
   if (!message) return undefined;
-  const [conversation, contact, a] = await Promise.all([
+  const [conversation, contact, channel] = await Promise.all([
     findConversation(db, message.conversationId),
     findContact(db, message.contactId),
-    channelById.first(db, { id: message.channelAccountId }),
+    channelAccountRef(db, message.channelAccountId),
   ]);
-  if (!conversation || !contact || !a) return undefined;
-  return { job, message, conversation, contact, channel: { id: a.id, clientId: a.client_id, kind: a.kind as ChannelKind } };
+  if (!conversation || !contact || !channel) return undefined;
+  return { job, message, conversation, contact, channel };
 }
 
 async function applyResult(deps: MessagingDeps, input: ResponderInput, result: Exclude<ResponderResult, { action: 'pass' }>, passing: StepWrite[]): Promise<void> {

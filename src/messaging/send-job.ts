@@ -1,11 +1,10 @@
-import type { Selectable } from 'kysely';
-import type { Db, MessagesTable } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import { compiled } from '../db/compiled.ts';
 import type { Logger } from '../lib/logger.ts';
 import { markJobDone, PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
 import { listIdentities } from './contacts.ts';
-import { toMessage } from './messages.ts';
+import { findMessageRow, toMessage } from './messages.ts';
 import { SEND_MESSAGE_JOB } from './outbound.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { inTransaction } from './transaction.ts';
@@ -14,7 +13,6 @@ import type { ChannelSender } from './types.ts';
 import { channelAccountRef } from './channel-ref.ts';
 
 // Every outbound message runs these: built once (db/compiled.ts).
-const messageById = compiled<{ id: string }, Selectable<MessagesTable>>((db, arg) => db.selectFrom('messages').selectAll().where('id', '=', arg('id')));
 const dropEcho = compiled<{ account: string; platformId: string; id: string }>((db, arg) => db.deleteFrom('messages')
   .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId'))
   .where('id', '!=', arg('id')).where('direction', '=', 'out'));
@@ -43,7 +41,7 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
     kind: SEND_MESSAGE_JOB,
     async run(job: Job) {
       const messageId = String(job.payload.messageId);
-      const row = await messageById.first(db, { id: messageId });
+      const row = await findMessageRow(db, messageId);
       if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
       const account = await channelAccountRef(db, row.channel_account_id);
       if (!account) throw new PermanentJobError('The channel no longer exists');
@@ -72,7 +70,7 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
         await markSent.execute(trx, { id: row.id, platformId: platformMessageId, now });
         await recordUsage(trx, clock, { clientId: row.client_id, kind: 'outbound_message', channelAccountId: row.channel_account_id });
         await markJobDone(trx, clock, job.id); // one commit for the outcome and the job's completion
-        const sent = await messageById.first(trx, { id: row.id });
+        const sent = await findMessageRow(trx, row.id);
         if (sent) events.push({ type: 'message.sent', clientId: row.client_id, at: now, message: toMessage(sent) });
       };
       if (idempotent && sender.inProcess?.(account)) {
