@@ -1,28 +1,20 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, loginAs, buildUser, postForm, TEST_PASSWORD, type TestApp, type CookieJar } from '../testing/test-app.ts';
-import { buildApiTenant } from '../testing/api-client.ts';
+import { postForm, type TestApp } from '../testing/test-app.ts';
+import { auditRowsOf, twoEdges, type TwoEdges } from '../testing/api-client.ts';
 import { getClient } from './index.ts';
 
 // One command, two edges: the company details changed from the screen (an owner's form) and from
 // PUT /api/v1/settings/company go through rectifyClient, so they validate and audit alike.
 
-type Tenant = Awaited<ReturnType<typeof buildApiTenant>>;
-const test = suite<{ app: TestApp; t: Tenant; owner: CookieJar; ownerEmail: string }>('client details: the same command from the UI and the API');
+const test = suite<TwoEdges>('client details: the same command from the UI and the API');
 
-test.before.each(async (ctx) => {
-  ctx.app = await makeTestApp({ seed: false });
-  ctx.t = await buildApiTenant(ctx.app, 'acme');
-  const owner = await buildUser(ctx.app, 'owner', ctx.t.client.id, 'owner@acme.kz');
-  ctx.ownerEmail = owner.email;
-  ctx.owner = await loginAs(ctx.app, owner.email, TEST_PASSWORD);
-});
+test.before.each((ctx) => twoEdges(ctx));
 test.after.each(async (ctx) => {
   await ctx.app.cleanup();
 });
 
-const updates = (app: TestApp) =>
-  app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label', 'client_id', 'target_type', 'target_id', 'details']).where('action', '=', 'client.updated').orderBy('id').execute();
+const updates = (app: TestApp) => auditRowsOf(app, 'client.updated');
 
 test('a change from the form and one from the API leave the same audit row: action, target and the changed fields’ names', async ({ app, t, owner, ownerEmail }) => {
   const form = await postForm(app, owner, '/clients/acme/edit', { phone: '+7 701 111 22 33' });

@@ -1,29 +1,21 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, loginAs, buildUser, postForm, TEST_PASSWORD, type TestApp, type CookieJar } from '../testing/test-app.ts';
-import { buildApiTenant } from '../testing/api-client.ts';
+import { postForm, type TestApp } from '../testing/test-app.ts';
+import { auditRowsOf, twoEdges, type TwoEdges } from '../testing/api-client.ts';
 import { runHabarInProcess } from '../testing/cli.ts';
 import { getSetting } from '../settings/index.ts';
 
 // A client's settings change through one command (updateClientSettings) from the settings screen,
 // PUT /api/v1/settings/{area} and `habar settings set --client`: the same validation and audit row.
 
-type Tenant = Awaited<ReturnType<typeof buildApiTenant>>;
-const test = suite<{ app: TestApp; t: Tenant; owner: CookieJar; ownerEmail: string }>('client settings: one command from the UI, the API and the CLI');
+const test = suite<TwoEdges>('client settings: one command from the UI, the API and the CLI');
 
-test.before.each(async (ctx) => {
-  ctx.app = await makeTestApp({ seed: false });
-  ctx.t = await buildApiTenant(ctx.app, 'acme');
-  const owner = await buildUser(ctx.app, 'owner', ctx.t.client.id, 'owner@acme.kz');
-  ctx.ownerEmail = owner.email;
-  ctx.owner = await loginAs(ctx.app, owner.email, TEST_PASSWORD);
-});
+test.before.each((ctx) => twoEdges(ctx));
 test.after.each(async (ctx) => {
   await ctx.app.cleanup();
 });
 
-const audits = (app: TestApp) =>
-  app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label', 'client_id', 'target_type', 'target_id', 'details']).where('action', '=', 'settings.updated').orderBy('id').execute();
+const audits = (app: TestApp) => auditRowsOf(app, 'settings.updated');
 const KEY = 'auto_reply.online_minutes';
 
 test('the screen, the API and the CLI store the value and leave the same settings.updated row', async ({ app, t, owner, ownerEmail }) => {

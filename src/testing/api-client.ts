@@ -1,4 +1,4 @@
-import type { TestApp } from './test-app.ts';
+import { buildUser, loginAs, makeTestApp, TEST_PASSWORD, type CookieJar, type TestApp } from './test-app.ts';
 import { createApiKey } from '../auth/index.ts';
 import { createChannelAccount, customerUrl } from '../channels/index.ts';
 import { createClient } from '../tenants/index.ts';
@@ -43,4 +43,28 @@ export async function buildApiTenant(app: TestApp, slug: string) {
       return ((await res.json()) as { id: string }).id;
     },
   };
+}
+
+export type ApiTenant = Awaited<ReturnType<typeof buildApiTenant>>;
+
+/** A fresh app with one client reached two ways: its API key (`t`) and its owner signed in to the UI. */
+export interface TwoEdges {
+  app: TestApp;
+  t: ApiTenant;
+  owner: CookieJar;
+  ownerEmail: string;
+}
+
+/** Fills `ctx` with a TwoEdges fixture (for a suite's before.each); `ctx.app.cleanup()` ends it. */
+export async function twoEdges(ctx: TwoEdges, slug = 'acme'): Promise<void> {
+  ctx.app = await makeTestApp({ seed: false });
+  ctx.t = await buildApiTenant(ctx.app, slug);
+  const owner = await buildUser(ctx.app, 'owner', ctx.t.client.id, `owner@${slug}.kz`);
+  ctx.ownerEmail = owner.email;
+  ctx.owner = await loginAs(ctx.app, owner.email, TEST_PASSWORD);
+}
+
+/** The audit rows of one action, oldest first, as the tests compare them across edges. */
+export function auditRowsOf(app: TestApp, action: string) {
+  return app.ctx.db.selectFrom('audit_log').select(['action', 'actor_label', 'client_id', 'target_type', 'target_id', 'details']).where('action', '=', action).orderBy('id').execute();
 }
