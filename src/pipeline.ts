@@ -14,7 +14,7 @@ import {
 import { CHANNEL_DRIVERS, ChannelManager, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
-import { channelJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
+import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -73,7 +73,7 @@ export const HUB_SUBSCRIBERS: Array<(deps: PipelineDeps & { jobs: JobRunner }) =
   // adds its conversation.updated (ai_state) events to the transaction's...
   (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher(d) }),
   // ...so the outgoing webhooks, after it, announce those changes too.
-  (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelJson, conversation: conversationJson, message: messageJson } }) }),
+  (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelStatusJson, conversation: conversationJson, message: messageJson } }) }),
   // Work was queued with what committed (a processing job, a send job, a delivery): the job
   // runner looks for it now rather than at its next poll.
   (d) => ({ name: 'job-runner-wake-up', afterCommit: () => d.jobs.wake() }),

@@ -7,6 +7,7 @@ import type { AiSettingsTable } from '../db/schema.ts';
 import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest } from '../lib/errors.ts';
+import { charLength } from '../lib/text.ts';
 import { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from './defaults.ts';
 import type { FaqEntry } from './faq-responder.ts';
 import type { Language } from './text-normalise.ts';
@@ -111,13 +112,13 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
   if (p.model !== undefined && (p.model.length > LIMITS.model || /\s/.test(p.model.trim()))) throw badRequest(`model must be a model name without spaces (at most ${LIMITS.model} characters)`, 'model');
   if (p.model !== undefined) out.model = p.model.trim();
   if (p.apiKey !== undefined && p.apiKey !== null && (p.apiKey.trim() === '' || p.apiKey.length > LIMITS.apiKey || /\s/.test(p.apiKey.trim()))) throw badRequest('api_key must be the key as the provider shows it', 'api_key');
-  if (p.instructions !== undefined && p.instructions.length > LIMITS.instructions) throw badRequest(`instructions: at most ${LIMITS.instructions} characters`, 'instructions');
-  if (p.facts !== undefined && p.facts.length > LIMITS.facts) throw badRequest(`facts: at most ${LIMITS.facts} characters`, 'facts');
+  if (p.instructions !== undefined && charLength(p.instructions) > LIMITS.instructions) throw badRequest(`instructions: at most ${LIMITS.instructions} characters`, 'instructions', 'too_long');
+  if (p.facts !== undefined && charLength(p.facts) > LIMITS.facts) throw badRequest(`facts: at most ${LIMITS.facts} characters`, 'facts', 'too_long');
   if (p.faq !== undefined) {
     if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq');
     p.faq.forEach((e, i) => {
       if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq');
-      if (e.question.length > LIMITS.faqQuestion || e.answer.length > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq');
+      if (charLength(e.question) > LIMITS.faqQuestion || charLength(e.answer) > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq', 'too_long');
     });
     out.faq = p.faq.map((e) => ({ question: e.question.trim(), answer: e.answer.trim() }));
   }
@@ -126,18 +127,18 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     out.languages = [...new Set(p.languages)];
   }
   if (p.handoffKeywords !== undefined) {
-    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => k.length > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords');
+    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords');
     out.handoffKeywords = cleanList(p.handoffKeywords.map((k) => k.toLowerCase()));
   }
   if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds');
   if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes');
   if (p.disclosure !== undefined && p.disclosure !== null) {
-    if (p.disclosure.length > LIMITS.disclosure) throw badRequest(`disclosure: at most ${LIMITS.disclosure} characters`, 'disclosure');
+    if (charLength(p.disclosure) > LIMITS.disclosure) throw badRequest(`disclosure: at most ${LIMITS.disclosure} characters`, 'disclosure', 'too_long');
     out.disclosure = p.disclosure.trim() || null;
   }
   if (p.fallbackText !== undefined) {
     if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text');
-    if (p.fallbackText.length > LIMITS.fallback) throw badRequest(`fallback_text: at most ${LIMITS.fallback} characters`, 'fallback_text');
+    if (charLength(p.fallbackText) > LIMITS.fallback) throw badRequest(`fallback_text: at most ${LIMITS.fallback} characters`, 'fallback_text', 'too_long');
     out.fallbackText = p.fallbackText.trim();
   }
   if (p.replyLength !== undefined && !REPLY_LENGTHS.includes(p.replyLength)) throw badRequest('reply_length must be short, medium or long', 'reply_length');

@@ -48,6 +48,8 @@ export interface AuditFilter {
   /** Restricts to these clients (e.g. those that granted support access); an empty list matches nothing. */
   clientIds?: string[];
   action?: string;
+  /** Entries about this one target (e.g. a webhook's id). */
+  targetId?: string;
   actor?: string;
   from?: string;
   to?: string;
@@ -86,6 +88,7 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<AuditRow[]> {
       return include.length ? eb.or([byPrefix, eb('action', 'in', include)]) : byPrefix;
     });
   }
+  if (f.targetId) q = q.where('target_id', '=', f.targetId);
   if (f.actor) q = q.where('actor_label', 'like', `%${f.actor}%`);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<', f.to);

@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { charLength } from '../lib/text.ts';
 import type { ChannelKind, ChannelStatus } from '../messaging/index.ts';
 import { CHANNEL_DRIVERS } from './drivers.ts';
 import { ChannelRegistry } from './registry.ts';
@@ -49,7 +50,7 @@ export async function createChannelAccount(
   const driver = registry.driverFor(input.kind);
   if (!driver) throw badRequest(`The channel kind must be one of: ${registry.kinds().join(', ')}`, 'kind');
   const name = input.name.trim();
-  if (!name || name.length > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
+  if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
   const now = clock.now().toISOString();
   const row = {
     id: newId(), client_id: input.clientId, kind: input.kind, name, status: driver.initialStatus,

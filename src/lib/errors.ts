@@ -17,7 +17,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, field?: string, code = 'invalid_request', params?: Record<string, string | number>) => {
+/** 400. The code defaults to invalid_field when a field is named, invalid_request otherwise. */
+export const badRequest = (message: string, field?: string, code = field ? 'invalid_field' : 'invalid_request', params?: Record<string, string | number>) => {
   const err = new AppError(code, message, 400, true, field);
   if (params) err.params = params;
   return err;

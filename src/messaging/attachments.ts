@@ -19,7 +19,7 @@ const SAFE_NAME = /[^\p{L}\p{N}._ -]/gu;
 export async function storeAttachment(
   db: Db, clock: Clock, dataDir: string,
   input: { clientId: string; contactId?: string | null; fileName: string; mime: string; bytes: Uint8Array },
-): Promise<AttachmentMeta> {
+): Promise<AttachmentMeta & { id: string; createdAt: string }> {
   if (input.bytes.byteLength === 0) throw badRequest('The file is empty', 'file');
   if (input.bytes.byteLength > MAX_ATTACHMENT_BYTES) throw tooLarge(`A file may have at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
   const name = (input.fileName.replace(SAFE_NAME, '_').trim() || 'file').slice(0, 120);
@@ -35,12 +35,12 @@ export async function storeAttachment(
     id, client_id: input.clientId, contact_id: input.contactId ?? null, message_id: null, file_name: name, path: rel,
     mime, size: input.bytes.byteLength, sha256, created_at: now.toISOString(),
   }).execute();
-  return { id, name, mime, size: input.bytes.byteLength };
+  return { id, name, mime, size: input.bytes.byteLength, createdAt: now.toISOString() };
 }
 
 /** A client's stored attachment and its file path; another client's is "not found". */
 export async function getAttachment(db: Db, dataDir: string, clientId: string, id: string): Promise<AttachmentMeta & { file: string; sha256: string; messageId: string | null }> {
   const r = await db.selectFrom('attachments').selectAll().where('id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
   if (!r) throw notFound('No such attachment');
-  return { id: r.id, name: r.file_name, mime: r.mime, size: r.size, sha256: r.sha256, messageId: r.message_id, file: path.join(dataDir, 'attachments', r.path) };
+  return { id: r.id, name: r.file_name, mime: r.mime, size: r.size, createdAt: r.created_at, sha256: r.sha256, messageId: r.message_id, file: path.join(dataDir, 'attachments', r.path) };
 }

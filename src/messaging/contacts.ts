@@ -1,10 +1,12 @@
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { compiled } from '../db/compiled.ts';
 import type { ContactsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { charLength, truncateChars } from '../lib/text.ts';
 import type { EventHub } from './events.ts';
 import { toConversation } from './conversations.ts';
 import { inTransaction } from './transaction.ts';
@@ -91,7 +93,7 @@ export async function findOrCreateContact(
   if (!contactId) {
     contactId = newId();
     await trx.insertInto('contacts').values({
-      id: contactId, client_id: input.clientId, display_name: (input.displayName ?? '').slice(0, 200), phone: input.phone ?? null,
+      id: contactId, client_id: input.clientId, display_name: truncateChars(input.displayName ?? '', 200), phone: input.phone ?? null,
       tags: '[]', restricted: 0, objected: 0, minor: 0, created_at: now, updated_at: now,
     }).execute();
   } else if (input.displayName || input.phone) {
@@ -99,7 +101,7 @@ export async function findOrCreateContact(
     const c = await namePhone.first(trx, { id: contactId });
     if (!c) throw notFound('No such contact');
     const set: { display_name?: string; phone?: string; updated_at?: string } = {};
-    if (!c.display_name && input.displayName) set.display_name = input.displayName.slice(0, 200);
+    if (!c.display_name && input.displayName) set.display_name = truncateChars(input.displayName, 200);
     if (!c.phone && input.phone) set.phone = input.phone;
     if (Object.keys(set).length) await trx.updateTable('contacts').set({ ...set, updated_at: now }).where('id', '=', contactId).execute();
   }
@@ -123,7 +125,7 @@ export async function updateContact(db: Db, clock: Clock, clientId: string, id: 
   await getContact(db, clientId, id);
   const set: { display_name?: string; phone?: string | null; tags?: string; updated_at: string } = { updated_at: clock.now().toISOString() };
   if (patch.displayName !== undefined) {
-    if (patch.displayName.length > 200) throw badRequest('The name may have at most 200 characters', 'display_name');
+    if (charLength(patch.displayName) > 200) throw badRequest('The name may have at most 200 characters', 'display_name', 'too_long');
     set.display_name = patch.displayName.trim();
   }
   if (patch.phone !== undefined) {
@@ -136,7 +138,7 @@ export async function updateContact(db: Db, clock: Clock, clientId: string, id: 
   }
   if (patch.tags !== undefined) {
     const tags = [...new Set(patch.tags.map((t) => t.trim()).filter(Boolean))];
-    if (tags.length > 50 || tags.some((t) => t.length > 50)) throw badRequest('At most 50 tags of at most 50 characters each', 'tags');
+    if (tags.length > 50 || tags.some((t) => charLength(t) > 50)) throw badRequest('At most 50 tags of at most 50 characters each', 'tags', 'invalid_field');
     set.tags = JSON.stringify(tags);
   }
   await db.updateTable('contacts').set(set).where('id', '=', id).where('client_id', '=', clientId).execute();
@@ -160,4 +162,38 @@ export function updateContactWithEvents(deps: { db: Db; clock: Clock; hub: Event
     for (const c of conversations) events.push({ type: 'conversation.updated', clientId, at: contact.updatedAt, conversation: toConversation(c), change: 'contact' });
     return contact;
   });
+}
+
+export interface ContactFilter {
+  clientId: string;
+  /** Digits of the phone number, in any layout ("701 555-44" finds +77015554433). */
+  phone?: string;
+  /** Part of the name (SQLite's LIKE: case-insensitive for Latin letters only). */
+  name?: string;
+  /** One tag, exactly. */
+  tag?: string;
+  /** The `nextCursor` of the previous page (a contact id). */
+  cursor?: string;
+  limit?: number;
+}
+
+const likeEscaped = (s: string) => `%${s.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** A page of a client's contacts, newest first (index contacts_client_idx), filtered by phone, name and tag. */
+export async function listContacts(db: Db, f: ContactFilter): Promise<{ data: Contact[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  if (f.cursor !== undefined && !/^[0-9a-z]{26}$/.test(f.cursor)) throw badRequest('Invalid cursor', 'cursor', 'invalid_cursor');
+  let q = db.selectFrom('contacts').selectAll().where('client_id', '=', f.clientId);
+  if (f.phone !== undefined) {
+    const digits = f.phone.replace(/\D/g, '');
+    if (!digits) throw badRequest('Search a phone number by its digits', 'phone', 'invalid_field');
+    q = q.where('phone', 'like', likeEscaped(digits));
+  }
+  if (f.name) q = q.where(sql<boolean>`display_name like ${likeEscaped(f.name)} escape '\\'`);
+  // Tags are a JSON array in one column: json_each says whether it holds this one.
+  if (f.tag) q = q.where(sql<boolean>`exists (select 1 from json_each(contacts.tags) where json_each.value = ${f.tag})`);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toContact);
+  return { data: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }

@@ -90,6 +90,9 @@ export interface ConversationFilter {
   channelAccountId?: string;
   unread?: boolean;
   assigneeUserId?: string;
+  contactId?: string;
+  /** Only conversations changed at or after this time (RFC 3339 UTC, as stored). */
+  updatedSince?: string;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
   limit?: number;
@@ -103,6 +106,8 @@ export async function listConversations(db: Db, f: ConversationFilter): Promise<
   if (f.channelAccountId) q = q.where('channel_account_id', '=', f.channelAccountId);
   if (f.unread) q = q.where('unread_count', '>', 0);
   if (f.assigneeUserId) q = q.where('assignee_user_id', '=', f.assigneeUserId);
+  if (f.contactId) q = q.where('contact_id', '=', f.contactId);
+  if (f.updatedSince) q = q.where('updated_at', '>=', f.updatedSince);
   if (f.cursor) {
     const [at, id] = decodeCursor(f.cursor);
     // A row value, not an OR: SQLite seeks the index to it instead of walking every newer row.
@@ -116,8 +121,8 @@ export async function listConversations(db: Db, f: ConversationFilter): Promise<
 
 const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
 function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id) throw badRequest('Invalid cursor', 'cursor', 'invalid_cursor');
+  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || extra !== undefined || Number.isNaN(Date.parse(at)) || !/^[0-9a-z]{26}$/.test(id)) throw badRequest('Invalid cursor', 'cursor', 'invalid_cursor');
   return [at, id];
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
+import { charLength } from '../lib/text.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import type { MessagingEvent } from './events.ts';
@@ -24,7 +25,7 @@ export interface OutboundInput {
 
 function validateOutbound(input: OutboundInput): void {
   if (typeof input.text !== 'string') throw badRequest('Enter the text', 'text');
-  if (input.text.length > MAX_TEXT_LENGTH) throw badRequest(`The text may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+  if (charLength(input.text) > MAX_TEXT_LENGTH) throw badRequest(`The text may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'too_long');
   if (!input.text.trim() && !(input.attachments?.length)) throw badRequest('Enter the text or attach a file', 'text', 'empty_message');
 }
 
@@ -74,7 +75,7 @@ export async function sendMessage(deps: MessagingDeps, clientId: string, convers
 /** Checks a message against its channel's limits (text length, attachment types and sizes). */
 function checkLimits(rules: ChannelRules, input: OutboundInput): void {
   const { maxTextLength, attachments } = rules.limits;
-  if (input.text.length > maxTextLength) throw badRequest(`The text may have at most ${maxTextLength} characters on this channel`, 'text', 'text_too_long', { n: maxTextLength });
+  if (charLength(input.text) > maxTextLength) throw badRequest(`The text may have at most ${maxTextLength} characters on this channel`, 'text', 'too_long', { n: maxTextLength });
   for (const a of input.attachments ?? []) {
     if (!attachments.mimeTypes.some((m) => a.mime.startsWith(m))) throw badRequest(`This channel does not take ${a.mime || 'such'} files`, 'attachments', 'attachment_type');
     if (a.size > attachments.maxBytes) throw badRequest(`This channel takes files of at most ${Math.floor(attachments.maxBytes / 1048576)} MB`, 'attachments', 'attachment_too_large');
@@ -88,7 +89,7 @@ function checkLimits(rules: ChannelRules, input: OutboundInput): void {
 export async function startConversation(
   deps: MessagingDeps & { channels: ChannelDirectory },
   input: OutboundInput & { clientId: string; channelAccountId: string; to: string; displayName?: string },
-): Promise<{ conversation: Conversation; contact: Contact; message: Message }> {
+): Promise<{ conversation: Conversation; contact: Contact; message: Message; created: boolean }> {
   validateOutbound(input);
   const account = await channelAccountRef(deps.db, input.channelAccountId);
   if (!account || account.clientId !== input.clientId) throw notFound('No such channel');
@@ -108,6 +109,6 @@ export async function startConversation(
     if (opened.change) events.push({ type: 'conversation.updated', clientId: input.clientId, at: message.createdAt, change: opened.change, conversation });
     events.push(...e);
     const c = await trx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
-    return { conversation, contact: toContact(c), message };
+    return { conversation, contact: toContact(c), message, created: opened.change === 'created' };
   });
 }

@@ -46,6 +46,8 @@ export interface AttachmentMeta {
   size: number;
   /** A remote location the platform gave (not fetched by the pipeline). */
   url?: string;
+  /** When the file was stored here (absent on messages stored before it was recorded). */
+  createdAt?: string;
 }
 
 export interface Contact {

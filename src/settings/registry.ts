@@ -1,4 +1,5 @@
 import { badRequest } from '../lib/errors.ts';
+import { charLength } from '../lib/text.ts';
 
 export interface SettingSpec {
   key: string;
@@ -16,7 +17,7 @@ export interface SettingSpec {
 
 // Each parse error has a code (and params) for a translated message: `validation.<code>`.
 const text = (max = 500) => (v: string) => {
-  if (v.length > max) throw badRequest(`At most ${max} characters`, undefined, 'setting_too_long', { max });
+  if (charLength(v) > max) throw badRequest(`At most ${max} characters`, undefined, 'setting_too_long', { max });
   return v.trim();
 };
 const bool = (v: string) => {

@@ -4,6 +4,7 @@ import type { ClientsTable } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
+import { charLength } from '../lib/text.ts';
 import { isValidEmail } from '../auth/index.ts';
 
 export interface ContactPerson {
@@ -81,19 +82,19 @@ export function clientInputProblems(input: ClientInput, creating: boolean): Fiel
     else if (RESERVED_SLUGS.includes(input.slug)) add('slug', 'reserved_slug', `"${input.slug}" is reserved; choose another slug`);
   }
   if (creating || input.name !== undefined) {
-    if (!input.name?.trim() || input.name.length > 200) add('name', 'invalid_name', 'Enter the company name (at most 200 characters)');
+    if (!input.name?.trim() || charLength(input.name) > 200) add('name', 'invalid_name', 'Enter the company name (at most 200 characters)');
   }
   if (input.contactEmail && !isValidEmail(input.contactEmail)) add('contact_email', 'invalid_email', 'Enter a valid e-mail address');
   if (input.phone && !PHONE.test(input.phone.trim())) add('phone', 'invalid_phone', 'Enter a phone number such as +7 701 234 56 78');
-  if (input.invoiceAddress && input.invoiceAddress.length > 1000) add('invoice_address', 'too_long', 'The invoice address is too long');
+  if (input.invoiceAddress && charLength(input.invoiceAddress) > 1000) add('invoice_address', 'too_long', 'The invoice address is too long');
   if (input.timezone !== undefined && !isValidTimezone(input.timezone)) add('timezone', 'invalid_timezone', `Unknown time zone "${input.timezone}"`);
   const persons = input.contactPersons ?? [];
   if (persons.length > MAX_CONTACT_PERSONS) add('contact_persons', 'too_many_persons', `At most ${MAX_CONTACT_PERSONS} contact persons`);
   for (const p of persons) {
-    if (!p.name?.trim() || p.name.length > 200) { add('contact_persons', 'person_needs_name', 'Each contact person needs a name'); break; }
+    if (!p.name?.trim() || charLength(p.name) > 200) { add('contact_persons', 'person_needs_name', 'Each contact person needs a name'); break; }
     if (p.email && !isValidEmail(p.email)) { add('contact_persons', 'person_invalid_email', 'A contact person has an invalid e-mail address'); break; }
     if (p.phone && !PHONE.test(p.phone.trim())) { add('contact_persons', 'person_invalid_phone', 'A contact person has an invalid phone number'); break; }
-    if ((p.role?.length ?? 0) > 200) { add('contact_persons', 'too_long', 'A contact person\'s role is too long'); break; }
+    if (charLength(p.role ?? '') > 200) { add('contact_persons', 'too_long', 'A contact person\'s role is too long'); break; }
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { ViewContext } from '../view-context.ts';
 
 type Schema = {
   $ref?: string; type?: string | string[]; items?: Schema; properties?: Record<string, Schema>; required?: string[];
-  anyOf?: Schema[]; enum?: unknown[]; description?: string; maxLength?: number; additionalProperties?: unknown; format?: string;
+  anyOf?: Schema[]; enum?: unknown[]; const?: unknown; description?: string; maxLength?: number; additionalProperties?: unknown; format?: string;
 };
 interface Param { name: string; in: string; required?: boolean; description?: string; schema?: Schema }
 interface Operation {
@@ -16,6 +16,8 @@ interface Operation {
 export interface OpenApiDoc {
   servers?: Array<{ url: string }>;
   paths: Record<string, Record<string, Operation>>;
+  /** Outgoing webhook events: the body Habar POSTs for each. */
+  webhooks?: Record<string, { post: Operation }>;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -33,6 +35,7 @@ const refName = (ref: string) => ref.split('/').pop() ?? ref;
 function typeOf(s: Schema | undefined): string {
   if (!s) return 'any';
   if (s.$ref) return refName(s.$ref);
+  if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((e) => JSON.stringify(e)).join(' | ');
   if (s.anyOf) return s.anyOf.map(typeOf).join(' | ');
   if (Array.isArray(s.type)) return s.type.join(' | ');
@@ -125,6 +128,14 @@ export function ApiDocsPage({ v, d }: { v: ViewContext; d: ApiDocsView }) {
         <p>{v.t('api_docs.errors')}</p>
         <h2>{v.t('api_docs.webhooks_title')}</h2>
         <p>{v.t('api_docs.webhooks_body', { events: d.events.join(', ') })}</p>
+        {d.doc.webhooks ? (
+          <ul>
+            {Object.entries(d.doc.webhooks).map(([event, w]) => {
+              const ref = w.post.requestBody?.content['application/json']?.schema.$ref;
+              return <li><code>{event}</code> — {w.post.summary}{ref ? <> — <a href={`#schema-${refName(ref)}`}><code>{refName(ref)}</code></a></> : null}</li>;
+            })}
+          </ul>
+        ) : null}
         <p>{v.t('webhooks.signature_help')}</p>
       </section>
       <h2>{v.t('api_docs.operations')}</h2>

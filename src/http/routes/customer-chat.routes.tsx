@@ -7,6 +7,7 @@ import {
 import { findClient } from '../../tenants/index.ts';
 import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
 import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
+import { charLength } from '../../lib/text.ts';
 import { randomToken } from '../../lib/ids.ts';
 import { ChatThread, ComposeForm, CustomerChatPage, type ChatThreadData, type ComposeData } from '../../../views/pages/customer-chat.tsx';
 import { PublicRateLimits } from '../public-rate-limit.ts';
@@ -38,7 +39,7 @@ export function parseCustomerPost(raw: string): CustomerPost {
   const unknown = Object.keys(o).find((k) => !JSON_FIELDS.includes(k));
   if (unknown) throw badRequest(`Unknown field "${unknown}"; expected text, customer, message_id`, unknown, 'unknown_field');
   if (typeof o.text !== 'string' || !o.text.trim()) throw badRequest('"text" must be a non-empty string', 'text');
-  if (o.text.length > MAX_TEXT_LENGTH) throw badRequest(`"text" may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+  if (charLength(o.text) > MAX_TEXT_LENGTH) throw badRequest(`"text" may have at most ${MAX_TEXT_LENGTH} characters`, 'text', 'too_long');
   for (const f of ['customer', 'message_id'] as const) {
     if (o[f] !== undefined && (typeof o[f] !== 'string' || !ID_FIELD.test(o[f]))) throw badRequest(`"${f}" must be a string of 1–200 printable characters without spaces`, f);
   }
@@ -150,7 +151,7 @@ export function customerChatRoutes() {
     let error: string | undefined;
     let status = 400;
     if (!text.trim()) error = v.t('chat.error.empty');
-    else if (text.length > MAX_TEXT_LENGTH) error = v.t('chat.error.too_long', { n: MAX_TEXT_LENGTH });
+    else if (charLength(text) > MAX_TEXT_LENGTH) error = v.t('chat.error.too_long', { n: MAX_TEXT_LENGTH });
     else {
       try {
         await limits.checkPost(ctx, c.get('ip'), token);

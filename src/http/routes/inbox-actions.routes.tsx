@@ -5,6 +5,7 @@ import {
   storeAttachment, updateContactWithEvents, type ConversationStatus,
 } from '../../messaging/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
+import { charLength } from '../../lib/text.ts';
 import type { Client } from '../../tenants/index.ts';
 import { InboxPage } from '../../../views/pages/inbox.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -43,7 +44,7 @@ export function inboxActionRoutes() {
     // Checked before the file is stored, so a refused reply leaves nothing behind.
     let error: string | undefined;
     if (file && file.size > MAX_ATTACHMENT_BYTES) error = v.t('inbox.file_too_large', { mb: Math.floor(MAX_ATTACHMENT_BYTES / 1024 / 1024) });
-    else if (text.length > MAX_TEXT_LENGTH) error = v.t('validation.text_too_long', { n: MAX_TEXT_LENGTH });
+    else if (charLength(text) > MAX_TEXT_LENGTH) error = v.t('validation.text_too_long', { n: MAX_TEXT_LENGTH });
     else if (!text.trim() && !file) error = v.t('validation.empty_message');
     if (error) return threadPageWith(c, client, conversation.id, { reply: { text, error } });
     try {

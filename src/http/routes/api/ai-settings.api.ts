@@ -6,36 +6,37 @@ import { badRequest } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
-import { parseWith, readJson } from './validation.ts';
+import { chars, parseWith, readJson } from './validation.ts';
+import { time } from './representation.ts';
 import type { ApiRoute } from './api-route.ts';
 
-const FaqEntry = z.object({ question: z.string().max(AI_LIMITS.faqQuestion), answer: z.string().max(AI_LIMITS.faqAnswer) }).strict();
+const FaqEntry = z.object({ question: chars(AI_LIMITS.faqQuestion), answer: chars(AI_LIMITS.faqAnswer) }).strict();
 
 const fields = {
   enabled: z.boolean().describe('Whether the assistant answers customers'),
   provider: z.enum(AI_PROVIDERS as [string, ...string[]]).describe('openai; compatible (any OpenAI-compatible endpoint, e.g. vLLM, Ollama, llama.cpp); faq (the built-in offline FAQ responder)'),
-  base_url: z.string().max(AI_LIMITS.baseUrl).nullable().describe('compatible: the endpoint, e.g. http://10.0.0.5:8000/v1'),
+  base_url: chars(AI_LIMITS.baseUrl).nullable().describe('compatible: the endpoint, e.g. http://10.0.0.5:8000/v1'),
   located_in_kazakhstan: z.boolean().describe('compatible only: true when the endpoint runs in Kazakhstan (then no transfer authorisation is needed). Default false'),
-  model: z.string().max(AI_LIMITS.model).describe('The model name, e.g. gpt-4o-mini'),
-  instructions: z.string().max(AI_LIMITS.instructions).describe('Persona and instructions'),
-  facts: z.string().max(AI_LIMITS.facts).describe('Business facts the assistant may use'),
+  model: chars(AI_LIMITS.model).describe('The model name, e.g. gpt-4o-mini'),
+  instructions: chars(AI_LIMITS.instructions).describe('Persona and instructions'),
+  facts: chars(AI_LIMITS.facts).describe('Business facts the assistant may use'),
   faq: z.array(FaqEntry).max(AI_LIMITS.faqEntries).describe('FAQ entries (the offline responder answers from these)'),
   languages: z.array(z.enum(AI_LANGUAGES as [string, ...string[]])).describe('Languages to answer in (the customer\'s, when listed)'),
-  handoff_keywords: z.array(z.string().max(AI_LIMITS.keyword)).max(AI_LIMITS.keywords).describe('Words with which a customer asks for a person'),
+  handoff_keywords: z.array(chars(AI_LIMITS.keyword)).max(AI_LIMITS.keywords).describe('Words with which a customer asks for a person'),
   redact: z.boolean().describe('Replace phone numbers, e-mail addresses, IIN/BIN and card numbers with placeholders before text leaves the appliance'),
-  debounce_seconds: z.number().int().describe('Quiet period that merges quick messages into one question (0–120)'),
-  resume_after_minutes: z.number().int().describe('After a person\'s reply the AI stays paused this long (0–10080)'),
-  disclosure: z.string().max(AI_LIMITS.disclosure).nullable().describe('Line sent at the start of a conversation; null for none. Lines "ru: …", "kk: …", "en: …" follow the customer\'s language'),
-  fallback_text: z.string().max(AI_LIMITS.fallback).describe('What the customer receives when the assistant hands off or fails'),
+  debounce_seconds: z.number().int().min(0).max(AI_LIMITS.debounceMax).describe(`Quiet period that merges quick messages into one question (0–${AI_LIMITS.debounceMax})`),
+  resume_after_minutes: z.number().int().min(0).max(AI_LIMITS.resumeMax).describe(`After a person's reply the AI stays paused this long (0–${AI_LIMITS.resumeMax})`),
+  disclosure: chars(AI_LIMITS.disclosure).nullable().describe('Line sent at the start of a conversation; null for none. Lines "ru: …", "kk: …", "en: …" follow the customer\'s language'),
+  fallback_text: chars(AI_LIMITS.fallback).describe('What the customer receives when the assistant hands off or fails'),
   reply_length: z.enum(REPLY_LENGTHS as [string, ...string[]]).describe('short, medium or long'),
   channel_ids: z.array(z.string().max(100)).max(100).describe('Channels the assistant works on; empty for all'),
   transcribe_voice: z.boolean().describe('Transcribe voice notes through the provider\'s audio endpoint'),
-  transcription_model: z.string().max(AI_LIMITS.model).describe('e.g. whisper-1'),
+  transcription_model: chars(AI_LIMITS.model).describe('e.g. whisper-1'),
 };
 
 export const AiSettingsPut = named('AiSettingsPatch', z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s.optional()])),
-  api_key: z.string().max(AI_LIMITS.apiKey).nullable().optional().describe('Write-only; null clears it'),
+  api_key: chars(AI_LIMITS.apiKey).nullable().optional().describe('Write-only; null clears it'),
 }).strict(), 'Only the fields present change.');
 
 export const AiSettingsJson = named('AiSettings', z.object({
@@ -43,7 +44,7 @@ export const AiSettingsJson = named('AiSettings', z.object({
   api_key_set: z.boolean(),
   provider_status: z.enum(['ok', 'needs_attention']),
   provider_error: z.string().nullable(),
-  transfer_consent: z.object({ provider: z.string(), policy_version: z.string(), recorded_at: z.string(), recorded_by: z.string() }).nullable()
+  transfer_consent: z.object({ provider: z.enum(AI_PROVIDERS as [string, ...string[]]), policy_version: z.string(), recorded_at: time(), recorded_by: z.string() }).nullable()
     .describe('The owner\'s authorisation in force for the chosen provider (recorded in the UI only)'),
 }), 'A client\'s AI assistant settings');
 
@@ -77,7 +78,7 @@ export function toPatch(b: Record<string, unknown>): AiSettingsPatch {
 
 export const aiSettingsRoutes: ApiRoute[] = [
   {
-    method: 'get', path: '/api/v1/settings/ai', tag: 'Settings', summary: 'The AI assistant settings',
+    method: 'get', path: '/api/v1/settings/ai', operationId: 'getAiSettings', tag: 'Settings', summary: 'The AI assistant settings',
     description: 'The API key is write-only: reads show api_key_set.',
     responses: { 200: { description: 'The settings', schema: AiSettingsJson } },
     async handler(c) {
@@ -85,10 +86,10 @@ export const aiSettingsRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'put', path: '/api/v1/settings/ai', tag: 'Settings', summary: 'Change the AI assistant settings (only the fields present)',
+    method: 'put', path: '/api/v1/settings/ai', operationId: 'updateAiSettings', tag: 'Settings', summary: 'Change the AI assistant settings (only the fields present)',
     description: 'Invalid values answer 400 naming the field. Enabling a provider outside Kazakhstan (openai, or compatible with located_in_kazakhstan false) without the owner\'s recorded authorisation answers 409 transfer_consent_required; only the owner records one, in the UI.',
     body: AiSettingsPut,
-    responses: { 200: { description: 'The settings after the change', schema: AiSettingsJson }, 409: { description: 'transfer_consent_required' } },
+    responses: { 200: { description: 'The settings after the change', schema: AiSettingsJson }, 409: { description: 'The provider processes data abroad and the owner has not authorised the transfer (transfer_consent_required)' } },
     async handler(c) {
       const ctx = c.get('ctx');
       const raw = await readJson(c, z.unknown());

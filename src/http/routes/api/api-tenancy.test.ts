@@ -81,7 +81,7 @@ test('client A’s key gets 404 for every /api/v1 operation with client B’s id
 
 test('client A’s lists and settings never show client B’s rows', async ({ a, ids }) => {
   const bIds = Object.values(ids);
-  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general']) {
+  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`]) {
     const res = await a.api('GET', path);
     assert.is(res.status, 200, path);
     const text = JSON.stringify(res.body);

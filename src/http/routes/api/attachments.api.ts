@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { AttachmentSchema } from './representation.ts';
+import { AttachmentSchema, attachmentJson } from './representation.ts';
 import { MAX_ATTACHMENT_BYTES, getAttachment, storeAttachment } from '../../../messaging/index.ts';
 import { badRequest } from '../../../lib/errors.ts';
 import { parseFormBody } from '../../forms.ts';
@@ -12,7 +12,7 @@ const Upload = z.object({ file: z.string().describe('The file (binary form part)
 
 export const attachmentRoutes: ApiRoute[] = [
   {
-    method: 'post', path: '/api/v1/attachments', tag: 'Messages', summary: 'Upload a file to attach to a message',
+    method: 'post', path: '/api/v1/attachments', operationId: 'uploadAttachment', tag: 'Messages', summary: 'Upload a file to attach to a message',
     description: `multipart/form-data with one part "file" (at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB). Then send a message with "attachment_ids": [id].`,
     multipart: Upload, responses: { 201: { description: 'The stored file', schema: AttachmentSchema } },
     async handler(c) {
@@ -26,12 +26,12 @@ export const attachmentRoutes: ApiRoute[] = [
       const meta = await storeAttachment(ctx.db, ctx.clock, ctx.config.dataDir, {
         clientId: apiClientId(c), fileName: file.name, mime: file.type, bytes: new Uint8Array(await file.arrayBuffer()),
       });
-      return c.json(meta, 201);
+      return c.json(attachmentJson(meta, meta.createdAt), 201);
     },
   },
   {
-    method: 'get', path: '/api/v1/attachments/{attachment_id}', tag: 'Messages', summary: 'Download a stored file',
-    responses: { 200: { description: 'The file, with its media type' } },
+    method: 'get', path: '/api/v1/attachments/{attachment_id}', operationId: 'downloadAttachment', tag: 'Messages', summary: 'Download a stored file',
+    responses: { 200: { description: 'The file, with the media type it was uploaded with, as a download', media: '*/*' } },
     async handler(c) {
       const a = await getAttachment(c.get('ctx').db, c.get('ctx').config.dataDir, apiClientId(c), pathId(c, 'attachment_id'));
       const bytes = await fs.promises.readFile(a.file);

@@ -5,26 +5,26 @@ import {
 } from '../../../tenants/index.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
-import { readJson } from './validation.ts';
+import { chars, readJson } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
 // The client's own details (the company screen) and its security policy, through the API: the
 // right to rectification does not need the UI. Validation and the audit entry are the UI's.
 
-const optional = (max: number, what: string) => z.string().max(max).nullable().describe(`${what}; null when none (a PUT of null or "" clears it)`);
+const optional = (max: number, what: string) => chars(max).nullable().describe(`${what}; null when none (a PUT of null or "" clears it)`);
 
 const PersonJson = z.object({
-  name: z.string().max(200), email: optional(254, 'E-mail'), phone: optional(40, 'Phone'), role: optional(200, 'Role, e.g. accountant'),
+  name: chars(200), email: optional(254, 'E-mail'), phone: optional(40, 'Phone'), role: optional(200, 'Role, e.g. accountant'),
 });
 const PersonIn = PersonJson.partial({ email: true, phone: true, role: true }).strict();
 
 const companyFields = {
-  name: z.string().max(200).describe('Company name'),
+  name: chars(200).describe('Company name'),
   contact_email: optional(254, 'Contact e-mail address'),
   phone: optional(40, 'Phone, e.g. +7 701 234 56 78'),
   invoice_address: optional(1000, 'Invoice address'),
   contact_persons: z.array(PersonJson).max(MAX_CONTACT_PERSONS).describe(`Contact persons (at most ${MAX_CONTACT_PERSONS}); a PUT replaces the whole list`),
-  timezone: z.string().max(100).describe('IANA time zone, e.g. Asia/Almaty: times in the UI and working hours follow it'),
+  timezone: chars(100).describe('IANA time zone, e.g. Asia/Almaty: times in the UI and working hours follow it'),
 };
 
 export const CompanySettingsJson = named('CompanySettings', z.object(companyFields), 'The client’s company details');
@@ -65,14 +65,14 @@ function toInput(b: z.infer<typeof CompanySettingsPatch>): ClientInput {
 
 export const companySettingsRoutes: ApiRoute[] = [
   {
-    method: 'get', path: '/api/v1/settings/company', tag: 'Settings', summary: 'The client’s company details',
+    method: 'get', path: '/api/v1/settings/company', operationId: 'getCompanySettings', tag: 'Settings', summary: 'The client’s company details',
     responses: { 200: { description: 'The details', schema: CompanySettingsJson } },
     async handler(c) {
       return c.json(companyJson(await getClient(c.get('ctx').db, apiClientId(c))));
     },
   },
   {
-    method: 'put', path: '/api/v1/settings/company', tag: 'Settings', summary: 'Rectify the company details (only the fields present)',
+    method: 'put', path: '/api/v1/settings/company', operationId: 'updateCompanySettings', tag: 'Settings', summary: 'Rectify the company details (only the fields present)',
     description: 'All or nothing: an invalid value answers 400 naming its field (e.g. contact_email, timezone, contact_persons). '
       + 'A change is recorded in the audit log as client.updated with the names of the changed fields (never their values).',
     body: CompanySettingsPatch, responses: { 200: { description: 'The details after the change', schema: CompanySettingsJson } },
@@ -85,17 +85,17 @@ export const companySettingsRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'get', path: '/api/v1/settings/security', tag: 'Settings', summary: 'The client’s security policy',
+    method: 'get', path: '/api/v1/settings/security', operationId: 'getSecuritySettings', tag: 'Settings', summary: 'The client’s security policy',
     responses: { 200: { description: 'The policy', schema: SecuritySettingsJson } },
     async handler(c) {
       return c.json({ require_totp: (await getClient(c.get('ctx').db, apiClientId(c))).requireTotp });
     },
   },
   {
-    method: 'put', path: '/api/v1/settings/security', tag: 'Settings', summary: 'The security policy is read-only through the API',
+    method: 'put', path: '/api/v1/settings/security', operationId: 'updateSecuritySettings', tag: 'Settings', summary: 'The security policy is read-only through the API',
     description: REQUIRE_TOTP_HELP,
     body: SecuritySettingsPatch,
-    responses: { 200: { description: 'Unchanged policy', schema: SecuritySettingsJson }, 403: { description: 'owner_only_setting' } },
+    responses: { 200: { description: 'Unchanged policy', schema: SecuritySettingsJson }, 403: { description: 'Another value than the current one (owner_only_setting), or the client is not active (client_inactive)' } },
     async handler(c) {
       const body = await readJson(c, SecuritySettingsPatch);
       const client = await getClient(c.get('ctx').db, apiClientId(c));

@@ -1,12 +1,14 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import { authenticateApiKey } from '../../../auth/index.ts';
 import { recordUsage } from '../../../billing/index.ts';
 import { findClient } from '../../../tenants/index.ts';
 import { AppError } from '../../../lib/errors.ts';
 import type { HttpEnv } from '../../env.ts';
 import type { ApiEnv } from './api-env.ts';
-import { areaApp, type ApiRoute } from './api-route.ts';
+import { areaApp, methodNotAllowed, type ApiRoute } from './api-route.ts';
 import { buildOpenApi } from './openapi-builder.ts';
+import { webhookEventDocs } from './webhook-events.doc.ts';
 import { channelRoutes } from './channels.api.ts';
 import { conversationRoutes } from './conversations.api.ts';
 import { contactRoutes } from './contacts.api.ts';
@@ -27,9 +29,21 @@ export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
 ];
 
+/** The document's tags, in the order a reader meets them. */
+const API_TAGS = [
+  { name: 'Channels', description: 'The client’s channel accounts (WhatsApp, Instagram, sandbox)' },
+  { name: 'Conversations', description: 'One conversation per contact and channel: list, start, resolve, control the AI' },
+  { name: 'Messages', description: 'Messages in conversations, and files attached to them' },
+  { name: 'Contacts', description: 'The people who write to the client' },
+  { name: 'Webhooks', description: 'Outgoing webhooks: registration, the delivery log, and the events posted (see the webhooks section)' },
+  { name: 'API keys', description: 'The client’s API keys (listed and revoked here; made only in the admin UI or the CLI)' },
+  { name: 'Settings', description: 'Every settings screen of the client, readable and writable' },
+  { name: 'Meta', description: 'This document' },
+];
+
 const openApiRoute: ApiRoute = {
-  method: 'get', path: OPENAPI_PATH, tag: 'Meta', summary: 'This OpenAPI 3.1 document', public: true,
-  responses: { 200: { description: 'The document' } },
+  method: 'get', path: OPENAPI_PATH, operationId: 'getOpenApiDocument', tag: 'Meta', summary: 'This OpenAPI 3.1 document', public: true,
+  responses: { 200: { description: 'The document', schema: z.record(z.string(), z.unknown()) } },
   handler: (c) => c.json(openApiDocument(c.get('ctx').publicUrl())),
 };
 
@@ -39,8 +53,11 @@ export const apiOperations = (): ApiRoute[] => [openApiRoute, ...API_AREAS.flat(
 let cached: Record<string, unknown> | undefined;
 /** The OpenAPI document, its server URL built from the public URL. */
 export function openApiDocument(publicUrl: string): Record<string, unknown> {
-  cached ??= buildOpenApi(apiOperations(), { version: '1.0.0', serverUrl: '' });
-  return { ...cached, servers: [{ url: publicUrl.replace(/\/$/, '') }] };
+  cached ??= buildOpenApi(apiOperations(), { version: '1.0.0', serverUrl: '', tags: API_TAGS, webhooks: webhookEventDocs() });
+  const base = publicUrl.replace(/\/$/, '');
+  const info = cached.info as Record<string, unknown>;
+  // The contact of an installation is its operator, who serves the readable docs page.
+  return { ...cached, info: { ...info, contact: { ...(info.contact as object), url: `${base}/api-docs` } }, servers: [{ url: base }] };
 }
 
 const unauthorized = (c: Parameters<MiddlewareHandler>[0], code: string, message: string) => {
@@ -68,11 +85,12 @@ export function requireApiKey(): MiddlewareHandler<ApiEnv> {
   };
 }
 
-/** The REST API: bearer-key middleware, then one sub-app per area (mounted through SCREENS). */
+/** The REST API: bearer-key middleware, then one sub-app per area (mounted through SCREENS), then 405 for a known path's other methods. */
 export function apiRoutes(): Hono<HttpEnv> {
   const app = new Hono<ApiEnv>();
   app.use(`${API_PREFIX}/*`, requireApiKey());
   app.route('/', areaApp([openApiRoute]));
   for (const area of API_AREAS) app.route('/', areaApp(area));
+  app.route('/', methodNotAllowed(apiOperations()));
   return app as unknown as Hono<HttpEnv>;
 }

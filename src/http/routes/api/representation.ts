@@ -1,21 +1,31 @@
 import { z } from 'zod';
-import { AI_STATES, CHANNEL_KINDS, CHANNEL_STATUSES, CONVERSATION_STATUSES, type Contact, type Conversation, type Message } from '../../../messaging/types.ts';
+import { AI_STATES, CHANNEL_KINDS, CHANNEL_STATUSES, CONVERSATION_STATUSES, type AttachmentMeta, type Contact, type Conversation, type Message } from '../../../messaging/types.ts';
 import type { ChannelStatusInfo } from '../../../messaging/events.ts';
 import { named } from './schema-registry.ts';
 
 // The public JSON shape of messaging objects, shared by the REST API and the outgoing webhooks:
 // snake_case, string ids, RFC 3339 UTC times. The schemas document it; the functions produce it.
 
-const time = () => z.string().describe('RFC 3339, UTC');
+/** A time: RFC 3339 in UTC (e.g. 2026-01-15T09:30:00.000Z). */
+export const time = () => z.string().meta({ format: 'date-time' }).describe('RFC 3339, UTC');
 
-export const ChannelSchema = named('Channel', z.object({
+const channelFields = {
   id: z.string(),
   kind: z.enum(CHANNEL_KINDS),
   name: z.string(),
   status: z.enum(CHANNEL_STATUSES),
   last_error: z.string().nullable(),
-  customer_url: z.string().optional().describe('Sandbox only: the customer-side chat page; POST <customer_url>/messages sends as a customer'),
+};
+
+export const ChannelSchema = named('Channel', z.object({
+  ...channelFields,
+  customer_url: z.string().meta({ format: 'uri' }).optional().describe('Sandbox only: the customer-side chat page; POST <customer_url>/messages sends as a customer'),
+  created_at: time(),
+  updated_at: time(),
 }));
+
+/** The data of a channel.status webhook event: the channel's new status. */
+export const ChannelStatusEventSchema = named('ChannelStatusChange', z.object(channelFields), 'A channel account’s new status (the data of a channel.status event)');
 
 export const ContactSchema = named('Contact', z.object({
   id: z.string(),
@@ -34,7 +44,7 @@ export const ConversationSchema = named('Conversation', z.object({
   assignee_id: z.string().nullable(),
   ai_state: z.enum(AI_STATES as [string, ...string[]]).describe('The AI assistant in this conversation. active: it answers; paused: a person replied or took over (until ai_paused_until, or until resumed when that is null; resolving resumes it); handed_off: the AI handed the conversation to a person (keyword, its handoff tool, or failures); off: no AI here'),
   ai_paused_until: time().nullable().describe('When ai_state is paused: when the AI resumes by itself (null: until a person resumes it or resolves the conversation); null otherwise'),
-  unread_count: z.number().int(),
+  unread_count: z.number().int().min(0),
   last_activity_at: time(),
   last_inbound_at: time().nullable(),
   resolved_at: time().nullable(),
@@ -43,11 +53,12 @@ export const ConversationSchema = named('Conversation', z.object({
 }));
 
 export const AttachmentSchema = named('Attachment', z.object({
-  id: z.string().optional(),
+  id: z.string().describe('Download it with GET /api/v1/attachments/{attachment_id}'),
   name: z.string(),
   mime: z.string(),
-  size: z.number().int(),
-  url: z.string().optional(),
+  size: z.number().int().min(1).describe('Bytes'),
+  created_at: time().describe('When the file was stored'),
+  updated_at: time().describe('A stored file never changes: the same as created_at'),
 }));
 
 export const MessageSchema = named('Message', z.object({
@@ -70,14 +81,31 @@ export const MessageSchema = named('Message', z.object({
   read_at: time().nullable(),
 }));
 
+/** conversation.updated carries the conversation and why the event fired. */
+export const CONVERSATION_CHANGES = ['created', 'reopened', 'status', 'assignee', 'ai_state', 'read', 'contact'] as const;
+export const ConversationUpdateSchema = named('ConversationUpdate', ConversationSchema.extend({
+  change: z.enum(CONVERSATION_CHANGES).describe('What changed: created, reopened, status, assignee, ai_state, read (unread count 0) or contact (its name, phone or tags)'),
+}), 'A conversation after a change (the data of a conversation.updated event)');
+
 export type ChannelJson = z.infer<typeof ChannelSchema>;
+export type AttachmentJson = z.infer<typeof AttachmentSchema>;
 export type ContactJson = z.infer<typeof ContactSchema>;
 export type ConversationJson = z.infer<typeof ConversationSchema>;
 export type MessageJson = z.infer<typeof MessageSchema>;
 
-export const channelJson = (ch: ChannelStatusInfo, customerUrl?: string): ChannelJson => ({
+export const channelJson = (ch: ChannelStatusInfo & { createdAt: string; updatedAt: string }, customerUrl?: string): ChannelJson => ({
   // A kind is a driver's name (an open string); the document lists the kinds this build has drivers for.
   id: ch.id, kind: ch.kind as ChannelJson['kind'], name: ch.name, status: ch.status, last_error: ch.lastError, ...(customerUrl ? { customer_url: customerUrl } : {}),
+  created_at: ch.createdAt, updated_at: ch.updatedAt,
+});
+
+export const channelStatusJson = (ch: ChannelStatusInfo): z.infer<typeof ChannelStatusEventSchema> => ({
+  id: ch.id, kind: ch.kind as ChannelJson['kind'], name: ch.name, status: ch.status, last_error: ch.lastError,
+});
+
+/** A stored file (`fallbackTime`: the message's time, for files recorded before their own time was). */
+export const attachmentJson = (a: AttachmentMeta & { id: string }, fallbackTime: string): AttachmentJson => ({
+  id: a.id, name: a.name, mime: a.mime, size: a.size, created_at: a.createdAt ?? fallbackTime, updated_at: a.createdAt ?? fallbackTime,
 });
 
 export const contactJson = (c: Contact): ContactJson => ({
@@ -93,7 +121,8 @@ export const conversationJson = (c: Conversation): ConversationJson => ({
 export const messageJson = (m: Message): MessageJson => ({
   id: m.id, conversation_id: m.conversationId, contact_id: m.contactId, channel_id: m.channelAccountId, direction: m.direction,
   author: m.authorKind, author_user_id: m.authorUserId, text: m.text,
-  attachments: m.attachments.map((a) => ({ ...(a.id ? { id: a.id } : {}), name: a.name, mime: a.mime, size: a.size, ...(a.url ? { url: a.url } : {}) })),
+  // Only files stored here (with an id) can be downloaded through the API; a platform's remote link is not shown.
+  attachments: m.attachments.filter((a): a is AttachmentMeta & { id: string } => !!a.id).map((a) => attachmentJson(a, m.createdAt)),
   status: m.status, error: m.error, uncertain: m.uncertain, platform_message_id: m.platformMessageId,
   created_at: m.createdAt, sent_at: m.sentAt, delivered_at: m.deliveredAt, read_at: m.readAt,
 });

@@ -41,6 +41,12 @@ export interface SettingsArea {
   write(ctx: AppContext, clientId: string, body: Record<string, unknown>, actor: SettingsActor): Promise<void>;
 }
 
+/** A setting's parse error in the API's vocabulary: too_long for a long text, invalid_field for any other bad value. */
+function apiCode(err: AppError): string {
+  const reason = err.params?.reason ?? err.code;
+  return reason === 'setting_too_long' ? 'too_long' : 'invalid_field';
+}
+
 // The value type from the spec's kind (secrets are text).
 function typeOf(spec: SettingSpec): FieldType {
   const kind = settingKind({ ...spec, secret: false });
@@ -59,7 +65,7 @@ function fromSpec(spec: SettingSpec, name: string): AreaField {
   const type = typeOf(spec);
   const fallback = spec.default === undefined ? null : typed(type, spec.default);
   const rethrow = (err: unknown): never => {
-    if (err instanceof AppError && err.status === 400) throw badRequest(err.message.replace(`${spec.key}: `, `${name}: `), name, err.code);
+    if (err instanceof AppError && err.status === 400) throw badRequest(err.message.replace(`${spec.key}: `, `${name}: `), name, apiCode(err));
     throw err;
   };
   return {

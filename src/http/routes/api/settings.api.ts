@@ -59,7 +59,7 @@ const PutBody = z.record(z.string(), z.unknown());
 
 export const settingsRoutes: ApiRoute[] = [
   {
-    method: 'get', path: '/api/v1/settings', tag: 'Settings', summary: 'The settings areas and their fields',
+    method: 'get', path: '/api/v1/settings', operationId: 'listSettingsAreas', tag: 'Settings', summary: 'The settings areas and their fields',
     description: 'Every screen’s settings are readable (and, but for read_only fields, writable) here, one area per screen: GET/PUT /api/v1/settings/{area} — ai, auto-reply, company, general, security, … . Channels are their own resource (/api/v1/channels).',
     responses: { 200: { description: 'The areas', schema: z.object({ data: z.array(AreaInfo) }) } },
     handler(c) {
@@ -68,7 +68,7 @@ export const settingsRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'get', path: '/api/v1/settings/{area}', tag: 'Settings', summary: 'Read one settings area (e.g. general, auto-reply)',
+    method: 'get', path: '/api/v1/settings/{area}', operationId: 'getSettingsArea', tag: 'Settings', summary: 'Read one settings area (e.g. general, auto-reply)',
     responses: { 200: { description: 'The values (an unset one reads as its default, or null when it has none)', schema: SettingsValues } },
     async handler(c) {
       const area = findArea(pathId(c, 'area'));
@@ -76,7 +76,7 @@ export const settingsRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'put', path: '/api/v1/settings/{area}', tag: 'Settings', summary: 'Change the fields present (all or none); null clears one',
+    method: 'put', path: '/api/v1/settings/{area}', operationId: 'updateSettingsArea', tag: 'Settings', summary: 'Change the fields present (all or none); null clears one',
     body: SettingsValues, responses: { 200: { description: 'The values after the change', schema: SettingsValues } },
     async handler(c) {
       const ctx = c.get('ctx');
