@@ -8,6 +8,7 @@
 // - what differs by channel kind is asked of its driver: outside src/channels/ no code compares a
 //   value to a kind's name ('sandbox', 'whatsapp', 'instagram') in ===/!==, a SQL '=' or a case label;
 // - http/ only translates: it records no audit rows and opens no transaction (commands in the rooms do both).
+// - a room with an index.ts is entered through it (its front door), never by an inner file.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -48,6 +49,10 @@ for (const file of walk(path.join(root, 'src'))) {
       }
       if (LOW.includes(room) && DOMAIN.includes(tRoom)) problems.push(`${rel.join('/')}: ${room}/ imports the domain room ${tRoom}/`);
       if ((DOMAIN.includes(room) || LOW.includes(room)) && tRoom === 'views') problems.push(`${rel.join('/')}: only http/ renders views`);
+      // A room with an index.ts is entered through it (its front door); lib/, config/ and http/ have none.
+      if (tRoom !== room && target.length > 1 && fs.existsSync(path.join(root, 'src', tRoom, 'index.ts')) && !(target.length === 2 && target[1] === 'index.ts')) {
+        problems.push(`${rel.join('/')}: imports ${target.join('/')} (enter ${tRoom}/ through its index.ts)`);
+      }
       if (room === 'channels' && ['ai', 'automation', 'chatwoot', 'billing'].includes(tRoom)) problems.push(`${rel.join('/')}: channels import ${tRoom}/ (they hand events to messaging; downstream reacts to its jobs)`);
     } else if (!isTest) {
       if (spec === 'openai' && room !== 'ai') problems.push(`${rel.join('/')}: only ai/ imports openai`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import https from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase, migrate, backupTo, backupFileName, type Opened } from './db/index.ts';
-import { startCheckpointer, type Checkpointer } from './db/checkpointer.ts';
+import { startCheckpointer, type Checkpointer } from './db/index.ts';
 import { unlockVault, type Vault } from './vault/index.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';

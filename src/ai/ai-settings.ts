@@ -3,7 +3,7 @@
 // the provider call.
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { AiSettingsTable } from '../db/schema.ts';
+import type { AiSettingsTable } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest } from '../lib/errors.ts';

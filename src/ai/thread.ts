@@ -2,7 +2,7 @@
 // thread) and the per-conversation bookkeeping row (rolling summary, disclosure, handoff).
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { AiConversationsTable } from '../db/schema.ts';
+import type { AiConversationsTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { recentThread } from '../messaging/index.ts';
 import { DEFAULT_BUDGET, foldSummary, LOAD_LIMIT, selectWindow, type ContextBudget, type ThreadMessage } from './context.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import type { UsersTable } from '../db/schema.ts';
+import type { UsersTable } from '../db/index.ts';
 import type { Selectable } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Db, UsageEventsTable } from '../db/index.ts';
-import { compiled, rowArgs } from '../db/compiled.ts';
+import { compiled, rowArgs } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 

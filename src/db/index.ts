@@ -3,3 +3,7 @@ export { migrate, currentVersion, latestVersion } from './migrate.ts';
 export { backupTo, verifyDataFile, pruneBackups, backupFileName, openFileReadonly, lastBackupAt, backupIfDue } from './backup.ts';
 export type * from './schema.ts';
 export { acquireFileLock, isFileLockHeld, type FileLock } from './file-lock.ts';
+export { compiled, rowArgs, type CompiledStatement } from './compiled.ts';
+export { GroupCommit, groupCommitOf } from './group-commit.ts';
+export { startCheckpointer, CHECKPOINT_WORKER_ASSET, INLINE_AUTOCHECKPOINT_PAGES, type Checkpointer } from './checkpointer.ts';
+export { SEALED_COLUMNS, type SealedColumn } from './sealed-columns.ts';

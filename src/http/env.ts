@@ -1,5 +1,5 @@
 import type { Db, Sqlite } from '../db/index.ts';
-import type { Checkpointer } from '../db/checkpointer.ts';
+import type { Checkpointer } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { JobsTable } from '../db/schema.ts';
+import type { JobsTable } from '../db/index.ts';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { compiled } from '../db/compiled.ts';
+import { compiled } from '../db/index.ts';
 import type { ChannelAccountRef } from './types.ts';
 
 // Every inbound and outbound message looks its channel account up: built once (db/compiled.ts).

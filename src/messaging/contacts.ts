@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { compiled } from '../db/compiled.ts';
-import type { ContactsTable } from '../db/schema.ts';
+import { compiled } from '../db/index.ts';
+import type { ContactsTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { compiled } from '../db/compiled.ts';
+import { compiled } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { DB } from '../db/schema.ts';
+import type { DB } from '../db/index.ts';
 import { catchUpSearchIndex } from './search-index.ts';
 
 // The inbox's search condition: a conversation matches when its contact's name or phone, or the

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { compiled, rowArgs } from '../db/compiled.ts';
-import type { MessagesTable } from '../db/schema.ts';
+import { compiled, rowArgs } from '../db/index.ts';
+import type { MessagesTable } from '../db/index.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } from './types.ts';
 

@@ -6,8 +6,8 @@
 // says so, and never overwrites the other party's choice.
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { ConversationsTable } from '../db/schema.ts';
-import { compiled } from '../db/compiled.ts';
+import type { ConversationsTable } from '../db/index.ts';
+import { compiled } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { toConversation } from './conversations.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { compiled } from '../db/compiled.ts';
+import { compiled } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import { markJobDone, PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';

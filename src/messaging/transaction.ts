@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { groupCommitOf } from '../db/group-commit.ts';
+import { groupCommitOf } from '../db/index.ts';
 import type { EventHub, MessagingEvent } from './events.ts';
 
 /** Whether SQLite refused a write for a unique or primary key (a concurrent writer won a race). */

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { ClientsTable } from '../db/schema.ts';
+import type { ClientsTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';

@@ -8,7 +8,7 @@ import { loadBootConfig } from '../config/boot-config.ts';
 import { getSetting, setSetting } from '../settings/index.ts';
 import { beginTotpEnrolment, findUserByEmail } from '../auth/index.ts';
 import { DEFAULT_ADMIN_EMAIL } from '../tenants/index.ts';
-import { SEALED_COLUMNS } from '../db/sealed-columns.ts';
+import { SEALED_COLUMNS } from '../db/index.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { generateKey, keyIdOf, parseKey, rotateKey, Vault } from './index.ts';
 import { runHabarInProcess } from '../testing/cli.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { SEALED_COLUMNS } from '../db/sealed-columns.ts';
+import { SEALED_COLUMNS } from '../db/index.ts';
 import { Vault } from './seal.ts';
 import { generateKey, writeKeyFile, type KeySource } from './key-source.ts';
 import { CHECK_CONTEXT, CHECK_PLAINTEXT } from './unlock.ts';

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { compiled, rowArgs } from '../../db/compiled.ts';
+import { compiled, rowArgs } from '../../db/index.ts';
 import type { SandboxDeliveriesTable } from '../../db/index.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';

@@ -3,7 +3,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { timingSafeEqual } from 'node:crypto';
 import { resolveSession, totpRequiredFor } from '../../auth/index.ts';
 import { getSetting } from '../../settings/index.ts';
-import { isLanguage, type Language } from '../../auth/roles.ts';
+import { isLanguage, type Language } from '../../auth/index.ts';
 import { AppError, unauthorized } from '../../lib/errors.ts';
 import { randomToken } from '../../lib/ids.ts';
 import { parseFormBody } from '../forms.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AI_STATES, CHANNEL_KINDS, CHANNEL_STATUSES, CONVERSATION_STATUSES, type AttachmentMeta, type Contact, type Conversation, type Message } from '../../../messaging/types.ts';
-import type { ChannelStatusInfo } from '../../../messaging/events.ts';
+import { AI_STATES, CHANNEL_KINDS, CHANNEL_STATUSES, CONVERSATION_STATUSES, type AttachmentMeta, type Contact, type Conversation, type Message } from '../../../messaging/index.ts';
+import type { ChannelStatusInfo } from '../../../messaging/index.ts';
 import { named } from './schema-registry.ts';
 
 // The public JSON shape of messaging objects, shared by the REST API and the outgoing webhooks:
