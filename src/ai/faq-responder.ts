@@ -1,27 +1,72 @@
-// The offline FAQ responder: no provider, no network. Ranks the client's FAQ entries against
-// the customer's message with BM25 over normalised ru/kk/en terms; below a confidence
-// threshold it hands off to a person instead of guessing.
-import { isSmallTalk, terms } from './text-normalise.ts';
+// The offline FAQ responder: no provider, no network. Ranks the client's FAQ entries against the
+// customer's message with BM25 over three kinds of terms — word stems (ru/en Snowball, our
+// Kazakh stripper, transliteration read as Cyrillic), concepts of the cross-language lexicon
+// (lexicon.ts: "цена" = "баға" = "price"), and character trigrams (typos, forms the stemmers
+// miss) — across all of an entry's phrasings. Below a confidence threshold, calibrated on the
+// evaluation set's development half (faq-eval/), it hands off to a person instead of guessing.
+import { buildLexicon, type Lexicon } from './lexicon.ts';
+import { detectLanguage, isSmallTalk, skeleton, STOP_WORDS, wordStems, words } from './text-normalise.ts';
 
 export interface FaqEntry {
   question: string;
+  /** Other phrasings of the question (other words, other languages). */
+  questions?: string[];
   answer: string;
 }
 
 export type FaqResult =
   | { kind: 'answer'; answer: string; index: number; score: number; confidence: number }
   | { kind: 'small_talk' }
-  | { kind: 'no_match'; score: number; confidence: number };
+  | { kind: 'no_match'; score: number; confidence: number; index?: number };
 
 const K1 = 1.2;
-const B = 0.75;
-/** Questions count twice: they are phrased like what customers write. */
+const B = 0.4;
+/** How much each kind of term counts, per word. */
+const WEIGHT = { concept: 2.5, weakConcept: 1, stem: 1, gram: 0.6 };
+/** Questions count more than answers: they are phrased like what customers write. */
 const QUESTION_WEIGHT = 2;
-/** Share of the message's weight (by IDF) that the best entry must cover. */
-const FAQ_CONFIDENCE_THRESHOLD = 0.45;
+const ANSWER_WEIGHT = 0.5;
+/** Extra weight of a word unknown to every entry, in units of a stem's. */
+const UNKNOWN_WORD_WEIGHT = 1;
+/** Share of a word's trigrams an entry must hold for the word to count as covered by its letters. */
+const FUZZY_SHARE = 0.6;
+/** Question words: content for matching, but never a sign of an unknown topic. */
+const QUESTION_WORDS = new Set(['when', 'where', 'how', 'why', 'what', 'когда', 'где', 'куда', 'почему', 'зачем', 'сколько', 'скока', 'қашан', 'кашан', 'қайда', 'кайда', 'неге', 'қанша', 'канша', 'нешеде', 'kogda', 'gde', 'skolko']);
+/** Share of the message's weight (by IDF) that the best entry must cover. Calibrated with `npm run eval:faq`. */
+export const FAQ_CONFIDENCE_THRESHOLD = 0.32;
+
+type Terms = Map<string, number>;
+
+const addTo = (m: Terms, t: string, w: number) => m.set(t, (m.get(t) ?? 0) + w);
+
+function trigrams(word: string): string[] {
+  const s = `_${skeleton(word)}_`;
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= s.length; i++) out.push(s.slice(i, i + 3));
+  return out;
+}
+
+/** The weighted terms of a text: stems, lexicon concepts and trigrams of its content words. */
+export function analyse(text: string, lexicon: Lexicon): Terms {
+  const out: Terms = new Map();
+  const kk = detectLanguage(text) === 'kk';
+  const ws = words(text);
+  const stems = ws.map((w) => wordStems(w, kk));
+  for (const [c, n] of lexicon.conceptsOf(stems)) addTo(out, `c:${c}`, (c.startsWith('w') ? WEIGHT.weakConcept : WEIGHT.concept) * Math.min(n, 2));
+  ws.forEach((w, i) => {
+    if (w.length < 2 || STOP_WORDS.has(w)) return;
+    // A Latin word is English first; its reading as transliterated Russian counts less.
+    const latin = /^[a-z]+$/.test(w) && stems[i].length > 1;
+    stems[i].forEach((s, k) => addTo(out, `s:${s}`, latin ? WEIGHT.stem * (k === 0 ? 0.7 : 0.3 / (stems[i].length - 1)) : WEIGHT.stem / stems[i].length));
+    if (/^\d+$/.test(w)) return;
+    const g = trigrams(w);
+    for (const t of g) addTo(out, `g:${t}`, WEIGHT.gram / g.length);
+  });
+  return out;
+}
 
 interface Doc {
-  tf: Map<string, number>;
+  tf: Terms;
   len: number;
 }
 
@@ -30,13 +75,14 @@ export class FaqIndex {
   private readonly docs: Doc[];
   private readonly df = new Map<string, number>();
   private readonly avgLen: number;
+  private readonly lexicon: Lexicon;
 
-  constructor(readonly entries: FaqEntry[]) {
+  constructor(readonly entries: FaqEntry[], synonyms: string[][] = []) {
+    this.lexicon = buildLexicon(synonyms);
     this.docs = entries.map((e) => {
-      const tf = new Map<string, number>();
-      const add = (t: string, w: number) => tf.set(t, (tf.get(t) ?? 0) + w);
-      for (const t of terms(e.question)) add(t, QUESTION_WEIGHT);
-      for (const t of terms(e.answer)) add(t, 1);
+      const tf: Terms = new Map();
+      for (const q of [e.question, ...(e.questions ?? [])]) for (const [t, w] of analyse(q, this.lexicon)) addTo(tf, t, w * QUESTION_WEIGHT);
+      for (const [t, w] of analyse(e.answer, this.lexicon)) addTo(tf, t, w * ANSWER_WEIGHT);
       let len = 0;
       for (const v of tf.values()) len += v;
       return { tf, len };
@@ -51,32 +97,55 @@ export class FaqIndex {
     return Math.log(1 + (N - n + 0.5) / (n + 0.5));
   }
 
-  /** The best entry for a message, or why none fits. */
-  match(message: string, threshold = FAQ_CONFIDENCE_THRESHOLD): FaqResult {
-    const q = [...new Set(terms(message))];
-    if (q.length === 0 || this.docs.length === 0) return isSmallTalk(message) || q.length === 0 ? { kind: 'small_talk' } : { kind: 'no_match', score: 0, confidence: 0 };
-    const totalIdf = q.reduce((s, t) => s + this.idf(t), 0);
-    let best = -1;
-    let bestScore = 0;
-    let bestCovered = 0;
-    this.docs.forEach((d, i) => {
+  private unknownWords(message: string): number {
+    const kk = detectLanguage(message) === 'kk';
+    return words(message).filter((w) => w.length > 1 && !STOP_WORDS.has(w) && !QUESTION_WORDS.has(w) && !/^\d+$/.test(w)).filter((w) => {
+      const stems = wordStems(w, kk);
+      if (stems.some((s) => this.df.has(`s:${s}`))) return false;
+      // A word of the lexicon whose concept the FAQ has (a city, a synonym) is known too.
+      return ![...this.lexicon.conceptsOf([stems]).keys()].some((c) => this.df.has(`c:${c}`));
+    }).length;
+  }
+
+  /** Every entry's score and the share of the message it covers, best first. */
+  rank(message: string): Array<{ index: number; score: number; confidence: number }> {
+    const q = analyse(message, this.lexicon);
+    const grams = words(message).filter((w) => w.length > 1 && !STOP_WORDS.has(w) && !/^\d+$/.test(w)).map(trigrams);
+    let total = 0;
+    for (const [t, w] of q) total += w * this.idf(t);
+    // A word no entry knows by any stem (a topic the FAQ does not cover) weighs extra.
+    total += UNKNOWN_WORD_WEIGHT * this.unknownWords(message) * this.idf('');
+    const ranked = this.docs.map((d, index) => {
       let score = 0;
       let covered = 0;
-      for (const t of q) {
+      for (const [t, w] of q) {
         const f = d.tf.get(t);
         if (!f) continue;
         const idf = this.idf(t);
-        covered += idf;
-        score += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / this.avgLen));
+        // A weak concept (a city) helps pick the entry but does not vouch for it; trigrams
+        // vouch only for words that mostly match (below).
+        if (!t.startsWith('c:w') && !t.startsWith('g:')) covered += w * idf;
+        score += (w * idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / this.avgLen));
       }
-      if (score > bestScore) {
-        best = i;
-        bestScore = score;
-        bestCovered = covered;
+      // A word vouched for by its letters: most of its trigrams are in the entry (a typo, a
+      // form the stemmers miss), not two of them ("cars" in "cards").
+      for (const g of grams) {
+        const hit = g.filter((t) => d.tf.has(`g:${t}`));
+        if (hit.length >= FUZZY_SHARE * g.length) for (const t of hit) covered += (WEIGHT.gram / g.length) * this.idf(`g:${t}`);
       }
+      return { index, score, confidence: total > 0 ? covered / total : 0 };
     });
-    const confidence = totalIdf > 0 ? bestCovered / totalIdf : 0;
-    if (best < 0 || confidence < threshold) return { kind: 'no_match', score: bestScore, confidence };
-    return { kind: 'answer', answer: this.entries[best].answer, index: best, score: bestScore, confidence };
+    return ranked.sort((a, b) => b.score - a.score);
+  }
+
+  /** The best entry for a message, or why none fits. */
+  match(message: string, threshold = FAQ_CONFIDENCE_THRESHOLD): FaqResult {
+    if (isSmallTalk(message)) return { kind: 'small_talk' };
+    const content = words(message).filter((w) => w.length > 1 && !STOP_WORDS.has(w));
+    if (content.length === 0) return { kind: 'small_talk' };
+    if (this.docs.length === 0) return { kind: 'no_match', score: 0, confidence: 0 };
+    const best = this.rank(message)[0];
+    if (best.score <= 0 || best.confidence < threshold) return { kind: 'no_match', score: best.score, confidence: best.confidence, index: best.index };
+    return { kind: 'answer', answer: this.entries[best.index].answer, index: best.index, score: best.score, confidence: best.confidence };
   }
 }
