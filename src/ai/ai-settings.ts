@@ -8,7 +8,9 @@ import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
-import { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from './defaults.ts';
+import {
+  DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, DEFAULT_MODEL, DEFAULT_START_KEYWORDS, DEFAULT_STOP_KEYWORDS, DEFAULT_TRANSCRIPTION_MODEL,
+} from './defaults.ts';
 import type { FaqEntry } from './faq-responder.ts';
 import type { Language } from './text-normalise.ts';
 
@@ -31,6 +33,12 @@ export interface AiSettings {
   faq: FaqEntry[];
   languages: Language[];
   handoffKeywords: string[];
+  /** Words with which a customer objects to automatic messages, besides the built-in STOP, СТОП, ТОҚТА. */
+  stopKeywords: string[];
+  /** Words with which a customer lifts their objection, besides the built-in START, СТАРТ, БАСТАУ. */
+  startKeywords: string[];
+  /** Groups of words that mean the same, added to the FAQ matcher's built-in lexicon. */
+  faqSynonyms: string[][];
   redact: boolean;
   debounceSeconds: number;
   resumeAfterMinutes: number;
@@ -47,10 +55,15 @@ export interface AiSettings {
 }
 
 /** Fields a person may change; absent ones stay. `apiKey: null` clears the key. */
-export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt'>> & { apiKey?: string | null };
+export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt' | 'stopKeywords' | 'startKeywords'>> & {
+  apiKey?: string | null;
+  /** null restores the defaults. */
+  stopKeywords?: string[] | null;
+  startKeywords?: string[] | null;
+};
 
 export const LIMITS = {
-  instructions: 4000, facts: 8000, faqEntries: 200, faqQuestion: 500, faqAnswer: 2000, keyword: 60, keywords: 50,
+  instructions: 4000, facts: 8000, faqEntries: 200, faqQuestion: 500, faqAnswer: 2000, faqVariants: 20, keyword: 60, keywords: 50, synonymGroups: 200, synonymGroup: 30,
   disclosure: 1000, fallback: 1000, model: 100, apiKey: 500, baseUrl: 500, debounceMax: 120, resumeMax: 7 * 24 * 60,
 } as const;
 
@@ -63,6 +76,7 @@ export function defaultAiSettings(clientId: string): AiSettings {
   return {
     clientId, enabled: false, provider: 'faq', baseUrl: null, locatedInKazakhstan: false, model: '', apiKeySet: false,
     instructions: '', facts: '', faq: [], languages: [...AI_LANGUAGES], handoffKeywords: [...DEFAULT_HANDOFF_KEYWORDS],
+    stopKeywords: [...DEFAULT_STOP_KEYWORDS], startKeywords: [...DEFAULT_START_KEYWORDS], faqSynonyms: [],
     redact: true, debounceSeconds: 4, resumeAfterMinutes: 60, disclosure: DEFAULT_DISCLOSURE, fallbackText: DEFAULT_FALLBACK,
     replyLength: 'medium', channelIds: [], transcribeVoice: false, transcriptionModel: DEFAULT_TRANSCRIPTION_MODEL,
     providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null,
@@ -74,6 +88,9 @@ function toSettings(r: Selectable<AiSettingsTable>): AiSettings {
     clientId: r.client_id, enabled: !!r.enabled, provider: r.provider as AiProvider, baseUrl: r.base_url,
     locatedInKazakhstan: !!r.located_in_kazakhstan, model: r.model, apiKeySet: !!r.api_key, instructions: r.instructions, facts: r.facts,
     faq: json<FaqEntry[]>(r.faq, []), languages: json<Language[]>(r.languages, [...AI_LANGUAGES]), handoffKeywords: json<string[]>(r.handoff_keywords, []),
+    stopKeywords: r.stop_keywords === null ? [...DEFAULT_STOP_KEYWORDS] : json<string[]>(r.stop_keywords, []),
+    startKeywords: r.start_keywords === null ? [...DEFAULT_START_KEYWORDS] : json<string[]>(r.start_keywords, []),
+    faqSynonyms: json<string[][]>(r.faq_synonyms, []),
     redact: !!r.redact, debounceSeconds: r.debounce_seconds, resumeAfterMinutes: r.resume_after_minutes, disclosure: r.disclosure,
     fallbackText: r.fallback_text, replyLength: r.reply_length as ReplyLength, channelIds: json<string[]>(r.channel_ids, []),
     transcribeVoice: !!r.transcribe_voice, transcriptionModel: r.transcription_model, providerStatus: r.provider_status as AiSettings['providerStatus'],
@@ -119,8 +136,14 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     p.faq.forEach((e, i) => {
       if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq');
       if (charLength(e.question) > LIMITS.faqQuestion || charLength(e.answer) > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq', 'too_long');
+      if (e.questions !== undefined && (!Array.isArray(e.questions) || e.questions.length > LIMITS.faqVariants || e.questions.some((q) => typeof q !== 'string' || charLength(q) > LIMITS.faqQuestion))) {
+        throw badRequest(`faq[${i}].questions: at most ${LIMITS.faqVariants} phrasings of ${LIMITS.faqQuestion} characters`, 'faq');
+      }
     });
-    out.faq = p.faq.map((e) => ({ question: e.question.trim(), answer: e.answer.trim() }));
+    out.faq = p.faq.map((e) => {
+      const questions = cleanList(e.questions ?? []);
+      return { question: e.question.trim(), ...(questions.length ? { questions } : {}), answer: e.answer.trim() };
+    });
   }
   if (p.languages !== undefined) {
     if (p.languages.length === 0 || p.languages.some((l) => !AI_LANGUAGES.includes(l))) throw badRequest('languages must list some of ru, kk, en', 'languages');
@@ -129,6 +152,18 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
   if (p.handoffKeywords !== undefined) {
     if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords');
     out.handoffKeywords = cleanList(p.handoffKeywords.map((k) => k.toLowerCase()));
+  }
+  for (const [key, field] of [['stopKeywords', 'stop_keywords'], ['startKeywords', 'start_keywords']] as const) {
+    const list = p[key];
+    if (list === undefined || list === null) continue;
+    if (list.length > LIMITS.keywords || list.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`${field}: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, field);
+    out[key] = cleanList(list.map((k) => k.toLowerCase()));
+  }
+  if (p.faqSynonyms !== undefined) {
+    if (p.faqSynonyms.length > LIMITS.synonymGroups || p.faqSynonyms.some((g) => g.length < 2 || g.length > LIMITS.synonymGroup || g.some((w) => charLength(w) > LIMITS.keyword))) {
+      throw badRequest(`faq_synonyms: at most ${LIMITS.synonymGroups} groups, each of 2 to ${LIMITS.synonymGroup} words of at most ${LIMITS.keyword} characters`, 'faq_synonyms');
+    }
+    out.faqSynonyms = p.faqSynonyms.map((g) => cleanList(g.map((w) => w.toLowerCase()))).filter((g) => g.length >= 2);
   }
   if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds');
   if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes');
@@ -159,10 +194,14 @@ export function assertUsable(s: AiSettings, apiKeySet: boolean): void {
 export async function writeAiSettings(db: Db, vault: Vault, clock: Clock, current: AiSettings, patch: AiSettingsPatch, by: string | null): Promise<void> {
   const next = { ...current, ...patch };
   const now = clock.now().toISOString();
+  // A list set to null restores the defaults: stored as NULL, read as the defaults; an absent one stays.
+  const keywordList = (k: 'stopKeywords' | 'startKeywords', column: string) => (patch[k] === undefined ? {} : { [column]: patch[k] === null ? null : JSON.stringify(patch[k]) });
   const row = {
     enabled: next.enabled ? 1 : 0, provider: next.provider, base_url: next.baseUrl, located_in_kazakhstan: next.locatedInKazakhstan ? 1 : 0,
     model: next.model || (next.provider === 'openai' ? DEFAULT_MODEL.openai : ''), instructions: next.instructions, facts: next.facts,
     faq: JSON.stringify(next.faq), languages: JSON.stringify(next.languages), handoff_keywords: JSON.stringify(next.handoffKeywords),
+    ...keywordList('stopKeywords', 'stop_keywords'), ...keywordList('startKeywords', 'start_keywords'),
+    faq_synonyms: JSON.stringify(next.faqSynonyms),
     redact: next.redact ? 1 : 0, debounce_seconds: next.debounceSeconds, resume_after_minutes: next.resumeAfterMinutes,
     disclosure: next.disclosure, fallback_text: next.fallbackText, reply_length: next.replyLength, channel_ids: JSON.stringify(next.channelIds),
     transcribe_voice: next.transcribeVoice ? 1 : 0, transcription_model: next.transcriptionModel, updated_by: by, updated_at: now,

@@ -22,14 +22,36 @@ export const GREETING = [
 ].join('\n');
 
 /**
- * Words that ask for a person, matched as whole words in the customer's message. Bare
- * "человек" and "адам" also mean "people" ("на 10 человек", "5 адам"), so their asking forms are used.
+ * Words that ask for a person, matched in any of their word forms («оператор» finds «оператора»,
+ * «операторға»; keywords.ts). Bare «человек» and «адам» also mean "people" («на 10 человек»,
+ * «5 адам»), so only their asking forms are listed: an inflected keyword matches only its own forms.
  */
 export const DEFAULT_HANDOFF_KEYWORDS = [
-  'оператор', 'оператора', 'менеджер', 'менеджера', 'живой человек', 'с человеком', 'сотрудник', 'консультант',
-  'адаммен', 'тірі адам', 'операторға', 'менеджерге', 'маман',
+  'оператор', 'менеджер', 'живой человек', 'с человеком', 'сотрудник', 'консультант',
+  'адаммен', 'тірі адам', 'маман',
   'operator', 'human', 'live agent', 'manager', 'real person',
 ];
+
+/** STOP and START always work, whatever the client's lists say. */
+export const BUILT_IN_STOP_KEYWORDS = ['stop', 'стоп', 'тоқта'];
+export const BUILT_IN_START_KEYWORDS = ['start', 'старт', 'бастау'];
+
+/** The client's own STOP/START words until it sets them (`null` in the API restores these). */
+export const DEFAULT_STOP_KEYWORDS = ['отписаться', 'отписка', 'отпишите', 'не пишите мне', 'unsubscribe', 'жазылымнан шығу', 'жазбаңыз', 'тоқтатыңыз'];
+export const DEFAULT_START_KEYWORDS = ['подписаться', 'возобновить', 'subscribe', 'resume', 'жалғастыру'];
+
+/** The one confirmation a customer gets after STOP, and after START. */
+export const STOP_CONFIRMATION = [
+  'ru: Вы отписались от автоматических сообщений. Сотрудник может ответить вам лично. Чтобы снова получать их, напишите СТАРТ.',
+  'kk: Сіз автоматты хабарламалардан бас тарттыңыз. Қызметкер сізге өзі жауап бере алады. Қайта алу үшін БАСТАУ деп жазыңыз.',
+  'en: You have unsubscribed from automatic messages. A member of our team may still reply to you personally. Write START to receive them again.',
+].join('\n');
+
+export const START_CONFIRMATION = [
+  'ru: Вы снова получаете автоматические ответы. Чтобы отписаться, напишите СТОП.',
+  'kk: Сіз автоматты жауаптарды қайта аласыз. Бас тарту үшін ТОҚТА деп жазыңыз.',
+  'en: You will receive automatic replies again. Write STOP to unsubscribe.',
+].join('\n');
 
 export const DEFAULT_MODEL = { openai: 'gpt-4o-mini', compatible: '' } as const;
 export const DEFAULT_TRANSCRIPTION_MODEL = 'whisper-1';

@@ -7,6 +7,7 @@ import type { Vault } from '../vault/index.ts';
 import type { EventHub } from '../messaging/index.ts';
 import type { AiSettings } from './ai-settings.ts';
 import type { CallOptions } from './openai-client.ts';
+import { findKeyword } from './keywords.ts';
 
 export interface AiDeps {
   db: Db;
@@ -21,15 +22,9 @@ export interface AiDeps {
   callOptions?: CallOptions;
 }
 
-const words = (s: string) => ` ${s.toLowerCase().replace(/ё/g, 'е').replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
-
-/** Whether the message asks for a person: a handoff keyword as a whole word or phrase. */
+/** Whether the message asks for a person: a handoff keyword or phrase in any of its word forms (keywords.ts). */
 export function asksForHuman(text: string, keywords: string[]): boolean {
-  const t = words(text);
-  return keywords.some((k) => {
-    const w = words(k).trim();
-    return w.length > 0 && t.includes(` ${w} `);
-  });
+  return findKeyword(text, keywords) !== undefined;
 }
 
 /** Whether the AI works on this conversation at all (settings, channel, the contact's rights). */

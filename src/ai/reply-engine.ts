@@ -82,8 +82,9 @@ export function buildRequest(input: TurnInput, redactor: Redactor): { target: Om
 function faqTurn(input: TurnInput): TurnResult {
   const question = pendingQuestion(input.window);
   const lang = detectLanguage(question, input.settings.languages[0] ?? 'ru');
-  const r = new FaqIndex(input.settings.faq).match(question);
-  const outcome: TurnOutcome = r.kind === 'answer' ? { kind: 'answer', text: r.answer }
+  const r = new FaqIndex(input.settings.faq, input.settings.faqSynonyms).match(question);
+  // An answer may carry a line per language ("ru: …\nkk: …\nen: …"): the customer's one.
+  const outcome: TurnOutcome = r.kind === 'answer' ? { kind: 'answer', text: pickLanguageLine(r.answer, lang) }
     : r.kind === 'small_talk' ? { kind: 'answer', text: pickLanguageLine(GREETING, lang) }
       : { kind: 'handoff', reason: 'no_match', detail: `best confidence ${r.confidence.toFixed(2)}` };
   return { outcome, request: null, usage: { provider: 'faq', model: 'bm25', tokensIn: 0, tokensOut: 0, latencyMs: 0, costMicros: 0 }, redacted: 0 };

@@ -15,7 +15,7 @@ export async function updateAiSettings(db: Db, vault: Vault, clock: Clock, clien
   const patch = validateAiPatch(input);
   return db.transaction().execute(async (trx) => {
     const current = await getAiSettings(trx, clientId);
-    const next: AiSettings = { ...current, ...patch, apiKeySet: patch.apiKey === undefined ? current.apiKeySet : patch.apiKey !== null };
+    const next: AiSettings = { ...current, ...patch, stopKeywords: current.stopKeywords, startKeywords: current.startKeywords, apiKeySet: patch.apiKey === undefined ? current.apiKeySet : patch.apiKey !== null };
     if (next.provider === 'openai' && !next.model) patch.model = next.model = DEFAULT_MODEL.openai;
     assertUsable(next, next.apiKeySet);
     const touchesDestination = patch.enabled === true || patch.provider !== undefined || patch.locatedInKazakhstan !== undefined || patch.baseUrl !== undefined;

@@ -326,6 +326,9 @@ export interface AiSettingsTable {
   channel_ids: Generated<string>;
   transcribe_voice: Generated<number>;
   transcription_model: Generated<string>;
+  stop_keywords: string | null;
+  start_keywords: string | null;
+  faq_synonyms: Generated<string>;
   provider_status: Generated<string>;
   provider_error: string | null;
   provider_error_at: string | null;

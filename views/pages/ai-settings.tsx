@@ -18,7 +18,7 @@ export interface AiSettingsView {
 }
 
 /** FAQ entries as the textarea shows them: question line, answer lines, blank line between. */
-export const faqToText = (faq: AiSettings['faq']) => faq.map((e) => `${e.question}\n${e.answer}`).join('\n\n');
+export const faqToText = (faq: AiSettings['faq']) => faq.map((e) => [e.question, ...(e.questions ?? []).map((q) => `? ${q}`), e.answer].join('\n')).join('\n\n');
 
 const ABROAD: Array<'openai' | 'compatible'> = ['openai', 'compatible'];
 
@@ -102,7 +102,12 @@ export function AiSettingsPage({ v, d }: { v: ViewContext; d: AiSettingsView }) 
             {(['ru', 'kk', 'en'] as const).map((l) => <label class="check"><input type="checkbox" name={`lang_${l}`} value="1" checked={d.values ? d.values[`lang_${l}`] === '1' : s.languages.includes(l)} /> {l}</label>)}
             {e.languages ? <small class="error">{e.languages}</small> : null}
           </fieldset>
+          <TextAreaField label={v.t('ai.synonyms')} name="faq_synonyms" value={val('faq_synonyms', s.faqSynonyms.map((g) => g.join(', ')).join('\n'))} error={e.faq_synonyms} rows={3} />
           <Field label={v.t('ai.keywords')} name="handoff_keywords" value={val('handoff_keywords', s.handoffKeywords.join(', '))} error={e.handoff_keywords} />
+          <div class="grid2">
+            <Field label={v.t('ai.stop_keywords')} name="stop_keywords" value={val('stop_keywords', s.stopKeywords.join(', '))} error={e.stop_keywords} />
+            <Field label={v.t('ai.start_keywords')} name="start_keywords" value={val('start_keywords', s.startKeywords.join(', '))} error={e.start_keywords} />
+          </div>
           <label class="check"><input type="checkbox" name="redact" value="1" checked={checked('redact', s.redact)} /> {v.t('ai.redact')}</label>
           <div class="grid2">
             <Field label={v.t('ai.debounce')} name="debounce_seconds" type="number" value={val('debounce_seconds', String(s.debounceSeconds))} error={e.debounce_seconds} />

@@ -17,14 +17,21 @@ import type { HttpEnv } from '../env.ts';
 
 const STATE_ROLES = ['admin', 'owner', 'representative', 'agent'];
 
-/** FAQ textarea → entries: blocks separated by a blank line; first line the question, the rest the answer. */
-export function parseFaqText(text: string): Array<{ question: string; answer: string }> {
+/**
+ * FAQ textarea → entries: blocks separated by a blank line; the first line is the question, lines
+ * starting with "?" are other phrasings of it, the rest the answer.
+ */
+export function parseFaqText(text: string): Array<{ question: string; questions?: string[]; answer: string }> {
   return text.replace(/\r\n/g, '\n').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean).map((block, i) => {
     const [question, ...rest] = block.split('\n');
-    if (!rest.join('').trim()) throw badRequest(`FAQ entry ${i + 1} needs an answer on the lines after its question`, 'faq');
-    return { question: question.trim(), answer: rest.join('\n').trim() };
+    const questions = rest.filter((l) => l.trim().startsWith('?')).map((l) => l.trim().slice(1).trim()).filter(Boolean);
+    const answer = rest.filter((l) => !l.trim().startsWith('?')).join('\n').trim();
+    if (!answer) throw badRequest(`FAQ entry ${i + 1} needs an answer on the lines after its question`, 'faq');
+    return { question: question.trim(), ...(questions.length ? { questions } : {}), answer };
   });
 }
+
+const commaList = (v: string | undefined) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean);
 
 const int = (v: string | undefined, field: string) => {
   if (!/^\d{1,6}$/.test((v ?? '').trim())) throw badRequest('Enter a whole number', field);
@@ -38,7 +45,10 @@ export function formToPatch(f: Record<string, string>, channelIds: string[]): Ai
     enabled: on('enabled'), provider: (f.provider ?? 'faq') as AiProvider, baseUrl: f.base_url ?? '', locatedInKazakhstan: on('located_in_kazakhstan'),
     model: f.model ?? '', instructions: f.instructions ?? '', facts: f.facts ?? '', faq: parseFaqText(f.faq ?? ''),
     languages: (['ru', 'kk', 'en'] as const).filter((l) => on(`lang_${l}`)),
-    handoffKeywords: (f.handoff_keywords ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    handoffKeywords: commaList(f.handoff_keywords),
+    ...(f.stop_keywords !== undefined ? { stopKeywords: commaList(f.stop_keywords) } : {}),
+    ...(f.start_keywords !== undefined ? { startKeywords: commaList(f.start_keywords) } : {}),
+    ...(f.faq_synonyms !== undefined ? { faqSynonyms: f.faq_synonyms.split('\n').map(commaList).filter((g) => g.length > 0) } : {}),
     redact: on('redact'), debounceSeconds: int(f.debounce_seconds, 'debounce_seconds'), resumeAfterMinutes: int(f.resume_after_minutes, 'resume_after_minutes'),
     disclosure: on('disclosure_off') ? null : f.disclosure ?? '', fallbackText: f.fallback_text ?? '', replyLength: (f.reply_length ?? 'medium') as AiSettingsPatch['replyLength'],
     channelIds: channelIds.filter((id) => on(`channel_${id}`)), transcribeVoice: on('transcribe_voice'),

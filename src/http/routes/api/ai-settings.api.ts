@@ -10,7 +10,12 @@ import { chars, parseWith, readJson } from './validation.ts';
 import { time } from './representation.ts';
 import type { ApiRoute } from './api-route.ts';
 
-const FaqEntry = z.object({ question: chars(AI_LIMITS.faqQuestion), answer: chars(AI_LIMITS.faqAnswer) }).strict();
+const FaqEntry = z.object({
+  question: chars(AI_LIMITS.faqQuestion),
+  questions: z.array(chars(AI_LIMITS.faqQuestion)).max(AI_LIMITS.faqVariants).optional().describe('Other phrasings of the question (other words, other languages)'),
+  answer: chars(AI_LIMITS.faqAnswer).describe('The answer; lines "ru: …", "kk: …", "en: …" follow the customer\'s language'),
+}).strict();
+const Keywords = z.array(chars(AI_LIMITS.keyword)).max(AI_LIMITS.keywords);
 
 const fields = {
   enabled: z.boolean().describe('Whether the assistant answers customers'),
@@ -22,7 +27,9 @@ const fields = {
   facts: chars(AI_LIMITS.facts).describe('Business facts the assistant may use'),
   faq: z.array(FaqEntry).max(AI_LIMITS.faqEntries).describe('FAQ entries (the offline responder answers from these)'),
   languages: z.array(z.enum(AI_LANGUAGES as [string, ...string[]])).describe('Languages to answer in (the customer\'s, when listed)'),
-  handoff_keywords: z.array(chars(AI_LIMITS.keyword)).max(AI_LIMITS.keywords).describe('Words with which a customer asks for a person'),
+  handoff_keywords: Keywords.describe('Words with which a customer asks for a person (any word form matches)'),
+  faq_synonyms: z.array(z.array(chars(AI_LIMITS.keyword)).min(2).max(AI_LIMITS.synonymGroup)).max(AI_LIMITS.synonymGroups)
+    .describe('Groups of words that mean the same (e.g. [["цена", "баға", "price"]]), added to the offline FAQ matcher\'s built-in lexicon'),
   redact: z.boolean().describe('Replace phone numbers, e-mail addresses, IIN/BIN and card numbers with placeholders before text leaves the appliance'),
   debounce_seconds: z.number().int().min(0).max(AI_LIMITS.debounceMax).describe(`Quiet period that merges quick messages into one question (0–${AI_LIMITS.debounceMax})`),
   resume_after_minutes: z.number().int().min(0).max(AI_LIMITS.resumeMax).describe(`After a person's reply the AI stays paused this long (0–${AI_LIMITS.resumeMax})`),
@@ -34,13 +41,21 @@ const fields = {
   transcription_model: chars(AI_LIMITS.model).describe('e.g. whisper-1'),
 };
 
+const stopStart = {
+  stop_keywords: Keywords.describe('Words with which a customer objects to automatic messages, added to the built-in STOP, СТОП, ТОҚТА (which always work); any word form, in a short message. Applies whether or not the assistant is enabled'),
+  start_keywords: Keywords.describe('Words with which a customer lifts their objection, added to the built-in START, СТАРТ, БАСТАУ (which always work)'),
+};
+
 export const AiSettingsPut = named('AiSettingsPatch', z.object({
   ...Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s.optional()])),
+  stop_keywords: stopStart.stop_keywords.nullable().optional().describe('null restores the defaults'),
+  start_keywords: stopStart.start_keywords.nullable().optional().describe('null restores the defaults'),
   api_key: chars(AI_LIMITS.apiKey).nullable().optional().describe('Write-only; null clears it'),
 }).strict(), 'Only the fields present change.');
 
 export const AiSettingsJson = named('AiSettings', z.object({
   ...fields,
+  ...stopStart,
   api_key_set: z.boolean(),
   provider_status: z.enum(['ok', 'needs_attention']),
   provider_error: z.string().nullable(),
@@ -55,7 +70,7 @@ async function aiJson(ctx: AppContext, clientId: string, s?: AiSettings) {
   const consent = await activeConsent(ctx.db, clientId, s.provider);
   return {
     enabled: s.enabled, provider: s.provider, base_url: s.baseUrl, located_in_kazakhstan: s.locatedInKazakhstan, model: s.model, api_key_set: s.apiKeySet,
-    instructions: s.instructions, facts: s.facts, faq: s.faq, languages: s.languages, handoff_keywords: s.handoffKeywords, redact: s.redact,
+    instructions: s.instructions, facts: s.facts, faq: s.faq, languages: s.languages, handoff_keywords: s.handoffKeywords, stop_keywords: s.stopKeywords, start_keywords: s.startKeywords, faq_synonyms: s.faqSynonyms, redact: s.redact,
     debounce_seconds: s.debounceSeconds, resume_after_minutes: s.resumeAfterMinutes, disclosure: s.disclosure, fallback_text: s.fallbackText,
     reply_length: s.replyLength, channel_ids: s.channelIds, transcribe_voice: s.transcribeVoice, transcription_model: s.transcriptionModel,
     provider_status: s.providerStatus, provider_error: s.providerError,
@@ -68,6 +83,7 @@ export function toPatch(b: Record<string, unknown>): AiSettingsPatch {
   const map: Record<string, keyof AiSettingsPatch> = {
     enabled: 'enabled', provider: 'provider', base_url: 'baseUrl', located_in_kazakhstan: 'locatedInKazakhstan', model: 'model', api_key: 'apiKey',
     instructions: 'instructions', facts: 'facts', faq: 'faq', languages: 'languages', handoff_keywords: 'handoffKeywords', redact: 'redact',
+    stop_keywords: 'stopKeywords', start_keywords: 'startKeywords', faq_synonyms: 'faqSynonyms',
     debounce_seconds: 'debounceSeconds', resume_after_minutes: 'resumeAfterMinutes', disclosure: 'disclosure', fallback_text: 'fallbackText',
     reply_length: 'replyLength', channel_ids: 'channelIds', transcribe_voice: 'transcribeVoice', transcription_model: 'transcriptionModel',
   };
