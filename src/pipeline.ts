@@ -12,7 +12,7 @@ import {
   SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep, type Subscriber, type TransactionalSubscriber,
 } from './messaging/index.ts';
 import { CHANNEL_DRIVERS, ChannelManager, type ChannelDriver } from './channels/index.ts';
-import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher } from './ai/index.ts';
+import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
@@ -29,10 +29,11 @@ export interface PipelineDeps {
 }
 
 /**
- * The responder chain's steps; each has its `order` (rules ~100, AI ~200, offline auto-reply 900).
+ * The responder chain's steps; each has its `order` (STOP/START 50, rules ~100, AI ~200, offline auto-reply 900).
  * The automation and AI rooms add their step factories here.
  */
 export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
+  (d) => stopStartStep(d),
   (d) => offlineAutoReplyStep(d),
   (d) => aiResponderStep(d),
 ];

@@ -18,6 +18,7 @@ export { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, TRANSFE
 export { aiResponderStep, aiReplyJobHandler, scheduleReply, AI_REPLY_JOB } from './responder.ts';
 export { answerConversation } from './reply-job.ts';
 export { handoffNoticeHandler, HANDOFF_NOTIFY_JOB } from './handoff-notify.ts';
+export { stopStartStep, STOP_STEP_ORDER } from './stop-step.ts';
 export { type AiDeps, asksForHuman, aiApplies } from './gate.ts';
 export { changeAiState, effectiveAiState, humanReplyWatcher } from './ai-state.ts';
 export { aiStateAt, conversationAiInfo, type ConversationAiInfo } from './ai-state-view.ts';
@@ -29,7 +30,9 @@ export { formatUsd } from './pricing.ts';
 
 // Building blocks (benchmarks and tests use them too).
 export { Redactor, NoRedaction, luhnValid } from './redact.ts';
-export { FaqIndex, type FaqEntry, type FaqResult } from './faq-responder.ts';
+export { FaqIndex, FAQ_CONFIDENCE_THRESHOLD, type FaqEntry, type FaqResult } from './faq-responder.ts';
+export { findKeyword, isCommand, isFormOf } from './keywords.ts';
+export { buildLexicon, BUILT_IN_SYNONYMS } from './lexicon.ts';
 export { DEMO_FAQ } from './demo-faq.ts';
 export { writeDemoAiSettings } from './demo-settings.ts';
 export { countTokens, countChatTokens, warmTokenizer } from './tokenizer.ts';

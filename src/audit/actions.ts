@@ -11,7 +11,7 @@ export const AUDIT_ACTIONS = [
   'api_key.created', 'api_key.revoked',
   'webhook.created', 'webhook.updated', 'webhook.paused', 'webhook.resumed', 'webhook.deleted',
   'support_access.granted', 'support_access.revoked', 'support_access.used',
-  'contact.updated',
+  'contact.updated', 'contact.objected', 'contact.objection_lifted',
   'channel.created',
   'job.retried',
   'audit.exported',

@@ -25,13 +25,16 @@ export async function autoReplySettings(db: Db, vault: Vault, clientId: string):
 /**
  * The responder step shipped with the messaging core: when the client enabled it and no member
  * is online, answer with the client's text — at most once per conversation per
- * `repeat_after_minutes`, and not while an agent has taken the conversation over.
+ * `repeat_after_minutes`, and not while an agent has taken the conversation over, nor to a
+ * contact who objected (STOP) or restricted processing.
  */
 export function offlineAutoReplyStep(deps: { db: Db; clock: Clock; vault: Vault }): ResponderStep {
   return {
     name: 'offline-auto-reply',
     order: 900,
-    async respond({ conversation }) {
+    async respond({ conversation, contact }) {
+      // A contact who objected to automatic messages (STOP) or restricted processing gets none.
+      if (contact.objected || contact.restricted) return { action: 'pass' };
       const s = await autoReplySettings(deps.db, deps.vault, conversation.clientId);
       if (!s.enabled || !s.text.trim()) return { action: 'pass' };
       const now = deps.clock.now();

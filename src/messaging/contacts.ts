@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { charLength, truncateChars } from '../lib/text.ts';
-import type { EventHub } from './events.ts';
+import type { EventHub, MessagingEvent } from './events.ts';
 import { toConversation } from './conversations.ts';
 import { inTransaction } from './transaction.ts';
 import { recordAudit, type AuditBy } from '../audit/index.ts';
@@ -196,4 +196,35 @@ export async function listContacts(db: Db, f: ContactFilter): Promise<{ data: Co
   const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
   const page = rows.slice(0, limit).map(toContact);
   return { data: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+/**
+ * Inside the caller's transaction: marks the contact as objecting to automatic messages (STOP) or
+ * lifts the mark (START, or an agent in the inbox), with conversation.updated (change "contact")
+ * for each of its conversations so the live inbox shows the state. Returns whether it changed.
+ * Audited as `contact.objected` / `contact.objection_lifted` by `by` (the customer's own keyword:
+ * the system; a person in the inbox: that person).
+ */
+export async function setObjectionIn(
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string,
+): Promise<boolean> {
+  const now = clock.now().toISOString();
+  const r = await trx.updateTable('contacts').set({ objected: objected ? 1 : 0, updated_at: now })
+    .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('objected', '=', objected ? 0 : 1).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await recordAudit(trx, clock, {
+    actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how },
+  });
+  const conversations = await trx.selectFrom('conversations').selectAll().where('client_id', '=', ref.clientId).where('contact_id', '=', ref.contactId).execute();
+  for (const c of conversations) events.push({ type: 'conversation.updated', clientId: ref.clientId, at: now, conversation: toConversation(c), change: 'contact' });
+  return true;
+}
+
+/** An agent lifts a contact's objection (the inbox): audited; a contact of another client is "not found". */
+export async function liftObjection(deps: { db: Db; clock: Clock; hub: EventHub }, clientId: string, contactId: string, by: AuditBy): Promise<Contact> {
+  return inTransaction(deps, async (trx, events) => {
+    await getContact(trx, clientId, contactId);
+    await setObjectionIn(trx, deps.clock, events, { clientId, contactId }, false, by, 'agent');
+    return getContact(trx, clientId, contactId);
+  });
 }

@@ -42,8 +42,8 @@ export type ResponderResult =
   | { action: 'handled'; apply?: StepWrite };
 
 /**
- * One step of the responder chain. Steps run in ascending `order` (rules ~100, AI ~200, the
- * offline auto-reply 900) until one does not pass.
+ * One step of the responder chain. Steps run in ascending `order` (STOP/START 50, rules ~100, AI
+ * ~200, the offline auto-reply 900) until one does not pass.
  *
  * The contract: `respond` only reads and returns its decision; it writes nothing itself. The
  * chain applies the decision in ONE transaction together with the processing job's completion:

@@ -78,6 +78,13 @@ export function ThreadHead({ v, slug, t }: { v: ViewContext; slug: string; t: Th
           ? <ActionButton v={v} action={`${base}/status${t.keep}`} label={v.t('inbox.reopen')}><input type="hidden" name="status" value="open" /></ActionButton>
           : <ActionButton v={v} action={`${base}/status${t.keep}`} label={v.t('inbox.resolve')}><input type="hidden" name="status" value="resolved" /></ActionButton>}
       </div>
+      {contact.objected ? (
+        <section class="notice objection" role="status" data-objected="1">
+          <p>{v.t('inbox.objection.note')}</p>
+          <ActionButton v={v} action={`${base}/objection${t.keep}`} label={v.t('inbox.objection.lift')} />
+        </section>
+      ) : null}
+      {contact.restricted ? <p class="notice restriction" role="status">{v.t('inbox.restriction.note')}</p> : null}
       <AiControl v={v} slug={slug} t={t} />
     </header>
   );

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import {
   MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setConversationStatus,
-  storeAttachment, updateContactWithEvents, type ConversationStatus,
+  liftObjection, storeAttachment, updateContactWithEvents, type ConversationStatus,
 } from '../../messaging/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import { charLength } from '../../lib/text.ts';
@@ -86,6 +86,15 @@ export function inboxActionRoutes() {
       if (!errors) throw err;
       return threadPageWith(c, client, conversation.id, { contactForm: { values, errors } });
     }
+    return backToThread(c, client, conversation.id);
+  });
+
+  // The customer wrote STOP: a person may lift the objection (audited contact.objection_lifted).
+  app.post('/clients/:slug/inbox/:conversationId/objection', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: INBOX_ROLES, what: 'inbox.objection' });
+    const conversation = await getConversation(ctx.db, client.id, c.req.param('conversationId'));
+    await liftObjection(ctx, client.id, conversation.contactId, { id: c.get('user')!.id, label: c.get('user')!.email, ip: c.get('ip') });
     return backToThread(c, client, conversation.id);
   });
 

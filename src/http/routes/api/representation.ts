@@ -32,6 +32,8 @@ export const ContactSchema = named('Contact', z.object({
   name: z.string(),
   phone: z.string().nullable(),
   tags: z.array(z.string()),
+  objected: z.boolean().describe('The person objected to automatic messages (wrote STOP, or it was recorded for them): no AI reply, auto-reply or disclosure is sent to them; people can still write. Lifted when they write START or an agent lifts it in the inbox'),
+  restricted: z.boolean().describe('Processing of the person\'s data is restricted: no AI and no automatic replies'),
   created_at: time(),
   updated_at: time(),
 }));
@@ -109,7 +111,7 @@ export const attachmentJson = (a: AttachmentMeta & { id: string }, fallbackTime:
 });
 
 export const contactJson = (c: Contact): ContactJson => ({
-  id: c.id, name: c.displayName, phone: c.phone, tags: c.tags, created_at: c.createdAt, updated_at: c.updatedAt,
+  id: c.id, name: c.displayName, phone: c.phone, tags: c.tags, objected: c.objected, restricted: c.restricted, created_at: c.createdAt, updated_at: c.updatedAt,
 });
 
 export const conversationJson = (c: Conversation): ConversationJson => ({
