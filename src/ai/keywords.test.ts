@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { findKeyword, isCommand, isFormOf } from './keywords.ts';
 import { kazakhStem, kazakhStems } from './kazakh-stem.ts';
 import { asksForHuman } from './gate.ts';
+import { looksComplete, quietSeconds } from './quiet-period.ts';
 import { BUILT_IN_STOP_KEYWORDS, DEFAULT_HANDOFF_KEYWORDS, DEFAULT_STOP_KEYWORDS } from './defaults.ts';
 
 const test = suite('word-form-aware keywords');
@@ -57,6 +58,14 @@ test('the Kazakh stripper peels case, possessive, plural and verb endings', () =
   assert.is(kazakhStem('бар'), 'бар');
   assert.ok(kazakhStems('уақыты').includes('уақыт'));
   assert.ok(kazakhStems('кепілдігі').includes('кепілдік'));
+});
+
+test('a complete question gets the short quiet time, the start of a burst the full one', () => {
+  for (const t of ['сколько стоит доставка?', 'сколько стоит доставка', 'жеткізу қанша тұрады', 'доставка бар ма', 'how much is delivery', 'есть доставка? 🙂']) assert.ok(looksComplete(t), t);
+  for (const t of ['привет', 'я хочу', 'и еще', 'на завтра', 'сколько']) assert.not.ok(looksComplete(t), t);
+  assert.is(quietSeconds('где вы находитесь?', 4), 1.5);
+  assert.is(quietSeconds('где вы находитесь?', 1), 1);
+  assert.is(quietSeconds('и еще', 4), 4);
 });
 
 test.run();

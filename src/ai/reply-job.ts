@@ -15,6 +15,7 @@ import { transcribeAudio } from './openai-client.ts';
 import { runTurn, type TurnResult } from './reply-engine.ts';
 import { aiApplies, type AiDeps } from './gate.ts';
 import { detectLanguage } from './text-normalise.ts';
+import { quietSeconds } from './quiet-period.ts';
 import { getAiConversation, loadRecentTurns, prepareContext, upsertAiConversation, type Turn } from './thread.ts';
 import { recordAiCall } from './usage.ts';
 import { enqueueHandoffNotice } from './handoff-notify.ts';
@@ -42,7 +43,7 @@ export async function answerConversation(deps: AiDeps, conversationId: string): 
   if (pending.length === 0) return null; // answered already (a re-run after a crash, or a person)
   const newest = pending[pending.length - 1];
   // A message arrived inside the quiet period after this job was due: its own job answers.
-  if (new Date(newest.createdAt).getTime() + s.debounceSeconds * 1000 > deps.clock.now().getTime()) return null;
+  if (new Date(newest.createdAt).getTime() + quietSeconds(newest.text, s.debounceSeconds) * 1000 > deps.clock.now().getTime()) return null;
 
   await transcribeVoiceNotes(deps, s, conv, turns, pending);
   const state = await getAiConversation(deps.db, conv.id);

@@ -11,6 +11,7 @@ import { getAiSettings } from './ai-settings.ts';
 import { decideAiState } from './ai-state.ts';
 import { pickLanguageLine } from './defaults.ts';
 import { detectLanguage } from './text-normalise.ts';
+import { quietSeconds } from './quiet-period.ts';
 import { getAiConversation, upsertAiConversation } from './thread.ts';
 import { answerConversation } from './reply-job.ts';
 import { aiApplies, asksForHuman, type AiDeps } from './gate.ts';
@@ -21,7 +22,7 @@ const aiQueue = (conversationId: string) => `ai:${conversationId}`;
 
 /**
  * Starts or extends the quiet period: the one pending `ai.reply` job of the conversation moves
- * to now + debounce; without one, a new job is added. Runs in the caller's transaction.
+ * to now + the quiet time (quiet-period.ts: shorter after a complete question); without one, a new job is added. Runs in the caller's transaction.
  */
 export async function scheduleReply(db: Db, clock: Clock, conv: Conversation, messageId: string, debounceSeconds: number): Promise<void> {
   const runAt = new Date(clock.now().getTime() + debounceSeconds * 1000);
@@ -74,7 +75,7 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
           apply: async (trx, events) => {
             await record(trx, events);
             await upsertAiConversation(trx, deps.clock, ids, { disclosed_at: at });
-            await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
+            await scheduleReply(trx, deps.clock, conversation, message.id, quietSeconds(message.text, s.debounceSeconds));
           },
         };
       }
@@ -82,7 +83,7 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
         action: 'handled',
         apply: async (trx, events) => {
           await record(trx, events);
-          await scheduleReply(trx, deps.clock, conversation, message.id, s.debounceSeconds);
+          await scheduleReply(trx, deps.clock, conversation, message.id, quietSeconds(message.text, s.debounceSeconds));
         },
       };
     },

@@ -9,7 +9,7 @@ import { kazakhStems } from './kazakh-stem.ts';
 export type Language = 'ru' | 'kk' | 'en';
 
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
-const KAZAKH_WORDS = /(^|\s)(сәлем|салем|рахмет|қалай|қанша|канша|бар ма|жоқ|керек|бағасы|кашан|қашан|калай|кайда|қайда|ма|ме|ба|бе|бола|болады)(\s|$)/i;
+const KAZAKH_WORDS = /(^|\s)(сәлем|салем|рахмет|қалай|қанша|канша|бар ма|жоқ|керек|бағасы|кашан|қашан|калай|кайда|қайда|ма|ме|ба|бе|бола|болады|бастау|тоқта)(\s|$)/i;
 
 /** The customer's language from their text: Kazakh-only letters or words, else Cyrillic, else Latin. */
 export function detectLanguage(text: string, fallback: Language = 'ru'): Language {
