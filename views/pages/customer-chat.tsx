@@ -30,7 +30,7 @@ export function CustomerChatPage(props: { v: ViewContext; thread: ChatThreadData
   const { v, thread } = props;
   return (
     <Layout v={v} title={v.t('chat.title', { name: thread.businessName })}>
-      <section class="chat card">
+      <section class="chat card" data-live-src={`/c/${thread.token}/events`}>
         <h1>{v.t('chat.title', { name: thread.businessName })}</h1>
         <p class="muted">{v.t('chat.intro')}</p>
         <ChatThread v={v} thread={thread} />
@@ -40,12 +40,16 @@ export function CustomerChatPage(props: { v: ViewContext; thread: ChatThreadData
   );
 }
 
-/** The thread; it polls every 3 s and is replaced only when something changed. */
+/**
+ * The thread; it refreshes the moment the page's live stream (/events, held by the section around
+ * it: public/inbox.js) says something changed, and polls every 30 s should the stream be down. It
+ * is replaced only when something changed.
+ */
 export function ChatThread({ v, thread }: { v: ViewContext; thread: ChatThreadData }) {
   const base = `/c/${thread.token}`;
   return (
     <div id="thread" class="chat-thread" aria-live="polite"
-      hx-get={`${base}/thread?v=${encodeURIComponent(thread.version)}`} hx-trigger="every 3s" hx-swap="outerHTML scroll:bottom">
+      hx-get={`${base}/thread?v=${encodeURIComponent(thread.version)}`} hx-trigger="live, every 30s" hx-swap="outerHTML scroll:bottom" data-live-on="message">
       {thread.messages.length === 0 ? <p class="muted">{v.t('chat.empty')}</p> : null}
       {thread.messages.map((m) => (
         <div class={m.mine ? 'bubble mine' : 'bubble theirs'} id={`m-${m.id}`}>

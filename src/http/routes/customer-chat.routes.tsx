@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { streamSSE } from 'hono/streaming';
 import { createHash } from 'node:crypto';
 import {
   customerSignature, customerThread, findSandboxByToken, isCustomerSignature, postAsCustomer, BROWSER_CUSTOMER_PREFIX, type ChannelAccount, type CustomerPost,
 } from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
-import { MAX_TEXT_LENGTH } from '../../messaging/index.ts';
+import { conversationByIdentity, MAX_TEXT_LENGTH } from '../../messaging/index.ts';
+import { KEEPALIVE_MS, STREAM_LIFETIME_MS } from './inbox-events.routes.ts';
 import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
 import { charLength } from '../../lib/text.ts';
 import { randomToken } from '../../lib/ids.ts';
@@ -120,13 +122,58 @@ export function customerChatRoutes() {
     return html(c, <CustomerChatPage v={viewContext(c)} thread={thread} compose={freshCompose(thread.token)} />);
   });
 
-  // Polled every few seconds: 204 (nothing to swap) while the customer's view is unchanged.
+  // Fetched when the live stream signals a change (and, as a fallback, every 30 s): 204 (nothing to
+  // swap) while the customer's view is unchanged.
   app.get('/c/:token/thread', async (c) => {
     const account = await channelOf(c, { cached: true });
     const thread = await threadData(c, account, customerOf(c, account.publicToken!));
     c.header('Cache-Control', 'no-store');
     if (c.req.query('v') === thread.version) return c.body(null, 204);
     return html(c, <ChatThread v={viewContext(c)} thread={thread} />);
+  });
+
+  // Live replies (Server-Sent Events): a "message" event the moment something the customer sees
+  // changes in their own conversation (their message stored, a reply sent); the page (public/inbox.js)
+  // then fetches /thread. No text and no ids on the stream; other customers' conversations are never signalled.
+  app.get('/c/:token/events', async (c) => {
+    const ctx = c.get('ctx');
+    const account = await channelOf(c, { cached: true });
+    const identity = { kind: 'sandbox' as const, value: customerOf(c, account.publicToken!) };
+    let conversationId = (await conversationByIdentity(ctx.db, account.id, identity))?.id;
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      let pending = false;
+      let wake: (() => void) | undefined;
+      const nudge = () => { const w = wake; wake = undefined; w?.(); };
+      const unsubscribe = ctx.hub.subscribe((e) => {
+        if (!('message' in e) || e.message.channelAccountId !== account.id) return;
+        if (conversationId && e.message.conversationId !== conversationId) return;
+        pending = true; // the first message of a new conversation: looked up below
+        nudge();
+      }, { clientId: account.clientId });
+      stream.onAbort(nudge);
+      const started = Date.now();
+      try {
+        await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
+        while (!stream.aborted && !stream.closed && Date.now() - started < STREAM_LIFETIME_MS) {
+          if (!pending) {
+            const idle = await new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(true), KEEPALIVE_MS);
+              timer.unref();
+              wake = () => { clearTimeout(timer); resolve(false); };
+            });
+            if (idle && !stream.aborted) await stream.write(': keepalive\n\n');
+          }
+          if (!pending || stream.aborted) continue;
+          pending = false;
+          conversationId ??= (await conversationByIdentity(ctx.db, account.id, identity))?.id;
+          if (conversationId) await stream.writeSSE({ event: 'message', data: '{}' });
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
   });
 
   app.post('/c/:token/messages', async (c) => {
