@@ -3,10 +3,10 @@
 import { FaqIndex, FAQ_CONFIDENCE_THRESHOLD } from '../faq-responder.ts';
 import type { Language } from '../text-normalise.ts';
 import { FAQ_SETS, type FaqSetName } from './faq-sets.ts';
-import { EVAL_QUESTIONS, type EvalQuestion } from './questions.ts';
+import { EVAL_QUESTIONS, FRESH_QUESTIONS, type EvalQuestion } from './questions.ts';
 
 export interface EvalLine {
-  half: 'dev' | 'test';
+  half: EvalQuestion['half'];
   lang: Language;
   answerable: number;
   correct: number;
@@ -29,7 +29,7 @@ export function evaluateFaq(threshold = FAQ_CONFIDENCE_THRESHOLD): { lines: Eval
   const indexes = Object.fromEntries(Object.entries(FAQ_SETS).map(([k, v]) => [k, new FaqIndex(v)])) as Record<FaqSetName, FaqIndex>;
   const lines = new Map<string, EvalLine>();
   const misses: EvalMiss[] = [];
-  for (const q of EVAL_QUESTIONS) {
+  for (const q of [...EVAL_QUESTIONS, ...FRESH_QUESTIONS]) {
     const key = `${q.half} ${q.lang}`;
     const line = lines.get(key) ?? { half: q.half, lang: q.lang, answerable: 0, correct: 0, wrong: 0, abstained: 0, outOfScope: 0, outOfScopeAnswered: 0 };
     lines.set(key, line);
@@ -48,6 +48,6 @@ export function evaluateFaq(threshold = FAQ_CONFIDENCE_THRESHOLD): { lines: Eval
       }
     }
   }
-  const order = (l: EvalLine) => `${l.half === 'dev' ? 0 : 1}${['ru', 'kk', 'en'].indexOf(l.lang)}`;
+  const order = (l: EvalLine) => `${['dev', 'test', 'fresh'].indexOf(l.half)}${['ru', 'kk', 'en'].indexOf(l.lang)}`;
   return { lines: [...lines.values()].sort((a, b) => order(a).localeCompare(order(b))), misses };
 }

@@ -4,6 +4,7 @@
 // set and language goes to the development half (tune on it), the rest to the test half.
 import type { Language } from '../text-normalise.ts';
 import type { FaqSetName } from './faq-sets.ts';
+import { FRESH_RAW } from './questions-fresh.ts';
 
 const RAW = `
 clinic hours ru | во сколько вы открываетесь
@@ -352,10 +353,10 @@ export interface EvalQuestion {
   entry: string | null;
   lang: Language;
   text: string;
-  half: 'dev' | 'test';
+  half: 'dev' | 'test' | 'fresh';
 }
 
-function parse(raw: string): EvalQuestion[] {
+function parse(raw: string, fresh = false): EvalQuestion[] {
   const seen = new Map<string, number>();
   return raw.trim().split('\n').map((line) => {
     const [head, text] = line.split(' | ');
@@ -363,8 +364,11 @@ function parse(raw: string): EvalQuestion[] {
     const group = `${set} ${entry === '-' ? '-' : 'in'} ${lang}`;
     const n = seen.get(group) ?? 0;
     seen.set(group, n + 1);
-    return { set: set as FaqSetName, entry: entry === '-' ? null : entry, lang: lang as Language, text: text.trim(), half: n % 2 === 0 ? 'dev' : 'test' };
+    return { set: set as FaqSetName, entry: entry === '-' ? null : entry, lang: lang as Language, text: text.trim(), half: fresh ? 'fresh' : n % 2 === 0 ? 'dev' : 'test' };
   });
 }
 
 export const EVAL_QUESTIONS: EvalQuestion[] = parse(RAW);
+
+/** Written after tuning, never tuned on (questions-fresh.ts). */
+export const FRESH_QUESTIONS: EvalQuestion[] = parse(FRESH_RAW, true);
