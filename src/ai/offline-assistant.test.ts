@@ -135,6 +135,9 @@ test('STOP works with the AI off, in Kazakh and in a client\'s own word, and the
   assert.match((await seen(ctx, 'z')).at(-1)!, /^system: Вы отписались/);
   await say(ctx, 'STOP', 'w');
   assert.match((await seen(ctx, 'w')).at(-1)!, /^system: You have unsubscribed/);
+  await configure(ctx, { languages: ['kk', 'ru'] });
+  await say(ctx, 'STOP', 'v');
+  assert.match((await seen(ctx, 'v')).at(-1)!, /^system: Сіз автоматты хабарламалардан бас тарттыңыз/, 'English is not among the languages: the first one');
 });
 
 test('a complete question is answered after the short quiet time; a burst still gets one reply', async (ctx) => {

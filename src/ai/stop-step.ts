@@ -27,7 +27,9 @@ export function stopStartStep(deps: { db: Db; clock: Clock }): ResponderStep {
       if (!stop && !(start && contact.objected)) return { action: 'pass' };
       // STOP again, once objecting: nothing more is said.
       if (stop && contact.objected) return { action: 'handled' };
-      const text = pickLanguageLine(stop ? STOP_CONFIRMATION : START_CONFIRMATION, detectLanguage(message.text, s.languages[0] ?? 'ru'));
+      // The language of this message when the client answers in it, else the client's first.
+      const detected = detectLanguage(message.text, s.languages[0] ?? 'ru');
+      const text = pickLanguageLine(stop ? STOP_CONFIRMATION : START_CONFIRMATION, s.languages.includes(detected) ? detected : s.languages[0] ?? 'ru');
       const ref = { clientId: conversation.clientId, contactId: contact.id };
       return {
         action: 'handled',
