@@ -134,6 +134,26 @@ test('the settings form saves, and shows field errors inline', async (ctx) => {
   assert.match(await bad.text(), /debounce_seconds must be a whole number from 0 to 120/);
 });
 
+test('the settings form keeps an entry\'s other phrasings ("?" lines), synonyms and STOP/START words', async (ctx) => {
+  const owner = await buildUser(ctx.app, 'owner', ctx.client.id);
+  const jar = await loginAs(ctx.app, owner.email, TEST_PASSWORD);
+  const page = await (await ctx.app.request('/clients/shop/ai', { jar })).text();
+  const form = {
+    _form: '1', enabled: '1', provider: 'faq', base_url: '', model: '', instructions: '', facts: '',
+    faq: 'Часы работы?\n? Жұмыс уақыты қандай?\n? Opening hours?\nС 9 до 18.', faq_synonyms: 'цена, баға, price\nкаспи, kaspi',
+    stop_keywords: 'хватит, отписаться', start_keywords: 'поехали',
+    lang_ru: '1', handoff_keywords: 'оператор', redact: '1', debounce_seconds: '4', resume_after_minutes: '60', disclosure: '', fallback_text: 'Ответим скоро.', reply_length: 'medium',
+  };
+  assert.is((await postForm(ctx.app, jar, '/clients/shop/ai', form, csrfFrom(page))).status, 303);
+  const s = await json(api(ctx, 'GET'));
+  assert.equal(s.faq, [{ question: 'Часы работы?', questions: ['Жұмыс уақыты қандай?', 'Opening hours?'], answer: 'С 9 до 18.' }]);
+  assert.equal(s.faq_synonyms, [['цена', 'баға', 'price'], ['каспи', 'kaspi']]);
+  assert.equal([s.stop_keywords, s.start_keywords], [['хватит', 'отписаться'], ['поехали']]);
+  const again = await (await ctx.app.request('/clients/shop/ai', { jar })).text();
+  assert.match(again, /\? Жұмыс уақыты қандай\?/);
+  assert.match(again, /цена, баға, price/);
+});
+
 test('the playground shows the minimised request, the restored reply, tokens and cost; usage counts the call', async (ctx) => {
   await api(ctx, 'PUT', { enabled: true, provider: 'compatible', base_url: ctx.stub.url, located_in_kazakhstan: true, model: 'qwen', redact: true });
   ctx.stub.always((req) => ({ text: `Перезвоним на ${req.json!.messages.at(-1)!.content.match(/\[PHONE_1\]/)?.[0]}`, usage: { prompt_tokens: 321, completion_tokens: 12 } }));
