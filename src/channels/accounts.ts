@@ -25,6 +25,11 @@ export interface ChannelAccount {
   settings: Record<string, unknown>;
   hasCredentials: boolean;
   statusAt: string | null;
+  /** Who the account is on its platform once paired (the WhatsApp number, E.164, and profile name). */
+  phone: string | null;
+  profileName: string | null;
+  /** Set when the account was deleted (kept so its conversations stay readable; hidden from lists). */
+  deletedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,7 +39,8 @@ export function toChannelAccount(r: Selectable<ChannelAccountsTable>): ChannelAc
   try { settings = JSON.parse(r.settings); } catch { settings = {}; }
   return {
     id: r.id, clientId: r.client_id, kind: r.kind as ChannelKind, name: r.name, status: r.status as ChannelStatus, lastError: r.last_error,
-    publicToken: r.public_token, settings, hasCredentials: !!r.credentials, statusAt: r.status_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    publicToken: r.public_token, settings, hasCredentials: !!r.credentials, statusAt: r.status_at,
+    phone: r.phone, profileName: r.profile_name, deletedAt: r.deleted_at, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -56,7 +62,7 @@ export async function createChannelAccount(
     id: newId(), client_id: input.clientId, kind: input.kind, name, status: driver.initialStatus,
     last_error: null, credentials: input.credentials ? vault.seal(input.credentials, CREDENTIALS_CONTEXT) : null,
     public_token: driver.customerPage ? randomToken(24) : null, settings: JSON.stringify(input.settings ?? {}),
-    status_at: now, created_at: now, updated_at: now,
+    status_at: now, phone: null, profile_name: null, deleted_at: null, created_at: now, updated_at: now,
   };
   await db.insertInto('channel_accounts').values(row).execute();
   return toChannelAccount(row);
@@ -107,6 +113,23 @@ export async function readCredentials(db: Db, vault: Vault, id: string): Promise
 export async function writeCredentials(db: Db, clock: Clock, vault: Vault, id: string, credentials: string | null): Promise<void> {
   await db.updateTable('channel_accounts').set({ credentials: credentials === null ? null : vault.seal(credentials, CREDENTIALS_CONTEXT), updated_at: clock.now().toISOString() })
     .where('id', '=', id).execute();
+}
+
+/**
+ * Records who an account is on its platform (reported by its adapter once connected); a field
+ * left undefined keeps its value. Returns the account when something changed.
+ */
+export async function setChannelProfile(
+  db: Db, clock: Clock, id: string, profile: { phone?: string | null; profileName?: string | null },
+): Promise<ChannelAccount | undefined> {
+  const a = await findChannelAccount(db, id);
+  if (!a) return undefined;
+  const phone = profile.phone === undefined ? a.phone : profile.phone;
+  const profileName = profile.profileName === undefined ? a.profileName : profile.profileName?.slice(0, 200) ?? null;
+  if (phone === a.phone && profileName === a.profileName) return undefined;
+  const now = clock.now().toISOString();
+  await db.updateTable('channel_accounts').set({ phone, profile_name: profileName, updated_at: now }).where('id', '=', id).execute();
+  return { ...a, phone, profileName, updatedAt: now };
 }
 
 /** The customer-side page of an account whose kind has one (absolute, from the public URL; only those have a token). */

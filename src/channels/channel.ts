@@ -20,6 +20,21 @@ export interface ChannelHost {
   ingest(event: InboundEvent): Promise<IngestResult>;
   /** Records and publishes the account's status (channel.status). */
   setStatus(accountId: string, status: ChannelStatus, lastError?: string | null): Promise<void>;
+  /**
+   * A platform's receipt for one of our sent messages (by its platform id): delivered or read.
+   * Moves the status forward only (read never goes back to delivered) and publishes message.updated.
+   */
+  receipt(accountId: string, platformMessageId: string, status: 'delivered' | 'read', at?: string): Promise<void>;
+  /** The account's identity on the platform once connected (e.g. the WhatsApp number and profile name). */
+  setProfile(accountId: string, profile: ChannelProfile): Promise<void>;
+  /** A customer edited or deleted (revoked) a message they sent earlier (by its platform id). */
+  messageChanged(accountId: string, platformMessageId: string, change: { kind: 'edited'; text: string } | { kind: 'deleted' }): Promise<void>;
+}
+
+/** Who an account is on its platform (shown on the channels page and in the API). */
+export interface ChannelProfile {
+  phone?: string | null;
+  profileName?: string | null;
 }
 
 /** One running channel account (a WhatsApp number, an Instagram account, a sandbox). */
@@ -33,6 +48,12 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SendResult>;
   /** While the account is being paired: the QR code or pairing code to show now (kinds that pair; live, changes as it expires). */
   pairing?(): PairingInfo | undefined;
+  /** Kinds that pair: asks the platform for a code (8 characters) to type on the phone with this number (E.164). */
+  requestPairingCode?(phone: string): Promise<string>;
+  /** Kinds that pair: drops the current connection and connects again (re-pairs when logged out). */
+  reconnect?(): Promise<void>;
+  /** Kinds that pair: logs the device out on the platform and forgets the session's keys; the status becomes logged_out. */
+  logout?(): Promise<void>;
 }
 
 /** What a person needs to pair an account now: a QR code to scan, or a code to type on the phone. */

@@ -1,14 +1,14 @@
 import { PermanentJobError } from '../jobs/index.ts';
 import {
-  inTransaction, ingestInbound, type ChannelAccountRef, type ChannelDirectory, type ChannelKind, type ChannelSender, type ChannelStatus, type InboundEvent,
+  inTransaction, ingestInbound, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind, type ChannelSender, type ChannelStatus, type InboundEvent,
   type IngestResult, type MessagingDeps, type OutboundMessage, type SendResult,
 } from '../messaging/index.ts';
-import { findChannelAccount, listChannelAccounts, type ChannelAccount } from './accounts.ts';
+import { findChannelAccount, listChannelAccounts, setChannelProfile, type ChannelAccount } from './accounts.ts';
 import type { ChannelAdapter, ChannelDriver, ChannelHost, PairingInfo } from './channel.ts';
 import { EchoGuard } from './echo-guard.ts';
 import { ChannelRegistry } from './registry.ts';
 
-type HostDeps = Omit<ChannelHost, 'ingest' | 'setStatus'>;
+type HostDeps = Omit<ChannelHost, 'ingest' | 'setStatus' | 'receipt' | 'setProfile' | 'messageChanged'>;
 
 /**
  * Runs one adapter per channel account and is the send jobs' way out (ChannelSender).
@@ -31,6 +31,12 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
       ...deps,
       ingest: (event) => this.ingest(deps, event),
       setStatus: (id, status, lastError) => this.setStatus(id, status, lastError ?? null),
+      receipt: async (id, platformMessageId, status, at) => void await recordReceipt(deps, id, platformMessageId, status, at),
+      setProfile: async (id, profile) => {
+        const changed = await setChannelProfile(deps.db, deps.clock, id, profile);
+        if (changed) deps.log.info('channel', 'channel profile', { channel_account_id: id, kind: changed.kind });
+      },
+      messageChanged: async (id, platformMessageId, change) => void await recordMessageChange(deps, id, platformMessageId, change),
     };
   }
 

@@ -170,6 +170,12 @@ export interface ChannelAccountsTable {
   public_token: string | null;
   settings: Generated<string>;
   status_at: string | null;
+  /** The account's number on its platform once paired (WhatsApp). */
+  phone: string | null;
+  /** The account's profile name on its platform once paired. */
+  profile_name: string | null;
+  /** Soft-deleted: hidden from lists and the API; its conversations stay readable. */
+  deleted_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -243,6 +249,10 @@ export interface MessagesTable {
   sent_at: string | null;
   delivered_at: string | null;
   read_at: string | null;
+  /** The customer edited the message on the platform (text is the new one). */
+  edited_at: string | null;
+  /** The customer deleted (revoked) the message on the platform. */
+  deleted_at: string | null;
   updated_at: string;
 }
 

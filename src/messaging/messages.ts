@@ -5,7 +5,10 @@ import type { MessagesTable } from '../db/index.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } from './types.ts';
 
-export function toMessage(r: Selectable<MessagesTable>): Message {
+/** A message row as selected, or as just inserted (without the columns only later changes set). */
+type MessageRowLike = Omit<Selectable<MessagesTable>, 'edited_at' | 'deleted_at'> & { edited_at?: string | null; deleted_at?: string | null };
+
+export function toMessage(r: MessageRowLike): Message {
   let attachments: AttachmentMeta[] = [];
   try { attachments = JSON.parse(r.attachments); } catch { attachments = []; }
   return {
@@ -13,11 +16,12 @@ export function toMessage(r: Selectable<MessagesTable>): Message {
     direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, authorUserId: r.author_user_id,
     platformMessageId: r.platform_message_id, text: r.text, attachments, status: r.status as MessageStatus, error: r.error,
     inFlight: !!r.in_flight_at, uncertain: !!r.uncertain, createdAt: r.created_at, sentAt: r.sent_at, deliveredAt: r.delivered_at, readAt: r.read_at,
+    editedAt: r.edited_at ?? null, deletedAt: r.deleted_at ?? null,
   };
 }
 
 /** A whole message row, as inbound and outbound messages are stored. */
-export type MessageRow = Required<Insertable<MessagesTable>>;
+export type MessageRow = Required<Omit<Insertable<MessagesTable>, 'edited_at' | 'deleted_at'>>;
 
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageRow> = [
   'id', 'client_id', 'contact_id', 'conversation_id', 'channel_account_id', 'direction', 'author_kind', 'author_user_id',

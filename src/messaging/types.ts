@@ -103,6 +103,10 @@ export interface Message {
   sentAt: string | null;
   deliveredAt: string | null;
   readAt: string | null;
+  /** The customer edited it on the platform (the text is the edited one). */
+  editedAt: string | null;
+  /** The customer deleted (revoked) it on the platform. */
+  deletedAt: string | null;
 }
 
 /** A normalised inbound event, as every channel adapter delivers it to `ingestInbound`. */

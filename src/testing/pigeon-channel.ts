@@ -56,6 +56,11 @@ export class PigeonLoft {
     return this.hostOf().ingest({ channelAccountId: accountId, platformMessageId, text, direction: 'out', from: { identities: [{ kind: 'username', value: ring }] } });
   }
 
+  /** The loft reports a platform event to the host (a receipt, an edit, the account's profile). */
+  report(): ChannelHost {
+    return this.hostOf();
+  }
+
   private hostOf(): ChannelHost {
     if (!this.host) throw new Error('the pigeon adapter was not made yet (start the account or send first)');
     return this.host;
