@@ -14,7 +14,8 @@ const SAFE_NAME = /[^\p{L}\p{N}._ -]/gu;
 
 /**
  * Stores an uploaded file under <data-dir>/attachments/<client>/<yyyy-mm>/<id> and records it;
- * attach it to a message by passing the returned metadata to sendMessage/startConversation.
+ * attach it to a message by passing the returned metadata to sendMessage/startConversation, or
+ * (a channel adapter's inbound media) in the InboundEvent's attachments: ingest links it.
  */
 export async function storeAttachment(
   db: Db, clock: Clock, dataDir: string,
@@ -36,6 +37,20 @@ export async function storeAttachment(
     mime, size: input.bytes.byteLength, sha256, created_at: now.toISOString(),
   }).execute();
   return { id, name, mime, size: input.bytes.byteLength, createdAt: now.toISOString() };
+}
+
+/**
+ * Links stored files (those of `attachments` with an id, not yet on a message) to the message and
+ * contact they came with, inside the caller's transaction, so erasure and export find them.
+ * Another client's ids are ignored.
+ */
+export async function linkAttachments(
+  trx: Db, link: { clientId: string; contactId: string; messageId: string }, attachments: readonly AttachmentMeta[] | undefined,
+): Promise<void> {
+  const ids = (attachments ?? []).flatMap((a) => (a.id ? [a.id] : []));
+  if (ids.length === 0) return;
+  await trx.updateTable('attachments').set({ message_id: link.messageId, contact_id: link.contactId })
+    .where('id', 'in', ids).where('client_id', '=', link.clientId).where('message_id', 'is', null).execute();
 }
 
 /** A client's stored attachment and its file path; another client's is "not found". */

@@ -120,7 +120,12 @@ export interface InboundEvent {
     displayName?: string;
     phone?: string;
   };
+  /** Stored whole, however long (limits apply to what we send). */
   text: string;
+  /**
+   * Files that came with it. Media the adapter stored with storeAttachment (metadata with an id,
+   * not on a message yet) is linked to this message and its contact in the ingest transaction.
+   */
   attachments?: AttachmentMeta[];
   /**
    * 'out' for a message the business's own account sent (the platform's echo, e.g. typed on the
