@@ -11,7 +11,7 @@ import {
   EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND,
   SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep, type Subscriber, type TransactionalSubscriber,
 } from './messaging/index.ts';
-import { CHANNEL_DRIVERS, ChannelManager, type ChannelDriver } from './channels/index.ts';
+import { CHANNEL_DRIVERS, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
@@ -47,6 +47,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => handoffNoticeHandler(d),
   (d) => searchIndexHandler(d),
   (d) => searchMergeHandler(d),
+  (d) => channelAttentionHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -74,6 +75,8 @@ export const HUB_SUBSCRIBERS: Array<(deps: PipelineDeps & { jobs: JobRunner }) =
   // adds its conversation.updated (ai_state) events to the transaction's...
   (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher(d) }),
   // ...so the outgoing webhooks, after it, announce those changes too.
+  // A channel that needs a person (logged out, QR expired): its audit entry and owner e-mail job, with the status change.
+  (d) => ({ name: 'channel-attention', inTransaction: channelAttentionWatcher(d) }),
   (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelStatusJson, conversation: conversationJson, message: messageJson } }) }),
   // Work was queued with what committed (a processing job, a send job, a delivery): the job
   // runner looks for it now rather than at its next poll.

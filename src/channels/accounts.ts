@@ -79,21 +79,22 @@ export async function addChannelAccount(
   });
 }
 
-/** A client's channel account; another client's (or none) is "not found". */
+/** A client's channel account; another client's, a deleted one (or none) is "not found". */
 export async function getChannelAccount(db: Db, clientId: string, id: string): Promise<ChannelAccount> {
   const account = await findChannelAccount(db, id);
-  if (!account || account.clientId !== clientId) throw notFound('No such channel');
+  if (!account || account.clientId !== clientId || account.deletedAt) throw notFound('No such channel');
   return account;
 }
 
-/** A channel account by id, whatever its client (the channels room's one lookup by id); undefined when gone. */
+/** A channel account by id, whatever its client, deleted ones too (the channels room's one lookup by id); undefined when gone. */
 export async function findChannelAccount(db: Db, id: string): Promise<ChannelAccount | undefined> {
   const r = await db.selectFrom('channel_accounts').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toChannelAccount(r);
 }
 
+/** The channel accounts (of one client), deleted ones left out. */
 export async function listChannelAccounts(db: Db, clientId?: string): Promise<ChannelAccount[]> {
-  let q = db.selectFrom('channel_accounts').selectAll().orderBy('created_at');
+  let q = db.selectFrom('channel_accounts').selectAll().where('deleted_at', 'is', null).orderBy('created_at');
   if (clientId) q = q.where('client_id', '=', clientId);
   return (await q.execute()).map(toChannelAccount);
 }
@@ -130,6 +131,13 @@ export async function setChannelProfile(
   const now = clock.now().toISOString();
   await db.updateTable('channel_accounts').set({ phone, profile_name: profileName, updated_at: now }).where('id', '=', id).execute();
   return { ...a, phone, profileName, updatedAt: now };
+}
+
+/** How many accounts (not deleted) there are of each kind in each status (the /metrics gauge). */
+export async function countChannelAccounts(db: Db): Promise<Array<{ kind: string; status: string; value: number }>> {
+  const rows = await db.selectFrom('channel_accounts').select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('deleted_at', 'is', null).groupBy(['kind', 'status']).execute();
+  return rows.map((r) => ({ kind: r.kind, status: r.status, value: Number(r.n) }));
 }
 
 /** The customer-side page of an account whose kind has one (absolute, from the public URL; only those have a token). */

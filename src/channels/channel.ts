@@ -87,6 +87,11 @@ export interface ChannelDriver extends ChannelRules {
   inProcess?: boolean;
   /** Sends per second per account this platform tolerates (a token bucket; capacity = burst). */
   sendRate: { capacity: number; perSecond: number };
+  /**
+   * Deletes what the kind keeps for an account beyond its row (WhatsApp: the session's auth keys),
+   * when the account is deleted. Called after the adapter logged out and stopped.
+   */
+  deleteKeys?(db: Db, accountId: string): Promise<void>;
   /** Makes an account's adapter. Absent for a kind described before its adapter lands (its accounts stay as created). */
   create?(account: ChannelAccount, host: ChannelHost): ChannelAdapter;
 }

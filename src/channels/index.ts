@@ -2,8 +2,11 @@
 // registry, the manager that runs one adapter per account (and is the send jobs' ChannelSender),
 // and the drivers themselves.
 export * from './accounts.ts';
-export type { ChannelAdapter, ChannelDriver, ChannelHost, PairingInfo } from './channel.ts';
+export type { ChannelAdapter, ChannelDriver, ChannelHost, ChannelProfile, PairingInfo } from './channel.ts';
 export { ChannelManager } from './manager.ts';
+export { removeChannelAccount } from './remove-account.ts';
+export { requestChannelPairingCode, reconnectChannel, logoutChannel } from './pairing-commands.ts';
+export { channelAttentionWatcher, channelAttentionHandler, ATTENTION_STATUSES, CHANNEL_NOTICE_JOB } from './attention-notice.ts';
 export { ChannelRegistry } from './registry.ts';
 export { CHANNEL_DRIVERS } from './drivers.ts';
 export * from './sandbox/index.ts';

@@ -1,6 +1,7 @@
 import { PermanentJobError } from '../jobs/index.ts';
+import { badRequest, conflict } from '../lib/errors.ts';
 import {
-  inTransaction, ingestInbound, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind, type ChannelSender, type ChannelStatus, type InboundEvent,
+  inTransaction, ingestInbound, normalisePhone, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind, type ChannelSender, type ChannelStatus, type InboundEvent,
   type IngestResult, type MessagingDeps, type OutboundMessage, type SendResult,
 } from '../messaging/index.ts';
 import { findChannelAccount, listChannelAccounts, setChannelProfile, type ChannelAccount } from './accounts.ts';
@@ -23,6 +24,8 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
   private readonly kinds = new Map<string, string>();
   private readonly echoes: EchoGuard;
   private running = false;
+  /** Counters for /metrics: connect attempts by kind, messages by kind and direction. */
+  private readonly counts = { connectAttempts: new Map<string, number>(), messages: new Map<string, number>() };
 
   constructor(deps: HostDeps, drivers: readonly ChannelDriver[]) {
     this.registry = new ChannelRegistry(drivers);
@@ -54,12 +57,74 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
       const ours = await this.echoes.match(deps.db, event);
       if (ours) return { messageId: ours.messageId, conversationId: ours.conversationId, contactId: ours.contactId, clientId: ours.clientId, duplicate: true };
     }
-    return ingestInbound(deps, event);
+    const r = await ingestInbound(deps, event);
+    if (!r.duplicate) this.countMessage(event.channelAccountId, event.direction ?? 'in');
+    return r;
+  }
+
+  private countMessage(accountId: string, direction: 'in' | 'out'): void {
+    const kind = this.kinds.get(accountId);
+    if (!kind) return;
+    const key = `${kind}\t${direction}`;
+    this.counts.messages.set(key, (this.counts.messages.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * What /metrics shows of the channels: connect attempts by kind (an adapter reporting
+   * `connecting`), and messages by kind and direction (stored from the platform; sent to it).
+   */
+  stats(): { connectAttempts: Array<{ kind: string; value: number }>; messages: Array<{ kind: string; direction: string; value: number }> } {
+    return {
+      connectAttempts: [...this.counts.connectAttempts].map(([kind, value]) => ({ kind, value })),
+      messages: [...this.counts.messages].map(([key, value]) => {
+        const [kind, direction] = key.split('\t');
+        return { kind, direction, value };
+      }),
+    };
   }
 
   /** The QR code or pairing code an account being paired shows now (undefined: none, or not pairing). */
   pairing(accountId: string): PairingInfo | undefined {
     return this.adapters.get(accountId)?.adapter.pairing?.();
+  }
+
+  /**
+   * Asks the platform for a code to type on the phone with this number (kinds that pair):
+   * 400 invalid_phone for a number that is not one, 409 already_connected once paired.
+   */
+  async requestPairingCode(account: ChannelAccount, phone: string): Promise<string> {
+    // International format only: without its country code a number is ambiguous (spaces, dashes and brackets are fine).
+    const e164 = /^\+\d{8,15}$/.test(phone.replace(/[\s()-]/g, '')) ? normalisePhone(phone) : undefined;
+    if (!e164) throw badRequest('Enter the phone number in international format, such as +77011234567', 'phone', 'invalid_phone');
+    if (account.status === 'connected') throw conflict('This channel is already connected; log it out first to pair another phone', 'already_connected');
+    const adapter = await this.pairable(account, 'requestPairingCode');
+    return adapter.requestPairingCode!(e164);
+  }
+
+  /** Drops the account's connection and connects again (re-pairs a logged-out one): the connect button. */
+  async reconnect(account: ChannelAccount): Promise<void> {
+    const entry = this.adapters.get(account.id);
+    if (!entry?.started) {
+      await this.pairable(account, 'reconnect');
+      return;
+    }
+    await (await this.pairable(account, 'reconnect')).reconnect!();
+  }
+
+  /** Logs the account's device out on the platform and forgets its session (status logged_out). */
+  async logout(account: ChannelAccount): Promise<void> {
+    await (await this.pairable(account, 'logout')).logout!();
+  }
+
+  /**
+   * The running adapter of an account whose kind has `method` (started if it was not; a stopped
+   * account is started by this, which is what reconnect needs). 409 not_supported otherwise.
+   */
+  private async pairable(account: ChannelAccount, method: 'requestPairingCode' | 'reconnect' | 'logout'): Promise<ChannelAdapter> {
+    const entry = this.adapters.get(account.id) ?? this.make(account);
+    if (!entry?.adapter[method]) throw conflict('This kind of channel does not pair with a phone', 'not_supported');
+    if (!entry.started) await this.startEntry(account, entry);
+    return entry.adapter;
   }
 
   /** Starts the adapters of every channel account. */
@@ -84,6 +149,10 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
   async startAccount(account: ChannelAccount): Promise<void> {
     const entry = this.adapters.get(account.id) ?? this.make(account);
     if (!entry || entry.started || !this.running) return;
+    await this.startEntry(account, entry);
+  }
+
+  private async startEntry(account: ChannelAccount, entry: { adapter: ChannelAdapter; started: boolean }): Promise<void> {
     entry.started = true;
     try {
       await entry.adapter.start();
@@ -119,7 +188,7 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
     if (!entry) {
       // Inside the send job's transaction (an in-process send) through it: the connection is the transaction's.
       const found = await findChannelAccount(message.db ?? this.host.db, account.id);
-      if (!found) throw new PermanentJobError('The channel no longer exists');
+      if (!found || found.deletedAt) throw new PermanentJobError('The channel no longer exists');
       entry = this.make(found);
       if (!entry) throw new PermanentJobError(`No adapter for ${account.kind} channels in this build`);
     }
@@ -129,6 +198,7 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
     let result: SendResult | undefined;
     try {
       result = await entry.adapter.send(message);
+      this.countMessage(account.id, 'out');
       return result;
     } finally {
       this.echoes.sent(noted, result?.platformMessageId);
@@ -151,6 +221,10 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
   /** Records a status change and its channel.status event (with its webhook deliveries) in one transaction. */
   private async setStatus(id: string, status: ChannelStatus, lastError: string | null): Promise<void> {
     const now = this.host.clock.now().toISOString();
+    if (status === 'connecting') {
+      const k = this.kinds.get(id);
+      if (k) this.counts.connectAttempts.set(k, (this.counts.connectAttempts.get(k) ?? 0) + 1);
+    }
     const kind = await inTransaction(this.host, async (trx, events) => {
       const a = await findChannelAccount(trx, id);
       if (!a || (a.status === status && a.lastError === lastError)) return undefined;

@@ -6,6 +6,12 @@ const labelText = (labels: Record<string, string>) => {
   return parts.length ? `{${parts.join(',')}}` : '';
 };
 
+/** A series kept outside the registry: one value, or one sample per label set. */
+export type ExtraSeries = { help: string; type?: 'gauge' | 'counter' } & (
+  | { value: number }
+  | { samples: Array<{ labels: Record<string, string>; value: number }> }
+);
+
 export class Metrics {
   private counters = new Map<string, { help: string; values: Map<string, number> }>();
   private histograms = new Map<string, { help: string; values: Map<string, { buckets: number[]; sum: number; count: number }> }>();
@@ -28,8 +34,11 @@ export class Metrics {
     v.count++;
   }
 
-  /** Renders the registry plus `extra` gauges in Prometheus text format 0.0.4. */
-  render(extra: Record<string, { help: string; value: number }> = {}): string {
+  /**
+   * Renders the registry plus `extra` series in Prometheus text format 0.0.4: gauges unless
+   * `type` says counter (a count kept elsewhere), one value or one sample per label set.
+   */
+  render(extra: Record<string, ExtraSeries> = {}): string {
     const out: string[] = [];
     for (const [name, c] of this.counters) {
       out.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`);
@@ -44,7 +53,11 @@ export class Metrics {
         out.push(`${name}_sum${labelText(labels)} ${v.sum}`, `${name}_count${labelText(labels)} ${v.count}`);
       }
     }
-    for (const [name, g] of Object.entries(extra)) out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
+    for (const [name, g] of Object.entries(extra)) {
+      out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} ${g.type ?? 'gauge'}`);
+      if ('value' in g) out.push(`${name} ${g.value}`);
+      else for (const x of g.samples) out.push(`${name}${labelText(x.labels)} ${x.value}`);
+    }
     return out.join('\n') + '\n';
   }
 }

@@ -38,6 +38,8 @@ export const ERROR_CODES: Record<string, string> = {
   owner_only_setting: '403: a setting only the client’s owner changes, in the admin UI',
   not_found: '404: no such resource for this client (another client’s is not found either)',
   method_not_allowed: '405: the path exists, the method does not (the Allow header lists those that do)',
+  already_connected: '409: the channel is paired already (log it out before pairing another phone)',
+  not_supported: '409: this kind of channel does not pair with a phone (no QR code, pairing code or logout)',
   delivery_in_progress: '409: the delivery is still being attempted; redeliver it once it is delivered or dead',
   transfer_consent_required: '409: the AI provider processes data abroad and the owner has not authorised the transfer',
   payload_too_large: '413: the body is larger than the route accepts',

@@ -20,6 +20,10 @@ const channelFields = {
 export const ChannelSchema = named('Channel', z.object({
   ...channelFields,
   customer_url: z.string().meta({ format: 'uri' }).optional().describe('Sandbox only: the customer-side chat page; POST <customer_url>/messages sends as a customer'),
+  qr: z.string().nullable().describe('While status is qr: the QR code’s content as WhatsApp gives it (draw it as a QR code to scan; it changes every ~20 s); null otherwise'),
+  phone: z.string().nullable().describe('The paired number (E.164) once connected'),
+  profile_name: z.string().nullable().describe('The paired account’s profile name once connected'),
+  status_at: time().nullable().describe('When the status last changed'),
   created_at: time(),
   updated_at: time(),
 }));
@@ -81,6 +85,8 @@ export const MessageSchema = named('Message', z.object({
   sent_at: time().nullable(),
   delivered_at: time().nullable(),
   read_at: time().nullable(),
+  edited_at: time().nullable().describe('The customer edited it on the platform (text is the edited text)'),
+  deleted_at: time().nullable().describe('The customer deleted it on the platform'),
 }));
 
 /** conversation.updated carries the conversation and why the event fired. */
@@ -95,9 +101,19 @@ export type ContactJson = z.infer<typeof ContactSchema>;
 export type ConversationJson = z.infer<typeof ConversationSchema>;
 export type MessageJson = z.infer<typeof MessageSchema>;
 
-export const channelJson = (ch: ChannelStatusInfo & { createdAt: string; updatedAt: string }, customerUrl?: string): ChannelJson => ({
+/** What a channel account shows beyond its status. */
+export interface ChannelDetails {
+  phone: string | null;
+  profileName: string | null;
+  statusAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const channelJson = (ch: ChannelStatusInfo & ChannelDetails, customerUrl?: string, qr?: string | null): ChannelJson => ({
   // A kind is a driver's name (an open string); the document lists the kinds this build has drivers for.
   id: ch.id, kind: ch.kind as ChannelJson['kind'], name: ch.name, status: ch.status, last_error: ch.lastError, ...(customerUrl ? { customer_url: customerUrl } : {}),
+  qr: ch.status === 'qr' ? (qr ?? null) : null, phone: ch.phone, profile_name: ch.profileName, status_at: ch.statusAt,
   created_at: ch.createdAt, updated_at: ch.updatedAt,
 });
 
@@ -127,4 +143,5 @@ export const messageJson = (m: Message): MessageJson => ({
   attachments: m.attachments.filter((a): a is AttachmentMeta & { id: string } => !!a.id).map((a) => attachmentJson(a, m.createdAt)),
   status: m.status, error: m.error, uncertain: m.uncertain, platform_message_id: m.platformMessageId,
   created_at: m.createdAt, sent_at: m.sentAt, delivered_at: m.deliveredAt, read_at: m.readAt,
+  edited_at: m.editedAt, deleted_at: m.deletedAt,
 });
