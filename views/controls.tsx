@@ -67,6 +67,7 @@ export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; na
   const role = v.user?.role ?? '';
   const base = `/clients/${slug}`;
   return (
+    <>
     <nav class="tabs" aria-label={name}>
       <strong>{name}</strong>
       {CLIENT_TABS.filter((t) => t.roles.includes(role)).map((t) => {
@@ -75,6 +76,23 @@ export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; na
         return <a href={href} class={active ? 'active' : ''}>{v.t(t.key)}</a>;
       })}
     </nav>
+    <ChannelAlerts v={v} slug={slug} />
+    </>
+  );
+}
+
+/** The banner of a client's channels that need a person ("logged out — scan again"), each linking to its page. */
+export function ChannelAlerts({ v, slug }: { v: ViewContext; slug: string }) {
+  if (!v.channelAlerts?.length) return null;
+  return (
+    <div class="banner warn" role="alert" id="channel-alerts">
+      {v.channelAlerts.map((a) => (
+        <p>
+          <strong>{a.name}</strong>: {v.t(`channels.alert.${a.status}`)}{' '}
+          <a href={`/clients/${slug}/channels/${a.id}`}>{v.t('channels.alert.fix')}</a>
+        </p>
+      ))}
+    </div>
   );
 }
 

@@ -10,6 +10,8 @@ export interface ViewContext {
   time: (iso: string | null | undefined) => string;
   user?: { name: string; email: string; role: string; clientSlug?: string | null };
   flash?: string;
+  /** On a client's pages: its channels that need a person (shown as a banner under the client's tabs). */
+  channelAlerts?: Array<{ id: string; name: string; status: string }>;
 }
 
 export function timeFormatter(lang: Lang, timeZone: string) {

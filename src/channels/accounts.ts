@@ -133,6 +133,13 @@ export async function setChannelProfile(
   return { ...a, phone, profileName, updatedAt: now };
 }
 
+/** A client's channels (not deleted) whose status needs a person: logged out, QR expired, reconnect needed. */
+export async function channelsNeedingAttention(db: Db, clientId: string): Promise<Array<{ id: string; name: string; status: ChannelStatus }>> {
+  const rows = await db.selectFrom('channel_accounts').select(['id', 'name', 'status']).where('client_id', '=', clientId)
+    .where('deleted_at', 'is', null).where('status', 'in', ['logged_out', 'qr_expired', 'reconnect_needed']).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, status: r.status as ChannelStatus }));
+}
+
 /** How many accounts (not deleted) there are of each kind in each status (the /metrics gauge). */
 export async function countChannelAccounts(db: Db): Promise<Array<{ kind: string; status: string; value: number }>> {
   const rows = await db.selectFrom('channel_accounts').select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])

@@ -116,6 +116,12 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
     await (await this.pairable(account, 'logout')).logout!();
   }
 
+  /** Whether the account's kind pairs with a phone (QR code, pairing code, logout): the channel page's buttons. */
+  canPair(account: ChannelAccount): boolean {
+    const entry = this.adapters.get(account.id) ?? this.make(account);
+    return !!entry?.adapter.logout;
+  }
+
   /**
    * The running adapter of an account whose kind has `method` (started if it was not; a stopped
    * account is started by this, which is what reconnect needs). 409 not_supported otherwise.

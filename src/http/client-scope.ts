@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { User } from '../auth/index.ts';
 import { assertClientAccess, assertRole, findClient, type Client, type Principal } from '../tenants/index.ts';
 import { notFound } from '../lib/errors.ts';
+import { channelsNeedingAttention } from '../channels/index.ts';
 import type { HttpEnv } from './env.ts';
 
 export const principalOf = (u: User): Principal => ({ id: u.id, email: u.email, role: u.role, clientId: u.clientId });
@@ -25,5 +26,7 @@ export async function scopedClient(c: Context<HttpEnv>, opts: { roles?: string[]
   const client = await findClient(ctx.db, c.req.param('slug') ?? '');
   if (!client) throw notFound('No such client');
   await assertClientAccess(ctx.db, ctx.clock, p, client.id, { ip: c.get('ip'), what: opts.what });
+  // The banner on the client's pages: a channel logged out on the phone (or that must be paired again).
+  if (CLIENT_EDITOR_ROLES.includes(user.role)) c.set('channelAlerts', await channelsNeedingAttention(ctx.db, client.id));
   return client;
 }

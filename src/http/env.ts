@@ -48,5 +48,7 @@ export interface HttpEnv {
     clientSlug?: string;
     timezone?: string;
     clientRequiresTotp?: boolean;
+    /** On a client's pages, for those who can act on them: its channels that need a person (the banner). */
+    channelAlerts?: Array<{ id: string; name: string; status: string }>;
   };
 }

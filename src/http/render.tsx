@@ -21,6 +21,7 @@ export function viewContext(c: Context<HttpEnv>, opts: { timezone?: string; flas
     time: timeFormatter(lang, opts.timezone ?? c.get('timezone') ?? 'Asia/Almaty'),
     user: user ? { name: user.name, email: user.email, role: user.role, clientSlug: c.get('clientSlug') ?? null } : undefined,
     flash: opts.flash ?? readFlash(c, lang),
+    channelAlerts: c.get('channelAlerts'),
   };
 }
 

@@ -12,6 +12,9 @@ export interface ChannelRow {
   statusAt: string | null;
   /** A sandbox's customer-side chat page (absolute, from the public URL). */
   customerUrl?: string;
+  /** The paired number and profile name (WhatsApp), once connected. */
+  phone?: string | null;
+  profileName?: string | null;
 }
 
 export interface ChannelsView {
@@ -20,6 +23,8 @@ export interface ChannelsView {
   mayCreate: boolean;
   values?: { name: string };
   errors?: Record<string, string>;
+  /** The WhatsApp form's value and errors (apart from the sandbox form's). */
+  whatsapp?: { values?: { name: string }; errors?: Record<string, string> };
 }
 
 const GOOD: ChannelStatus[] = ['connected'];
@@ -51,7 +56,21 @@ export function ChannelsPage({ v, d }: { v: ViewContext; d: ChannelsView }) {
           </form>
         </section>
       ) : null}
-      <p class="muted">{v.t('channels.more_later')}</p>
+      {d.mayCreate ? (
+        <section class="card">
+          <h2>{v.t('channels.new_whatsapp')}</h2>
+          <p class="muted">{v.t('channels.whatsapp_hint')}</p>
+          <form method="post" action={`${base}/whatsapp`}>
+            <Csrf v={v} />
+            <Field label={v.t('channels.name')} name="name" value={d.whatsapp?.values?.name ?? v.t('channels.whatsapp_default_name')} error={d.whatsapp?.errors?.name} required />
+            <button type="submit">{v.t('common.create')}</button>
+          </form>
+          <details>
+            <summary>{v.t('channels.warmup.title')}</summary>
+            <p>{v.t('channels.warmup.text')}</p>
+          </details>
+        </section>
+      ) : null}
     </Layout>
   );
 }
@@ -62,13 +81,14 @@ export function ChannelTable({ v, d }: { v: ViewContext; d: ChannelsView }) {
     <div id="channel-table" hx-get={`/clients/${d.client.slug}/channels?part=table`} hx-trigger="live delay:200ms" hx-swap="outerHTML" data-live-on="channel">
       {d.channels.length === 0 ? <p class="muted">{v.t('channels.none')}</p> : (
         <table>
-          <thead><tr><th>{v.t('channels.name')}</th><th>{v.t('channels.kind')}</th><th>{v.t('channels.status')}</th><th>{v.t('channels.last_error')}</th><th>{v.t('channels.customer_page')}</th></tr></thead>
+          <thead><tr><th>{v.t('channels.name')}</th><th>{v.t('channels.kind')}</th><th>{v.t('channels.status')}</th><th>{v.t('channels.phone')}</th><th>{v.t('channels.last_error')}</th><th>{v.t('channels.customer_page')}</th></tr></thead>
           <tbody>
             {d.channels.map((ch) => (
               <tr id={`channel-${ch.id}`}>
-                <td>{ch.name}</td>
+                <td><a href={`/clients/${d.client.slug}/channels/${ch.id}`}>{ch.name}</a></td>
                 <td>{kindName(v, ch.kind)}</td>
                 <td><ChannelStatusBadge v={v} status={ch.status} /> {ch.statusAt ? <small>{v.time(ch.statusAt)}</small> : null}</td>
+                <td>{ch.phone ? <span>{ch.phone}{ch.profileName ? <small class="muted"> {ch.profileName}</small> : null}</span> : <span class="muted">—</span>}</td>
                 <td>{ch.lastError ? <span class="error">{ch.lastError}</span> : <span class="muted">—</span>}</td>
                 <td>
                   {ch.customerUrl ? (

@@ -11,8 +11,9 @@ import { scopedClient } from '../client-scope.ts';
 import { INBOX_ROLES } from './inbox-data.ts';
 import type { HttpEnv } from '../env.ts';
 
-// A client's channels: every account with its status and last error, a sandbox's customer-side
-// chat link, and creating another sandbox. (WhatsApp and Instagram pairing come with their rooms.)
+// A client's channels: every account with its status, number and last error, a sandbox's
+// customer-side chat link, creating another sandbox or a WhatsApp number (paired on its own page,
+// channel.routes.tsx).
 
 type C = Context<HttpEnv>;
 
@@ -26,6 +27,7 @@ async function channelsView(c: C, client: Client, extra: Partial<ChannelsView> =
     client: { slug: client.slug, name: client.name },
     channels: accounts.map((a) => ({
       id: a.id, kind: a.kind, name: a.name, status: a.status, lastError: a.lastError, statusAt: a.statusAt, customerUrl: customerUrl(ctx.publicUrl(), a),
+      phone: a.phone, profileName: a.profileName,
     })),
     mayCreate: CREATOR_ROLES.includes(c.get('user')!.role),
     ...extra,
@@ -59,6 +61,29 @@ export function channelsRoutes() {
       return html(c, <ChannelsPage v={v} d={await channelsView(c, client, { values: { name: f.name ?? '' }, errors })} />, 422);
     }
     return c.redirect(flashUrl(c, `/clients/${client.slug}/channels`, 'channels.created'), 303);
+  });
+
+  // A WhatsApp number: created connecting, its adapter started (pairing begins), then its page shows the QR code.
+  app.post('/clients/:slug/channels/whatsapp', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const user = c.get('user')!;
+    const client = await scopedClient(c, { roles: CREATOR_ROLES, what: 'channels.create' });
+    const f = await readForm(c);
+    const v = viewContext(c, { timezone: client.timezone });
+    let account;
+    try {
+      account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'whatsapp', name: f.name ?? '' }, ctx.channels.registry);
+    } catch (err) {
+      const errors = formErrors(err, v.t);
+      if (!errors) throw err;
+      return html(c, <ChannelsPage v={v} d={await channelsView(c, client, { whatsapp: { values: { name: f.name ?? '' }, errors } })} />, 422);
+    }
+    await recordAudit(ctx.db, ctx.clock, {
+      actor: { id: user.id, label: user.email }, action: 'channel.created', clientId: client.id, targetType: 'channel_account', targetId: account.id,
+      ip: c.get('ip'), details: { kind: account.kind },
+    });
+    await ctx.channels.startAccount(account);
+    return c.redirect(flashUrl(c, `/clients/${client.slug}/channels/${account.id}`, 'channels.whatsapp_started'), 303);
   });
 
   return app;

@@ -17,6 +17,7 @@ import { apiDocsRoutes } from './api-docs.routes.tsx';
 import { customerChatRoutes } from './customer-chat.routes.tsx';
 import { inboxRoutes } from './inbox.routes.tsx';
 import { channelsRoutes } from './channels.routes.tsx';
+import { channelRoutes } from './channel.routes.tsx';
 import { jobsRoutes } from './jobs.routes.tsx';
 import { aiRoutes } from './ai.routes.tsx';
 import { aiToolsRoutes } from './ai-tools.routes.tsx';
@@ -41,6 +42,7 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   customerChatRoutes,
   inboxRoutes,
   channelsRoutes,
+  channelRoutes,
   jobsRoutes,
   aiRoutes,
   aiToolsRoutes,

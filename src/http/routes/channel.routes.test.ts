@@ -1,0 +1,162 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { makeTestApp, loginAs, buildClient, buildUser, csrfFrom, postForm, TEST_PASSWORD, type TestApp, type CookieJar } from '../../testing/test-app.ts';
+import { PairedPhone } from '../../testing/paired-phone.ts';
+import { startSmtpStandIn, mailText } from '../../testing/smtp-stand-in.ts';
+import { customerSays } from '../../testing/messaging-fixtures.ts';
+import { CHANNEL_DRIVERS, listChannelAccounts } from '../../channels/index.ts';
+import { setSetting } from '../../settings/index.ts';
+import { sendMessage } from '../../messaging/index.ts';
+import { DEMO_SLUG, findClient, type Client } from '../../tenants/index.ts';
+import { translator } from '../../../views/i18n/index.ts';
+
+// A WhatsApp number on the channels screen, with a stand-in phone in place of the WhatsApp
+// adapter: add it, watch the QR code, pair by code, see it connected; a logout on the phone
+// shows the owner a banner (and an audit entry, and an e-mail); the buttons need the right role.
+
+interface Ctx { app: TestApp; phone: PairedPhone; demo: Client; owner: CookieJar; ownerEmail: string; agent: CookieJar; outsider: CookieJar }
+const test = suite<Ctx>('channels screen: a WhatsApp number');
+const t = translator('ru');
+const PAGE = `/clients/${DEMO_SLUG}/channels`;
+
+test.before.each(async (ctx) => {
+  ctx.phone = new PairedPhone('whatsapp');
+  ctx.app = await makeTestApp({ channelDrivers: [...CHANNEL_DRIVERS, ctx.phone.driver] });
+  await ctx.app.ctx.channels.start(); // the channels worker (off in tests)
+  ctx.demo = (await findClient(ctx.app.ctx.db, DEMO_SLUG))!;
+  ctx.ownerEmail = (await buildUser(ctx.app, 'owner', ctx.demo.id)).email;
+  ctx.owner = await loginAs(ctx.app, ctx.ownerEmail, TEST_PASSWORD);
+  ctx.agent = await loginAs(ctx.app, (await buildUser(ctx.app, 'agent', ctx.demo.id)).email, TEST_PASSWORD);
+  ctx.outsider = await loginAs(ctx.app, (await buildUser(ctx.app, 'owner', (await buildClient(ctx.app)).id)).email, TEST_PASSWORD);
+});
+test.after.each(async (ctx) => {
+  await ctx.app.cleanup();
+});
+
+/** The owner adds a WhatsApp number on the channels page; returns its page's path. */
+async function addNumber(ctx: Ctx, name = 'Магазин'): Promise<string> {
+  const csrf = csrfFrom(await (await ctx.app.request(PAGE, { jar: ctx.owner })).text());
+  const res = await postForm(ctx.app, ctx.owner, `${PAGE}/whatsapp`, { name }, csrf);
+  assert.is(res.status, 303);
+  return res.headers.get('location')!.replace(/\?.*$/, '');
+}
+
+const qrImage = (html: string) => /<img src="(data:image\/svg\+xml;base64,[^"]+)"/.exec(html)?.[1];
+
+test('the owner adds a number: the QR code shows, follows each rotation, and then the page shows the number and profile', async (ctx) => {
+  const { app, owner, phone } = ctx;
+  const page = await addNumber(ctx);
+  assert.match(page, new RegExp(`^${PAGE}/[0-9a-z]{26}$`));
+  const html = await (await app.request(page, { jar: owner })).text();
+  assert.match(html, t('channel.status.qr'));
+  assert.match(html, t('channels.warmup.title'));
+  const first = qrImage(html);
+  assert.ok(first, 'a QR code image drawn on the server');
+  assert.match(html, /hx-get="[^"]+\?part=pairing" hx-trigger="every 2s"/);
+  phone.rotate();
+  const fragment = await (await app.request(`${page}?part=pairing`, { jar: owner })).text();
+  assert.not.match(fragment, '<html');
+  assert.ok(qrImage(fragment) && qrImage(fragment) !== first, 'the new code, not the old one');
+  await phone.scanned('+77011234567', 'Cake Shop');
+  const done = await (await app.request(`${page}?part=pairing`, { jar: owner })).text();
+  assert.is(qrImage(done), undefined);
+  assert.match(done, t('channels.pair.connected', { phone: '+77011234567', name: 'Cake Shop' }));
+  assert.match(done, 'every 15s');
+  const list = await (await app.request(PAGE, { jar: owner })).text();
+  assert.match(list, '+77011234567');
+});
+
+test('a pairing code for a typed number; a wrong number is a form error and asks the phone nothing', async (ctx) => {
+  const { app, owner, phone } = ctx;
+  const page = await addNumber(ctx);
+  const csrf = csrfFrom(await (await app.request(page, { jar: owner })).text());
+  const bad = await postForm(app, owner, `${page}/pairing-code`, { phone: '8701' }, csrf);
+  assert.is(bad.status, 422);
+  assert.match(await bad.text(), t('validation.invalid_phone'));
+  assert.not.ok(phone.calls.some((c) => c.startsWith('pairing-code')));
+  const ok = await postForm(app, owner, `${page}/pairing-code`, { phone: '+7 (701) 123-45-67' }, csrf);
+  assert.is(ok.status, 200);
+  assert.match(await ok.text(), '<span class="pairing-code">ABCD1234</span>');
+  assert.ok(phone.calls.includes('pairing-code:+77011234567'));
+});
+
+test('logged out on the phone: the owner sees "logged out — scan again" on the client’s pages, an audit entry and an e-mail', async (ctx) => {
+  const { app, owner, agent, phone } = ctx;
+  const smtp = await startSmtpStandIn();
+  try {
+    const set = (k: string, v: string) => setSetting(app.ctx.db, app.ctx.vault, app.ctx.clock, k, v);
+    await set('smtp.host', '127.0.0.1');
+    await set('smtp.port', String(smtp.port));
+    await set('smtp.from', 'Habar <noreply@example.kz>');
+    const page = await addNumber(ctx, 'Магазин на Абая');
+    await phone.scanned('+77011234567', 'Cake Shop');
+    assert.not.match(await (await app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: owner })).text(), 'id="channel-alerts"');
+    await phone.loggedOutOnPhone();
+    const inbox = await (await app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: owner })).text();
+    assert.match(inbox, 'id="channel-alerts"');
+    assert.match(inbox, t('channels.alert.logged_out'));
+    assert.match(inbox, `href="${page}"`);
+    assert.not.match(await (await app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: agent })).text(), 'id="channel-alerts"', 'the owner’s banner');
+    const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'channel.needs_attention').execute();
+    assert.is(audit.length, 1);
+    assert.match(audit[0].details, '"status":"logged_out"');
+    await app.ctx.jobs.drain();
+    const mail = mailText(await smtp.waitFor(ctx.ownerEmail));
+    assert.match(mail, 'Магазин на Абая');
+    assert.match(mail, 'logged out');
+    // Paired again: the banner is gone.
+    const csrf = csrfFrom(await (await app.request(page, { jar: owner })).text());
+    assert.is((await postForm(app, owner, `${page}/connect`, {}, csrf)).status, 303);
+    await phone.scanned('+77011234567', 'Cake Shop');
+    assert.not.match(await (await app.request(PAGE, { jar: owner })).text(), 'id="channel-alerts"');
+  } finally {
+    await smtp.close();
+  }
+});
+
+test('disconnect, re-pair and delete are the owner’s buttons; an agent gets 403; another client 404; conversations stay after deletion', async (ctx) => {
+  const { app, owner, agent, outsider, phone } = ctx;
+  const page = await addNumber(ctx);
+  const id = page.split('/').pop()!;
+  await phone.scanned('+77011234567', 'Cake Shop');
+  const agentCsrf = csrfFrom(await (await app.request(page, { jar: agent })).text());
+  for (const action of ['connect', 'logout', 'delete']) {
+    assert.is((await postForm(app, agent, `${page}/${action}`, {}, agentCsrf)).status, 403, action);
+  }
+  const outsiderCsrf = csrfFrom(await (await app.request('/', { jar: outsider })).text());
+  assert.is((await app.request(page, { jar: outsider })).status, 404);
+  assert.is((await postForm(app, outsider, `${page}/logout`, {}, outsiderCsrf)).status, 404);
+  const csrf = csrfFrom(await (await app.request(page, { jar: owner })).text());
+  assert.is((await postForm(app, owner, `${page}/logout`, {}, csrf)).status, 303);
+  assert.equal((await listChannelAccounts(app.ctx.db, ctx.demo.id)).find((a) => a.id === id)?.status, 'logged_out');
+  assert.is((await postForm(app, owner, `${page}/connect`, {}, csrf)).status, 303);
+  assert.equal((await listChannelAccounts(app.ctx.db, ctx.demo.id)).find((a) => a.id === id)?.status, 'qr');
+  const conv = await customerSays(app, id, 'x', 'Здравствуйте');
+  assert.is((await postForm(app, owner, `${page}/delete`, {}, csrf)).status, 303);
+  assert.ok(phone.keysDeleted.includes(id));
+  assert.not.match(await (await app.request(PAGE, { jar: owner })).text(), page);
+  assert.is((await app.request(page, { jar: owner })).status, 404);
+  const thread = await app.request(`/clients/${DEMO_SLUG}/inbox/${conv.conversationId}`, { jar: owner });
+  assert.is(thread.status, 200);
+  assert.match(await thread.text(), 'Здравствуйте');
+});
+
+test('/metrics counts connect attempts, accounts by status and messages in and out by kind', async (ctx) => {
+  const { app, phone } = ctx;
+  const page = await addNumber(ctx);
+  const id = page.split('/').pop()!;
+  await phone.scanned('+77011234567', 'Cake Shop');
+  // A customer writes through the adapter (the host), and an agent's reply is sent to the platform.
+  const r = await app.ctx.channels.host.ingest({ channelAccountId: id, platformMessageId: 'wa-1', text: 'Здравствуйте', from: { identities: [{ kind: 'phone', value: '+77017654321' }] } });
+  await sendMessage(app.ctx, ctx.demo.id, r.conversationId, { text: 'Добрый день!', authorKind: 'agent' });
+  await app.ctx.jobs.drain();
+  assert.ok(phone.sent.some((m) => m.text === 'Добрый день!'));
+  const body = await (await app.request('/metrics')).text();
+  assert.match(body, /# TYPE habar_channel_connect_attempts_total counter\nhabar_channel_connect_attempts_total\{kind="whatsapp"\} 1\n/);
+  assert.match(body, 'habar_channel_accounts{kind="whatsapp",status="connected"} 1\n');
+  assert.match(body, 'habar_channel_accounts{kind="sandbox",status="connected"} 1\n');
+  assert.match(body, 'habar_channel_messages_total{kind="whatsapp",direction="in"} 1\n');
+  assert.match(body, 'habar_channel_messages_total{kind="whatsapp",direction="out"} 1\n');
+});
+
+test.run();
