@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { systemClock } from '../lib/clock.ts';
 import { makeTestApp, type TestApp } from './test-app.ts';
+import type { ChannelDriver } from '../channels/index.ts';
 
 export const CHROMIUM_PATH = process.env.HABAR_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -33,9 +34,12 @@ export interface ServedApp {
   url: string;
 }
 
-/** The real app over a fresh data file, listening on a free port, on the real clock (cookies and sessions age normally). */
-export async function startServedApp(): Promise<ServedApp> {
-  const app = await makeTestApp({ clock: systemClock });
+/**
+ * The real app over a fresh data file, listening on a free port, on the real clock (cookies and
+ * sessions age normally); `channelDrivers` as in makeTestApp (a test's stand-in channel kinds).
+ */
+export async function startServedApp(opts: { channelDrivers?: readonly ChannelDriver[] } = {}): Promise<ServedApp> {
+  const app = await makeTestApp({ clock: systemClock, channelDrivers: opts.channelDrivers });
   const url = await app.listen();
   return { app, url };
 }
@@ -54,10 +58,10 @@ export function collectPageProblems(page: Page): string[] {
  * A browser suite's start: Chromium plus the served app. uvu swallows an error thrown in a
  * suite's before hook (the run still exits 0), so a failed launch is returned for the test to rethrow.
  */
-export async function startBrowserSuite(): Promise<{ launchError?: unknown; browser: Browser | null; served?: ServedApp }> {
+export async function startBrowserSuite(opts: { channelDrivers?: readonly ChannelDriver[] } = {}): Promise<{ launchError?: unknown; browser: Browser | null; served?: ServedApp }> {
   try {
     const browser = await launchBrowser();
-    return browser ? { browser, served: await startServedApp() } : { browser: null };
+    return browser ? { browser, served: await startServedApp(opts) } : { browser: null };
   } catch (err) {
     return { launchError: err, browser: null };
   }
