@@ -97,7 +97,7 @@ test('logged out on the phone: the owner sees "logged out — scan again" on the
     assert.match(inbox, t('channels.alert.logged_out'));
     assert.match(inbox, `href="${page}"`);
     assert.not.match(await (await app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: agent })).text(), 'id="channel-alerts"', 'the owner’s banner');
-    const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'channel.needs_attention').execute();
+    const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'channel.attention_needed').execute();
     assert.is(audit.length, 1);
     assert.match(audit[0].details, '"status":"logged_out"');
     await app.ctx.jobs.drain();

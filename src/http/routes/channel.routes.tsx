@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { getChannelAccount, removeChannelAccount, type ChannelAccount } from '../../channels/index.ts';
-import { recordAudit } from '../../audit/index.ts';
+import { getChannelAccount, logoutChannel, reconnectChannel, removeChannelAccount, requestChannelPairingCode, type ChannelAccount } from '../../channels/index.ts';
+import type { AuditBy } from '../../audit/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ChannelPage, PairingPanel, type ChannelView } from '../../../views/pages/channel.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -41,12 +41,10 @@ async function scoped(c: C, roles: string[], what: string): Promise<{ client: Cl
   return { client, account: await getChannelAccount(c.get('ctx').db, client.id, c.req.param('id') ?? '') };
 }
 
-async function audit(c: C, action: string, account: ChannelAccount): Promise<void> {
-  const ctx = c.get('ctx');
+/** Who pressed the button, for the audit log. */
+function by(c: C): AuditBy {
   const user = c.get('user')!;
-  await recordAudit(ctx.db, ctx.clock, {
-    actor: { id: user.id, label: user.email }, action, clientId: account.clientId, targetType: 'channel_account', targetId: account.id, ip: c.get('ip'), details: { kind: account.kind },
-  });
+  return { id: user.id, label: user.email, ip: c.get('ip') };
 }
 
 export function channelRoutes() {
@@ -67,10 +65,9 @@ export function channelRoutes() {
     const f = await readForm(c);
     const v = viewContext(c, { timezone: client.timezone });
     try {
-      const code = await c.get('ctx').channels.requestPairingCode(account, f.phone ?? '');
-      await audit(c, 'channel.pairing_code', account);
+      const code = await requestChannelPairingCode(c.get('ctx'), account, f.phone ?? '', by(c));
       const d = await channelView(c, client, await getChannelAccount(c.get('ctx').db, client.id, account.id));
-      return html(c, <ChannelPage v={v} d={{ ...d, pairing: { kind: 'code', code: code.replace(/-/g, '') }, values: { phone: f.phone ?? '' } }} />);
+      return html(c, <ChannelPage v={v} d={{ ...d, pairing: { kind: 'code', code }, values: { phone: f.phone ?? '' } }} />);
     } catch (err) {
       const errors = formErrors(err, v.t);
       if (!errors) throw err;
@@ -80,23 +77,20 @@ export function channelRoutes() {
 
   app.post('/clients/:slug/channels/:id/connect', requireUser(), async (c) => {
     const { client, account } = await scoped(c, CLIENT_EDITOR_ROLES, 'channels.reconnect');
-    await c.get('ctx').channels.reconnect(account);
-    await audit(c, 'channel.reconnect', account);
+    await reconnectChannel(c.get('ctx'), account, by(c));
     return c.redirect(flashUrl(c, page(client, account), 'channels.reconnecting'), 303);
   });
 
   app.post('/clients/:slug/channels/:id/logout', requireUser(), async (c) => {
     const { client, account } = await scoped(c, CLIENT_EDITOR_ROLES, 'channels.logout');
-    await c.get('ctx').channels.logout(account);
-    await audit(c, 'channel.logout', account);
+    await logoutChannel(c.get('ctx'), account, by(c));
     return c.redirect(flashUrl(c, page(client, account), 'channels.logged_out'), 303);
   });
 
   app.post('/clients/:slug/channels/:id/delete', requireUser(), async (c) => {
     const { client, account } = await scoped(c, CLIENT_EDITOR_ROLES, 'channels.delete');
     const f = await readForm(c);
-    const user = c.get('user')!;
-    await removeChannelAccount(c.get('ctx'), account, { purge: f.purge === 'true', actor: { id: user.id, label: user.email }, ip: c.get('ip') });
+    await removeChannelAccount(c.get('ctx'), account, { purge: f.purge === 'true', by: by(c) });
     return c.redirect(flashUrl(c, `/clients/${client.slug}/channels`, 'channels.deleted'), 303);
   });
 

@@ -72,16 +72,12 @@ export function channelsRoutes() {
     const v = viewContext(c, { timezone: client.timezone });
     let account;
     try {
-      account = await createChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'whatsapp', name: f.name ?? '' }, ctx.channels.registry);
+      account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'whatsapp', name: f.name ?? '' }, { id: user.id, label: user.email, ip: c.get('ip') }, ctx.channels.registry);
     } catch (err) {
       const errors = formErrors(err, v.t);
       if (!errors) throw err;
       return html(c, <ChannelsPage v={v} d={await channelsView(c, client, { whatsapp: { values: { name: f.name ?? '' }, errors } })} />, 422);
     }
-    await recordAudit(ctx.db, ctx.clock, {
-      actor: { id: user.id, label: user.email }, action: 'channel.created', clientId: client.id, targetType: 'channel_account', targetId: account.id,
-      ip: c.get('ip'), details: { kind: account.kind },
-    });
     await ctx.channels.startAccount(account);
     return c.redirect(flashUrl(c, `/clients/${client.slug}/channels/${account.id}`, 'channels.whatsapp_started'), 303);
   });
