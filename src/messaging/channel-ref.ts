@@ -3,8 +3,8 @@ import { compiled } from '../db/index.ts';
 import type { ChannelAccountRef } from './types.ts';
 
 // Every inbound and outbound message looks its channel account up: built once (db/compiled.ts).
-const byId = compiled<{ id: string }, { id: string; client_id: string; kind: string }>((db, arg) =>
-  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind']).where('id', '=', arg('id')));
+const byId = compiled<{ id: string }, { id: string; client_id: string; kind: string; deleted_at: string | null }>((db, arg) =>
+  db.selectFrom('channel_accounts').select(['id', 'client_id', 'kind', 'deleted_at']).where('id', '=', arg('id')));
 
 /**
  * The channel account facts the pipeline needs, by id (messaging's one read of the channels
@@ -12,5 +12,5 @@ const byId = compiled<{ id: string }, { id: string; client_id: string; kind: str
  */
 export async function channelAccountRef(db: Db, id: string): Promise<ChannelAccountRef | undefined> {
   const r = await byId.first(db, { id });
-  return r && { id: r.id, clientId: r.client_id, kind: r.kind };
+  return r && { id: r.id, clientId: r.client_id, kind: r.kind, ...(r.deleted_at ? { deleted: true } : {}) };
 }

@@ -25,6 +25,8 @@ export interface InboxChannel {
   kind: ChannelKind;
   name: string;
   status: ChannelStatus;
+  /** Deleted: still a filter for its conversations, never a channel to start one on. */
+  deleted: boolean;
 }
 
 /** One line of the conversation list: the conversation, who it is with, where, and its latest message. */
@@ -110,12 +112,12 @@ export async function getThreadHeader(db: Db, clientId: string, conversationId: 
   if (!cv) throw notFound('No such conversation');
   const [ct, ch, ids] = await Promise.all([
     db.selectFrom('contacts').selectAll().where('id', '=', cv.contact_id).executeTakeFirstOrThrow(),
-    db.selectFrom('channel_accounts').select(['id', 'kind', 'name', 'status']).where('id', '=', cv.channel_account_id).executeTakeFirstOrThrow(),
+    db.selectFrom('channel_accounts').select(['id', 'kind', 'name', 'status', 'deleted_at']).where('id', '=', cv.channel_account_id).executeTakeFirstOrThrow(),
     db.selectFrom('contact_identities').select(['kind', 'value']).where('contact_id', '=', cv.contact_id).where('channel_account_id', '=', cv.channel_account_id).orderBy('id').execute(),
   ]);
   return {
     conversation: toConversation(cv), contact: toContact(ct),
-    channel: { id: ch.id, kind: ch.kind as ChannelKind, name: ch.name, status: ch.status as ChannelStatus }, identities: ids,
+    channel: { id: ch.id, kind: ch.kind as ChannelKind, name: ch.name, status: ch.status as ChannelStatus, deleted: !!ch.deleted_at }, identities: ids,
   };
 }
 
@@ -149,6 +151,6 @@ export async function olderPageStart(db: Db, conversationId: string, beforeId: s
 
 /** The client's channel accounts, for filters and the "start a conversation" form. */
 export async function inboxChannels(db: Db, clientId: string): Promise<InboxChannel[]> {
-  const rows = await db.selectFrom('channel_accounts').select(['id', 'kind', 'name', 'status']).where('client_id', '=', clientId).orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind as ChannelKind, name: r.name, status: r.status as ChannelStatus }));
+  const rows = await db.selectFrom('channel_accounts').select(['id', 'kind', 'name', 'status', 'deleted_at']).where('client_id', '=', clientId).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind as ChannelKind, name: r.name, status: r.status as ChannelStatus, deleted: !!r.deleted_at }));
 }

@@ -31,6 +31,8 @@ export interface ChannelAccountRef {
   id: string;
   clientId: string;
   kind: ChannelKind;
+  /** The account was deleted: its conversations stay readable, but nothing new comes in or starts on it. */
+  deleted?: boolean;
 }
 
 export interface IdentityRef {

@@ -25,7 +25,7 @@ const vOf = (c: C, client: Client) => viewContext(c, { timezone: client.timezone
 /** The client's channels on which a person may start a conversation (their drivers say so). */
 async function startableChannels(c: C, client: Client): Promise<InboxChannel[]> {
   const ctx = c.get('ctx');
-  return (await inboxChannels(ctx.db, client.id)).filter((ch) => ctx.channels.rulesFor(ch.kind)?.startConversation);
+  return (await inboxChannels(ctx.db, client.id)).filter((ch) => !ch.deleted && ctx.channels.rulesFor(ch.kind)?.startConversation);
 }
 
 export function inboxRoutes() {

@@ -90,6 +90,8 @@ test('DELETE logs out, deletes the keys and hides the channel; its conversations
   assert.equal([kept.status, kept.body.data.map((m: { text: string }) => m.text)], [200, ['hello']], 'the conversation stays readable');
   assert.is((await api('DELETE', `/api/v1/channels/${id}`)).status, 204, 'idempotent');
   assert.is((await api('DELETE', '/api/v1/channels/01aaaaaaaaaaaaaaaaaaaaaaaa')).status, 404, 'an id never had');
+  const start = await api('POST', '/api/v1/conversations', { channel_id: id, to: '+77017654321', text: 'Hello again' });
+  assert.is(start.status, 404, 'nothing new starts on a deleted channel');
 
   const id2 = (await api('POST', '/api/v1/channels', { kind: 'whatsapp', name: 'Second phone' })).body.id;
   const conv2 = await customerSays(app, id2, 'y', 'hi');
