@@ -169,6 +169,8 @@ function MessageItem({ v, slug, m, t }: { v: ViewContext; slug: string; m: Messa
         {authorOf(v, m, t)} · <time datetime={m.createdAt}>{v.time(m.createdAt)}</time>
         {m.direction === 'out' ? <> · <span class={`delivery delivery-${m.status}`}>{v.t(`inbox.delivery.${m.status}`)}</span></> : null}
         {m.uncertain ? <> · <span class="badge off" title={v.t('inbox.uncertain_hint')}>{v.t('inbox.uncertain')}</span></> : null}
+        {m.editedAt ? <> · <span class="badge msg-edited" title={v.time(m.editedAt)}>{v.t('inbox.edited')}</span></> : null}
+        {m.deletedAt ? <> · <span class="badge off msg-deleted" title={v.time(m.deletedAt)}>{v.t('inbox.deleted')}</span></> : null}
       </small>
       {m.text ? <p class="msg-text">{m.text}</p> : null}
       {m.attachments.map((a) => (

@@ -141,6 +141,28 @@ test('disconnect, re-pair and delete are the owner’s buttons; an agent gets 40
   assert.match(await thread.text(), 'Здравствуйте');
 });
 
+test('in the thread, an edit shows the new text marked edited, a deletion is marked, and a read receipt shows as read', async (ctx) => {
+  const { app, owner, phone } = ctx;
+  const id = (await addNumber(ctx)).split('/').pop()!;
+  await phone.scanned('+77011234567', 'Cake Shop');
+  const host = app.ctx.channels.host;
+  const r = await host.ingest({ channelAccountId: id, platformMessageId: 'wa-7', text: 'Два торта', from: { identities: [{ kind: 'phone', value: '+77017654321' }] } });
+  const reply = await sendMessage(app.ctx, ctx.demo.id, r.conversationId, { text: 'Записали!', authorKind: 'agent' });
+  await app.ctx.jobs.drain();
+  const thread = async () => (await app.request(`/clients/${DEMO_SLUG}/inbox/${r.conversationId}`, { jar: owner })).text();
+  await host.messageChanged(id, 'wa-7', { kind: 'edited', text: 'Три торта' });
+  let html = await thread();
+  assert.match(html, 'Три торта');
+  assert.not.match(html, 'Два торта');
+  assert.match(html, t('inbox.edited'));
+  await host.messageChanged(id, 'wa-7', { kind: 'deleted' });
+  const platformId = (await app.ctx.db.selectFrom('messages').select('platform_message_id').where('id', '=', reply.id).executeTakeFirstOrThrow()).platform_message_id!;
+  await host.receipt(id, platformId, 'read');
+  html = await thread();
+  assert.match(html, t('inbox.deleted'));
+  assert.match(html, `<span class="delivery delivery-read">${t('inbox.delivery.read')}</span>`);
+});
+
 test('/metrics counts connect attempts, accounts by status and messages in and out by kind', async (ctx) => {
   const { app, phone } = ctx;
   const page = await addNumber(ctx);
