@@ -1,8 +1,8 @@
 import { PermanentJobError } from '../jobs/index.ts';
 import { badRequest, conflict } from '../lib/errors.ts';
 import {
-  inTransaction, ingestInbound, normalisePhone, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind, type ChannelSender, type ChannelStatus, type InboundEvent,
-  type IngestResult, type MessagingDeps, type OutboundMessage, type SendResult,
+  inTransaction, ingestInbound, normalisePhone, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind,
+  type ChannelSender, type ChannelStatus, type InboundEvent, type IngestResult, type MessagingDeps, type OutboundMessage, type SendResult,
 } from '../messaging/index.ts';
 import { findChannelAccount, listChannelAccounts, setChannelProfile, type ChannelAccount } from './accounts.ts';
 import type { ChannelAdapter, ChannelDriver, ChannelHost, PairingInfo } from './channel.ts';
@@ -103,12 +103,9 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
 
   /** Drops the account's connection and connects again (re-pairs a logged-out one): the connect button. */
   async reconnect(account: ChannelAccount): Promise<void> {
-    const entry = this.adapters.get(account.id);
-    if (!entry?.started) {
-      await this.pairable(account, 'reconnect');
-      return;
-    }
-    await (await this.pairable(account, 'reconnect')).reconnect!();
+    const running = this.adapters.get(account.id)?.started;
+    const adapter = await this.pairable(account, 'reconnect'); // a stopped adapter is started: that connects
+    if (running) await adapter.reconnect!();
   }
 
   /** Logs the account's device out on the platform and forgets its session (status logged_out). */

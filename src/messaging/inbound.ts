@@ -29,12 +29,16 @@ const byPlatformId = compiled<{ account: string; platformId: string }, { id: str
 export const PROCESS_MESSAGE_JOB = 'message.process';
 
 /**
- * Throws 400 for an event the pipeline refuses before touching the database. The text's length is
- * not checked: what a platform delivered is stored whole (limits apply to what we send, and a
- * public edge such as the sandbox's customer page checks its own).
+ * A guard, not a platform's limit: what a platform delivered is stored whole (WhatsApp's longest
+ * text is 65,536 characters; limits from the drivers apply to what we send, and a public edge such
+ * as the sandbox's customer page checks its own). Only a runaway adapter goes past this.
  */
+export const MAX_INBOUND_TEXT_LENGTH = 100_000;
+
+/** Throws 400 for an event the pipeline refuses before touching the database. */
 function checkInbound(event: InboundEvent): void {
   if (!event.platformMessageId) throw badRequest('An inbound message needs its platform message id');
+  if (event.text.length > MAX_INBOUND_TEXT_LENGTH) throw badRequest(`An inbound text may have at most ${MAX_INBOUND_TEXT_LENGTH} characters`, 'text', 'text_too_long');
 }
 
 /**
