@@ -31,5 +31,5 @@ export async function reconnectChannel(deps: Deps, account: ChannelAccount, by: 
 /** Disconnect: log the phone out (409 not_supported for a kind that does not pair). */
 export async function logoutChannel(deps: Deps, account: ChannelAccount, by: AuditBy): Promise<void> {
   await deps.channels.logout(account);
-  await audited(deps, account, 'channel.logged_out', by);
+  await audited(deps, account, 'channel.disconnected', by);
 }
