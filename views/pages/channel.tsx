@@ -59,11 +59,11 @@ export function ChannelPage({ v, d }: { v: ViewContext; d: ChannelView }) {
             <div class="actions">
               <form method="post" action={`${base}/connect`} class="inline"><Csrf v={v} /><button type="submit">{v.t('channels.action.reconnect')}</button></form>
               {ch.status !== 'logged_out' ? (
-                <form method="post" action={`${base}/logout`} class="inline"><Csrf v={v} /><button type="submit">{v.t('channels.action.logout')}</button></form>
+                <form method="post" action={`${base}/logout`} class="inline" hx-confirm={v.t('channels.action.logout_confirm')}><Csrf v={v} /><button type="submit">{v.t('channels.action.logout')}</button></form>
               ) : null}
             </div>
           ) : null}
-          <form method="post" action={`${base}/delete`}>
+          <form method="post" action={`${base}/delete`} hx-confirm={v.t('channels.action.delete_confirm', { name: ch.name })}>
             <Csrf v={v} />
             <p class="muted">{v.t('channels.action.delete_hint')}</p>
             <label><input type="checkbox" name="purge" value="true" /> {v.t('channels.action.purge')}</label>
