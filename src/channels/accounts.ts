@@ -99,9 +99,10 @@ export async function listChannelAccounts(db: Db, clientId?: string): Promise<Ch
   return (await q.execute()).map(toChannelAccount);
 }
 
+/** The account behind a customer page's token (a deleted account has no page). */
 export async function findChannelByToken(db: Db, token: string): Promise<ChannelAccount | undefined> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
-  const r = await db.selectFrom('channel_accounts').selectAll().where('public_token', '=', token).executeTakeFirst();
+  const r = await db.selectFrom('channel_accounts').selectAll().where('public_token', '=', token).where('deleted_at', 'is', null).executeTakeFirst();
   return r && toChannelAccount(r);
 }
 

@@ -69,11 +69,15 @@ test('logout answers 202 and the channel is logged_out; connect answers 202 and 
   assert.equal(phone.calls.slice(-2), ['logout', 'reconnect']);
 });
 
-test('a sandbox channel has no phone to pair: 409 not_supported', async ({ api }) => {
+test('a sandbox channel has no phone to pair: 409 not_supported; deleted, its customer page is gone', async ({ app, api }) => {
   const sandbox = (await api('GET', '/api/v1/channels')).body.data[0];
   assert.is(sandbox.kind, 'sandbox');
   const r = await api('POST', `/api/v1/channels/${sandbox.id}/logout`);
   assert.equal([r.status, r.body.error.code], [409, 'not_supported']);
+  const page = new URL(sandbox.customer_url).pathname;
+  assert.is((await app.request(page)).status, 200);
+  assert.is((await api('DELETE', `/api/v1/channels/${sandbox.id}`)).status, 204);
+  assert.is((await app.request(page)).status, 404);
 });
 
 test('DELETE logs out, deletes the keys and hides the channel; its conversations stay; ?purge=true deletes them too', async ({ app, api, phone }) => {
