@@ -66,8 +66,8 @@ export function ChannelPage({ v, d }: { v: ViewContext; d: ChannelView }) {
           <form method="post" action={`${base}/delete`} hx-confirm={v.t('channels.action.delete_confirm', { name: ch.name })}>
             <Csrf v={v} />
             <p class="muted">{v.t('channels.action.delete_hint')}</p>
-            <label><input type="checkbox" name="purge" value="true" /> {v.t('channels.action.purge')}</label>
-            <button type="submit" class="danger">{v.t('channels.action.delete')}</button>
+            <p><label><input type="checkbox" name="purge" value="true" /> {v.t('channels.action.purge')}</label></p>
+            <p><button type="submit" class="danger">{v.t('channels.action.delete')}</button></p>
           </form>
         </section>
       ) : null}
