@@ -3,6 +3,7 @@ import { compiled } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
+import { charLength } from '../lib/text.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
 import type { EventHub, MessagingEvent } from './events.ts';
@@ -38,7 +39,7 @@ export const MAX_INBOUND_TEXT_LENGTH = 100_000;
 /** Throws 400 for an event the pipeline refuses before touching the database. */
 function checkInbound(event: InboundEvent): void {
   if (!event.platformMessageId) throw badRequest('An inbound message needs its platform message id');
-  if (event.text.length > MAX_INBOUND_TEXT_LENGTH) throw badRequest(`An inbound text may have at most ${MAX_INBOUND_TEXT_LENGTH} characters`, 'text', 'text_too_long');
+  if (charLength(event.text) > MAX_INBOUND_TEXT_LENGTH) throw badRequest(`An inbound text may have at most ${MAX_INBOUND_TEXT_LENGTH} characters`, 'text', 'too_long');
 }
 
 /**

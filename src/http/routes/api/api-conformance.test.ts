@@ -9,6 +9,8 @@ import { createApiKey } from '../../../auth/index.ts';
 import { setSetting } from '../../../settings/index.ts';
 import { getMessage, inTransaction } from '../../../messaging/index.ts';
 import { ERROR_CODES } from './openapi-builder.ts';
+import { PairedPhone } from '../../../testing/paired-phone.ts';
+import { CHANNEL_DRIVERS } from '../../../channels/index.ts';
 
 // An end-to-end run of every /api/v1 operation, bad requests included, with each answer checked
 // against the document the server itself serves (JSON Schema 2020-12, as OpenAPI 3.1 says), and
@@ -82,10 +84,13 @@ class Conformance {
   }
 }
 
-const test = suite<{ app: TestApp; t: Tenant; rx: WebhookReceiver; conf: Conformance }>('API conformance with the served OpenAPI document');
+const test = suite<{ app: TestApp; t: Tenant; rx: WebhookReceiver; conf: Conformance; phone: PairedPhone }>('API conformance with the served OpenAPI document');
 
 test.before(async (ctx) => {
-  ctx.app = await makeTestApp({ seed: false });
+  // A stand-in phone in place of the WhatsApp adapter, so pairing answers without WhatsApp.
+  ctx.phone = new PairedPhone('whatsapp');
+  ctx.app = await makeTestApp({ seed: false, channelDrivers: [...CHANNEL_DRIVERS, ctx.phone.driver] });
+  await ctx.app.ctx.channels.start();
   await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // the receiver listens on 127.0.0.1
   ctx.t = await buildApiTenant(ctx.app, 'acme');
   ctx.rx = await new WebhookReceiver().start();
@@ -96,7 +101,7 @@ test.after(async (ctx) => {
   await ctx.app.cleanup();
 });
 
-test('every answer of an end-to-end run, errors included, matches the document; every operation succeeds at least once', async ({ app, t, rx, conf }) => {
+test('every answer of an end-to-end run, errors included, matches the document; every operation succeeds at least once', async ({ app, t, rx, conf, phone }) => {
   const call = async (method: string, url: string, body?: unknown, headers?: Record<string, string>, api = t.api): Promise<ApiResult> => {
     const res = await api(method, url, body, headers);
     conf.check(method, url, res);
@@ -123,7 +128,19 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   // Channels.
   await call('GET', '/api/v1/channels');
   await call('POST', '/api/v1/channels', { kind: 'sandbox', name: 'Website 😀' });
-  await call('POST', '/api/v1/channels', { kind: 'whatsapp', name: 'Phone' });
+  const wa = (await call('POST', '/api/v1/channels', { kind: 'whatsapp', name: 'Phone' })).body;
+  await call('GET', `/api/v1/channels/${wa.id}`);
+  await call('GET', '/api/v1/channels/nope');
+  await call('POST', `/api/v1/channels/${wa.id}/pairing-code`, { phone: '8701' });
+  await call('POST', `/api/v1/channels/${wa.id}/pairing-code`, { phone: '+77011234567' });
+  await phone.scanned('+77011234567', 'Shop');
+  await call('POST', `/api/v1/channels/${wa.id}/pairing-code`, { phone: '+77011234567' });
+  await call('POST', `/api/v1/channels/${wa.id}/logout`);
+  await call('POST', `/api/v1/channels/${wa.id}/connect`);
+  await call('POST', `/api/v1/channels/${t.channel.id}/connect`);
+  await call('DELETE', `/api/v1/channels/${wa.id}?purge=maybe`);
+  await call('DELETE', `/api/v1/channels/${wa.id}`);
+  await call('DELETE', `/api/v1/channels/${wa.id}?purge=true`);
 
   // Conversations and messages.
   const started = (await call('POST', '/api/v1/conversations', { channel_id: t.channel.id, to: 'c-1', text: '😀'.repeat(2049), name: 'Aliya' })).body;
