@@ -114,6 +114,19 @@ test('logged out on the phone: the owner sees "logged out — scan again" on the
   }
 });
 
+test('an expired QR code and a reconnect that cannot happen by itself get the banner and the audit entry too', async (ctx) => {
+  const { app, owner, phone } = ctx;
+  const page = await addNumber(ctx);
+  await phone.setStatus('qr_expired', 'The QR code expired: start pairing again');
+  let html = await (await app.request(page, { jar: owner })).text();
+  assert.match(html, t('channels.alert.qr_expired'));
+  await phone.setStatus('reconnect_needed', 'Connection replaced');
+  html = await (await app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: owner })).text();
+  assert.match(html, t('channels.alert.reconnect_needed'));
+  const audit = await app.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'channel.attention_needed').orderBy('id').execute();
+  assert.equal(audit.map((a) => JSON.parse(a.details).status), ['qr_expired', 'reconnect_needed']);
+});
+
 test('disconnect, re-pair and delete are the owner’s buttons; an agent gets 403; another client 404; conversations stay after deletion', async (ctx) => {
   const { app, owner, agent, outsider, phone } = ctx;
   const page = await addNumber(ctx);
