@@ -14,7 +14,6 @@ export const AUDIT_ACTIONS = [
   'contact.updated', 'contact.objected', 'contact.objection_lifted',
   'channel.created', 'channel.deleted', 'channel.purged', 'channel.pairing_code_requested', 'channel.reconnected', 'channel.disconnected',
   'channel.attention_needed',
-  'channel.attention_needed',
   'job.retried',
   'audit.exported',
   'vault.key_rotated',
