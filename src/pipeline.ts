@@ -74,9 +74,9 @@ export const HUB_SUBSCRIBERS: Array<(deps: PipelineDeps & { jobs: JobRunner }) =
   // The AI state follows the people: a person's reply pauses the AI, resolving resumes it. It
   // adds its conversation.updated (ai_state) events to the transaction's...
   (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher(d) }),
-  // ...so the outgoing webhooks, after it, announce those changes too.
   // A channel that needs a person (logged out, QR expired): its audit entry and owner e-mail job, with the status change.
   (d) => ({ name: 'channel-attention', inTransaction: channelAttentionWatcher(d) }),
+  // The outgoing webhooks come after both, so they announce the changes the watchers added too.
   (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelStatusJson, conversation: conversationJson, message: messageJson } }) }),
   // Work was queued with what committed (a processing job, a send job, a delivery): the job
   // runner looks for it now rather than at its next poll.
