@@ -113,7 +113,12 @@ export function lentStatementsOf(db: Db): SqliteDatabase | undefined {
 export function withStatementCache(sqlite: Sqlite, max = 1000): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
-    prepare(sql: string): SqliteStatement {
+    prepare(query: string): SqliteStatement {
+      // kysely opens a transaction with a deferred BEGIN. Another process (a CLI tool beside the
+      // server, or the server beside one) that commits between such a transaction's first read
+      // and its first write makes that write fail at once with SQLITE_BUSY_SNAPSHOT, which no busy
+      // timeout retries. BEGIN IMMEDIATE takes the write lock up front, where the busy timeout waits.
+      const sql = query === 'begin' ? 'begin immediate' : query;
       let stmt = cache.get(sql);
       if (stmt) {
         cache.delete(sql); // re-inserted below: the Map's order is the recency order
