@@ -34,6 +34,16 @@ const oneOf = (choices: readonly string[]) => (v: string) => {
   return v;
 };
 
+const baseUrl = (v: string) => {
+  const u = v.trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(u) || u.length > 300) throw badRequest('Expected a full http(s) URL without a query, e.g. https://graph.facebook.com', undefined, 'setting_url');
+  return u;
+};
+const graphVersion = (v: string) => {
+  if (!/^v\d{1,3}\.\d{1,2}$/.test(v.trim())) throw badRequest('Expected a Graph API version such as v21.0', undefined, 'setting_graph_version');
+  return v.trim();
+};
+
 /** Runtime settings, edited in the UI or with `habar settings set`. Other rooms register theirs here. */
 export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.host', scope: 'global', help: 'SMTP server for password-reset and notification e-mail', parse: text(255) },
@@ -49,6 +59,17 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'auto_reply.online_minutes', scope: 'client', default: '10', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
   { key: 'auto_reply.repeat_after_minutes', scope: 'client', default: '60', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
   { key: 'webhooks.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let outgoing webhooks post to loopback, link-local and private network addresses (default false: refused, against SSRF)', parse: bool },
+  { key: 'meta.app_id', scope: 'global', help: 'Meta app id (Facebook Login for Instagram)', parse: text(64) },
+  { key: 'meta.app_secret', scope: 'global', secret: true, help: 'Meta app secret (sealed): signs the webhooks and the appsecret_proof', parse: text(200) },
+  { key: 'meta.verify_token', scope: 'global', secret: true, help: 'Webhook verify token (sealed): the same text as in the Meta dashboard', parse: text(200) },
+  { key: 'meta.graph_url', scope: 'global', default: 'https://graph.facebook.com', help: 'Graph API base URL (a proxy or a stand-in may replace it)', parse: baseUrl },
+  { key: 'meta.instagram_url', scope: 'global', default: 'https://graph.instagram.com', help: 'Instagram Graph API base URL (accounts connected with Instagram Login)', parse: baseUrl },
+  { key: 'meta.oauth_url', scope: 'global', default: 'https://www.facebook.com', help: 'Base URL of the Facebook login dialog', parse: baseUrl },
+  { key: 'meta.instagram_oauth_url', scope: 'global', default: 'https://www.instagram.com', help: 'Base URL of the Instagram login dialog', parse: baseUrl },
+  { key: 'meta.instagram_token_url', scope: 'global', default: 'https://api.instagram.com', help: "Base URL of Instagram Login's code exchange", parse: baseUrl },
+  { key: 'meta.graph_version', scope: 'global', default: 'v21.0', help: 'Graph API version, e.g. v21.0', parse: graphVersion },
+  { key: 'meta.instagram_app_id', scope: 'global', help: 'Instagram app id (Instagram Login, for accounts without a Facebook Page)', parse: text(64) },
+  { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
 ];
 

@@ -1,0 +1,173 @@
+import { createHmac } from 'node:crypto';
+import type { ChannelStatus } from '../../messaging/index.ts';
+import type { MetaConfig } from './meta-config.ts';
+
+/** What went wrong with a Graph call, as Habar acts on it. */
+export type GraphErrorKind =
+  | 'token' // the token expired, was revoked or never worked: reconnect
+  | 'permission' // the app lacks a permission the call needs: reconnect and grant it
+  | 'rate_limit' // try again later
+  | 'window' // outside the messaging window: this message cannot be sent
+  | 'recipient' // the customer cannot be reached (blocked, deleted)
+  | 'invalid' // the request itself is wrong (bad id, bad attachment URL)
+  | 'server' // Meta's own failure: try again
+  | 'timeout' // no answer in time: the request may or may not have taken effect
+  | 'network'; // never reached Meta
+
+/** A Graph API error: Meta's code and message kept (the message may be shown to the person who caused it). */
+export class GraphError extends Error {
+  override name = 'GraphError';
+  constructor(
+    readonly kind: GraphErrorKind,
+    message: string,
+    readonly status: number,
+    readonly code?: number,
+    readonly subcode?: number,
+  ) {
+    super(message);
+  }
+
+  /** Whether trying the same call later may succeed. */
+  get transient(): boolean {
+    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'network';
+  }
+}
+
+// Meta's error codes (developers.facebook.com/docs/graph-api/guides/error-handling and the Messenger
+// Platform's send API errors).
+const TOKEN_CODES = new Set([102, 190, 463, 467]);
+const RATE_CODES = new Set([4, 17, 32, 613, 80002, 80006]);
+const WINDOW_SUBCODES = new Set([2018278, 2534022]);
+const RECIPIENT_SUBCODES = new Set([2018001, 2534014, 1545041]);
+
+/** Classifies Meta's `{"error": {code, error_subcode, message}}` answer. */
+export function classifyGraphError(status: number, body: unknown): GraphError {
+  const e = (body as { error?: { code?: number; error_subcode?: number; message?: string; type?: string } } | null)?.error;
+  const code = typeof e?.code === 'number' ? e.code : undefined;
+  const subcode = typeof e?.error_subcode === 'number' ? e.error_subcode : undefined;
+  const message = typeof e?.message === 'string' && e.message ? e.message.slice(0, 500) : `Graph API answered HTTP ${status}`;
+  let kind: GraphErrorKind;
+  if (code !== undefined && TOKEN_CODES.has(code)) kind = 'token';
+  else if (subcode !== undefined && WINDOW_SUBCODES.has(subcode)) kind = 'window';
+  else if (subcode !== undefined && RECIPIENT_SUBCODES.has(subcode)) kind = 'recipient';
+  else if ((code !== undefined && RATE_CODES.has(code)) || status === 429) kind = 'rate_limit';
+  else if (code === 10 || (code !== undefined && code >= 200 && code <= 299)) kind = 'permission';
+  else if (status >= 500 || code === 1 || code === 2) kind = 'server';
+  else kind = 'invalid';
+  return new GraphError(kind, message, status, code, subcode);
+}
+
+/** The channel status a failed call calls for (undefined: the account stays as it is). */
+export function channelStatusFor(err: GraphError): ChannelStatus | undefined {
+  return err.kind === 'token' || err.kind === 'permission' ? 'reconnect_needed' : undefined;
+}
+
+/** `appsecret_proof`: HMAC-SHA256 of the access token keyed by the app secret, which Meta checks when the app requires it. */
+export function appSecretProof(token: string, appSecret: string): string {
+  return createHmac('sha256', appSecret).update(token).digest('hex');
+}
+
+export interface GraphClientOptions {
+  fetch?: typeof fetch;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Further attempts after a 5xx or rate-limit answer. */
+  retries?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface GraphRequest {
+  /** Which host: the Graph API (Facebook Login tokens) or Instagram's (Instagram Login tokens). */
+  host?: 'graph' | 'instagram';
+  token?: string;
+  query?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: Record<string, unknown>;
+  /**
+   * Whether a 5xx or rate-limit answer is tried again here. A send is retried too: such an answer
+   * means Meta did not take the message. A timeout is never retried here (the outcome is unknown).
+   */
+  retry?: boolean;
+}
+
+/**
+ * The one way Habar speaks Meta's HTTP: every host from the `meta.*` settings (so a proxy or a
+ * stand-in can take their place), the configured Graph version, a timeout per attempt, capped
+ * retries with backoff on 5xx and rate limits, `appsecret_proof` with every token, and Meta's
+ * error codes turned into GraphError kinds. Tokens never reach a log or an error message.
+ */
+export class GraphClient {
+  private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(readonly config: MetaConfig, opts: GraphClientOptions = {}) {
+    this.fetch = opts.fetch ?? globalThis.fetch;
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.retries = opts.retries ?? 2;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  get<T>(path: string, req: GraphRequest = {}): Promise<T> {
+    return this.call<T>('GET', path, { retry: true, ...req });
+  }
+
+  post<T>(path: string, req: GraphRequest = {}): Promise<T> {
+    return this.call<T>('POST', path, { retry: true, ...req });
+  }
+
+  /** A full URL of a versioned Graph path on the chosen host. */
+  url(path: string, host: 'graph' | 'instagram' = 'graph'): URL {
+    const base = host === 'instagram' ? this.config.instagramUrl : this.config.graphUrl;
+    return new URL(`${base}/${this.config.graphVersion}${path.startsWith('/') ? path : `/${path}`}`);
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, req: GraphRequest): Promise<T> {
+    const url = this.url(path, req.host);
+    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+    if (req.token) {
+      url.searchParams.set('access_token', req.token);
+      // graph.facebook.com takes the proof; Instagram Login's host does not document it.
+      if (req.host !== 'instagram' && this.config.appSecret) url.searchParams.set('appsecret_proof', appSecretProof(req.token, this.config.appSecret));
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(method, url, req.body);
+      } catch (err) {
+        const retryable = err instanceof GraphError && (err.kind === 'server' || err.kind === 'rate_limit');
+        if (!req.retry || !retryable || attempt >= this.retries) throw err;
+        await this.sleep(Math.min(250 * 2 ** attempt, 2_000));
+      }
+    }
+  }
+
+  private async once<T>(method: string, url: URL, body?: Record<string, unknown>): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetch(url, {
+        method, signal: AbortSignal.timeout(this.timeoutMs),
+        ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new GraphError('timeout', `Meta did not answer within ${this.timeoutMs} ms`, 0);
+      throw new GraphError('network', `Meta could not be reached (${url.host})`, 0);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch {
+      throw new GraphError('timeout', `Meta's answer did not arrive within ${this.timeoutMs} ms`, res.status);
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok || (json as { error?: unknown } | undefined)?.error) throw classifyGraphError(res.status, json);
+    if (json === undefined) throw new GraphError('server', 'Meta answered with something other than JSON', res.status);
+    return json as T;
+  }
+}

@@ -1,0 +1,136 @@
+// A local Meta Graph API for tests: real HTTP on 127.0.0.1 speaking Graph's wire format for what
+// Habar calls (account lookup, subscribed_apps, the send API), with Meta's error shapes on demand
+// (expired token, outside the window, rate limit, 5xx, a hang). It records every request, and
+// signs webhook deliveries the way Meta does (X-Hub-Signature-256).
+import http from 'node:http';
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+export interface GraphRequestRecord {
+  method: string;
+  /** The path without the version, e.g. "/17841400000000001/messages". */
+  path: string;
+  query: Record<string, string>;
+  json?: Record<string, unknown>;
+}
+
+export interface StandInAccount {
+  igId: string;
+  username: string;
+  name?: string;
+  token: string;
+}
+
+/** Meta's error answer: `{"error": {message, type, code, error_subcode, fbtrace_id}}` with an HTTP status. */
+export interface GraphFault {
+  status: number;
+  code?: number;
+  subcode?: number;
+  message?: string;
+  /** Never answers (the client's timeout must end it). */
+  hang?: boolean;
+}
+
+export const EXPIRED_TOKEN: GraphFault = { status: 400, code: 190, subcode: 463, message: 'Error validating access token: Session has expired.' };
+export const OUTSIDE_WINDOW: GraphFault = { status: 400, code: 10, subcode: 2534022, message: 'This message is sent outside of allowed window.' };
+export const RATE_LIMITED: GraphFault = { status: 400, code: 4, message: 'Application request limit reached' };
+
+/** `sha256=<hex HMAC-SHA256(app secret, raw body)>`: Meta's X-Hub-Signature-256. */
+export function metaSignature(appSecret: string, raw: string): string {
+  return 'sha256=' + createHmac('sha256', appSecret).update(raw).digest('hex');
+}
+
+export class GraphStandIn {
+  readonly requests: GraphRequestRecord[] = [];
+  readonly accounts = new Map<string, StandInAccount>();
+  /** What the send endpoint took, in order. */
+  readonly sent: Array<{ igId: string; body: Record<string, unknown>; messageId: string }> = [];
+  /** Subscribed fields per account (subscribed_apps). */
+  readonly subscriptions = new Map<string, string>();
+  /** Runs when a send is taken, before the answer goes back (e.g. to deliver its echo first). */
+  onSend?: (sent: { igId: string; recipientId: string; text?: string; messageId: string }) => Promise<void>;
+  private faults: Array<{ path: RegExp; fault: GraphFault }> = [];
+  private server?: http.Server;
+  private hanging: http.ServerResponse[] = [];
+  private seq = 0;
+  url = '';
+
+  addAccount(a: StandInAccount): this {
+    this.accounts.set(a.igId, a);
+    return this;
+  }
+
+  /** The next request whose path matches answers with this fault (once per call). */
+  fail(path: RegExp, fault: GraphFault): this {
+    this.faults.push({ path, fault });
+    return this;
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const r of this.hanging) r.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const u = new URL(req.url ?? '/', 'http://x');
+    const path = u.pathname.replace(/^\/v\d+\.\d+/, '');
+    const record: GraphRequestRecord = { method: req.method ?? 'GET', path, query: Object.fromEntries(u.searchParams) };
+    if (raw) {
+      try { record.json = JSON.parse(raw); } catch { /* recorded without json */ }
+    }
+    this.requests.push(record);
+    const i = this.faults.findIndex((f) => f.path.test(path));
+    if (i >= 0) {
+      const [{ fault }] = this.faults.splice(i, 1);
+      if (fault.hang) {
+        this.hanging.push(res);
+        return;
+      }
+      return this.error(res, fault);
+    }
+    const answer = await this.route(record);
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer.body));
+  }
+
+  private error(res: http.ServerResponse, f: GraphFault): void {
+    res.writeHead(f.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: f.message ?? 'An unknown error occurred', type: f.code === 190 ? 'OAuthException' : 'GraphMethodException', code: f.code ?? 1, error_subcode: f.subcode, fbtrace_id: 'AbCdEf' } }));
+  }
+
+  private async route(r: GraphRequestRecord): Promise<{ status: number; body: unknown }> {
+    const token = r.query.access_token;
+    const m = /^\/(\w+)(?:\/(\w+))?$/.exec(r.path);
+    const account = m ? this.accounts.get(m[1]) : undefined;
+    const invalid = { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf' } } };
+    if (!m || !account) return { status: 400, body: { error: { message: `Unsupported get request. Object with ID '${m?.[1] ?? ''}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
+    if (token !== account.token) return invalid;
+    if (r.method === 'GET' && !m[2]) return { status: 200, body: { id: account.igId, username: account.username, name: account.name ?? account.username } };
+    if (r.method === 'POST' && m[2] === 'subscribed_apps') {
+      this.subscriptions.set(account.igId, r.query.subscribed_fields ?? '');
+      return { status: 200, body: { success: true } };
+    }
+    if (r.method === 'POST' && m[2] === 'messages') {
+      const body = r.json ?? {};
+      const recipientId = String((body.recipient as { id?: string } | undefined)?.id ?? '');
+      if (!recipientId) return { status: 400, body: { error: { message: '(#100) The parameter recipient is required', type: 'OAuthException', code: 100 } } };
+      const messageId = `aWdfZAG1f${++this.seq}`;
+      const text = (body.message as { text?: string } | undefined)?.text;
+      this.sent.push({ igId: account.igId, body, messageId });
+      await this.onSend?.({ igId: account.igId, recipientId, text, messageId });
+      return { status: 200, body: { recipient_id: recipientId, message_id: messageId } };
+    }
+    return { status: 400, body: { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } } };
+  }
+}
