@@ -50,7 +50,7 @@ export function toChannelAccount(r: Selectable<ChannelAccountsTable>): ChannelAc
  */
 export async function createChannelAccount(
   db: Db, clock: Clock, vault: Vault,
-  input: { clientId: string; kind: ChannelKind; name: string; credentials?: string; settings?: Record<string, unknown> },
+  input: { clientId: string; kind: ChannelKind; name: string; credentials?: string; settings?: Record<string, unknown>; status?: ChannelStatus },
   registry: ChannelRegistry = new ChannelRegistry(CHANNEL_DRIVERS),
 ): Promise<ChannelAccount> {
   const driver = registry.driverFor(input.kind);
@@ -59,7 +59,7 @@ export async function createChannelAccount(
   if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
   const now = clock.now().toISOString();
   const row = {
-    id: newId(), client_id: input.clientId, kind: input.kind, name, status: driver.initialStatus,
+    id: newId(), client_id: input.clientId, kind: input.kind, name, status: input.status ?? driver.initialStatus,
     last_error: null, credentials: input.credentials ? vault.seal(input.credentials, CREDENTIALS_CONTEXT) : null,
     public_token: driver.customerPage ? randomToken(24) : null, settings: JSON.stringify(input.settings ?? {}),
     status_at: now, phone: null, profile_name: null, deleted_at: null, created_at: now, updated_at: now,

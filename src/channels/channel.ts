@@ -4,6 +4,8 @@ import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
 import type { ChannelKind, ChannelRules, ChannelStatus, EventHub, InboundEvent, IngestResult, OutboundMessage, SendResult } from '../messaging/index.ts';
 import type { ChannelAccount } from './accounts.ts';
+import type { ChannelRegistry } from './registry.ts';
+import type { AuditBy } from '../audit/index.ts';
 
 /**
  * What an adapter gets from the host: its dependencies, the inbound pipeline, and a way to report
@@ -35,6 +37,22 @@ export interface ChannelHost {
 export interface ChannelProfile {
   phone?: string | null;
   profileName?: string | null;
+}
+
+/** What a driver's `connect` needs. */
+export interface ConnectDeps {
+  db: Db;
+  clock: Clock;
+  vault: Vault;
+  log: Logger;
+  registry: ChannelRegistry;
+}
+
+/** A connect request: the client, an optional name, and the kind's own fields (e.g. ig_account_id, access_token). */
+export interface ConnectInput {
+  clientId: string;
+  name?: string;
+  fields: Record<string, string>;
 }
 
 /** One running channel account (a WhatsApp number, an Instagram account, a sandbox). */
@@ -92,6 +110,12 @@ export interface ChannelDriver extends ChannelRules {
    * when the account is deleted. Called after the adapter logged out and stopped.
    */
   deleteKeys?(db: Db, accountId: string): Promise<void>;
+  /**
+   * Kinds connected with credentials the platform must accept first (Instagram's token pasted from
+   * Meta Business Suite): checks them, creates the account connected and records `channel.created`.
+   * Throws a 400 naming the field the platform refused, 409 when the platform account is taken.
+   */
+  connect?(deps: ConnectDeps, input: ConnectInput, by: AuditBy): Promise<ChannelAccount>;
   /** Makes an account's adapter. Absent for a kind described before its adapter lands (its accounts stay as created). */
   create?(account: ChannelAccount, host: ChannelHost): ChannelAdapter;
 }

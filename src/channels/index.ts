@@ -2,8 +2,9 @@
 // registry, the manager that runs one adapter per account (and is the send jobs' ChannelSender),
 // and the drivers themselves.
 export * from './accounts.ts';
-export type { ChannelAdapter, ChannelDriver, ChannelHost, ChannelProfile, PairingInfo } from './channel.ts';
+export type { ChannelAdapter, ChannelDriver, ChannelHost, ChannelProfile, ConnectDeps, ConnectInput, PairingInfo } from './channel.ts';
 export { ChannelManager } from './manager.ts';
+export { connectChannelAccount } from './connect.ts';
 export { removeChannelAccount } from './remove-account.ts';
 export { requestChannelPairingCode, reconnectChannel, logoutChannel } from './pairing-commands.ts';
 export { channelAttentionWatcher, channelAttentionHandler, ATTENTION_STATUSES, CHANNEL_NOTICE_JOB } from './attention-notice.ts';

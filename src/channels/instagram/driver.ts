@@ -1,5 +1,6 @@
 import { badRequest } from '../../lib/errors.ts';
 import type { ChannelDriver } from '../channel.ts';
+import { connectWithToken } from './connect.ts';
 
 const MB = 1024 * 1024;
 
@@ -22,4 +23,5 @@ export const instagramDriver: ChannelDriver = {
   // The Send API's limits: 1000 characters of text; images up to 8 MB, audio and video up to 25 MB.
   limits: { maxTextLength: 1000, attachments: { mimeTypes: ['image/', 'video/', 'audio/'], maxBytes: 25 * MB } },
   replyWindowMs: 24 * 60 * 60 * 1000,
+  connect: (deps, input, by) => connectWithToken(deps, input, by),
 };

@@ -1,19 +1,28 @@
 import { z } from 'zod';
 import { ChannelSchema, channelJson } from './representation.ts';
 import {
-  addChannelAccount, customerUrl, findChannelAccount, getChannelAccount, listChannelAccounts, logoutChannel, reconnectChannel, removeChannelAccount,
+  connectChannelAccount, customerUrl, findChannelAccount, getChannelAccount, listChannelAccounts, logoutChannel, reconnectChannel, removeChannelAccount,
   requestChannelPairingCode, type ChannelAccount,
 } from '../../../channels/index.ts';
 import { notFound } from '../../../lib/errors.ts';
-import { named } from './openapi-builder.ts';
+import { ErrorSchema, named } from './openapi-builder.ts';
 import { apiClientId, apiActor, type ApiContext } from './api-env.ts';
 import { chars, pathId, readJson, readQuery } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
 
-const NewChannel = named('NewChannel', z.object({
-  kind: z.enum(['sandbox', 'whatsapp']).describe('sandbox: connected at once; whatsapp: pairing starts (GET the channel for its qr, or POST …/pairing-code). Instagram accounts are connected in the admin UI (Meta login)'),
+const NewNamedChannel = named('NewNamedChannel', z.object({
+  kind: z.enum(['sandbox', 'whatsapp']).describe('sandbox: connected at once; whatsapp: pairing starts (GET the channel for its qr, or POST …/pairing-code)'),
   name: chars(100).describe('A name for people, e.g. "Website chat"'),
 }).strict());
+
+const NewInstagramChannel = named('NewInstagramChannel', z.object({
+  kind: z.literal('instagram').describe('instagram: an account connected with a token from Meta Business Suite (or in the admin UI with Facebook or Instagram login)'),
+  ig_account_id: chars(32).describe('The Instagram professional account\'s numeric id'),
+  access_token: chars(2000).describe('A token from Meta Business Suite (a system user\'s, or the Page\'s) with instagram_manage_messages; checked with the Graph API, then stored sealed'),
+  name: chars(100).optional().describe('A name for people (default: @username)'),
+}).strict());
+
+const NewChannel = named('NewChannel', z.discriminatedUnion('kind', [NewNamedChannel, NewInstagramChannel]));
 
 const PairingCodeRequest = named('PairingCodeRequest', z.object({
   phone: chars(30).describe('The WhatsApp number to pair, in international format (e.g. +77011234567)'),
@@ -46,14 +55,21 @@ export const channelRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'post', path: '/api/v1/channels', operationId: 'createChannel', tag: 'Channels', summary: 'Create a channel: a sandbox, or a WhatsApp number to pair',
-    description: 'Answers 201 with the channel. A sandbox is connected at once and has its customer_url. A WhatsApp channel starts pairing: its status is connecting and qr null until WhatsApp gives the first QR code; then GET it for status qr and the qr to draw, or POST …/pairing-code to pair by typing a code on the phone.',
+    method: 'post', path: '/api/v1/channels', operationId: 'createChannel', tag: 'Channels', summary: 'Create a channel: a sandbox, a WhatsApp number to pair, or an Instagram account with its token',
+    description: 'Answers 201 with the channel. A sandbox is connected at once and has its customer_url. A WhatsApp channel starts pairing: its status is connecting and qr null until WhatsApp gives the first QR code; then GET it for status qr and the qr to draw, or POST …/pairing-code to pair by typing a code on the phone. '
+      + 'An Instagram account is connected with a token pasted from Meta Business Suite: Habar opens the account with it on the Graph API and subscribes it to message webhooks first.',
     body: NewChannel,
-    responses: { 201: { description: 'The new channel', schema: ChannelSchema } },
+    responses: {
+      201: { description: 'The new channel', schema: ChannelSchema },
+      400: { description: 'invalid_token (field access_token): Meta refused the token, its message quoted; or another invalid field', schema: ErrorSchema },
+      409: { description: 'already_connected: a client already holds this Instagram account', schema: ErrorSchema },
+      502: { description: 'meta_unavailable: Meta could not be asked now; try again', schema: ErrorSchema },
+    },
     async handler(c) {
       const ctx = c.get('ctx');
-      const body = await readJson(c, NewChannel);
-      const account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: apiClientId(c), kind: body.kind, name: body.name }, apiActor(c), ctx.channels.registry);
+      const { kind, name, ...fields } = await readJson(c, NewChannel);
+      const deps = { db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry };
+      const account = await connectChannelAccount(deps, { clientId: apiClientId(c), kind, name, fields }, apiActor(c));
       await ctx.channels.startAccount(account);
       return c.json(shown(c, await fresh(c, account)), 201);
     },

@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.ts';
+import type { Vault } from '../../vault/index.ts';
+import { readCredentials, toChannelAccount, type ChannelAccount } from '../accounts.ts';
+
+export const INSTAGRAM = 'instagram';
+
+/** What an Instagram account keeps in channel_accounts.settings (no secret). */
+export interface InstagramSettings {
+  ig_account_id: string;
+  username: string;
+  /** How it was connected: a pasted token, Facebook Login, or Instagram Login. */
+  login: 'token' | 'facebook' | 'instagram';
+}
+
+/** The sealed half (channel_accounts.credentials). */
+export interface InstagramCredentials {
+  access_token: string;
+  /** When the token stops working (null: a system-user or Page token that does not expire). */
+  expires_at?: string | null;
+}
+
+export const igAccountIdOf = (account: ChannelAccount): string | undefined => {
+  const v = (account.settings as Partial<InstagramSettings>).ig_account_id;
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** The Instagram channel account that holds this Instagram account id, whichever client has it. */
+export async function findByIgAccountId(db: Db, igAccountId: string): Promise<ChannelAccount | undefined> {
+  // The id lives in the settings JSON: json_extract is SQLite's way to reach it.
+  const r = await db.selectFrom('channel_accounts').selectAll().where('kind', '=', INSTAGRAM)
+    .where(sql<string>`json_extract(settings, '$.ig_account_id')`, '=', igAccountId).executeTakeFirst();
+  return r && toChannelAccount(r);
+}
+
+export async function readInstagramCredentials(db: Db, vault: Vault, accountId: string): Promise<InstagramCredentials | undefined> {
+  const raw = await readCredentials(db, vault, accountId);
+  if (!raw) return undefined;
+  try {
+    const c = JSON.parse(raw) as InstagramCredentials;
+    return typeof c.access_token === 'string' ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
