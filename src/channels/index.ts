@@ -11,3 +11,4 @@ export { channelAttentionWatcher, channelAttentionHandler, ATTENTION_STATUSES, C
 export { ChannelRegistry } from './registry.ts';
 export { CHANNEL_DRIVERS } from './drivers.ts';
 export * from './sandbox/index.ts';
+export { InstagramWebhook, type DeliveryOutcome } from './instagram/index.ts';

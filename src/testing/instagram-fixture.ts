@@ -1,7 +1,8 @@
 import { setSettings } from '../settings/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import type { TestApp } from './test-app.ts';
-import { GraphStandIn } from './graph-stand-in.ts';
+import { GraphStandIn, metaSignature } from './graph-stand-in.ts';
+import { createChannelAccount, type ChannelAccount } from '../channels/index.ts';
 
 export const APP_SECRET = 'meta-app-secret-for-tests';
 export const VERIFY_TOKEN = 'verify-me-please';
@@ -16,4 +17,31 @@ export async function startMeta(app: TestApp): Promise<GraphStandIn> {
     'meta.graph_url': url, 'meta.instagram_url': url, 'meta.oauth_url': url, 'meta.instagram_oauth_url': url, 'meta.instagram_token_url': url,
   }, null, SYSTEM_ACTOR);
   return graph;
+}
+
+/** A connected Instagram channel account for the fixture's account (as a pasted token makes it). */
+export async function buildInstagramAccount(app: TestApp, clientId: string, igId = IG_ACCOUNT.igId): Promise<ChannelAccount> {
+  const { db, clock, vault } = app.ctx;
+  return createChannelAccount(db, clock, vault, {
+    clientId, kind: 'instagram', name: `@${IG_ACCOUNT.username}`, status: 'connected',
+    settings: { ig_account_id: igId, username: IG_ACCOUNT.username, login: 'token' }, credentials: JSON.stringify({ access_token: IG_ACCOUNT.token, expires_at: null }),
+  }, app.ctx.channels.registry);
+}
+
+let seq = 0;
+/** One customer message item of Meta's messaging webhook. */
+export function igMessage(customer: string, text: string, extra: Record<string, unknown> = {}, mid = `m_${++seq}_${Date.now()}`) {
+  return { sender: { id: customer }, recipient: { id: IG_ACCOUNT.igId }, timestamp: Date.now(), message: { mid, text, ...extra } };
+}
+
+/** A delivery body: `{"object":"instagram","entry":[{id, time, messaging}]}`. */
+export function igDelivery(items: unknown[], igId = IG_ACCOUNT.igId): string {
+  return JSON.stringify({ object: 'instagram', entry: [{ id: igId, time: Date.now(), messaging: items }] });
+}
+
+/** POSTs a delivery to the real app, signed with the app secret (or the given signature header; null: unsigned). */
+export function deliverToApp(app: TestApp, raw: string, signature: string | null = metaSignature(APP_SECRET, raw)): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signature !== null) headers['x-hub-signature-256'] = signature;
+  return app.request('/webhooks/instagram', { method: 'POST', headers, body: raw });
 }

@@ -1,1 +1,3 @@
+// The Instagram room: the driver (limits, window, connect), the one Graph client, and the webhook.
 export { instagramDriver } from './driver.ts';
+export { InstagramWebhook, type DeliveryOutcome, type WebhookDeps } from './webhook.ts';

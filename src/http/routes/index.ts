@@ -22,6 +22,7 @@ import { jobsRoutes } from './jobs.routes.tsx';
 import { aiRoutes } from './ai.routes.tsx';
 import { aiToolsRoutes } from './ai-tools.routes.tsx';
 import { clientSettingsRoutes } from './client-settings.routes.tsx';
+import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -47,4 +48,5 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   aiRoutes,
   aiToolsRoutes,
   clientSettingsRoutes,
+  instagramWebhookRoutes,
 ];
