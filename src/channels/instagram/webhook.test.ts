@@ -22,6 +22,8 @@ test.after.each(async (ctx) => {
   await ctx.app.cleanup();
 });
 
+type Outcome = { stored: number; duplicates: number; skipped: number; error: { code: string } };
+const json = async (r: Response) => (await r.json()) as Outcome;
 const messages = (app: TestApp) => app.ctx.db.selectFrom('messages').selectAll().orderBy('created_at').orderBy('id').execute();
 
 test('the hub.* handshake answers the challenge only for the configured verify token', async ({ app }) => {
@@ -35,7 +37,7 @@ test('the hub.* handshake answers the challenge only for the configured verify t
 test('a signed delivery is stored before the 200: text, the customer as a contact with their Instagram id, one conversation', async ({ app, account }) => {
   const res = await deliverToApp(app, igDelivery([igMessage('5551001', 'Do you deliver to Almaty?')]));
   assert.is(res.status, 200);
-  assert.is((await res.json()).stored, 1);
+  assert.is((await json(res)).stored, 1);
   const [m] = await messages(app);
   assert.equal([m.direction, m.author_kind, m.text, m.channel_account_id], ['in', 'contact', 'Do you deliver to Almaty?', account.id]);
   const identity = await app.ctx.db.selectFrom('contact_identities').selectAll().where('contact_id', '=', m.contact_id).executeTakeFirstOrThrow();
@@ -51,7 +53,7 @@ test('forged, unsigned and malformed deliveries are refused and store nothing', 
   assert.is((await deliverToApp(app, raw.replace('hello', 'hullo'), metaSignature(APP_SECRET, raw))).status, 403);
   const broken = '{"object":"instagram","entry":[';
   const bad = await deliverToApp(app, broken);
-  assert.equal([bad.status, (await bad.json()).error.code], [400, 'invalid_json']);
+  assert.equal([bad.status, (await json(bad)).error.code], [400, 'invalid_json']);
   assert.is((await messages(app)).length, 0);
 });
 
@@ -61,9 +63,9 @@ test('a redelivery (same mid, even much later) stores nothing new; many entries 
   assert.is((await deliverToApp(app, raw)).status, 200);
   (app.clock as ManualClock).advance(3 * 24 * 3600_000); // Meta's signature carries no time: a late retry is as good as the first
   const again = await deliverToApp(app, raw);
-  assert.equal([again.status, (await again.json()).duplicates], [200, 1]);
+  assert.equal([again.status, (await json(again)).duplicates], [200, 1]);
   const batch = igDelivery(Array.from({ length: 20 }, (_, i) => igMessage(`55520${i % 4}`, `batch ${i}`)).concat([item]));
-  const r = await (await deliverToApp(app, batch)).json();
+  const r = await json(await deliverToApp(app, batch));
   assert.equal([r.stored, r.duplicates], [20, 1]);
   assert.is((await messages(app)).length, 21);
 });
@@ -92,7 +94,7 @@ test('attachments, story replies and mentions, shares and reactions arrive with 
 
 test('a delivery for an account nobody connected, or a field Habar does not use, is logged and acknowledged without side effects', async ({ app }) => {
   const unknown = await deliverToApp(app, igDelivery([igMessage('5551001', 'hi')], '17841499999999999'));
-  assert.equal([unknown.status, (await unknown.json()).skipped], [200, 1]);
+  assert.equal([unknown.status, (await json(unknown)).skipped], [200, 1]);
   const comments = JSON.stringify({ object: 'instagram', entry: [{ id: IG_ACCOUNT.igId, time: 1, changes: [{ field: 'comments', value: { id: '1', text: 'nice' } }] }] });
   assert.is((await deliverToApp(app, comments)).status, 200);
   const page = JSON.stringify({ object: 'page', entry: [] });
