@@ -214,6 +214,11 @@ export interface ChannelRules {
   limits: ChannelLimits;
   /** How long after the contact's last message the business may still write (null: no window). */
   replyWindowMs: number | null;
+  /**
+   * Past the reply window, how long a person's (not an automatic) message may still be sent with
+   * the platform's tag (Instagram: HUMAN_AGENT, 7 days), where the client enables it. Absent: never.
+   */
+  humanAgentWindow?: { ms: number; tag: string };
 }
 
 /** The channel kinds' rules by kind (implemented by the channels room's registry and manager). */

@@ -4,6 +4,10 @@ import type { Catalog } from './translator.ts';
 // and `settings.help.<key>`; a group (the key's first part) `settings.group.<prefix>` and `settings.group_help.<prefix>`.
 export const clientSettings: Catalog = {
   en: {
+    'settings.group.instagram': 'Instagram',
+    'settings.group_help.instagram': 'Instagram lets a business answer within 24 hours of the customer’s last message.',
+    'settings.label.instagram.human_agent_tag': 'Let people answer for up to 7 days',
+    'settings.help.instagram.human_agent_tag': 'After 24 hours a person (never the AI or a rule) may still answer for up to 7 days, sent with Meta’s HUMAN_AGENT tag. Use it only for real support replies, as Meta’s policy requires.',
     'clients.tab.settings': 'Settings',
     'client_settings.title': 'Client settings',
     'client_settings.intro': 'Settings of this client. A running server uses a change at once; the CLI (habar settings set --client) and the API (/api/v1/settings) change the same values.',
@@ -20,6 +24,10 @@ export const clientSettings: Catalog = {
     'settings.help.auto_reply.repeat_after_minutes': 'The same conversation gets the auto-reply again only after this many minutes (default 60).',
   },
   ru: {
+    'settings.group.instagram': 'Instagram',
+    'settings.group_help.instagram': 'Instagram позволяет бизнесу отвечать в течение 24 часов после последнего сообщения покупателя.',
+    'settings.label.instagram.human_agent_tag': 'Разрешить людям отвечать до 7 дней',
+    'settings.help.instagram.human_agent_tag': 'После 24 часов человек (не ИИ и не правило) может ответить ещё в течение 7 дней, с меткой Meta HUMAN_AGENT. Используйте только для настоящих ответов поддержки, как требуют правила Meta.',
     'clients.tab.settings': 'Настройки',
     'client_settings.title': 'Настройки клиента',
     'client_settings.intro': 'Настройки этого клиента. Работающий сервер применяет изменения сразу; те же значения меняют CLI (habar settings set --client) и API (/api/v1/settings).',
@@ -36,6 +44,10 @@ export const clientSettings: Catalog = {
     'settings.help.auto_reply.repeat_after_minutes': 'В том же разговоре автоответ отправляется повторно не раньше, чем через это число минут (по умолчанию 60).',
   },
   kk: {
+    'settings.group.instagram': 'Instagram',
+    'settings.group_help.instagram': 'Instagram бизнеске тұтынушының соңғы хабарламасынан кейін 24 сағат ішінде жауап беруге мүмкіндік береді.',
+    'settings.label.instagram.human_agent_tag': 'Адамдарға 7 күнге дейін жауап беруге рұқсат ету',
+    'settings.help.instagram.human_agent_tag': '24 сағаттан кейін адам (ЖИ немесе ереже емес) тағы 7 күн ішінде Meta-ның HUMAN_AGENT белгісімен жауап бере алады. Meta ережелері талап ететіндей, тек нақты қолдау жауаптары үшін қолданыңыз.',
     'clients.tab.settings': 'Баптаулар',
     'client_settings.title': 'Клиент баптаулары',
     'client_settings.intro': 'Осы клиенттің баптаулары. Жұмыс істеп тұрған сервер өзгерісті бірден қолданады; дәл осы мәндерді CLI (habar settings set --client) және API (/api/v1/settings) өзгертеді.',

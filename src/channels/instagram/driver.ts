@@ -1,14 +1,15 @@
 import { badRequest } from '../../lib/errors.ts';
 import type { ChannelDriver } from '../channel.ts';
 import { connectWithToken } from './connect.ts';
+import { createInstagramAdapter } from './adapter.ts';
 
 const MB = 1024 * 1024;
 
 /**
- * Instagram (a professional account, through the Graph API): what differs for this kind. Its
- * adapter comes with the Instagram room's issue; until then accounts of this kind can be created
- * (they stay disconnected). A business cannot write first: only a contact's message opens the
- * 24-hour window in which it may reply.
+ * Instagram (a professional account, through the Graph API): what differs for this kind. An
+ * account is connected with a token checked on the Graph API (connect) and then runs its adapter.
+ * A business cannot write first: only a contact's message opens the 24-hour window in which it
+ * may reply; past it only a person's reply, tagged HUMAN_AGENT, up to 7 days where the client allows it.
  */
 export const instagramDriver: ChannelDriver = {
   kind: 'instagram',
@@ -23,5 +24,8 @@ export const instagramDriver: ChannelDriver = {
   // The Send API's limits: 1000 characters of text; images up to 8 MB, audio and video up to 25 MB.
   limits: { maxTextLength: 1000, attachments: { mimeTypes: ['image/', 'video/', 'audio/'], maxBytes: 25 * MB } },
   replyWindowMs: 24 * 60 * 60 * 1000,
+  // Meta's HUMAN_AGENT tag: a person may answer up to 7 days after the customer's last message.
+  humanAgentWindow: { ms: 7 * 24 * 60 * 60 * 1000, tag: 'HUMAN_AGENT' },
   connect: (deps, input, by) => connectWithToken(deps, input, by),
+  create: (account, host) => createInstagramAdapter(account, host, instagramDriver),
 };

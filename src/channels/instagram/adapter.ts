@@ -1,0 +1,99 @@
+import { PermanentJobError } from '../../jobs/index.ts';
+import { getSetting } from '../../settings/index.ts';
+import {
+  findConversation, findMessage, mayReplyNow, replyWindow, SendOutcomeUnknownError, type ChannelRules, type OutboundMessage, type SendResult,
+} from '../../messaging/index.ts';
+import type { ChannelAccount } from '../accounts.ts';
+import type { ChannelAdapter, ChannelHost } from '../channel.ts';
+import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
+import { lookUpAccount } from './connect.ts';
+import { igAccountIdOf, readInstagramCredentials } from './instagram-accounts.ts';
+import { loadMetaConfig } from './meta-config.ts';
+
+/** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
+export const HUMAN_AGENT_SETTING = 'instagram.human_agent_tag';
+
+// Meta's attachment types, by the MIME type prefix of the file.
+const ATTACHMENT_TYPE: Array<[string, string]> = [['image/', 'image'], ['video/', 'video'], ['audio/', 'audio']];
+
+/** The Send API's message body for one outbound message (text, or one file by URL), or why it cannot be sent. */
+function messageBody(m: OutboundMessage, maxText: number): Record<string, unknown> {
+  if (m.text.length > maxText) throw new PermanentJobError(`Instagram takes at most ${maxText} characters in one message`);
+  if (m.attachments.length === 0) return { text: m.text };
+  const [file] = m.attachments;
+  const type = ATTACHMENT_TYPE.find(([prefix]) => file.mime.startsWith(prefix))?.[1];
+  if (m.attachments.length > 1 || m.text.trim() || !file.url || !type) {
+    throw new PermanentJobError('Instagram takes one image, video or audio file by its public URL, without text, per message');
+  }
+  return { attachment: { type, payload: { url: file.url } } };
+}
+
+/**
+ * An Instagram account's adapter: sends through the Graph Send API within the messaging window
+ * (the driver's rules: 24 hours from the customer's last message; then only a person's reply,
+ * tagged HUMAN_AGENT, up to 7 days where the client allows it), and turns a token Meta no longer
+ * accepts into "reconnect needed". Messages arrive through the webhook (InstagramWebhook).
+ */
+export function createInstagramAdapter(account: ChannelAccount, host: ChannelHost, rules: ChannelRules): ChannelAdapter {
+  const igId = igAccountIdOf(account) ?? '';
+
+  async function graphAndToken(): Promise<{ graph: GraphClient; token: string } | undefined> {
+    const creds = await readInstagramCredentials(host.db, host.vault, account.id);
+    if (!creds) return undefined;
+    return { graph: new GraphClient(await loadMetaConfig(host.db, host.vault)), token: creds.access_token };
+  }
+
+  /** A refusal Meta gave: the account's status follows it (an expired token: reconnect needed). */
+  async function reportFailure(err: GraphError): Promise<void> {
+    const status = channelStatusFor(err);
+    if (status) await host.setStatus(account.id, status, err.message);
+    host.log.warn('channel', 'instagram call failed', { channel_account_id: account.id, kind: err.kind, code: err.code, subcode: err.subcode });
+  }
+
+  async function checkWindow(m: OutboundMessage): Promise<string | undefined> {
+    const [conversation, stored] = await Promise.all([findConversation(host.db, m.conversationId), findMessage(host.db, m.messageId)]);
+    if (!conversation || !stored) throw new PermanentJobError('The conversation no longer exists');
+    const humanTag = (await getSetting(host.db, host.vault, HUMAN_AGENT_SETTING, m.clientId)) === 'true';
+    const may = mayReplyNow(replyWindow(rules, conversation.lastInboundAt, host.clock.now(), humanTag), stored.authorKind);
+    if (!may.ok) throw new PermanentJobError(may.reason);
+    return may.tag;
+  }
+
+  return {
+    idempotent: false,
+    async start() {
+      const api = await graphAndToken();
+      if (!api) return host.setStatus(account.id, 'reconnect_needed', 'No token is stored: connect the account again');
+      try {
+        await lookUpAccount(api.graph, igId, api.token);
+        await host.setStatus(account.id, 'connected');
+      } catch (err) {
+        if (!(err instanceof GraphError)) throw err;
+        await reportFailure(err); // a transient failure leaves the status as it was
+      }
+    },
+    async stop() {},
+    async send(m: OutboundMessage): Promise<SendResult> {
+      const recipient = m.to.find((i) => i.kind === 'ig_id')?.value;
+      if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account');
+      const message = messageBody(m, rules.limits.maxTextLength);
+      const tag = await checkWindow(m);
+      const api = await graphAndToken();
+      if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again');
+      try {
+        const r = await api.graph.post<{ message_id?: string }>(`/${igId}/messages`, {
+          token: api.token, body: { recipient: { id: recipient }, message, ...(tag ? { messaging_type: 'MESSAGE_TAG', tag } : {}) },
+        });
+        if (!r.message_id) throw new SendOutcomeUnknownError('Meta answered without a message id');
+        return { platformMessageId: r.message_id };
+      } catch (err) {
+        if (!(err instanceof GraphError)) throw err;
+        await reportFailure(err);
+        if (err.kind === 'timeout') throw new SendOutcomeUnknownError(err.message);
+        if (err.transient) throw err;
+        if (channelStatusFor(err)) throw new PermanentJobError(`Meta refused the account's token (${err.message}): connect the account again`);
+        throw new PermanentJobError(`Instagram refused the message: ${err.message}`);
+      }
+    },
+  };
+}
