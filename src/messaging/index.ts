@@ -42,7 +42,7 @@ export { processMessageHandler, type ResponderStep, type ResponderInput, type Re
 export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
 export { inTransaction } from './transaction.ts';
 // Whether a conversation may be answered now, by its channel's window (the inbox and the adapters ask).
-export { replyWindow, mayReplyNow, type ReplyWindow } from './reply-window.ts';
+export { replyWindow, replyWindowNow, mayReplyNow, type ReplyWindow } from './reply-window.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
 export { listInbox, getThreadHeader, threadMessages, olderPageStart, inboxChannels, INBOX_SEARCH_MAX, type InboxFilter, type InboxRow, type InboxChannel, type ThreadHeader } from './inbox-queries.ts';
 export { mergeSearchIndexes, searchMergeHandler, SEARCH_MERGE_KIND, SEARCH_MERGE_EVERY_MS } from './search-merge.ts';

@@ -1,4 +1,8 @@
-import type { AuthorKind, ChannelRules } from './types.ts';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Vault } from '../vault/index.ts';
+import { getSetting } from '../settings/index.ts';
+import type { AuthorKind, ChannelRules, Conversation } from './types.ts';
 
 /**
  * Whether and how the business may write into a conversation now, by its channel's window:
@@ -38,4 +42,13 @@ export function mayReplyNow(window: ReplyWindow, authorKind: AuthorKind): { ok: 
   if (window.reason === 'no_customer_message') return { ok: false, reason: 'The customer has not written on this channel: only they can open the conversation' };
   if (window.reason === 'human_window_closed') return { ok: false, reason: 'More than 7 days have passed since the customer’s last message: nothing can be sent until they write again' };
   return { ok: false, reason: 'More than 24 hours have passed since the customer’s last message: nothing can be sent until they write again' };
+}
+
+/** A conversation's reply window now, the client's setting for the tagged human window read fresh. */
+export async function replyWindowNow(
+  deps: { db: Db; vault: Vault; clock: Clock }, rules: Pick<ChannelRules, 'replyWindowMs' | 'humanAgentWindow'>, conversation: Pick<Conversation, 'clientId' | 'lastInboundAt'>,
+): Promise<ReplyWindow> {
+  const setting = rules.humanAgentWindow?.setting;
+  const humanTag = !!setting && (await getSetting(deps.db, deps.vault, setting, conversation.clientId)) === 'true';
+  return replyWindow(rules, conversation.lastInboundAt, deps.clock.now(), humanTag);
 }

@@ -218,7 +218,7 @@ export interface ChannelRules {
    * Past the reply window, how long a person's (not an automatic) message may still be sent with
    * the platform's tag (Instagram: HUMAN_AGENT, 7 days), where the client enables it. Absent: never.
    */
-  humanAgentWindow?: { ms: number; tag: string };
+  humanAgentWindow?: { ms: number; tag: string; /** The client setting (true/false) that enables it. */ setting: string };
 }
 
 /** The channel kinds' rules by kind (implemented by the channels room's registry and manager). */

@@ -3,6 +3,11 @@ import type { Catalog } from './translator.ts';
 // The built-in inbox (list, thread, reply, contact, starting a conversation).
 export const inbox: Catalog = {
   en: {
+    'inbox.window.open': 'You can reply until {time} (24 hours after the customer’s last message).',
+    'inbox.window.human_only': 'More than 24 hours since the customer’s last message: only a person’s reply can be sent now, marked as a human agent’s, until {time}. The AI and rules will not answer.',
+    'inbox.window.window_closed': 'More than 24 hours since the customer’s last message: this channel lets nothing more be sent until the customer writes again.',
+    'inbox.window.human_window_closed': 'More than 7 days since the customer’s last message: nothing can be sent until the customer writes again.',
+    'inbox.window.no_customer_message': 'The customer has not written yet: on this channel only the customer can start the conversation.',
     'nav.inbox': 'Inbox',
     'clients.tab.inbox': 'Inbox',
     'inbox.title': 'Inbox',
@@ -93,6 +98,11 @@ export const inbox: Catalog = {
     'validation.attachment_too_large': 'The file is too large for this channel',
   },
   ru: {
+    'inbox.window.open': 'Ответить можно до {time} (24 часа после последнего сообщения покупателя).',
+    'inbox.window.human_only': 'С последнего сообщения покупателя прошло больше 24 часов: сейчас можно отправить только ответ человека, с пометкой «оператор», до {time}. ИИ и правила отвечать не будут.',
+    'inbox.window.window_closed': 'С последнего сообщения покупателя прошло больше 24 часов: этот канал не позволяет ничего отправить, пока покупатель не напишет снова.',
+    'inbox.window.human_window_closed': 'С последнего сообщения покупателя прошло больше 7 дней: ничего нельзя отправить, пока покупатель не напишет снова.',
+    'inbox.window.no_customer_message': 'Покупатель ещё не писал: в этом канале разговор может начать только покупатель.',
     'nav.inbox': 'Входящие',
     'clients.tab.inbox': 'Входящие',
     'inbox.title': 'Входящие',
@@ -183,6 +193,11 @@ export const inbox: Catalog = {
     'validation.attachment_too_large': 'Файл слишком большой для этого канала',
   },
   kk: {
+    'inbox.window.open': 'Жауапты {time} дейін беруге болады (тұтынушының соңғы хабарламасынан кейін 24 сағат).',
+    'inbox.window.human_only': 'Тұтынушының соңғы хабарламасынан бері 24 сағаттан астам уақыт өтті: қазір {time} дейін тек адамның жауабын «оператор» белгісімен жіберуге болады. ЖИ мен ережелер жауап бермейді.',
+    'inbox.window.window_closed': 'Тұтынушының соңғы хабарламасынан бері 24 сағаттан астам уақыт өтті: тұтынушы қайта жазғанша бұл арна ештеңе жіберуге мүмкіндік бермейді.',
+    'inbox.window.human_window_closed': 'Тұтынушының соңғы хабарламасынан бері 7 күннен астам уақыт өтті: тұтынушы қайта жазғанша ештеңе жіберу мүмкін емес.',
+    'inbox.window.no_customer_message': 'Тұтынушы әлі жазған жоқ: бұл арнада әңгімені тек тұтынушы бастай алады.',
     'nav.inbox': 'Кіріс хаттар',
     'clients.tab.inbox': 'Кіріс хаттар',
     'inbox.title': 'Кіріс хаттар',

@@ -1,7 +1,7 @@
 import { Field, Csrf } from '../layout.tsx';
 import { ActionButton, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import type { AiState, Message, ThreadHeader } from '../../src/messaging/index.ts';
+import type { AiState, Message, ReplyWindow, ThreadHeader } from '../../src/messaging/index.ts';
 
 // One conversation in the inbox: its header (state and actions), the live message list, the
 // reply box (text and a file) and the contact editor. Each part is also an htmx fragment.
@@ -25,6 +25,8 @@ export interface ThreadView {
   maxBytes: number;
   /** The AI state as it holds now, and what the header says beside it. */
   ai: ThreadAi;
+  /** Whether and how the channel lets the business write now (its driver's window; open without one). */
+  replyWindow?: ReplyWindow;
   reply?: { text: string; error?: string };
   contactForm?: { values: ContactValues; errors: Record<string, string> };
 }
@@ -191,23 +193,33 @@ export function ReplyBox({ v, slug, t }: { v: ViewContext; slug: string; t: Thre
   const base = threadBase(slug, t.header.conversation.id);
   const err = t.reply?.error;
   const mb = Math.floor(t.maxBytes / 1024 / 1024);
+  const closed = t.replyWindow?.state === 'closed';
   return (
     <form id="reply" class="reply" method="post" action={`${base}/reply${t.keep}`} enctype="multipart/form-data"
       data-max-bytes={String(t.maxBytes)} data-too-large={v.t('inbox.file_too_large', { mb })}>
       <Csrf v={v} />
+      <ReplyWindowNote v={v} w={t.replyWindow} />
       <label class={err ? 'field invalid' : 'field'}>
         <span class="visually-hidden">{v.t('inbox.reply')}</span>
-        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined}>{t.reply?.text ?? ''}</textarea>
+        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}>{t.reply?.text ?? ''}</textarea>
         {err ? <small class="error" role="alert">{err}</small> : null}
       </label>
       <div class="actions">
         <label class="file">
           <span>{v.t('inbox.attach', { mb })}</span> <input type="file" name="file" />
         </label>
-        <button type="submit">{v.t('inbox.send')}</button>
+        <button type="submit" disabled={closed}>{v.t('inbox.send')}</button>
       </div>
     </form>
   );
+}
+
+/** Whether a reply can reach the customer now, and until when (channels with a messaging window). */
+function ReplyWindowNote({ v, w }: { v: ViewContext; w?: ReplyWindow }) {
+  if (!w || (w.state === 'open' && !w.until)) return null;
+  if (w.state === 'open') return <p class="muted reply-window" data-reply-window="open">{v.t('inbox.window.open', { time: v.time(w.until!) })}</p>;
+  if (w.state === 'human_only') return <p class="notice reply-window" role="status" data-reply-window="human_only">{v.t('inbox.window.human_only', { time: v.time(w.until) })}</p>;
+  return <p class="notice reply-window" role="status" data-reply-window="closed">{v.t(`inbox.window.${w.reason}`)}</p>;
 }
 
 /** The contact's name, phone and tags (rectification); opens itself when the last save failed. */

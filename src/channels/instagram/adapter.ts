@@ -1,7 +1,6 @@
 import { PermanentJobError } from '../../jobs/index.ts';
-import { getSetting } from '../../settings/index.ts';
 import {
-  findConversation, findMessage, mayReplyNow, replyWindow, SendOutcomeUnknownError, type ChannelRules, type OutboundMessage, type SendResult,
+  findConversation, findMessage, mayReplyNow, replyWindowNow, SendOutcomeUnknownError, type ChannelRules, type OutboundMessage, type SendResult,
 } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost } from '../channel.ts';
@@ -53,8 +52,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
   async function checkWindow(m: OutboundMessage): Promise<string | undefined> {
     const [conversation, stored] = await Promise.all([findConversation(host.db, m.conversationId), findMessage(host.db, m.messageId)]);
     if (!conversation || !stored) throw new PermanentJobError('The conversation no longer exists');
-    const humanTag = (await getSetting(host.db, host.vault, HUMAN_AGENT_SETTING, m.clientId)) === 'true';
-    const may = mayReplyNow(replyWindow(rules, conversation.lastInboundAt, host.clock.now(), humanTag), stored.authorKind);
+    const may = mayReplyNow(await replyWindowNow(host, rules, conversation), stored.authorKind);
     if (!may.ok) throw new PermanentJobError(may.reason);
     return may.tag;
   }

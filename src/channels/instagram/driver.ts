@@ -1,7 +1,7 @@
 import { badRequest } from '../../lib/errors.ts';
 import type { ChannelDriver } from '../channel.ts';
 import { connectWithToken } from './connect.ts';
-import { createInstagramAdapter } from './adapter.ts';
+import { createInstagramAdapter, HUMAN_AGENT_SETTING } from './adapter.ts';
 
 const MB = 1024 * 1024;
 
@@ -25,7 +25,7 @@ export const instagramDriver: ChannelDriver = {
   limits: { maxTextLength: 1000, attachments: { mimeTypes: ['image/', 'video/', 'audio/'], maxBytes: 25 * MB } },
   replyWindowMs: 24 * 60 * 60 * 1000,
   // Meta's HUMAN_AGENT tag: a person may answer up to 7 days after the customer's last message.
-  humanAgentWindow: { ms: 7 * 24 * 60 * 60 * 1000, tag: 'HUMAN_AGENT' },
+  humanAgentWindow: { ms: 7 * 24 * 60 * 60 * 1000, tag: 'HUMAN_AGENT', setting: HUMAN_AGENT_SETTING },
   connect: (deps, input, by) => connectWithToken(deps, input, by),
   create: (account, host) => createInstagramAdapter(account, host, instagramDriver),
 };

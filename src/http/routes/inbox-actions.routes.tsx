@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import {
-  MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, sendMessage, setConversationStatus,
+  MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, replyWindowNow, sendMessage, setConversationStatus,
   liftObjection, storeAttachment, updateContactWithEvents, type ConversationStatus,
 } from '../../messaging/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import { charLength } from '../../lib/text.ts';
+import { getChannelAccount } from '../../channels/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { InboxPage } from '../../../views/pages/inbox.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -30,6 +31,14 @@ async function threadPageWith(c: C, client: Client, id: string, extra: Partial<T
   return html(c, <InboxPage v={v} list={list} thread={thread} />, 422);
 }
 
+/** Why nothing can reach the customer now (the channel's messaging window has closed), translated; undefined when a reply can go. */
+async function windowClosed(c: C, client: Client, conversation: { channelAccountId: string; clientId: string; lastInboundAt: string | null }): Promise<string | undefined> {
+  const ctx = c.get('ctx');
+  const rules = ctx.channels.rulesFor((await getChannelAccount(ctx.db, client.id, conversation.channelAccountId)).kind);
+  const w = rules ? await replyWindowNow(ctx, rules, conversation) : undefined;
+  return w?.state === 'closed' ? viewContext(c).t(`inbox.window.${w.reason}`) : undefined;
+}
+
 export function inboxActionRoutes() {
   const app = new Hono<HttpEnv>();
 
@@ -46,6 +55,7 @@ export function inboxActionRoutes() {
     if (file && file.size > MAX_ATTACHMENT_BYTES) error = v.t('inbox.file_too_large', { mb: Math.floor(MAX_ATTACHMENT_BYTES / 1024 / 1024) });
     else if (charLength(text) > MAX_TEXT_LENGTH) error = v.t('validation.text_too_long', { n: MAX_TEXT_LENGTH });
     else if (!text.trim() && !file) error = v.t('validation.empty_message');
+    else error = await windowClosed(c, client, conversation);
     if (error) return threadPageWith(c, client, conversation.id, { reply: { text, error } });
     try {
       const attachments = file

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import {
-  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, threadMessages,
+  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
   type ConversationStatus,
 } from '../../messaging/index.ts';
 import { getChannelAccount } from '../../channels/index.ts';
@@ -78,7 +78,9 @@ export async function loadThread(
   const customerLink = driver?.customerLink
     ? driver.customerLink({ publicUrl: ctx.publicUrl(), vault: ctx.vault }, await getChannelAccount(ctx.db, client.id, header.channel.id), header.identities)
     : undefined;
+  // Whether a reply can reach the customer now: the channel's driver's window.
+  const replyWindow = driver ? await replyWindowNow(ctx, driver, header.conversation) : undefined;
   const shown = aiStateAt(header.conversation, ctx.clock.now());
   const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };
-  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, ...opts.extra };
+  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, replyWindow, ...opts.extra };
 }
