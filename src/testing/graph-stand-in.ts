@@ -21,6 +21,15 @@ export interface StandInAccount {
   token: string;
 }
 
+/** A Facebook Page with its linked Instagram professional account (Facebook Login's way in). */
+export interface StandInPage {
+  pageId: string;
+  name: string;
+  pageToken: string;
+  igId: string;
+  username: string;
+}
+
 /** Meta's error answer: `{"error": {message, type, code, error_subcode, fbtrace_id}}` with an HTTP status. */
 export interface GraphFault {
   status: number;
@@ -49,6 +58,13 @@ export class GraphStandIn {
   readonly subscriptions = new Map<string, string>();
   /** Runs when a send is taken, before the answer goes back (e.g. to deliver its echo first). */
   onSend?: (sent: { igId: string; recipientId: string; text?: string; messageId: string }) => Promise<void>;
+  /** The app secret the token endpoints expect (the app's meta.app_secret). */
+  appSecret = '';
+  /** The Pages the next person to log in manages. */
+  readonly pages: StandInPage[] = [];
+  /** Codes handed out by the consent page, and the user tokens made from them. */
+  private readonly codes = new Set<string>();
+  private readonly userTokens = new Map<string, 'short' | 'long'>();
   private faults: Array<{ path: RegExp; fault: GraphFault }> = [];
   private server?: http.Server;
   private hanging: http.ServerResponse[] = [];
@@ -57,6 +73,13 @@ export class GraphStandIn {
 
   addAccount(a: StandInAccount): this {
     this.accounts.set(a.igId, a);
+    return this;
+  }
+
+  /** A Page the logging-in person manages; its Page token also works for its Instagram account. */
+  addPage(p: StandInPage): this {
+    this.pages.push(p);
+    this.accounts.set(p.igId, { igId: p.igId, username: p.username, token: p.pageToken });
     return this;
   }
 
@@ -99,9 +122,47 @@ export class GraphStandIn {
       }
       return this.error(res, fault);
     }
-    const answer = await this.route(record);
+    if (path === '/dialog/oauth') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(this.consentPage(record.query));
+      return;
+    }
+    const answer = path === '/oauth/access_token' ? this.token(record.query) : path === '/me/accounts' ? this.meAccounts(record.query) : await this.route(record);
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
+  }
+
+  /** Facebook's login dialog, reduced to its outcome: Allow returns a code, Cancel an error, both with the state. */
+  private consentPage(q: Record<string, string>): string {
+    const code = `code-${++this.seq}`;
+    this.codes.add(code);
+    const back = (params: Record<string, string>) => `${q.redirect_uri}?${new URLSearchParams({ ...params, state: q.state ?? '' })}`.replaceAll('&', '&amp;');
+    return `<!DOCTYPE html><title>Log in with Facebook</title><p>App ${q.client_id} asks for ${q.scope}</p>`
+      + `<a id="allow" href="${back({ code })}">Continue</a> <a id="deny" href="${back({ error: 'access_denied', error_reason: 'user_denied', error_description: 'Permissions error' })}">Cancel</a>`;
+  }
+
+  /** The code exchange and the long-lived token exchange of /oauth/access_token. */
+  private token(q: Record<string, string>): { status: number; body: unknown } {
+    const oauthError = (message: string) => ({ status: 400, body: { error: { message, type: 'OAuthException', code: 100, error_subcode: 36009 } } });
+    if (q.client_secret !== this.appSecret) return oauthError('Error validating client secret.');
+    if (q.grant_type === 'fb_exchange_token') {
+      if (this.userTokens.get(q.fb_exchange_token) !== 'short') return oauthError('Invalid OAuth access token.');
+      const long = `long-user-${++this.seq}`;
+      this.userTokens.set(long, 'long');
+      return { status: 200, body: { access_token: long, token_type: 'bearer', expires_in: 5184000 } };
+    }
+    if (!this.codes.delete(q.code)) return oauthError('This authorization code has been used.');
+    const short = `short-user-${++this.seq}`;
+    this.userTokens.set(short, 'short');
+    return { status: 200, body: { access_token: short, token_type: 'bearer', expires_in: 5400 } };
+  }
+
+  private meAccounts(q: Record<string, string>): { status: number; body: unknown } {
+    if (!this.userTokens.has(q.access_token)) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
+    return {
+      status: 200,
+      body: { data: this.pages.map((p) => ({ id: p.pageId, name: p.name, access_token: p.pageToken, instagram_business_account: { id: p.igId, username: p.username } })) },
+    };
   }
 
   private error(res: http.ServerResponse, f: GraphFault): void {
@@ -112,7 +173,8 @@ export class GraphStandIn {
   private async route(r: GraphRequestRecord): Promise<{ status: number; body: unknown }> {
     const token = r.query.access_token;
     const m = /^\/(\w+)(?:\/(\w+))?$/.exec(r.path);
-    const account = m ? this.accounts.get(m[1]) : undefined;
+    const page = m ? this.pages.find((p) => p.pageId === m[1]) : undefined;
+    const account = m ? (page ? this.accounts.get(page.igId) : this.accounts.get(m[1])) : undefined;
     const invalid = { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf' } } };
     if (!m || !account) return { status: 400, body: { error: { message: `Unsupported get request. Object with ID '${m?.[1] ?? ''}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
     if (token !== account.token) return invalid;

@@ -1,6 +1,7 @@
 import { Layout, Field, Csrf } from '../layout.tsx';
 import { ClientTabs, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
+import { InstagramConnectCard } from './instagram-login.tsx';
 import type { ChannelKind, ChannelStatus } from '../../src/messaging/index.ts';
 
 export interface ChannelRow {
@@ -71,6 +72,7 @@ export function ChannelsPage({ v, d }: { v: ViewContext; d: ChannelsView }) {
           </details>
         </section>
       ) : null}
+      {d.mayCreate ? <InstagramConnectCard v={v} slug={d.client.slug} /> : null}
     </Layout>
   );
 }

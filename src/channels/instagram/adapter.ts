@@ -6,7 +6,7 @@ import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost } from '../channel.ts';
 import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
 import { lookUpAccount } from './connect.ts';
-import { igAccountIdOf, readInstagramCredentials } from './instagram-accounts.ts';
+import { igAccountIdOf, pageIdOf, readInstagramCredentials } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
 
 /** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
@@ -35,6 +35,8 @@ function messageBody(m: OutboundMessage, maxText: number): Record<string, unknow
  */
 export function createInstagramAdapter(account: ChannelAccount, host: ChannelHost, rules: ChannelRules): ChannelAdapter {
   const igId = igAccountIdOf(account) ?? '';
+  // Connected through a Page (Facebook Login): the Send API is the Page's.
+  const sender = pageIdOf(account) ?? igId;
 
   async function graphAndToken(): Promise<{ graph: GraphClient; token: string } | undefined> {
     const creds = await readInstagramCredentials(host.db, host.vault, account.id);
@@ -79,7 +81,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
       const api = await graphAndToken();
       if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again');
       try {
-        const r = await api.graph.post<{ message_id?: string }>(`/${igId}/messages`, {
+        const r = await api.graph.post<{ message_id?: string }>(`/${sender}/messages`, {
           token: api.token, body: { recipient: { id: recipient }, message, ...(tag ? { messaging_type: 'MESSAGE_TAG', tag } : {}) },
         });
         if (!r.message_id) throw new SendOutcomeUnknownError('Meta answered without a message id');

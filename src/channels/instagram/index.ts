@@ -1,3 +1,4 @@
 // The Instagram room: the driver (limits, window, connect), the one Graph client, and the webhook.
 export { instagramDriver } from './driver.ts';
 export { InstagramWebhook, type DeliveryOutcome, type WebhookDeps } from './webhook.ts';
+export { FacebookLogin, FACEBOOK_SCOPES, type PageCandidate } from './facebook-login.ts';

@@ -11,6 +11,8 @@ export interface InstagramSettings {
   username: string;
   /** How it was connected: a pasted token, Facebook Login, or Instagram Login. */
   login: 'token' | 'facebook' | 'instagram';
+  /** Facebook Login: the Page the account is linked to (its Send API and webhook subscription go through it). */
+  page_id?: string;
 }
 
 /** The sealed half (channel_accounts.credentials). */
@@ -18,10 +20,17 @@ export interface InstagramCredentials {
   access_token: string;
   /** When the token stops working (null: a system-user or Page token that does not expire). */
   expires_at?: string | null;
+  /** Facebook Login: the long-lived user token the Page token came from (to refresh it). */
+  user_token?: string;
 }
 
 export const igAccountIdOf = (account: ChannelAccount): string | undefined => {
   const v = (account.settings as Partial<InstagramSettings>).ig_account_id;
+  return typeof v === 'string' ? v : undefined;
+};
+
+export const pageIdOf = (account: ChannelAccount): string | undefined => {
+  const v = (account.settings as Partial<InstagramSettings>).page_id;
   return typeof v === 'string' ? v : undefined;
 };
 

@@ -1,0 +1,118 @@
+import { Hono, type Context } from 'hono';
+import { FacebookLogin } from '../../channels/index.ts';
+import { assertClientAccess, assertRole, findClient, type Client } from '../../tenants/index.ts';
+import { isAppError, notFound } from '../../lib/errors.ts';
+import { InstagramPickPage, InstagramProblemPage } from '../../../views/pages/instagram-login.tsx';
+import { requireUser } from '../middleware/session.ts';
+import { readForm } from '../forms.ts';
+import { html, viewContext } from '../render.tsx';
+import { flashUrl } from '../flash.ts';
+import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
+import type { HttpEnv } from '../env.ts';
+
+// Connecting an Instagram account with Facebook Login: the button posts here, Facebook's dialog
+// comes back to the fixed callback URL (the one the settings page tells the operator to paste
+// into Meta's dashboard), and several accounts get a picker. The login's `state` is bound to
+// the session that began it.
+
+type C = Context<HttpEnv>;
+
+/** The redirect URI registered with Meta: one fixed URL for every client (the state says which). */
+export const INSTAGRAM_CALLBACK_PATH = '/oauth/instagram/callback';
+
+const channelsUrl = (slug: string) => `/clients/${slug}/channels`;
+
+function problem(c: C, key: string, back: string, status: number, params?: Record<string, string>) {
+  const v = viewContext(c);
+  return html(c, <InstagramProblemPage v={v} message={v.t(`instagram.problem.${key}`, params)} back={back} />, status);
+}
+
+/** The refusal of a step, as the page shows it (Meta's own words where Meta refused). */
+function failure(c: C, err: unknown, back: string) {
+  if (!isAppError(err) || err.status >= 500 && err.code !== 'meta_unavailable') throw err;
+  if (err.code === 'meta_not_configured') return problem(c, 'not_configured', back, 409);
+  if (err.code === 'bad_state') return problem(c, 'bad_state', back, 400);
+  return problem(c, 'meta', back, err.status === 409 ? 409 : 400, { message: err.message });
+}
+
+export function instagramLoginRoutes() {
+  const app = new Hono<HttpEnv>();
+  let login: FacebookLogin | undefined;
+  const fb = (c: C) => {
+    const ctx = c.get('ctx');
+    return (login ??= new FacebookLogin({ db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry }));
+  };
+  const callbackUrl = (c: C) => `${c.get('ctx').publicUrl().replace(/\/$/, '')}${INSTAGRAM_CALLBACK_PATH}`;
+
+  /** The client a login was begun for, checked again for the person now (role, tenancy). */
+  async function clientOfLogin(c: C, clientId: string): Promise<Client> {
+    const ctx = c.get('ctx');
+    const p = principalOf(c.get('user')!);
+    assertRole(p, CLIENT_EDITOR_ROLES);
+    const client = await findClient(ctx.db, clientId);
+    if (!client) throw notFound('No such client');
+    await assertClientAccess(ctx.db, ctx.clock, p, client.id, { ip: c.get('ip'), what: 'channels.create' });
+    return client;
+  }
+
+  app.post('/clients/:slug/channels/instagram/login', requireUser(), async (c) => {
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'channels.create' });
+    await readForm(c);
+    try {
+      return c.redirect(await fb(c).begin(c.get('session')!.id, client.id, callbackUrl(c)), 303);
+    } catch (err) {
+      return failure(c, err, channelsUrl(client.slug));
+    }
+  });
+
+  app.get(INSTAGRAM_CALLBACK_PATH, requireUser(), async (c) => {
+    const state = c.req.query('state') ?? '';
+    const session = c.get('session')!;
+    const clientId = fb(c).clientOf(state, session.id);
+    if (!clientId) return problem(c, 'bad_state', '/', 400);
+    const client = await clientOfLogin(c, clientId);
+    const back = channelsUrl(client.slug);
+    const code = c.req.query('code');
+    if (c.req.query('error') || !code) {
+      fb(c).forget(state);
+      return problem(c, 'denied', back, 400);
+    }
+    try {
+      const accounts = await fb(c).complete(state, session.id, code, callbackUrl(c));
+      const free = accounts.filter((a) => !a.taken);
+      if (free.length === 0) {
+        fb(c).forget(state);
+        return problem(c, 'no_accounts', back, 400);
+      }
+      if (accounts.length === 1) {
+        await fb(c).connect(state, session.id, free[0].igId, by(c));
+        return c.redirect(flashUrl(c, back, 'instagram.connected'), 303);
+      }
+      const v = viewContext(c, { timezone: client.timezone });
+      return html(c, <InstagramPickPage v={v} d={{ slug: client.slug, clientName: client.name, state, accounts }} />);
+    } catch (err) {
+      return failure(c, err, back);
+    }
+  });
+
+  app.post('/clients/:slug/channels/instagram/pick', requireUser(), async (c) => {
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'channels.create' });
+    const f = await readForm(c);
+    const back = channelsUrl(client.slug);
+    const state = f.state ?? '';
+    if (fb(c).clientOf(state, c.get('session')!.id) !== client.id) return problem(c, 'bad_state', back, 400);
+    try {
+      await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', by(c));
+    } catch (err) {
+      return failure(c, err, back);
+    }
+    return c.redirect(flashUrl(c, back, 'instagram.connected'), 303);
+  });
+
+  return app;
+}
+
+const by = (c: C) => {
+  const user = c.get('user')!;
+  return { id: user.id, label: user.email, ip: c.get('ip') };
+};
