@@ -3,6 +3,10 @@ import type { Catalog } from './translator.ts';
 // Install-wide runtime settings. `settings.help.<key>` explains a setting; a key without one shows the registry's English help.
 export const settings: Catalog = {
   en: {
+    'settings.meta.title': 'Meta app (Instagram)',
+    'settings.meta.hint': 'In the Meta app dashboard, paste the webhook callback URL (with the verify token above) under Webhooks → Instagram, and the redirect URL under Facebook Login → Valid OAuth Redirect URIs.',
+    'settings.meta.webhook': 'Webhook callback URL',
+    'settings.meta.oauth_redirect': 'OAuth redirect URI',
     'validation.setting_too_long': 'At most {max} characters',
     'validation.setting_boolean': 'Choose yes or no (true or false)',
     'validation.setting_number': 'Enter a whole number from {min} to {max}',
@@ -38,6 +42,10 @@ export const settings: Catalog = {
     'settings.help.ui.default_language': 'Language of the sign-in page: ru, kk or en',
   },
   ru: {
+    'settings.meta.title': 'Приложение Meta (Instagram)',
+    'settings.meta.hint': 'В панели приложения Meta вставьте адрес вебхука (с токеном проверки выше) в Webhooks → Instagram, а адрес возврата — в Facebook Login → Valid OAuth Redirect URIs.',
+    'settings.meta.webhook': 'Адрес вебхука (callback URL)',
+    'settings.meta.oauth_redirect': 'Адрес возврата OAuth (redirect URI)',
     'validation.setting_too_long': 'Не более {max} символов',
     'validation.setting_boolean': 'Выберите да или нет (true или false)',
     'validation.setting_number': 'Введите целое число от {min} до {max}',
@@ -73,6 +81,10 @@ export const settings: Catalog = {
     'settings.help.ui.default_language': 'Язык страницы входа: ru, kk или en',
   },
   kk: {
+    'settings.meta.title': 'Meta қолданбасы (Instagram)',
+    'settings.meta.hint': 'Meta қолданбасының панелінде вебхук мекенжайын (жоғарыдағы тексеру токенімен) Webhooks → Instagram бөліміне, ал қайтару мекенжайын Facebook Login → Valid OAuth Redirect URIs бөліміне қойыңыз.',
+    'settings.meta.webhook': 'Вебхук мекенжайы (callback URL)',
+    'settings.meta.oauth_redirect': 'OAuth қайтару мекенжайы (redirect URI)',
     'validation.setting_too_long': 'Ең көбі {max} таңба',
     'validation.setting_boolean': 'Иә немесе жоқ таңдаңыз (true немесе false)',
     'validation.setting_number': '{min} мен {max} аралығындағы бүтін санды енгізіңіз',

@@ -4,7 +4,13 @@ import type { ViewContext } from '../view-context.ts';
 
 export type { SettingRow } from '../setting-fields.tsx';
 
-export function SettingsPage({ v, rows, values, errors }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string> }) {
+/** The URLs the operator pastes into Meta's app dashboard (webhook callback, OAuth redirect). */
+export interface MetaUrls {
+  webhook: string;
+  oauthRedirect: string;
+}
+
+export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string>; meta?: MetaUrls }) {
   return (
     <Layout v={v} title={v.t('settings.title')}>
       <h1>{v.t('settings.title')}</h1>
@@ -15,6 +21,16 @@ export function SettingsPage({ v, rows, values, errors }: { v: ViewContext; rows
         {rows.map((r) => <SettingField v={v} row={r} value={values?.[r.key]} error={errors?.[r.key]} />)}
         <button type="submit">{v.t('common.save')}</button>
       </form>
+      {meta ? (
+        <section class="card" id="meta-urls">
+          <h2>{v.t('settings.meta.title')}</h2>
+          <p class="muted">{v.t('settings.meta.hint')}</p>
+          <dl>
+            <dt>{v.t('settings.meta.webhook')}</dt><dd><code class="url">{meta.webhook}</code></dd>
+            <dt>{v.t('settings.meta.oauth_redirect')}</dt><dd><code class="url">{meta.oauthRedirect}</code></dd>
+          </dl>
+        </section>
+      ) : null}
     </Layout>
   );
 }

@@ -37,6 +37,18 @@ test('an admin saves settings; the secret is write-only, sealed, and the audit l
   assert.ok(!fs.readFileSync(path.join(app.dir, 'habar.db')).includes(SECRET));
 });
 
+test('an admin enters the Meta app (secret and verify token sealed) and the page shows the exact URLs to paste into Meta\'s dashboard', async ({ app, admin }) => {
+  const res = await postForm(app, admin, '/settings', { 'meta.app_id': '1234567890', 'meta.app_secret': 'meta-secret-value', 'meta.verify_token': 'verify-value', 'meta.graph_url': 'https://proxy.example.kz/graph/' });
+  assert.is(res.status, 303);
+  assert.is(await getSetting(app.ctx.db, app.ctx.vault, 'meta.graph_url'), 'https://proxy.example.kz/graph', 'no trailing slash');
+  const page = await (await app.request('/settings', { jar: admin })).text();
+  assert.not.match(page, /meta-secret-value|verify-value/);
+  assert.match(page, `${app.ctx.publicUrl()}/webhooks/instagram`);
+  assert.match(page, `${app.ctx.publicUrl()}/oauth/instagram/callback`);
+  const bad = await postForm(app, admin, '/settings', { 'meta.graph_url': 'graph.facebook.com', 'meta.graph_version': '21' });
+  assert.is(bad.status, 422);
+});
+
 test('an empty secret field keeps the stored secret; the clear box clears it', async ({ app, admin }) => {
   await postForm(app, admin, '/settings', { 'smtp.password': SECRET });
   await postForm(app, admin, '/settings', { 'smtp.host': 'smtp.other.kz', 'smtp.password': '' });
