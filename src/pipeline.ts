@@ -11,7 +11,7 @@ import {
   EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND,
   SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep, type Subscriber, type TransactionalSubscriber,
 } from './messaging/index.ts';
-import { CHANNEL_DRIVERS, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
+import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
@@ -56,6 +56,7 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: PRUNE_DELIVERIES_KIND, everyMs: PRUNE_DELIVERIES_EVERY_MS },
   { kind: SEARCH_INDEX_KIND, everyMs: SEARCH_INDEX_EVERY_MS },
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
+  { kind: CHANNEL_MAINTENANCE_KIND, everyMs: CHANNEL_MAINTENANCE_EVERY_MS },
 ];
 
 /**
@@ -105,6 +106,7 @@ export function buildPipeline(
   });
   jobs.register(processMessageHandler(deps, RESPONDER_STEPS.map((f) => f(deps))));
   jobs.register(sendJobHandler(deps, channels));
+  jobs.register(channels.maintenanceHandler());
   for (const h of JOB_HANDLERS) jobs.register(h(deps));
   for (const p of PERIODIC_JOBS) jobs.registerPeriodic(p.kind, p.everyMs);
   for (const make of opts.subscribers ?? HUB_SUBSCRIBERS) {

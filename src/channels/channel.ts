@@ -64,6 +64,11 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /** Sends one normalised message; throws to retry (PermanentJobError from jobs/ to give up, SendOutcomeUnknownError when unsure). */
   send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Periodic upkeep (the channels' maintenance job, every few hours): refresh credentials before
+   * they expire, check they still work, report the status they call for. Optional.
+   */
+  maintain?(): Promise<void>;
   /** While the account is being paired: the QR code or pairing code to show now (kinds that pair; live, changes as it expires). */
   pairing?(): PairingInfo | undefined;
   /** Kinds that pair: asks the platform for a code (8 characters) to type on the phone with this number (E.164). */

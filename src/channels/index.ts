@@ -3,7 +3,7 @@
 // and the drivers themselves.
 export * from './accounts.ts';
 export type { ChannelAdapter, ChannelDriver, ChannelHost, ChannelProfile, ConnectDeps, ConnectInput, PairingInfo } from './channel.ts';
-export { ChannelManager } from './manager.ts';
+export { ChannelManager, CHANNEL_MAINTENANCE_KIND, CHANNEL_MAINTENANCE_EVERY_MS } from './manager.ts';
 export { connectChannelAccount } from './connect.ts';
 export { removeChannelAccount } from './remove-account.ts';
 export { requestChannelPairingCode, reconnectChannel, logoutChannel } from './pairing-commands.ts';

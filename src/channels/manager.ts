@@ -1,4 +1,4 @@
-import { PermanentJobError } from '../jobs/index.ts';
+import { PermanentJobError, type JobHandler } from '../jobs/index.ts';
 import { badRequest, conflict } from '../lib/errors.ts';
 import {
   inTransaction, ingestInbound, normalisePhone, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind,
@@ -10,6 +10,10 @@ import { EchoGuard } from './echo-guard.ts';
 import { ChannelRegistry } from './registry.ts';
 
 type HostDeps = Omit<ChannelHost, 'ingest' | 'setStatus' | 'receipt' | 'setProfile' | 'messageChanged'>;
+
+/** The periodic job of the channels' upkeep (ChannelAdapter.maintain), and how often it runs. */
+export const CHANNEL_MAINTENANCE_KIND = 'channels.maintain';
+export const CHANNEL_MAINTENANCE_EVERY_MS = 6 * 3600_000;
 
 /**
  * Runs one adapter per channel account and is the send jobs' way out (ChannelSender).
@@ -170,6 +174,27 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
     const entry = this.adapters.get(id);
     this.adapters.delete(id);
     if (entry?.started) await entry.adapter.stop();
+  }
+
+  /**
+   * The channels' periodic upkeep: every account whose adapter has `maintain` (token refresh and
+   * check) gets it, one after the other; one account's failure is logged and the others still run.
+   */
+  maintenanceHandler(): JobHandler {
+    return {
+      kind: CHANNEL_MAINTENANCE_KIND,
+      run: async () => {
+        for (const account of await listChannelAccounts(this.host.db)) {
+          const entry = this.adapters.get(account.id) ?? this.make(account);
+          if (!entry?.adapter.maintain) continue;
+          try {
+            await entry.adapter.maintain();
+          } catch (err) {
+            this.host.log.error('channel', 'channel upkeep failed', { channel_account_id: account.id, kind: account.kind, error: err as Error });
+          }
+        }
+      },
+    };
   }
 
   idempotent(account: ChannelAccountRef): boolean {

@@ -83,6 +83,12 @@ export class GraphStandIn {
     return this;
   }
 
+  /** A long-lived user token the stand-in knows (as if a person had logged in earlier). */
+  addUserToken(token: string): this {
+    this.userTokens.set(token, 'long');
+    return this;
+  }
+
   /** The next request whose path matches answers with this fault (once per call). */
   fail(path: RegExp, fault: GraphFault): this {
     this.faults.push({ path, fault });
@@ -146,7 +152,8 @@ export class GraphStandIn {
     const oauthError = (message: string) => ({ status: 400, body: { error: { message, type: 'OAuthException', code: 100, error_subcode: 36009 } } });
     if (q.client_secret !== this.appSecret) return oauthError('Error validating client secret.');
     if (q.grant_type === 'fb_exchange_token') {
-      if (this.userTokens.get(q.fb_exchange_token) !== 'short') return oauthError('Invalid OAuth access token.');
+      // A short-lived token becomes long-lived; a long-lived one still valid is exchanged for a fresh one.
+      if (!this.userTokens.has(q.fb_exchange_token)) return oauthError('Invalid OAuth access token.');
       const long = `long-user-${++this.seq}`;
       this.userTokens.set(long, 'long');
       return { status: 200, body: { access_token: long, token_type: 'bearer', expires_in: 5184000 } };

@@ -2,15 +2,18 @@ import { PermanentJobError } from '../../jobs/index.ts';
 import {
   findConversation, findMessage, mayReplyNow, replyWindowNow, SendOutcomeUnknownError, type ChannelRules, type OutboundMessage, type SendResult,
 } from '../../messaging/index.ts';
-import type { ChannelAccount } from '../accounts.ts';
+import { writeCredentials, type ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost } from '../channel.ts';
 import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
 import { lookUpAccount } from './connect.ts';
-import { igAccountIdOf, pageIdOf, readInstagramCredentials } from './instagram-accounts.ts';
+import { igAccountIdOf, pageIdOf, readInstagramCredentials, type InstagramCredentials } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
 
 /** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
 export const HUMAN_AGENT_SETTING = 'instagram.human_agent_tag';
+
+/** A long-lived user token is exchanged for a fresh one this long before it expires (they last 60 days). */
+const REFRESH_BEFORE_MS = 10 * 24 * 3600_000;
 
 // Meta's attachment types, by the MIME type prefix of the file.
 const ATTACHMENT_TYPE: Array<[string, string]> = [['image/', 'image'], ['video/', 'video'], ['audio/', 'audio']];
@@ -59,19 +62,39 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     return may.tag;
   }
 
+  /** A fresh long-lived user token in place of one that expires soon (Facebook Login); the credentials as they are now. */
+  async function refreshed(graph: GraphClient, creds: InstagramCredentials): Promise<InstagramCredentials> {
+    const { appId, appSecret } = graph.config;
+    const expires = creds.expires_at ? new Date(creds.expires_at).getTime() : undefined;
+    if (!creds.user_token || expires === undefined || !appId || !appSecret || expires - host.clock.now().getTime() > REFRESH_BEFORE_MS) return creds;
+    const long = await graph.get<{ access_token: string; expires_in?: number }>('/oauth/access_token', {
+      query: { grant_type: 'fb_exchange_token', client_id: appId, client_secret: appSecret, fb_exchange_token: creds.user_token },
+    });
+    const next = { ...creds, user_token: long.access_token, expires_at: long.expires_in ? new Date(host.clock.now().getTime() + long.expires_in * 1000).toISOString() : null };
+    await writeCredentials(host.db, host.clock, host.vault, account.id, JSON.stringify(next));
+    host.log.info('channel', 'instagram token refreshed', { channel_account_id: account.id });
+    return next;
+  }
+
+  async function upkeep(): Promise<void> {
+    const api = await graphAndToken();
+    const creds = await readInstagramCredentials(host.db, host.vault, account.id);
+    if (!api || !creds) return host.setStatus(account.id, 'reconnect_needed', 'No token is stored: connect the account again');
+    try {
+      const fresh = await refreshed(api.graph, creds);
+      await lookUpAccount(api.graph, igId, fresh.access_token);
+      await host.setStatus(account.id, 'connected');
+    } catch (err) {
+      if (!(err instanceof GraphError)) throw err;
+      await reportFailure(err);
+    }
+  }
+
   return {
     idempotent: false,
-    async start() {
-      const api = await graphAndToken();
-      if (!api) return host.setStatus(account.id, 'reconnect_needed', 'No token is stored: connect the account again');
-      try {
-        await lookUpAccount(api.graph, igId, api.token);
-        await host.setStatus(account.id, 'connected');
-      } catch (err) {
-        if (!(err instanceof GraphError)) throw err;
-        await reportFailure(err); // a transient failure leaves the status as it was
-      }
-    },
+    // Both refresh a token that expires soon, then check it still opens the account (else: reconnect needed).
+    start: () => upkeep(),
+    maintain: () => upkeep(),
     async stop() {},
     async send(m: OutboundMessage): Promise<SendResult> {
       const recipient = m.to.find((i) => i.kind === 'ig_id')?.value;
