@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, buildClient, type TestApp } from '../../testing/test-app.ts';
+import type { ManualClock } from '../../lib/clock.ts';
 import { EXPIRED_TOKEN, type GraphStandIn } from '../../testing/graph-stand-in.ts';
 import { APP_SECRET, IG_ACCOUNT, startMeta } from '../../testing/instagram-fixture.ts';
 import { createChannelAccount, readCredentials, type ChannelAccount } from '../index.ts';
@@ -73,7 +74,7 @@ test('a token Meta no longer accepts turns the channel to reconnect needed, with
   // Meta down for a moment is not the token's fault: the status stays.
   await ctx.app.ctx.db.updateTable('channel_accounts').set({ status: 'connected', last_error: null }).where('id', '=', ctx.account.id).execute();
   for (let i = 0; i < 3; i++) ctx.graph.fail(new RegExp(`^/${IG_ACCOUNT.igId}$`), { status: 503 });
-  (ctx.app.clock as { advance(ms: number): void }).advance(7 * 3600_000);
+  (ctx.app.clock as ManualClock).advance(7 * 3600_000);
   const asked = ctx.graph.requests.length;
   await upkeep(ctx.app);
   assert.is(ctx.graph.requests.length - asked, 3, 'asked, and retried');
