@@ -12,6 +12,8 @@ export interface GraphRequestRecord {
   path: string;
   query: Record<string, string>;
   json?: Record<string, unknown>;
+  /** A form-encoded body (Instagram Login's code exchange). */
+  form?: Record<string, string>;
 }
 
 export interface StandInAccount {
@@ -60,6 +62,9 @@ export class GraphStandIn {
   onSend?: (sent: { igId: string; recipientId: string; text?: string; messageId: string }) => Promise<void>;
   /** The app secret the token endpoints expect (the app's meta.app_secret). */
   appSecret = '';
+  /** Instagram Login: its app's secret, and the account the next person logs in as. */
+  instagramAppSecret = '';
+  instagramLogin?: StandInAccount;
   /** The Pages the next person to log in manages. */
   readonly pages: StandInPage[] = [];
   /** Codes handed out by the consent page, and the user tokens made from them. */
@@ -115,7 +120,9 @@ export class GraphStandIn {
     const u = new URL(req.url ?? '/', 'http://x');
     const path = u.pathname.replace(/^\/v\d+\.\d+/, '');
     const record: GraphRequestRecord = { method: req.method ?? 'GET', path, query: Object.fromEntries(u.searchParams) };
-    if (raw) {
+    if (raw && (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) {
+      record.form = Object.fromEntries(new URLSearchParams(raw));
+    } else if (raw) {
       try { record.json = JSON.parse(raw); } catch { /* recorded without json */ }
     }
     this.requests.push(record);
@@ -127,6 +134,17 @@ export class GraphStandIn {
         return;
       }
       return this.error(res, fault);
+    }
+    if (path === '/oauth/authorize') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(this.consentPage(record.query));
+      return;
+    }
+    const ig = this.instagramRoute(record);
+    if (ig) {
+      res.writeHead(ig.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ig.body));
+      return;
     }
     if (path === '/dialog/oauth') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -162,6 +180,35 @@ export class GraphStandIn {
     const short = `short-user-${++this.seq}`;
     this.userTokens.set(short, 'short');
     return { status: 200, body: { access_token: short, token_type: 'bearer', expires_in: 5400 } };
+  }
+
+  /** Instagram Login's code exchange (a form POST), its long-lived exchange and refresh, and /me. */
+  private instagramRoute(r: GraphRequestRecord): { status: number; body: unknown } | undefined {
+    const a = this.instagramLogin;
+    const invalid = { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190 } } };
+    if (r.method === 'POST' && r.path === '/oauth/access_token') {
+      const f = r.form ?? {};
+      if (f.client_secret !== this.instagramAppSecret || !this.codes.delete(f.code) || !a) return { status: 400, body: { error_type: 'OAuthException', code: 400, error_message: 'Invalid authorization code' } };
+      return { status: 200, body: { data: [{ access_token: `ig-short-${++this.seq}`, user_id: a.igId, permissions: 'instagram_business_basic,instagram_business_manage_messages' }] } };
+    }
+    if (r.path === '/access_token' && r.query.grant_type === 'ig_exchange_token') {
+      if (r.query.client_secret !== this.instagramAppSecret || !r.query.access_token?.startsWith('ig-short-') || !a) return invalid;
+      return { status: 200, body: { access_token: a.token, token_type: 'bearer', expires_in: 5183944 } };
+    }
+    if (r.path === '/refresh_access_token') {
+      const known = [...this.accounts.values()].find((x) => x.token === r.query.access_token);
+      if (!known) return invalid;
+      known.token = `${known.token.replace(/-r\d+$/, '')}-r${++this.seq}`;
+      return { status: 200, body: { access_token: known.token, token_type: 'bearer', expires_in: 5183944 } };
+    }
+    if (r.path === '/me' && a && r.query.access_token === a.token) {
+      if (r.method === 'GET') return { status: 200, body: { user_id: a.igId, username: a.username } };
+    }
+    if (r.path === '/me/subscribed_apps' && a && r.query.access_token === a.token) {
+      this.subscriptions.set(a.igId, r.query.subscribed_fields ?? '');
+      return { status: 200, body: { success: true } };
+    }
+    return undefined;
   }
 
   private meAccounts(q: Record<string, string>): { status: number; body: unknown } {

@@ -3,6 +3,9 @@ import type { Catalog } from './translator.ts';
 // Connecting an Instagram account (Facebook Login) on a client's channels page.
 export const instagram: Catalog = {
   en: {
+    'instagram.login_hint': 'An Instagram professional account without a Facebook Page connects with Instagram’s own login.',
+    'instagram.login_connect': 'Connect with Instagram login',
+    'instagram.problem.already_connected': 'This Instagram account is already connected to a client. Nothing was changed.',
     'instagram.connect_title': 'Connect Instagram',
     'instagram.connect_hint': 'Log in with Facebook, grant the permissions, and pick the Instagram professional account (linked to one of your Facebook Pages). Habar subscribes it to messages itself.',
     'instagram.connect': 'Connect Instagram',
@@ -19,6 +22,9 @@ export const instagram: Catalog = {
     'instagram.problem.back': 'Back to the channels',
   },
   ru: {
+    'instagram.login_hint': 'Профессиональный аккаунт Instagram без страницы Facebook подключается через вход в сам Instagram.',
+    'instagram.login_connect': 'Подключить через вход в Instagram',
+    'instagram.problem.already_connected': 'Этот аккаунт Instagram уже подключён к клиенту. Ничего не изменено.',
     'instagram.connect_title': 'Подключить Instagram',
     'instagram.connect_hint': 'Войдите через Facebook, выдайте разрешения и выберите профессиональный аккаунт Instagram (связанный с одной из ваших страниц Facebook). Habar сам подпишет его на сообщения.',
     'instagram.connect': 'Подключить Instagram',
@@ -35,6 +41,9 @@ export const instagram: Catalog = {
     'instagram.problem.back': 'К каналам',
   },
   kk: {
+    'instagram.login_hint': 'Facebook беті жоқ Instagram кәсіби аккаунты Instagram-ның өз кіруі арқылы қосылады.',
+    'instagram.login_connect': 'Instagram-ға кіру арқылы қосу',
+    'instagram.problem.already_connected': 'Бұл Instagram аккаунты клиентке қосылып қойған. Ештеңе өзгертілмеді.',
     'instagram.connect_title': 'Instagram қосу',
     'instagram.connect_hint': 'Facebook арқылы кіріп, рұқсаттарды беріңіз және Instagram кәсіби аккаунтын таңдаңыз (Facebook беттеріңіздің біріне байланған). Habar оны хабарламаларға өзі жазады.',
     'instagram.connect': 'Instagram қосу',

@@ -3,6 +3,7 @@ import type { Catalog } from './translator.ts';
 // Install-wide runtime settings. `settings.help.<key>` explains a setting; a key without one shows the registry's English help.
 export const settings: Catalog = {
   en: {
+    'settings.meta.instagram_redirect': 'Instagram Login redirect URI (the Instagram app’s settings)',
     'settings.meta.title': 'Meta app (Instagram)',
     'settings.meta.hint': 'In the Meta app dashboard, paste the webhook callback URL (with the verify token above) under Webhooks → Instagram, and the redirect URL under Facebook Login → Valid OAuth Redirect URIs.',
     'settings.meta.webhook': 'Webhook callback URL',
@@ -42,6 +43,7 @@ export const settings: Catalog = {
     'settings.help.ui.default_language': 'Language of the sign-in page: ru, kk or en',
   },
   ru: {
+    'settings.meta.instagram_redirect': 'Адрес возврата входа через Instagram (в настройках приложения Instagram)',
     'settings.meta.title': 'Приложение Meta (Instagram)',
     'settings.meta.hint': 'В панели приложения Meta вставьте адрес вебхука (с токеном проверки выше) в Webhooks → Instagram, а адрес возврата — в Facebook Login → Valid OAuth Redirect URIs.',
     'settings.meta.webhook': 'Адрес вебхука (callback URL)',
@@ -81,6 +83,7 @@ export const settings: Catalog = {
     'settings.help.ui.default_language': 'Язык страницы входа: ru, kk или en',
   },
   kk: {
+    'settings.meta.instagram_redirect': 'Instagram арқылы кірудің қайтару мекенжайы (Instagram қолданбасының баптауларында)',
     'settings.meta.title': 'Meta қолданбасы (Instagram)',
     'settings.meta.hint': 'Meta қолданбасының панелінде вебхук мекенжайын (жоғарыдағы тексеру токенімен) Webhooks → Instagram бөліміне, ал қайтару мекенжайын Facebook Login → Valid OAuth Redirect URIs бөліміне қойыңыз.',
     'settings.meta.webhook': 'Вебхук мекенжайы (callback URL)',

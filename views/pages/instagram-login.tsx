@@ -21,6 +21,11 @@ export function InstagramConnectCard({ v, slug }: { v: ViewContext; slug: string
         <Csrf v={v} />
         <button type="submit">{v.t('instagram.connect')}</button>
       </form>
+      <p class="muted">{v.t('instagram.login_hint')}</p>
+      <form method="post" action={`/clients/${slug}/channels/instagram/instagram-login`} hx-boost="false">
+        <Csrf v={v} />
+        <button type="submit" class="secondary">{v.t('instagram.login_connect')}</button>
+      </form>
     </section>
   );
 }

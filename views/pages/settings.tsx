@@ -8,6 +8,7 @@ export type { SettingRow } from '../setting-fields.tsx';
 export interface MetaUrls {
   webhook: string;
   oauthRedirect: string;
+  instagramLoginRedirect: string;
 }
 
 export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string>; meta?: MetaUrls }) {
@@ -28,6 +29,7 @@ export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext
           <dl>
             <dt>{v.t('settings.meta.webhook')}</dt><dd><code class="url">{meta.webhook}</code></dd>
             <dt>{v.t('settings.meta.oauth_redirect')}</dt><dd><code class="url">{meta.oauthRedirect}</code></dd>
+            <dt>{v.t('settings.meta.instagram_redirect')}</dt><dd><code class="url">{meta.instagramLoginRedirect}</code></dd>
           </dl>
         </section>
       ) : null}

@@ -6,7 +6,7 @@ import { writeCredentials, type ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost } from '../channel.ts';
 import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
 import { lookUpAccount } from './connect.ts';
-import { igAccountIdOf, pageIdOf, readInstagramCredentials, type InstagramCredentials } from './instagram-accounts.ts';
+import { graphHostOf, igAccountIdOf, pageIdOf, readInstagramCredentials, type InstagramCredentials } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
 
 /** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
@@ -40,6 +40,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
   const igId = igAccountIdOf(account) ?? '';
   // Connected through a Page (Facebook Login): the Send API is the Page's.
   const sender = pageIdOf(account) ?? igId;
+  const graphHost = graphHostOf(account);
 
   async function graphAndToken(): Promise<{ graph: GraphClient; token: string } | undefined> {
     const creds = await readInstagramCredentials(host.db, host.vault, account.id);
@@ -62,15 +63,28 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     return may.tag;
   }
 
-  /** A fresh long-lived user token in place of one that expires soon (Facebook Login); the credentials as they are now. */
+  /**
+   * A fresh long-lived token in place of one that expires soon (Facebook Login: the user token the
+   * Page token came from; Instagram Login: the account's own token); the credentials as they are now.
+   */
   async function refreshed(graph: GraphClient, creds: InstagramCredentials): Promise<InstagramCredentials> {
     const { appId, appSecret } = graph.config;
     const expires = creds.expires_at ? new Date(creds.expires_at).getTime() : undefined;
-    if (!creds.user_token || expires === undefined || !appId || !appSecret || expires - host.clock.now().getTime() > REFRESH_BEFORE_MS) return creds;
-    const long = await graph.get<{ access_token: string; expires_in?: number }>('/oauth/access_token', {
-      query: { grant_type: 'fb_exchange_token', client_id: appId, client_secret: appSecret, fb_exchange_token: creds.user_token },
-    });
-    const next = { ...creds, user_token: long.access_token, expires_at: long.expires_in ? new Date(host.clock.now().getTime() + long.expires_in * 1000).toISOString() : null };
+    if (expires === undefined || expires - host.clock.now().getTime() > REFRESH_BEFORE_MS) return creds;
+    const expiresAt = (s?: number) => (s ? new Date(host.clock.now().getTime() + s * 1000).toISOString() : null);
+    let next: InstagramCredentials;
+    if (graphHost === 'instagram') {
+      const long = await graph.get<{ access_token: string; expires_in?: number }>('/refresh_access_token', {
+        host: 'instagram', unversioned: true, query: { grant_type: 'ig_refresh_token', access_token: creds.access_token },
+      });
+      next = { ...creds, access_token: long.access_token, expires_at: expiresAt(long.expires_in) };
+    } else {
+      if (!creds.user_token || !appId || !appSecret) return creds;
+      const long = await graph.get<{ access_token: string; expires_in?: number }>('/oauth/access_token', {
+        query: { grant_type: 'fb_exchange_token', client_id: appId, client_secret: appSecret, fb_exchange_token: creds.user_token },
+      });
+      next = { ...creds, user_token: long.access_token, expires_at: expiresAt(long.expires_in) };
+    }
     await writeCredentials(host.db, host.clock, host.vault, account.id, JSON.stringify(next));
     host.log.info('channel', 'instagram token refreshed', { channel_account_id: account.id });
     return next;
@@ -82,7 +96,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     if (!api || !creds) return host.setStatus(account.id, 'reconnect_needed', 'No token is stored: connect the account again');
     try {
       const fresh = await refreshed(api.graph, creds);
-      await lookUpAccount(api.graph, igId, fresh.access_token);
+      await lookUpAccount(api.graph, igId, fresh.access_token, graphHost);
       await host.setStatus(account.id, 'connected');
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
@@ -105,7 +119,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
       if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again');
       try {
         const r = await api.graph.post<{ message_id?: string }>(`/${sender}/messages`, {
-          token: api.token, body: { recipient: { id: recipient }, message, ...(tag ? { messaging_type: 'MESSAGE_TAG', tag } : {}) },
+          token: api.token, host: graphHost, body: { recipient: { id: recipient }, message, ...(tag ? { messaging_type: 'MESSAGE_TAG', tag } : {}) },
         });
         if (!r.message_id) throw new SendOutcomeUnknownError('Meta answered without a message id');
         return { platformMessageId: r.message_id };

@@ -2,7 +2,7 @@ import { recordAudit, type AuditBy } from '../../audit/index.ts';
 import { AppError, badRequest, conflict } from '../../lib/errors.ts';
 import { createChannelAccount, type ChannelAccount } from '../accounts.ts';
 import type { ConnectDeps, ConnectInput } from '../channel.ts';
-import { GraphClient, GraphError } from './graph-client.ts';
+import { GraphClient, GraphError, type GraphHost } from './graph-client.ts';
 import { findByIgAccountId, INSTAGRAM, type InstagramCredentials, type InstagramSettings } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
 
@@ -19,8 +19,8 @@ export function connectError(err: unknown): Error {
 }
 
 /** Who the account is on Instagram, asked with the token (which proves the token works for it). */
-export async function lookUpAccount(graph: GraphClient, igAccountId: string, token: string): Promise<{ id: string; username: string }> {
-  const me = await graph.get<{ id?: string; username?: string }>(`/${igAccountId}`, { token, query: { fields: 'id,username,name' } });
+export async function lookUpAccount(graph: GraphClient, igAccountId: string, token: string, host: GraphHost = 'graph'): Promise<{ id: string; username: string }> {
+  const me = await graph.get<{ id?: string; username?: string }>(`/${igAccountId}`, { token, host, query: { fields: 'id,username' } });
   return { id: String(me.id ?? igAccountId), username: String(me.username ?? '') };
 }
 

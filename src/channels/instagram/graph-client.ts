@@ -76,9 +76,15 @@ export interface GraphClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+export type GraphHost = 'graph' | 'instagram' | 'instagram_token';
+
 export interface GraphRequest {
-  /** Which host: the Graph API (Facebook Login tokens) or Instagram's (Instagram Login tokens). */
-  host?: 'graph' | 'instagram';
+  /** Which host: the Graph API (Facebook Login tokens), Instagram's (Instagram Login tokens), or Instagram Login's code exchange. */
+  host?: GraphHost;
+  /** The path is not under the Graph version (Instagram Login's token endpoints). */
+  unversioned?: boolean;
+  /** Sent as application/x-www-form-urlencoded (Instagram Login's code exchange). */
+  form?: Record<string, string>;
   token?: string;
   query?: Record<string, string>;
   /** Sent as JSON. */
@@ -117,23 +123,23 @@ export class GraphClient {
     return this.call<T>('POST', path, { retry: true, ...req });
   }
 
-  /** A full URL of a versioned Graph path on the chosen host. */
-  url(path: string, host: 'graph' | 'instagram' = 'graph'): URL {
-    const base = host === 'instagram' ? this.config.instagramUrl : this.config.graphUrl;
-    return new URL(`${base}/${this.config.graphVersion}${path.startsWith('/') ? path : `/${path}`}`);
+  /** A full URL of a Graph path on the chosen host (under the configured version unless `unversioned`). */
+  url(path: string, host: GraphHost = 'graph', unversioned = false): URL {
+    const base = host === 'instagram' ? this.config.instagramUrl : host === 'instagram_token' ? this.config.instagramTokenUrl : this.config.graphUrl;
+    return new URL(`${base}${unversioned ? '' : `/${this.config.graphVersion}`}${path.startsWith('/') ? path : `/${path}`}`);
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, req: GraphRequest): Promise<T> {
-    const url = this.url(path, req.host);
+    const url = this.url(path, req.host, req.unversioned);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     if (req.token) {
       url.searchParams.set('access_token', req.token);
       // graph.facebook.com takes the proof; Instagram Login's host does not document it.
-      if (req.host !== 'instagram' && this.config.appSecret) url.searchParams.set('appsecret_proof', appSecretProof(req.token, this.config.appSecret));
+      if ((req.host ?? 'graph') === 'graph' && this.config.appSecret) url.searchParams.set('appsecret_proof', appSecretProof(req.token, this.config.appSecret));
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once<T>(method, url, req.body);
+        return await this.once<T>(method, url, req.body, req.form);
       } catch (err) {
         const retryable = err instanceof GraphError && (err.kind === 'server' || err.kind === 'rate_limit');
         if (!req.retry || !retryable || attempt >= this.retries) throw err;
@@ -142,12 +148,13 @@ export class GraphClient {
     }
   }
 
-  private async once<T>(method: string, url: URL, body?: Record<string, unknown>): Promise<T> {
+  private async once<T>(method: string, url: URL, body?: Record<string, unknown>, form?: Record<string, string>): Promise<T> {
     let res: Response;
     try {
       res = await this.fetch(url, {
         method, signal: AbortSignal.timeout(this.timeoutMs),
         ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        ...(form ? { body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
       });
     } catch (err) {
       const name = (err as Error).name;

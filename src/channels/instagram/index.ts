@@ -2,3 +2,4 @@
 export { instagramDriver } from './driver.ts';
 export { InstagramWebhook, type DeliveryOutcome, type WebhookDeps } from './webhook.ts';
 export { FacebookLogin, FACEBOOK_SCOPES, type PageCandidate } from './facebook-login.ts';
+export { InstagramLogin } from './instagram-login.ts';

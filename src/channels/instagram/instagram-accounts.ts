@@ -29,6 +29,9 @@ export const igAccountIdOf = (account: ChannelAccount): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/** Accounts connected with Instagram Login speak to graph.instagram.com; the others to the Graph API. */
+export const graphHostOf = (account: ChannelAccount): 'graph' | 'instagram' => ((account.settings as Partial<InstagramSettings>).login === 'instagram' ? 'instagram' : 'graph');
+
 export const pageIdOf = (account: ChannelAccount): string | undefined => {
   const v = (account.settings as Partial<InstagramSettings>).page_id;
   return typeof v === 'string' ? v : undefined;

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { FacebookLogin } from '../../channels/index.ts';
+import { FacebookLogin, InstagramLogin } from '../../channels/index.ts';
 import { assertClientAccess, assertRole, findClient, type Client } from '../../tenants/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import { InstagramPickPage, InstagramProblemPage } from '../../../views/pages/instagram-login.tsx';
@@ -19,6 +19,8 @@ type C = Context<HttpEnv>;
 
 /** The redirect URI registered with Meta: one fixed URL for every client (the state says which). */
 export const INSTAGRAM_CALLBACK_PATH = '/oauth/instagram/callback';
+/** Instagram Login's redirect URI (registered in the Instagram app's settings). */
+export const INSTAGRAM_LOGIN_CALLBACK_PATH = '/oauth/instagram-login/callback';
 
 const channelsUrl = (slug: string) => `/clients/${slug}/channels`;
 
@@ -32,6 +34,7 @@ function failure(c: C, err: unknown, back: string) {
   if (!isAppError(err) || err.status >= 500 && err.code !== 'meta_unavailable') throw err;
   if (err.code === 'meta_not_configured') return problem(c, 'not_configured', back, 409);
   if (err.code === 'bad_state') return problem(c, 'bad_state', back, 400);
+  if (err.code === 'already_connected') return problem(c, 'already_connected', back, 409);
   return problem(c, 'meta', back, err.status === 409 ? 409 : 400, { message: err.message });
 }
 
@@ -42,7 +45,12 @@ export function instagramLoginRoutes() {
     const ctx = c.get('ctx');
     return (login ??= new FacebookLogin({ db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry }));
   };
-  const callbackUrl = (c: C) => `${c.get('ctx').publicUrl().replace(/\/$/, '')}${INSTAGRAM_CALLBACK_PATH}`;
+  let igLogin: InstagramLogin | undefined;
+  const ig = (c: C) => {
+    const ctx = c.get('ctx');
+    return (igLogin ??= new InstagramLogin({ db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry }));
+  };
+  const callbackUrl = (c: C, path = INSTAGRAM_CALLBACK_PATH) => `${c.get('ctx').publicUrl().replace(/\/$/, '')}${path}`;
 
   /** The client a login was begun for, checked again for the person now (role, tenancy). */
   async function clientOfLogin(c: C, clientId: string): Promise<Client> {
@@ -103,6 +111,37 @@ export function instagramLoginRoutes() {
     if (fb(c).clientOf(state, c.get('session')!.id) !== client.id) return problem(c, 'bad_state', back, 400);
     try {
       await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', by(c));
+    } catch (err) {
+      return failure(c, err, back);
+    }
+    return c.redirect(flashUrl(c, back, 'instagram.connected'), 303);
+  });
+
+  // Instagram Login: for a professional account without a Facebook Page.
+  app.post('/clients/:slug/channels/instagram/instagram-login', requireUser(), async (c) => {
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'channels.create' });
+    await readForm(c);
+    try {
+      return c.redirect(await ig(c).begin(c.get('session')!.id, client.id, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH)), 303);
+    } catch (err) {
+      return failure(c, err, channelsUrl(client.slug));
+    }
+  });
+
+  app.get(INSTAGRAM_LOGIN_CALLBACK_PATH, requireUser(), async (c) => {
+    const state = c.req.query('state') ?? '';
+    const session = c.get('session')!;
+    const clientId = ig(c).clientOf(state, session.id);
+    if (!clientId) return problem(c, 'bad_state', '/', 400);
+    const client = await clientOfLogin(c, clientId);
+    const back = channelsUrl(client.slug);
+    const code = c.req.query('code');
+    if (c.req.query('error') || !code) {
+      ig(c).forget(state);
+      return problem(c, 'denied', back, 400);
+    }
+    try {
+      await ig(c).complete(state, session.id, code, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH), by(c));
     } catch (err) {
       return failure(c, err, back);
     }

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { INSTAGRAM_CALLBACK_PATH } from './instagram-login.routes.tsx';
+import { INSTAGRAM_CALLBACK_PATH, INSTAGRAM_LOGIN_CALLBACK_PATH } from './instagram-login.routes.tsx';
 import { SETTINGS, setSettings } from '../../settings/index.ts';
 import { SettingsPage } from '../../../views/pages/settings.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -14,7 +14,7 @@ const globalSpecs = () => SETTINGS.filter((s) => s.scope === 'global');
 /** What to paste into Meta's dashboard: this server's webhook and OAuth redirect URLs. */
 const metaUrls = (c: Context<HttpEnv>) => {
   const base = c.get('ctx').publicUrl().replace(/\/$/, '');
-  return { webhook: `${base}/webhooks/instagram`, oauthRedirect: `${base}${INSTAGRAM_CALLBACK_PATH}` };
+  return { webhook: `${base}/webhooks/instagram`, oauthRedirect: `${base}${INSTAGRAM_CALLBACK_PATH}`, instagramLoginRedirect: `${base}${INSTAGRAM_LOGIN_CALLBACK_PATH}` };
 };
 
 /** The install-wide runtime settings (admins only). Secrets are write-only. */
