@@ -18,6 +18,8 @@ export interface ChannelHost {
   vault: Vault;
   hub: EventHub;
   dataDir: string;
+  /** The server's public URL (where a platform's webhooks would reach it). */
+  publicUrl?: () => string;
   /** Stores a normalised inbound event (one transaction); acknowledge the platform after it resolves. */
   ingest(event: InboundEvent): Promise<IngestResult>;
   /** Records and publishes the account's status (channel.status). */

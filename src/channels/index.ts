@@ -11,4 +11,4 @@ export { channelAttentionWatcher, channelAttentionHandler, ATTENTION_STATUSES, C
 export { ChannelRegistry } from './registry.ts';
 export { CHANNEL_DRIVERS } from './drivers.ts';
 export * from './sandbox/index.ts';
-export { InstagramWebhook, FacebookLogin, InstagramLogin, type DeliveryOutcome, type PageCandidate } from './instagram/index.ts';
+export { deliveryMode as instagramDeliveryMode, pollConversations, InstagramWebhook, FacebookLogin, InstagramLogin, type DeliveryOutcome, type PageCandidate } from './instagram/index.ts';

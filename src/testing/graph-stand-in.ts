@@ -70,6 +70,8 @@ export class GraphStandIn {
   /** Codes handed out by the consent page, and the user tokens made from them. */
   private readonly codes = new Set<string>();
   private readonly userTokens = new Map<string, 'short' | 'long'>();
+  /** Conversations the Conversations API lists (polling mode), newest message last. */
+  readonly conversations: Array<{ id: string; igId: string; customerId: string; updated: string; messages: Array<{ id: string; created_time: string; from: string; text: string }> }> = [];
   private faults: Array<{ path: RegExp; fault: GraphFault }> = [];
   private server?: http.Server;
   private hanging: http.ServerResponse[] = [];
@@ -86,6 +88,19 @@ export class GraphStandIn {
     this.pages.push(p);
     this.accounts.set(p.igId, { igId: p.igId, username: p.username, token: p.pageToken });
     return this;
+  }
+
+  /** A message in an account's conversation with a customer, as the Conversations API will list it (`fromBusiness`: sent by the account). */
+  addConversationMessage(igId: string, customerId: string, text: string, at: Date, fromBusiness = false): string {
+    let conv = this.conversations.find((c) => c.igId === igId && c.customerId === customerId);
+    if (!conv) {
+      conv = { id: `aWdfconv${++this.seq}`, igId, customerId, updated: at.toISOString(), messages: [] };
+      this.conversations.push(conv);
+    }
+    const id = `aWdfmsg${++this.seq}`;
+    conv.messages.push({ id, created_time: at.toISOString(), from: fromBusiness ? igId : customerId, text });
+    conv.updated = at.toISOString();
+    return id;
   }
 
   /** A long-lived user token the stand-in knows (as if a person had logged in earlier). */
@@ -226,12 +241,25 @@ export class GraphStandIn {
 
   private async route(r: GraphRequestRecord): Promise<{ status: number; body: unknown }> {
     const token = r.query.access_token;
+    const conv = this.conversations.find((c) => r.path === `/${c.id}`);
+    if (conv) {
+      if (token !== this.accounts.get(conv.igId)?.token) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
+      // Newest first, as Meta lists them; `to` names the other side.
+      const data = [...conv.messages].reverse().map((m) => ({
+        id: m.id, created_time: m.created_time, message: m.text, from: { id: m.from }, to: { data: [{ id: m.from === conv.igId ? conv.customerId : conv.igId }] },
+      }));
+      return { status: 200, body: { id: conv.id, messages: { data } } };
+    }
     const m = /^\/(\w+)(?:\/(\w+))?$/.exec(r.path);
     const page = m ? this.pages.find((p) => p.pageId === m[1]) : undefined;
     const account = m ? (page ? this.accounts.get(page.igId) : this.accounts.get(m[1])) : undefined;
     const invalid = { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf' } } };
     if (!m || !account) return { status: 400, body: { error: { message: `Unsupported get request. Object with ID '${m?.[1] ?? ''}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
     if (token !== account.token) return invalid;
+    if (r.method === 'GET' && m[2] === 'conversations') {
+      const data = this.conversations.filter((c) => c.igId === account.igId).sort((a, b) => b.updated.localeCompare(a.updated)).map((c) => ({ id: c.id, updated_time: c.updated }));
+      return { status: 200, body: { data } };
+    }
     if (r.method === 'GET' && !m[2]) return { status: 200, body: { id: account.igId, username: account.username, name: account.name ?? account.username } };
     if (r.method === 'POST' && m[2] === 'subscribed_apps') {
       this.subscriptions.set(account.igId, r.query.subscribed_fields ?? '');

@@ -3,6 +3,9 @@ import type { Catalog } from './translator.ts';
 // Connecting an Instagram account (Facebook Login) on a client's channels page.
 export const instagram: Catalog = {
   en: {
+    'instagram.delivery.webhook': 'Messages arrive through Meta’s webhooks (this server has a public HTTPS address).',
+    'instagram.delivery.polling.not_https': 'Polling mode: this server’s public address is not HTTPS, so Meta’s webhooks cannot reach it; Habar asks Instagram for new messages every 30 seconds.',
+    'instagram.delivery.polling.private_address': 'Polling mode: this server’s public address is a private one (behind NAT), so Meta’s webhooks cannot reach it; Habar asks Instagram for new messages every 30 seconds.',
     'instagram.login_hint': 'An Instagram professional account without a Facebook Page connects with Instagram’s own login.',
     'instagram.login_connect': 'Connect with Instagram login',
     'instagram.problem.already_connected': 'This Instagram account is already connected to a client. Nothing was changed.',
@@ -22,6 +25,9 @@ export const instagram: Catalog = {
     'instagram.problem.back': 'Back to the channels',
   },
   ru: {
+    'instagram.delivery.webhook': 'Сообщения приходят через вебхуки Meta (у сервера публичный адрес HTTPS).',
+    'instagram.delivery.polling.not_https': 'Режим опроса: публичный адрес сервера не HTTPS, вебхуки Meta до него не дойдут; Habar запрашивает новые сообщения Instagram каждые 30 секунд.',
+    'instagram.delivery.polling.private_address': 'Режим опроса: адрес сервера частный (за NAT), вебхуки Meta до него не дойдут; Habar запрашивает новые сообщения Instagram каждые 30 секунд.',
     'instagram.login_hint': 'Профессиональный аккаунт Instagram без страницы Facebook подключается через вход в сам Instagram.',
     'instagram.login_connect': 'Подключить через вход в Instagram',
     'instagram.problem.already_connected': 'Этот аккаунт Instagram уже подключён к клиенту. Ничего не изменено.',
@@ -41,6 +47,9 @@ export const instagram: Catalog = {
     'instagram.problem.back': 'К каналам',
   },
   kk: {
+    'instagram.delivery.webhook': 'Хабарламалар Meta вебхуктары арқылы келеді (сервердің жария HTTPS мекенжайы бар).',
+    'instagram.delivery.polling.not_https': 'Сұрау режимі: сервердің жария мекенжайы HTTPS емес, Meta вебхуктары оған жетпейді; Habar Instagram-нан жаңа хабарламаларды әр 30 секунд сайын сұрайды.',
+    'instagram.delivery.polling.private_address': 'Сұрау режимі: сервердің мекенжайы жеке (NAT артында), Meta вебхуктары оған жетпейді; Habar Instagram-нан жаңа хабарламаларды әр 30 секунд сайын сұрайды.',
     'instagram.login_hint': 'Facebook беті жоқ Instagram кәсіби аккаунты Instagram-ның өз кіруі арқылы қосылады.',
     'instagram.login_connect': 'Instagram-ға кіру арқылы қосу',
     'instagram.problem.already_connected': 'Бұл Instagram аккаунты клиентке қосылып қойған. Ештеңе өзгертілмеді.',

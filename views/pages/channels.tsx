@@ -1,7 +1,7 @@
 import { Layout, Field, Csrf } from '../layout.tsx';
 import { ClientTabs, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import { InstagramConnectCard } from './instagram-login.tsx';
+import { InstagramConnectCard, type InstagramDelivery } from './instagram-login.tsx';
 import type { ChannelKind, ChannelStatus } from '../../src/messaging/index.ts';
 
 export interface ChannelRow {
@@ -22,6 +22,8 @@ export interface ChannelsView {
   client: { slug: string; name: string };
   channels: ChannelRow[];
   mayCreate: boolean;
+  /** How Instagram messages reach this server (from its public URL). */
+  instagramDelivery?: InstagramDelivery;
   values?: { name: string };
   errors?: Record<string, string>;
   /** The WhatsApp form's value and errors (apart from the sandbox form's). */
@@ -72,7 +74,7 @@ export function ChannelsPage({ v, d }: { v: ViewContext; d: ChannelsView }) {
           </details>
         </section>
       ) : null}
-      {d.mayCreate ? <InstagramConnectCard v={v} slug={d.client.slug} /> : null}
+      {d.mayCreate ? <InstagramConnectCard v={v} slug={d.client.slug} delivery={d.instagramDelivery} /> : null}
     </Layout>
   );
 }

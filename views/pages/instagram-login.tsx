@@ -11,12 +11,20 @@ export interface InstagramPick {
   accounts: Array<{ igId: string; username: string; pageName: string; taken: boolean }>;
 }
 
-/** The channels page's card: one button that starts Facebook Login (a POST, so a link cannot start it). */
-export function InstagramConnectCard({ v, slug }: { v: ViewContext; slug: string }) {
+/** How Instagram messages reach this server: Meta's webhooks, or polling (and why). */
+export type InstagramDelivery = { mode: 'webhook' } | { mode: 'polling'; reason: string };
+
+/** The channels page's card: one button that starts Facebook Login (a POST, so a link cannot start it), and the delivery mode. */
+export function InstagramConnectCard({ v, slug, delivery }: { v: ViewContext; slug: string; delivery?: InstagramDelivery }) {
   return (
     <section class="card" id="instagram-connect">
       <h2>{v.t('instagram.connect_title')}</h2>
       <p class="muted">{v.t('instagram.connect_hint')}</p>
+      {delivery ? (
+        <p class="notice" id="instagram-delivery" data-mode={delivery.mode}>
+          {delivery.mode === 'webhook' ? v.t('instagram.delivery.webhook') : v.t(`instagram.delivery.polling.${delivery.reason}`)}
+        </p>
+      ) : null}
       <form method="post" action={`/clients/${slug}/channels/instagram/login`} hx-boost="false">
         <Csrf v={v} />
         <button type="submit">{v.t('instagram.connect')}</button>

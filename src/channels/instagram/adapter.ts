@@ -8,6 +8,7 @@ import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
 import { lookUpAccount } from './connect.ts';
 import { graphHostOf, igAccountIdOf, pageIdOf, readInstagramCredentials, type InstagramCredentials } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
+import { deliveryMode, pollConversations, POLL_EVERY_MS } from './polling.ts';
 
 /** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
 export const HUMAN_AGENT_SETTING = 'instagram.human_agent_tag';
@@ -104,12 +105,39 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     }
   }
 
+  // Polling mode (no public HTTPS URL for Meta's webhooks): the Conversations API every 30 s.
+  let timer: NodeJS.Timeout | undefined;
+  let since = new Date(host.clock.now().getTime() - 24 * 3600_000).toISOString();
+  let polling: Promise<void> | undefined;
+  async function poll(): Promise<void> {
+    const api = await graphAndToken();
+    if (!api) return;
+    try {
+      const r = await pollConversations({ graph: api.graph, host: graphHost, token: api.token, accountId: account.id, igId, owner: sender, ingest: host.ingest }, since);
+      since = r.since;
+    } catch (err) {
+      if (!(err instanceof GraphError)) throw err;
+      await reportFailure(err);
+    }
+  }
+
   return {
     idempotent: false,
     // Both refresh a token that expires soon, then check it still opens the account (else: reconnect needed).
-    start: () => upkeep(),
+    async start() {
+      await upkeep();
+      if (!host.publicUrl || deliveryMode(host.publicUrl()).mode !== 'polling') return;
+      host.log.info('channel', 'instagram polling mode: the public URL cannot take Meta\'s webhooks', { channel_account_id: account.id });
+      timer = setInterval(() => {
+        polling ??= poll().catch((err) => host.log.error('channel', 'instagram poll failed', { channel_account_id: account.id, error: err as Error })).finally(() => (polling = undefined));
+      }, POLL_EVERY_MS);
+      timer.unref();
+    },
     maintain: () => upkeep(),
-    async stop() {},
+    async stop() {
+      if (timer) clearInterval(timer);
+      await polling;
+    },
     async send(m: OutboundMessage): Promise<SendResult> {
       const recipient = m.to.find((i) => i.kind === 'ig_id')?.value;
       if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account');

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { addChannelAccount, customerUrl, listChannelAccounts } from '../../channels/index.ts';
+import { addChannelAccount, customerUrl, instagramDeliveryMode, listChannelAccounts } from '../../channels/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ChannelsPage, ChannelTable, type ChannelsView } from '../../../views/pages/channels.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -30,6 +30,7 @@ async function channelsView(c: C, client: Client, extra: Partial<ChannelsView> =
       phone: a.phone, profileName: a.profileName,
     })),
     mayCreate: CREATOR_ROLES.includes(c.get('user')!.role),
+    instagramDelivery: instagramDeliveryMode(ctx.publicUrl()),
     ...extra,
   };
 }

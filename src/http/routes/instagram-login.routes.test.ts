@@ -105,6 +105,12 @@ test('cancelling on Facebook\'s dialog, or a login with no Instagram account, sa
   assert.is((await instagramRows(ctx)).length, 0);
 });
 
+test('the channels page says how messages arrive: polling, and why, while the public URL is not HTTPS', async (ctx) => {
+  const page = await (await ctx.app.request(channelsPath(ctx), { jar: ctx.owner })).text();
+  assert.match(page, 'data-mode="polling"');
+  assert.match(page, t('instagram.delivery.polling.not_https'));
+});
+
 test('an agent cannot start it, and without the Meta app configured the page says what the operator must do', async (ctx) => {
   const agent = await loginAs(ctx.app, (await buildUser(ctx.app, 'agent', ctx.client.id)).email, TEST_PASSWORD);
   const page = await (await ctx.app.request(channelsPath(ctx), { jar: agent })).text();
