@@ -99,6 +99,22 @@ test('the echo of our own send, arriving before the Send API answers, is our mes
   assert.is((await outbound(ctx)).length, before + 1);
 });
 
+test('the echo arriving after Meta answered but before the send job stored the id is our message too', async (ctx) => {
+  const { app, account, conversationId } = ctx;
+  const ours = await sendMessage(app.ctx, account.clientId, conversationId, { text: 'On our way', authorKind: 'ai' });
+  // The send call alone, as the send job makes it; its outcome not stored yet.
+  const { platformMessageId } = await app.ctx.channels.send({ id: account.id, clientId: account.clientId, kind: account.kind }, {
+    messageId: ours.id, clientId: account.clientId, channelAccountId: account.id, conversationId, contactId: ours.contactId,
+    to: [{ kind: 'ig_id', value: CUSTOMER }], text: ours.text, attachments: [],
+  });
+  const echo = { sender: { id: IG_ACCOUNT.igId }, recipient: { id: CUSTOMER }, timestamp: Date.now(), message: { mid: platformMessageId, text: ours.text, is_echo: true } };
+  assert.is((await deliverToApp(app, igDelivery([echo]))).status, 200);
+  const out = await outbound(ctx);
+  assert.equal(out.map((m) => [m.id, m.status]), [[ours.id, 'queued']], 'no second message for the echo');
+  const conv = await app.ctx.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
+  assert.not.equal(conv.ai_state, 'paused');
+});
+
 test('a text longer than Instagram takes, or a file without a public URL, fails with a clear reason', async (ctx) => {
   const long = await send(ctx, { text: 'x'.repeat(1001) });
   assert.equal([long.status, long.error], ['failed', 'Instagram takes at most 1000 characters in one message']);
