@@ -33,8 +33,11 @@ export interface IgEntry {
   changes?: unknown[];
 }
 
-/** What one messaging item becomes: an event to ingest, or a reason it was left alone (logged). */
-export type ItemOutcome = { event: InboundEvent } | { skipped: string };
+/**
+ * What one messaging item becomes: an event to ingest, a customer's unsent message (its mid), a
+ * read receipt for our messages (up to its mid), or a reason it was left alone (logged).
+ */
+export type ItemOutcome = { event: InboundEvent } | { unsent: string } | { read: string; at?: string } | { skipped: string };
 
 // The file types Meta names, as MIME types (the URL's own type is unknown until fetched).
 const MIME: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/mp4', file: 'application/octet-stream' };
@@ -66,7 +69,7 @@ function attachmentsOf(m: NonNullable<IgMessaging['message']>): AttachmentMeta[]
  * One messaging item of an entry for the channel account `accountId` (whose Instagram id is
  * `igId`) as a normalised event: a customer's message (direction in), or an echo of what the
  * business account sent (direction out, addressed by the customer it went to). Reactions and
- * postbacks are the customer's messages too; read receipts and unsent messages are left alone.
+ * postbacks are the customer's messages too; an unsent message and a read receipt change what is stored.
  */
 export function eventOfItem(accountId: string, igId: string, item: IgMessaging): ItemOutcome {
   const sender = item.sender?.id;
@@ -75,7 +78,7 @@ export function eventOfItem(accountId: string, igId: string, item: IgMessaging):
   if (item.message) {
     const m = item.message;
     if (!m.mid) return { skipped: 'message without mid' };
-    if (m.is_deleted) return { skipped: 'unsent message' };
+    if (m.is_deleted) return { unsent: m.mid };
     const echo = !!m.is_echo || sender === igId;
     const customer = echo ? recipient : sender;
     const attachments = attachmentsOf(m);
@@ -104,6 +107,6 @@ export function eventOfItem(accountId: string, igId: string, item: IgMessaging):
       },
     };
   }
-  if (item.read) return { skipped: 'read receipt' };
+  if (item.read?.mid) return { read: item.read.mid, ...(item.timestamp ? { at: new Date(item.timestamp).toISOString() } : {}) };
   return { skipped: 'unknown messaging item' };
 }

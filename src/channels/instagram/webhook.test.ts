@@ -115,4 +115,18 @@ test('an echo of what a person sent from the Instagram app is an agent message, 
   assert.is(conv.ai_state, 'paused');
 });
 
+test('a message the customer unsends is marked deleted; a read receipt marks our message read', async ({ app }) => {
+  const said = igMessage('5551001', 'Oops, wrong chat', {}, 'm_unsend_1');
+  await deliverToApp(app, igDelivery([said]));
+  const unsent = { sender: { id: '5551001' }, recipient: { id: IG_ACCOUNT.igId }, timestamp: Date.now(), message: { mid: 'm_unsend_1', is_deleted: true } };
+  assert.is((await deliverToApp(app, igDelivery([unsent]))).status, 200);
+  const row = await app.ctx.db.selectFrom('messages').selectAll().where('platform_message_id', '=', 'm_unsend_1').executeTakeFirstOrThrow();
+  assert.ok(row.deleted_at, 'marked deleted');
+  const echo = { sender: { id: IG_ACCOUNT.igId }, recipient: { id: '5551001' }, timestamp: Date.now(), message: { mid: 'm_ours_1', text: 'Sure', is_echo: true } };
+  const read = { sender: { id: '5551001' }, recipient: { id: IG_ACCOUNT.igId }, timestamp: Date.now(), read: { mid: 'm_ours_1' } };
+  assert.is((await deliverToApp(app, igDelivery([echo, read]))).status, 200);
+  const ours = await app.ctx.db.selectFrom('messages').selectAll().where('platform_message_id', '=', 'm_ours_1').executeTakeFirstOrThrow();
+  assert.is(ours.status, 'read');
+});
+
 test.run();

@@ -19,6 +19,10 @@ export interface WebhookDeps {
   log: Logger;
   /** The channel host's ingest (its echo guard drops echoes of our own sends). */
   ingest(event: InboundEvent): Promise<IngestResult>;
+  /** The host's record of a customer's unsent message. */
+  messageChanged(accountId: string, platformMessageId: string, change: { kind: 'deleted' }): Promise<void>;
+  /** The host's record of a read receipt for one of our messages. */
+  receipt(accountId: string, platformMessageId: string, status: 'read', at?: string): Promise<void>;
 }
 
 export interface DeliveryOutcome {
@@ -97,9 +101,12 @@ export class InstagramWebhook {
       this.deps.log.warn('channel', 'instagram webhook for another object ignored', { object: String(body.object).slice(0, 40) });
       return outcome;
     }
-    const events = await this.eventsOf(body.entry, outcome);
+    const changes: Array<() => Promise<void>> = [];
+    const events = await this.eventsOf(body.entry, outcome, changes);
     // Stored together: the group commit gives units arriving at once one transaction.
     const results = await Promise.all(events.map((e) => this.deps.ingest(e)));
+    // After the messages: an unsent or read one may be in this very delivery.
+    for (const change of changes) await change();
     for (const r of results) {
       if (r.duplicate) outcome.duplicates++;
       else outcome.stored++;
@@ -107,7 +114,7 @@ export class InstagramWebhook {
     return outcome;
   }
 
-  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome): Promise<InboundEvent[]> {
+  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<InboundEvent[]> {
     const events: InboundEvent[] = [];
     const seen = new Set<string>();
     for (const entry of entries) {
@@ -124,7 +131,9 @@ export class InstagramWebhook {
       }
       for (const item of Array.isArray(entry.messaging) ? entry.messaging : []) {
         const r = eventOfItem(account.id, igId, item ?? {});
-        if ('skipped' in r) {
+        if ('unsent' in r) changes.push(() => this.deps.messageChanged(account.id, r.unsent, { kind: 'deleted' }));
+        else if ('read' in r) changes.push(() => this.deps.receipt(account.id, r.read, 'read', r.at));
+        else if ('skipped' in r) {
           this.deps.log.debug('channel', 'instagram webhook item left alone', { channel_account_id: account.id, reason: r.skipped });
           outcome.skipped++;
         } else if (!seen.has(`${account.id}:${r.event.platformMessageId}`)) {

@@ -10,7 +10,10 @@ export function instagramWebhookRoutes() {
   const app = new Hono<HttpEnv>();
   let webhook: InstagramWebhook | undefined;
   const receiver = (ctx: HttpEnv['Variables']['ctx']) =>
-    (webhook ??= new InstagramWebhook({ db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log, ingest: ctx.channels.host.ingest }));
+    (webhook ??= new InstagramWebhook({
+      db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log,
+      ingest: ctx.channels.host.ingest, messageChanged: ctx.channels.host.messageChanged, receipt: ctx.channels.host.receipt,
+    }));
 
   app.get('/webhooks/instagram', async (c) => {
     const challenge = await receiver(c.get('ctx')).handshake(c.req.query());
