@@ -108,9 +108,11 @@ test('a sandbox channel created through the API answers with a customer_url that
   assert.equal(list.map((c) => c.id).sort(), [t.channel.id, res.body.id].sort());
   const [audit] = await auditOf(app, 'channel.created');
   assert.equal([audit.target_id, audit.client_id], [res.body.id, t.client.id]);
-  // Instagram accounts are connected in the admin UI (Meta login), not created through the API.
+  // An Instagram account is connected with its id and a token (instagram-connect.api.test.ts), never by a name alone.
   const instagram = await t.api('POST', '/api/v1/channels', { kind: 'instagram', name: 'Shop' });
-  assert.equal([instagram.status, instagram.body.error.field], [400, 'kind']);
+  assert.equal([instagram.status, instagram.body.error.field], [400, 'ig_account_id']);
+  const unknown = await t.api('POST', '/api/v1/channels', { kind: 'telegram', name: 'Shop' });
+  assert.equal([unknown.status, unknown.body.error.field], [400, 'kind']);
   const noName = await t.api('POST', '/api/v1/channels', { kind: 'sandbox', name: '  ' });
   assert.equal([noName.status, noName.body.error.field], [400, 'name']);
   assert.is((await t.api('GET', '/api/v1/channels')).body.data.length, 2);
