@@ -429,4 +429,30 @@ export interface DB {
   ai_calls: AiCallsTable;
   ai_conversations: AiConversationsTable;
   messages_fts_pending: MessagesFtsPendingTable;
+  whatsapp_auth_keys: WhatsappAuthKeysTable;
+  whatsapp_first_contacts: WhatsappFirstContactsTable;
+}
+
+/** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */
+export interface WhatsappAuthKeysTable {
+  channel_account_id: string;
+  client_id: string;
+  /** creds | hash-key | a Baileys signal key type (session, pre-key, lid-mapping, …) */
+  type: string;
+  /** Keyed hash of Baileys' key id ('' for creds and the hash key). */
+  key_hash: string;
+  /** Keyed hash of the number the key id names (sessions, device lists, LID mappings); erasure deletes by it. */
+  subject_hash: string | null;
+  /** Sealed (context "whatsapp_auth_keys.value"): Baileys' BufferJSON of the value. */
+  value: string;
+  updated_at: string;
+}
+
+/** Contacts a WhatsApp number wrote to before they ever wrote (the daily cap on first messages). */
+export interface WhatsappFirstContactsTable {
+  channel_account_id: string;
+  contact_id: string;
+  client_id: string;
+  /** YYYY-MM-DD (UTC) */
+  day: string;
 }

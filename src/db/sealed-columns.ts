@@ -17,4 +17,5 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'channel_accounts', column: 'credentials', pk: ['id'] },
   { table: 'webhooks', column: 'secret', pk: ['id'] },
   { table: 'ai_settings', column: 'api_key', pk: ['client_id'] },
+  { table: 'whatsapp_auth_keys', column: 'value', pk: ['channel_account_id', 'type', 'key_hash'] },
 ];

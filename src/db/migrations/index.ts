@@ -10,6 +10,7 @@ import * as m0008 from './0008_deferred_search_index.ts';
 import * as m0009 from './0009_job_status_indexes.ts';
 import * as m0010 from './0010_ai_keywords.ts';
 import * as m0011 from './0011_channel_profiles.ts';
+import * as m0012 from './0012_whatsapp_auth.ts';
 
 export interface Migration {
   version: number;
@@ -33,4 +34,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 9, name: '0009_job_status_indexes', up: m0009.up },
   { version: 10, name: '0010_ai_keywords', up: m0010.up },
   { version: 11, name: '0011_channel_profiles', up: m0011.up },
+  { version: 12, name: '0012_whatsapp_auth', up: m0012.up },
 ];
