@@ -1,1 +1,9 @@
-export { whatsappDriver } from './driver.ts';
+// The WhatsApp room: a number paired through Baileys (the only room that imports it), its sealed
+// auth state, its connection supervisor and its adapter behind the channel interface.
+export { whatsappDriver, makeWhatsappDriver } from './driver.ts';
+export type { WhatsappOptions } from './adapter.ts';
+export { baileysSocketFactory, type SocketFactory, type SocketOptions, type WaSocket } from './socket.ts';
+export { DEFAULT_POLICY, type SupervisorPolicy, type Timers } from './supervisor.ts';
+// Erasure and channel deletion: a contact's keys by the keyed hash of their number; a number's whole auth state.
+export { eraseContactKeys, deleteAccountKeys } from './auth-state.ts';
+export { whatsappSettings, DEFAULT_SETTINGS as DEFAULT_WHATSAPP_SETTINGS, type WhatsappSettings } from './settings.ts';

@@ -1,0 +1,142 @@
+import { isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, jidNormalizedUser, proto, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
+import { storeAttachment, type AttachmentMeta, type IdentityRef, type InboundEvent } from '../../messaging/index.ts';
+import type { ChannelAccount } from '../accounts.ts';
+import type { ChannelHost } from '../channel.ts';
+import { normalise } from './normalise.ts';
+import type { WhatsappSettings } from './settings.ts';
+import type { WaSocket } from './socket.ts';
+
+const MB = 1024 * 1024;
+
+/**
+ * A contact's addresses from a message key: the phone-number JID and the LID (WhatsApp gives one
+ * as remoteJid and, in v7, the other as remoteJidAlt), so a contact that appears under either is
+ * one contact (ingest matches any identity and adds the missing ones).
+ */
+export function identitiesOf(key: WAMessageKey): { identities: IdentityRef[]; phone?: string } {
+  const identities: IdentityRef[] = [];
+  let phone: string | undefined;
+  for (const jid of [key.remoteJid, key.remoteJidAlt]) {
+    if (!jid) continue;
+    const j = jidNormalizedUser(jid);
+    if (isPnUser(j)) {
+      identities.push({ kind: 'wa_jid', value: j });
+      phone = `+${jidDecode(j)!.user}`;
+    } else if (isLidUser(j)) identities.push({ kind: 'wa_lid', value: j });
+    else if (isJidGroup(j) || isJidNewsletter(j)) identities.push({ kind: 'wa_jid', value: j });
+  }
+  if (phone) identities.push({ kind: 'phone', value: phone });
+  return { identities, phone };
+}
+
+/** Whether a chat is one this number's settings ignore (groups, status broadcasts, newsletters by default). */
+export function ignoredChat(jid: string | null | undefined, s: WhatsappSettings): boolean {
+  if (!jid) return true;
+  if (isJidStatusBroadcast(jid)) return !s.statusBroadcasts;
+  if (isJidGroup(jid)) return !s.groups;
+  if (isJidNewsletter(jid)) return !s.newsletters;
+  return !(isPnUser(jid) || isLidUser(jid));
+}
+
+export interface InboundContext {
+  account: ChannelAccount;
+  host: ChannelHost;
+  settings: WhatsappSettings;
+  socket(): WaSocket | undefined;
+}
+
+async function alreadyStored(host: ChannelHost, accountId: string, platformId: string): Promise<boolean> {
+  return !!(await host.db.selectFrom('messages').select('id').where('channel_account_id', '=', accountId).where('platform_message_id', '=', platformId).executeTakeFirst());
+}
+
+/** Downloads a message's media into the data dir at once, within the size cap; a note in the text otherwise. */
+async function fetchMedia(ctx: InboundContext, msg: WAMessage, m: { mime: string; fileName: string; size: number }): Promise<{ attachment?: AttachmentMeta; note?: string }> {
+  const cap = ctx.settings.mediaMaxBytes;
+  const tooLarge = { note: `[${m.fileName}: larger than ${Math.round(cap / MB)} MB, not stored]` };
+  if (!ctx.settings.downloadMedia) return { note: `[${m.fileName}]` };
+  if (m.size > cap) return tooLarge;
+  const sock = ctx.socket();
+  try {
+    if (!sock) throw new Error('not connected');
+    const bytes = await sock.downloadMedia(msg);
+    if (bytes.byteLength > cap) return tooLarge;
+    const attachment = await storeAttachment(ctx.host.db, ctx.host.clock, ctx.host.dataDir, { clientId: ctx.account.clientId, fileName: m.fileName, mime: m.mime, bytes });
+    return { attachment };
+  } catch (err) {
+    ctx.host.log.warn('channel', 'whatsapp media download failed', { channel_account_id: ctx.account.id, error: (err as Error).message.slice(0, 120) });
+    return { note: `[${m.fileName}: could not be downloaded]` };
+  }
+}
+
+/**
+ * One message of a `messages.upsert`: customers' messages go in, what the number itself sent
+ * (typed on the phone, or the echo of our send) goes in as 'out' (the host's echo guard drops our
+ * own); edits and deletions change the stored message. Idempotent on WhatsApp's message id.
+ */
+export async function handleMessage(ctx: InboundContext, msg: WAMessage): Promise<void> {
+  const id = msg.key.id;
+  if (!id || !msg.message || ignoredChat(msg.key.remoteJid ? jidNormalizedUser(msg.key.remoteJid) : null, ctx.settings)) return;
+  const n = normalise(msg);
+  if (n.kind === 'ignored') return;
+  if (n.kind === 'edited' || n.kind === 'deleted') {
+    await ctx.host.messageChanged(ctx.account.id, n.targetId, n.kind === 'edited' ? { kind: 'edited', text: n.text } : { kind: 'deleted' });
+    return;
+  }
+  if (await alreadyStored(ctx.host, ctx.account.id, id)) return; // a redelivery: stored once, media not fetched again
+  const fromMe = !!msg.key.fromMe;
+  const { identities, phone } = identitiesOf(msg.key);
+  if (identities.length === 0) return;
+  let text = n.text;
+  const attachments: AttachmentMeta[] = [];
+  if (n.media) {
+    const got = await fetchMedia(ctx, msg, n.media);
+    if (got.attachment) attachments.push(got.attachment);
+    if (got.note) text = text ? `${text}\n${got.note}` : got.note;
+  }
+  const event: InboundEvent = {
+    channelAccountId: ctx.account.id, platformMessageId: id, text, attachments,
+    from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: msg.pushName.slice(0, 100) } : {}) },
+    direction: fromMe ? 'out' : 'in',
+  };
+  await ctx.host.ingest(event);
+}
+
+/** `messages.upsert`: new messages (notify) and those that arrived while offline or were sent elsewhere (append). */
+export async function handleUpsert(ctx: InboundContext, u: BaileysEventMap['messages.upsert']): Promise<void> {
+  if (u.type !== 'notify' && u.type !== 'append') return;
+  for (const msg of u.messages) {
+    try {
+      await handleMessage(ctx, msg);
+    } catch (err) {
+      ctx.host.log.error('channel', 'whatsapp message not stored', { channel_account_id: ctx.account.id, error: err as Error });
+    }
+  }
+}
+
+const STATUS = proto.WebMessageInfo.Status;
+
+/** `messages.update`: delivery and read acks of our sends; a customer's edit or revoke. */
+export async function handleUpdates(ctx: InboundContext, updates: BaileysEventMap['messages.update']): Promise<void> {
+  for (const { key, update } of updates) {
+    if (!key.id) continue;
+    if (key.fromMe && typeof update.status === 'number') {
+      if (update.status === STATUS.DELIVERY_ACK) await ctx.host.receipt(ctx.account.id, key.id, 'delivered');
+      else if (update.status === STATUS.READ || update.status === STATUS.PLAYED) await ctx.host.receipt(ctx.account.id, key.id, 'read');
+    }
+    if (update.messageStubType === proto.WebMessageInfo.StubType.REVOKE) await ctx.host.messageChanged(ctx.account.id, key.id, { kind: 'deleted' });
+    if (update.message) {
+      const n = normalise({ key, message: update.message });
+      if (n.kind === 'edited' || n.kind === 'deleted') await ctx.host.messageChanged(ctx.account.id, n.targetId, n.kind === 'edited' ? { kind: 'edited', text: n.text } : { kind: 'deleted' });
+    }
+  }
+}
+
+/** `message-receipt.update`: per-recipient receipts (delivered, read). */
+export async function handleReceipts(ctx: InboundContext, receipts: BaileysEventMap['message-receipt.update']): Promise<void> {
+  for (const { key, receipt } of receipts) {
+    if (!key.id || !key.fromMe) continue;
+    const iso = (t: unknown) => (t ? new Date(Number(t) * 1000).toISOString() : undefined);
+    if (receipt.readTimestamp) await ctx.host.receipt(ctx.account.id, key.id, 'read', iso(receipt.readTimestamp));
+    else if (receipt.receiptTimestamp) await ctx.host.receipt(ctx.account.id, key.id, 'delivered', iso(receipt.receiptTimestamp));
+  }
+}
