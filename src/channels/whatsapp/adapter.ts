@@ -32,7 +32,7 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
   const log = (msg: string, err: unknown) => host.log.error('channel', msg, { channel_account_id: account.id, error: err as Error });
   const inbound: InboundContext = { account, host, settings, socket: () => supervisor.socket };
   const outbound: OutboundContext = {
-    account, host, settings, typing: opts.typing ?? DEFAULT_TYPING, sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    account, host, settings, typing: opts.typing ?? DEFAULT_TYPING, sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), firstContacts: { tail: Promise.resolve() },
   };
 
   const supervisor: ConnectionSupervisor = new ConnectionSupervisor({

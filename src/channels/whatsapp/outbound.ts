@@ -23,6 +23,8 @@ export interface OutboundContext {
   settings: WhatsappSettings;
   typing: TypingPolicy;
   sleep(ms: number): Promise<void>;
+  /** First contacts are checked and counted one at a time (concurrent send jobs would both pass the cap). */
+  firstContacts: { tail: Promise<unknown> };
 }
 
 /** The address WhatsApp accepts for a contact: the phone JID they wrote from, else their LID, else their number. */
@@ -78,7 +80,12 @@ export async function sendWhatsapp(ctx: OutboundContext, sock: WaSocket | undefi
   if (!sock) throw new Error('WhatsApp is not connected');
   const address = addressOf(m.to);
   if (!address) throw new PermanentJobError('The contact has no WhatsApp address');
-  const jid = address.known ? address.jid : await firstContact(ctx, sock, m, address.jid);
+  let jid = address.jid;
+  if (!address.known) {
+    const turn = ctx.firstContacts.tail.then(() => firstContact(ctx, sock, m, address.jid));
+    ctx.firstContacts.tail = turn.catch(() => {});
+    jid = await turn;
+  }
   const wait = typingMs(m.text, ctx.typing);
   if (wait > 0) {
     await sock.sendPresenceUpdate('composing', jid);
