@@ -21,6 +21,13 @@ export default {
   workers: {
     [CHECKPOINT_WORKER_ASSET]: 'src/db/checkpoint-worker.ts',
   },
+  /**
+   * Optional packages left out of the bundle: Baileys imports them only inside try/catch or
+   * .catch() (image thumbnails: sharp, jimp; link previews: link-preview-js; voice-note
+   * waveforms: audio-decode), as does ws (bufferutil, utf-8-validate), so the binary runs
+   * without them and those extras are simply off. sharp carries a native addon besides.
+   */
+  optionalExternals: ['sharp', 'jimp', 'link-preview-js', 'audio-decode', 'bufferutil', 'utf-8-validate'],
   /** Every file below these directories is embedded, keyed by its relative path ('public/htmx.min.js'). */
   assetDirs: ['public'],
   /** Strip the copied Node binary's symbols and debug info before injecting (-18 MB). */

@@ -54,6 +54,7 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+  external: config.optionalExternals,
   banner: {
     js: 'globalThis.__HABAR_SEA__ = true;\nconst __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
   },

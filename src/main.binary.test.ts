@@ -77,6 +77,8 @@ async function login(url: string, email: string, password: string): Promise<{ ja
 
 test('the binary serves, backs up while serving, restores into a fresh data dir and finds the client', async () => {
   assert.match(run(['version']).stdout, /^habar \d+\.\d+\.\d+/);
+  // The WhatsApp connector (Baileys, bundled without its optional extras) loads and works inside the binary.
+  assert.match(run(['doctor', '--data-dir', path.join(work, 'none')]).stdout, /ok {4}whatsapp {4}Baileys loaded \(protobuf and signal keys work\)/);
   const dataA = path.join(work, 'a');
   const first = await start(dataA);
   try {

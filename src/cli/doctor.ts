@@ -4,6 +4,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { describeConfig, loadBootConfig, type BootConfig } from '../config/boot-config.ts';
 import { currentVersion, DB_FILE, latestVersion, openSqlite, type DB } from '../db/index.ts';
 import { checkMasterKey, keyIdOf, readMasterKey } from '../vault/index.ts';
+import { whatsappSelfCheck } from '../channels/index.ts';
 import type { Command } from './commands.ts';
 import { pidNote, runningServer } from './serve.ts';
 import { noMorePositionals } from './options.ts';
@@ -74,7 +75,7 @@ async function keyCheck(cfg: Readonly<BootConfig>, db: Kysely<DB>): Promise<Chec
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Check the configuration, master key, schema, data file integrity and permissions',
+  summary: 'Check the configuration, master key, schema, data file integrity and permissions, and that the connectors load',
   usage: 'habar doctor [--data-dir DIR] [other options as for serve]',
   async run(io) {
     noMorePositionals(io, 0);
@@ -83,7 +84,7 @@ export const doctorCommand: Command = {
     for (const [k, v] of Object.entries(describeConfig(cfg))) lines.push(`  ${k.padEnd(14)} ${v}`);
     const server = runningServer(cfg.dataDir);
     lines.push(`  ${'server'.padEnd(14)} ${server ? `running ${pidNote(server)}`.trim() : 'not running'}`);
-    const checks = [...fileChecks(cfg), ...(fs.existsSync(cfg.dataDir) ? await dataChecks(cfg) : [])];
+    const checks = [...fileChecks(cfg), ...(fs.existsSync(cfg.dataDir) ? await dataChecks(cfg) : []), { what: 'whatsapp', ...whatsappSelfCheck() }];
     lines.push('', 'Checks:');
     for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.what.padEnd(11)} ${c.detail}`);
     const failed = checks.filter((c) => !c.ok).length;

@@ -7,3 +7,5 @@ export { DEFAULT_POLICY, type SupervisorPolicy, type Timers } from './supervisor
 // Erasure and channel deletion: a contact's keys by the keyed hash of their number; a number's whole auth state.
 export { eraseContactKeys, deleteAccountKeys } from './auth-state.ts';
 export { whatsappSettings, DEFAULT_SETTINGS as DEFAULT_WHATSAPP_SETTINGS, type WhatsappSettings } from './settings.ts';
+// The doctor's connector check (does Baileys work in this build).
+export { whatsappSelfCheck } from './self-check.ts';
