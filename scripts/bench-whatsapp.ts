@@ -9,6 +9,8 @@
 // answers, so every socket stays in its handshake, as with a slow WhatsApp). Replayed
 // `messages.upsert` events on the real sockets' event emitters feed a steady stream of customer
 // messages through the adapter and the ingest pipeline into SQLite.
+// Baileys loads with the first number (the empty appliance does not load it), so its own ~50 MB
+// is in the per-number figure, spread over the numbers.
 // Figures: RSS per number (minus the empty appliance, after GC), CPU per message (process CPU over
 // the stream / messages), and RSS after a soak: `--soak-rounds` rounds of one message per number,
 // standing in for an hour of traffic, sampled after GC (flat = no growth). Target: ≤ 5 MB a number.
@@ -21,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { openHabar } from '../src/app.ts';
 import { loadBootConfig } from '../src/config/boot-config.ts';
 import { CHANNEL_DRIVERS, createChannelAccount } from '../src/channels/index.ts';
-import { baileysSocketFactory, makeWhatsappDriver, type WaSocket } from '../src/channels/whatsapp/index.ts';
+import { makeWhatsappDriver, type WaSocket } from '../src/channels/whatsapp/index.ts';
 import { silentLogger } from '../src/lib/logger.ts';
 import { createClient } from '../src/tenants/index.ts';
 import { NODE, ROOT, fmt, machineLine, printTable, tempDir } from './lib/bench.ts';
@@ -77,8 +79,7 @@ async function measure(numbers: number, perNumber: number, soakRounds: number): 
   const server = await silentServer();
   const dir = tempDir('habar-bench-wa-');
   const sockets: WaSocket[] = [];
-  const real = baileysSocketFactory({ waWebSocketUrl: server.url, connectTimeoutMs: 3_600_000 });
-  const driver = makeWhatsappDriver({ sockets: (o) => { const s = real(o); sockets.push(s); return s; }, typing: { msPerChar: 0, minMs: 0, maxMs: 0 } });
+  const driver = makeWhatsappDriver({ waWebSocketUrl: server.url, connectTimeoutMs: 3_600_000, onSocket: (s) => void sockets.push(s), typing: { msPerChar: 0, minMs: 0, maxMs: 0 } });
   const config = loadBootConfig({ 'data-dir': dir, port: '0', workers: 'false', 'backup-interval-hours': '0' }, {});
   const app = await openHabar(config, { createKey: true, seed: true, log: silentLogger, channelDrivers: CHANNEL_DRIVERS.map((d) => (d.kind === 'whatsapp' ? driver : d)) });
   try {

@@ -84,7 +84,7 @@ export const doctorCommand: Command = {
     for (const [k, v] of Object.entries(describeConfig(cfg))) lines.push(`  ${k.padEnd(14)} ${v}`);
     const server = runningServer(cfg.dataDir);
     lines.push(`  ${'server'.padEnd(14)} ${server ? `running ${pidNote(server)}`.trim() : 'not running'}`);
-    const checks = [...fileChecks(cfg), ...(fs.existsSync(cfg.dataDir) ? await dataChecks(cfg) : []), { what: 'whatsapp', ...whatsappSelfCheck() }];
+    const checks = [...fileChecks(cfg), ...(fs.existsSync(cfg.dataDir) ? await dataChecks(cfg) : []), { what: 'whatsapp', ...(await whatsappSelfCheck()) }];
     lines.push('', 'Checks:');
     for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.what.padEnd(11)} ${c.detail}`);
     const failed = checks.filter((c) => !c.ok).length;

@@ -6,28 +6,18 @@ import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost, PairingInfo } from '../channel.ts';
 import { deleteAccountKeys, loadSealedAuthState } from './auth-state.ts';
 import { handleReceipts, handleUpdates, handleUpsert, type InboundContext } from './inbound.ts';
-import { DEFAULT_TYPING, sendWhatsapp, storedMessage, type OutboundContext, type TypingPolicy } from './outbound.ts';
+import { DEFAULT_TYPING, sendWhatsapp, storedMessage, type OutboundContext } from './outbound.ts';
+import type { WhatsappOptions } from './options.ts';
 import { whatsappSettings } from './settings.ts';
-import type { SocketFactory, WaSocket } from './socket.ts';
-import { ConnectionSupervisor, DEFAULT_POLICY, type SupervisorPolicy, type Timers } from './supervisor.ts';
-
-/** What differs between production, tests and the benchmark: the socket and the clocks of waiting. */
-export interface WhatsappOptions {
-  sockets: SocketFactory;
-  policy?: Partial<SupervisorPolicy>;
-  typing?: TypingPolicy;
-  sleep?: (ms: number) => Promise<void>;
-  timers?: Timers;
-  random?: () => number;
-  /** Each connection attempt of any number (the connect-attempts counter). */
-  onAttempt?: () => void;
-}
+import { baileysSocketFactory, type WaSocket } from './socket.ts';
+import { ConnectionSupervisor, DEFAULT_POLICY, type Timers } from './supervisor.ts';
 
 const realTimers: Timers = { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 /** One WhatsApp number: its supervisor, its inbound handlers and its sends. */
 export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost, opts: WhatsappOptions): ChannelAdapter {
   const settings = whatsappSettings(account.settings);
+  const sockets = opts.sockets ?? baileysSocketFactory({ waWebSocketUrl: opts.waWebSocketUrl, connectTimeoutMs: opts.connectTimeoutMs });
   let pairing: PairingInfo | undefined;
   const log = (msg: string, err: unknown) => host.log.error('channel', msg, { channel_account_id: account.id, error: err as Error });
   const inbound: InboundContext = { account, host, settings, socket: () => supervisor.socket };
@@ -44,10 +34,11 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
     onError: (err) => log('whatsapp connection handler failed', err),
     async connect() {
       const auth = await loadSealedAuthState(host, account, { onCorrupt: (err) => void supervisor.corrupt(err) });
-      const sock = opts.sockets({
+      const sock = sockets({
         auth: auth.state, getMessage: (key) => storedMessage(host, account.id, key), syncHistory: settings.historySyncDays > 0, log: host.log, accountId: account.id,
       });
-      sock.ev.on('creds.update', () => void auth.saveCreds().catch((err) => log('whatsapp creds not saved', err)));
+      sock.ev.on('creds.update', () => void auth.saveCreds().catch((err: unknown) => log('whatsapp creds not saved', err)));
+      opts.onSocket?.(sock);
       return sock;
     },
     attach(sock: WaSocket) {

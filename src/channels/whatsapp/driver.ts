@@ -1,16 +1,16 @@
 import { badRequest } from '../../lib/errors.ts';
 import { normalisePhone } from '../../messaging/index.ts';
 import type { ChannelDriver } from '../channel.ts';
-import { createWhatsappAdapter, type WhatsappOptions } from './adapter.ts';
-import { baileysSocketFactory } from './socket.ts';
+import { lazyWhatsappAdapter } from './lazy-adapter.ts';
+import type { WhatsappOptions } from './options.ts';
 
 const MB = 1024 * 1024;
 
 /**
  * WhatsApp (a paired phone, through Baileys): what differs for this kind, and its adapter.
- * `opts` replaces the socket (tests: an event emitter; the benchmark: a local server).
+ * `opts` replaces the socket (tests: an event emitter) or its address (the benchmark: a local server).
  */
-export function makeWhatsappDriver(opts: WhatsappOptions): ChannelDriver {
+export function makeWhatsappDriver(opts: WhatsappOptions = {}): ChannelDriver {
   return {
     kind: 'whatsapp',
     idempotent: false,
@@ -26,9 +26,9 @@ export function makeWhatsappDriver(opts: WhatsappOptions): ChannelDriver {
     // WhatsApp's own limits: media up to 16 MB (documents more, but one cap keeps it simple).
     limits: { maxTextLength: 4096, attachments: { mimeTypes: ['image/', 'video/', 'audio/', 'application/', 'text/'], maxBytes: 16 * MB } },
     replyWindowMs: null,
-    create: (account, host) => createWhatsappAdapter(account, host, opts),
+    create: (account, host) => lazyWhatsappAdapter(account, host, opts),
   };
 }
 
 /** This build's WhatsApp driver: real Baileys sockets to WhatsApp. */
-export const whatsappDriver: ChannelDriver = makeWhatsappDriver({ sockets: baileysSocketFactory() });
+export const whatsappDriver: ChannelDriver = makeWhatsappDriver();

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { makeTestApp, buildClient, type TestApp } from '../../testing/test-app.ts';
 import { CHANNEL_DRIVERS, createChannelAccount, findChannelAccount } from '../index.ts';
-import { baileysSocketFactory, makeWhatsappDriver } from './index.ts';
+import { makeWhatsappDriver } from './index.ts';
 
 // A real Baileys socket with no route to WhatsApp (as on a machine without internet): it points at
 // a closed 127.0.0.1 port. The supervisor backs off, the status and reason show, nothing else suffers.
@@ -22,7 +22,7 @@ test.before.each(async (ctx) => {
   ctx.attempts = [];
   const port = await closedPort();
   const driver = makeWhatsappDriver({
-    sockets: baileysSocketFactory({ waWebSocketUrl: `ws://127.0.0.1:${port}/ws/chat`, connectTimeoutMs: 2000 }),
+    waWebSocketUrl: `ws://127.0.0.1:${port}/ws/chat`, connectTimeoutMs: 2000,
     onAttempt: () => void ctx.attempts.push(Date.now()),
   });
   ctx.app = await makeTestApp({ channelDrivers: CHANNEL_DRIVERS.map((d) => (d.kind === 'whatsapp' ? driver : d)) });

@@ -1,11 +1,10 @@
-import { BufferJSON, initAuthCreds, makeWASocket, proto } from '@whiskeysockets/baileys';
-
 /**
  * Whether the WhatsApp connector works in this build (e.g. inside the single executable): Baileys
- * loaded, its protobuf messages encode and decode, and signal keys are made. Connects nowhere.
+ * loads, its protobuf messages encode and decode, and signal keys are made. Connects nowhere.
  */
-export function whatsappSelfCheck(): { ok: boolean; detail: string } {
+export async function whatsappSelfCheck(): Promise<{ ok: boolean; detail: string }> {
   try {
+    const { BufferJSON, initAuthCreds, makeWASocket, proto } = await import('@whiskeysockets/baileys');
     if (typeof makeWASocket !== 'function') return { ok: false, detail: 'Baileys did not load (no makeWASocket)' };
     const bytes = proto.Message.encode({ conversation: 'self-check' }).finish();
     if (proto.Message.decode(bytes).conversation !== 'self-check') return { ok: false, detail: 'Baileys protobuf round trip failed' };

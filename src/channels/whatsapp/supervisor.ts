@@ -1,6 +1,6 @@
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
 import type { ChannelStatus } from '../../messaging/index.ts';
-import { CorruptAuthStateError } from './auth-state.ts';
+import { CorruptAuthStateError } from './auth-rows.ts';
 import type { WaSocket } from './socket.ts';
 
 /** Baileys' DisconnectReason codes the supervisor tells apart. */
