@@ -35,7 +35,7 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
     async connect() {
       const auth = await loadSealedAuthState(host, account, { onCorrupt: (err) => void supervisor.corrupt(err) });
       const sock = sockets({
-        auth: auth.state, getMessage: (key) => storedMessage(host, account.id, key), syncHistory: settings.historySyncDays > 0, log: host.log, accountId: account.id,
+        auth: auth.state, getMessage: (key) => storedMessage(host, account.id, key), syncHistory: false, log: host.log, accountId: account.id,
       });
       sock.ev.on('creds.update', () => void auth.saveCreds().catch((err: unknown) => log('whatsapp creds not saved', err)));
       opts.onSocket?.(sock);

@@ -111,6 +111,37 @@ test('a storm of closes backs off exponentially up to the cap, one socket at a t
   assert.is(timers.delays.at(-1), 5000);
 });
 
+test('after a restart the number reconnects with its saved session (no new scan); a redelivered message is stored once', async (ctx) => {
+  const { app, net, account } = ctx;
+  net.current.options.auth.creds.me = { id: '77011234567:12@s.whatsapp.net', name: 'Flower Shop' };
+  net.current.emit('creds.update', { me: net.current.options.auth.creds.me });
+  net.current.emit('connection.update', { connection: 'open' });
+  const msg = { key: { id: 'OFFLINE1', remoteJid: '77019998877@s.whatsapp.net', fromMe: false }, message: { conversation: 'Sent while you were down' }, messageTimestamp: 1765000000 };
+  net.current.emit('messages.upsert', { type: 'notify', messages: [msg] });
+  const stored = () => app.ctx.db.selectFrom('messages').select('id').where('platform_message_id', '=', 'OFFLINE1').execute();
+  await until('stored', async () => (await stored()).length === 1);
+  const noiseKey = Buffer.from(net.current.options.auth.creds.noiseKey.private).toString('hex');
+  await app.close();
+
+  const net2 = new FakeWaNetwork();
+  const driver = makeWhatsappDriver({ sockets: net2.factory, timers: new ManualTimers(), random: () => 1 });
+  const again = await makeTestApp({ dir: app.dir, channelDrivers: CHANNEL_DRIVERS.map((d) => (d.kind === 'whatsapp' ? driver : d)) });
+  try {
+    await again.ctx.channels.start();
+    await until('a socket', () => net2.sockets.length === 1);
+    const creds = net2.current.options.auth.creds;
+    assert.equal([creds.me?.id, Buffer.from(creds.noiseKey.private).toString('hex')], ['77011234567:12@s.whatsapp.net', noiseKey], 'the saved session, no pairing');
+    net2.current.emit('connection.update', { connection: 'open' });
+    // WhatsApp redelivers what it had not seen acknowledged, and what arrived while down.
+    net2.current.emit('messages.upsert', { type: 'append', messages: [msg, { ...msg, key: { ...msg.key, id: 'OFFLINE2' }, message: { conversation: 'And this one' } }] });
+    await until('the new one', async () => !!(await again.ctx.db.selectFrom('messages').select('id').where('platform_message_id', '=', 'OFFLINE2').executeTakeFirst()));
+    assert.is((await again.ctx.db.selectFrom('messages').select('id').where('platform_message_id', '=', 'OFFLINE1').execute()).length, 1);
+    assert.is((await findChannelAccount(again.ctx.db, account.id))!.status, 'connected');
+  } finally {
+    await again.close();
+  }
+});
+
 test('a corrupt creds row stops only its own number with a clear status; another number connects', async (ctx) => {
   const { app, net } = ctx;
   const { db, clock, vault } = app.ctx;

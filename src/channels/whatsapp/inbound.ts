@@ -55,6 +55,9 @@ async function fetchMedia(ctx: InboundContext, msg: WAMessage, m: { mime: string
   const tooLarge = { note: `[${m.fileName}: larger than ${Math.round(cap / MB)} MB, not stored]` };
   if (!ctx.settings.downloadMedia) return { note: `[${m.fileName}]` };
   if (m.size > cap) return tooLarge;
+  const used = await ctx.host.db.selectFrom('attachments').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'))
+    .where('client_id', '=', ctx.account.clientId).executeTakeFirstOrThrow();
+  if (Number(used.bytes) + Math.max(m.size, 1) > ctx.settings.clientMediaMaxBytes) return { note: `[${m.fileName}: media storage for this client is full, not stored]` };
   const sock = ctx.socket();
   try {
     if (!sock) throw new Error('not connected');

@@ -131,6 +131,23 @@ test('photos and documents are downloaded into the data dir at once; one over th
   assert.is((await byPlatformId(ctx, 'P3'))!.text, '[audio-P3.ogg: could not be downloaded]');
 });
 
+test('past the client\'s media storage limit new media is noted, not stored', async (ctx) => {
+  const { app } = ctx;
+  const photo = Buffer.from('x'.repeat(300));
+  ctx.net.current.media.set('Q1', photo);
+  upsert(ctx, [wa({ imageMessage: { mimetype: 'image/jpeg', fileLength: photo.length } }, { id: 'Q1' })]);
+  await arrived(ctx, 'Q1');
+  const small = await createChannelAccount(app.ctx.db, app.ctx.clock, app.ctx.vault, { clientId: ctx.account.clientId, kind: 'whatsapp', name: 'Small', settings: { clientMediaMaxBytes: 500 } }, app.ctx.channels.registry);
+  await app.ctx.channels.startAccount(small);
+  await until('its socket', () => ctx.net.sockets.length === 2);
+  ctx.net.current.media.set('Q2', photo);
+  ctx.net.current.emit('connection.update', { connection: 'open' });
+  ctx.net.current.emit('messages.upsert', { type: 'notify', messages: [wa({ imageMessage: { mimetype: 'image/jpeg', fileLength: photo.length } }, { id: 'Q2' })] });
+  await until('Q2', async () => !!(await app.ctx.db.selectFrom('messages').select('id').where('platform_message_id', '=', 'Q2').executeTakeFirst()));
+  const q2 = await app.ctx.db.selectFrom('messages').selectAll().where('platform_message_id', '=', 'Q2').executeTakeFirstOrThrow();
+  assert.equal([q2.text, q2.attachments], ['[image-Q2.jpg: media storage for this client is full, not stored]', '[]']);
+});
+
 test('a message typed on the phone is an agent message that pauses the AI; our send\'s echo arriving before the send returns does not', async (ctx) => {
   upsert(ctx, [wa({ conversation: 'Hi there' }, { id: 'C1' })]);
   await arrived(ctx, 'C1');

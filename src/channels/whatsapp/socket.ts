@@ -26,7 +26,7 @@ export interface SocketOptions {
   auth: AuthenticationState;
   /** Our stored copy of a message we sent (WhatsApp's retry requests re-encrypt it). */
   getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
-  /** Whether history sync runs (off by default: data minimisation). */
+  /** Whether history sync runs (off: data minimisation; its messages are not ingested). */
   syncHistory: boolean;
   log: Logger;
   accountId: string;
