@@ -19,6 +19,13 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
   const settings = whatsappSettings(account.settings);
   const sockets = opts.sockets ?? baileysSocketFactory({ waWebSocketUrl: opts.waWebSocketUrl, connectTimeoutMs: opts.connectTimeoutMs });
   let pairing: PairingInfo | undefined;
+  // Baileys takes a pairing-code request only once the socket is up (it has shown a QR code).
+  let qrWaiters: (() => void)[] = [];
+  const socketReady = (ms: number) => new Promise<boolean>((resolve) => {
+    if (pairing?.kind === 'qr') return resolve(true);
+    const t = setTimeout(() => resolve(false), ms);
+    qrWaiters.push(() => { clearTimeout(t); resolve(true); });
+  });
   const log = (msg: string, err: unknown) => host.log.error('channel', msg, { channel_account_id: account.id, error: err as Error });
   const inbound: InboundContext = { account, host, settings, socket: () => supervisor.socket };
   const outbound: OutboundContext = {
@@ -52,6 +59,8 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
     },
     onQr(qr) {
       if (pairing?.kind !== 'code') pairing = { kind: 'qr', value: qr };
+      for (const w of qrWaiters) w();
+      qrWaiters = [];
     },
     async onOpen(sock) {
       pairing = undefined;
@@ -80,7 +89,7 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
       if (supervisor.isConnected) throw conflict('This number is already connected', 'already_connected');
       if (!supervisor.socket) await supervisor.start();
       const sock = supervisor.socket;
-      if (!sock) throw conflict('WhatsApp cannot be reached now: try again in a minute', 'not_reachable');
+      if (!sock || !(await socketReady(15_000))) throw conflict('WhatsApp cannot be reached now: try again in a minute', 'not_reachable');
       const code = await sock.requestPairingCode(n.slice(1));
       pairing = { kind: 'code', value: code };
       return code;

@@ -170,7 +170,10 @@ test('a pairing code for a typed number; a bad number is a clear error; a connec
   } catch (err) {
     assert.equal([(err as { code: string }).code, (err as { status: number }).status], ['invalid_phone', 400]);
   }
-  assert.is(await adapter()!.requestPairingCode!('+7 701 123 45 67'), 'ABCD1234');
+  const asked = adapter()!.requestPairingCode!('+7 701 123 45 67');
+  await until('the new socket', () => net.sockets.length === 2);
+  net.current.emit('connection.update', { qr: 'ref-1' }); // the socket is up: now the code can be asked for
+  assert.is(await asked, 'ABCD1234');
   assert.equal(net.current.pairingRequests, ['77011234567']);
   assert.equal(made.pairing!(), { kind: 'code', value: 'ABCD1234' });
   net.current.emit('connection.update', { connection: 'open' });
