@@ -1,5 +1,4 @@
 import { jidDecode } from '@whiskeysockets/baileys';
-import { recordAudit, SYSTEM_ACTOR } from '../../audit/index.ts';
 import { badRequest, conflict } from '../../lib/errors.ts';
 import { normalisePhone } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
@@ -68,12 +67,10 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
       const number = user?.id ? jidDecode(user.id)?.user : undefined;
       await host.setProfile(account.id, { phone: number ? `+${number}` : null, profileName: user?.name ?? user?.verifiedName ?? user?.notify ?? null });
     },
-    async onLoggedOut(reason) {
+    // The status change that follows is announced by the channel host (audit entry, banner, e-mail).
+    async onLoggedOut() {
       pairing = undefined;
       await deleteAccountKeys(host.db, account.id);
-      await recordAudit(host.db, host.clock, {
-        actor: SYSTEM_ACTOR, action: 'channel.logged_out', clientId: account.clientId, targetType: 'channel', targetId: account.id, details: { kind: 'whatsapp', reason },
-      });
     },
   });
 

@@ -36,7 +36,7 @@ export interface SupervisorDeps {
   setStatus(status: ChannelStatus, lastError: string | null): Promise<void>;
   onQr(qr: string): void;
   onOpen(sock: WaSocket): Promise<void>;
-  /** WhatsApp logged the device out (or its session is unusable): forget its keys, tell the owner. */
+  /** WhatsApp logged the device out: forget its keys (the status change tells the owner). */
   onLoggedOut(reason: string): Promise<void>;
   now(): number;
   random(): number;
