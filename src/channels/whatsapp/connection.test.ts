@@ -101,6 +101,7 @@ test('a storm of closes backs off exponentially up to the cap, one socket at a t
     if (i === 0) assert.is((await statusOf(ctx)).lastError, 'Connection Terminated (428)');
     timers.fire();
     await until(`socket ${i + 2}`, () => net.sockets.length === i + 2);
+    if (i === 0) assert.equal([(await statusOf(ctx)).status, (await statusOf(ctx)).lastError], ['connecting', 'Connection Terminated (428)'], 'each attempt shows, with the last reason');
   }
   assert.equal(timers.delays, [5000, 10000, 20000, 40000, 80000, 160000, 300000, 300000, 300000]);
   assert.is(net.open().length, 1);

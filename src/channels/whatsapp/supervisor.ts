@@ -71,6 +71,8 @@ export class ConnectionSupervisor {
   private restartedAt = -Infinity;
   private stopped = true;
   private connected = false;
+  /** Why the last connection closed: shown while the next attempt runs. */
+  private lastReason: string | null = null;
 
   constructor(private readonly deps: SupervisorDeps) {}
 
@@ -88,6 +90,7 @@ export class ConnectionSupervisor {
     if (fresh) {
       this.failures = 0;
       this.qrs = 0;
+      this.lastReason = null;
     }
     await this.open();
   }
@@ -125,6 +128,9 @@ export class ConnectionSupervisor {
     if (this.stopped) return;
     const gen = this.generation;
     this.deps.onAttempt?.();
+    // Every attempt shows as "connecting" (the host counts attempts by it), with the last close's reason.
+    await this.deps.setStatus('connecting', this.lastReason);
+    if (gen !== this.generation || this.stopped) return;
     let sock: WaSocket;
     try {
       sock = await this.deps.connect();
@@ -135,7 +141,8 @@ export class ConnectionSupervisor {
         await this.deps.setStatus('error', err.message);
         return;
       }
-      await this.deps.setStatus('disconnected', closeReason(err).text);
+      this.lastReason = closeReason(err).text;
+      await this.deps.setStatus('disconnected', this.lastReason);
       this.retryLater();
       return;
     }
@@ -148,7 +155,6 @@ export class ConnectionSupervisor {
     sock.ev.on('connection.update', (u) => {
       if (gen === this.generation) this.update(sock, u).catch((err) => this.deps.onError(err));
     });
-    if (this.failures === 0 && this.qrs === 0) await this.deps.setStatus('connecting', null);
   }
 
   /** A damaged auth row was met while connected: this number stops with a clear status. */
@@ -173,6 +179,7 @@ export class ConnectionSupervisor {
     if (u.connection === 'open') {
       this.failures = 0;
       this.qrs = 0;
+      this.lastReason = null;
       this.connected = true;
       await this.deps.setStatus('connected', null);
       await this.deps.onOpen(sock);
@@ -209,6 +216,7 @@ export class ConnectionSupervisor {
       await this.deps.setStatus('qr_expired', 'The QR code expired: start pairing again');
       return;
     }
+    this.lastReason = text;
     await this.deps.setStatus('disconnected', text);
     this.retryLater();
   }
