@@ -76,7 +76,7 @@ export async function deleteAccountKeys(db: Db, accountId: string): Promise<numb
  * Erasure: deletes one person's sessions, device lists, LID mappings and the like on every
  * WhatsApp number of a client, found by the keyed hash of their number (`numbers`: the phone's
  * digits and/or the LID's user part; a leading + is ignored). A running socket may still hold
- * them in its cache until it restarts. Returns the rows deleted.
+ * them in its key cache for up to five minutes. Returns the rows deleted.
  */
 export async function eraseContactKeys(deps: { db: Db; vault: Vault; clock: Clock }, clientId: string, numbers: string[]): Promise<number> {
   const users = numbers.map((n) => n.replace(/^\+/, '').replace(/[@:.].*$/, '')).filter((n) => /^\d+$/.test(n));

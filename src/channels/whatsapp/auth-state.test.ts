@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BufferJSON, Curve, proto, type SignalDataSet, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import { rotateKey } from '../../vault/index.ts';
+import type { ManualClock } from '../../lib/clock.ts';
 import { makeTestApp, buildClient, type TestApp } from '../../testing/test-app.ts';
 import { createChannelAccount, type ChannelAccount } from '../index.ts';
 import { AUTH_CONTEXT, CorruptAuthStateError, eraseContactKeys, deleteAccountKeys, loadSealedAuthState } from './auth-state.ts';
@@ -135,6 +136,15 @@ test('erasing a contact deletes their sessions, device list and LID mappings on 
   assert.equal(Object.keys(await fresh.state.keys.get('pre-key', ['1', '2'])).sort(), ['1', '2']);
   const freshB = await loadSealedAuthState(ctx.app.ctx, ctx.other);
   assert.equal(Object.keys(await freshB.state.keys.get('session', [`${PHONE}.0`, '77779998877.0'])), ['77779998877.0']);
+});
+
+test('a running number stops using an erased contact\'s keys once its cache entry expires (five minutes)', async (ctx) => {
+  const auth = await loadSealedAuthState(ctx.app.ctx, ctx.account);
+  await auth.state.keys.set({ session: { [`${PHONE}.0`]: randomBytes(40) } });
+  await eraseContactKeys(ctx.app.ctx, ctx.account.clientId, [PHONE]);
+  assert.equal(Object.keys(await auth.state.keys.get('session', [`${PHONE}.0`])), [`${PHONE}.0`], 'still cached');
+  (ctx.app.clock as ManualClock).advance(300_001);
+  assert.equal(await auth.state.keys.get('session', [`${PHONE}.0`]), {}, 'read from the rows again: gone');
 });
 
 test('deleting a number\'s keys leaves the other number\'s; a rotated master key still finds every key', async (ctx) => {

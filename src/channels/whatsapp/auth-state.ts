@@ -2,6 +2,7 @@ import { BufferJSON, initAuthCreds, makeCacheableSignalKeyStore, proto, type Aut
 import type { Db } from '../../db/index.ts';
 import { inTransaction } from '../../messaging/index.ts';
 import type { Vault } from '../../vault/index.ts';
+import { KeyCache } from './key-cache.ts';
 import { AUTH_CONTEXT, CREDS, CorruptAuthStateError, hashKeyOf, hashOf, subjectOf, type AuthDeps } from './auth-rows.ts';
 
 export { AUTH_CONTEXT, CorruptAuthStateError, deleteAccountKeys, eraseContactKeys, hasSavedCreds, subjectOf } from './auth-rows.ts';
@@ -83,7 +84,7 @@ export async function loadSealedAuthState(
     },
   };
   return {
-    state: { creds, keys: makeCacheableSignalKeyStore(store) },
+    state: { creds, keys: makeCacheableSignalKeyStore(store, undefined, new KeyCache(() => deps.clock.now().getTime())) },
     async saveCreds() {
       const r = row(CREDS, '', null, creds);
       await inTransaction(deps, (trx) => upsert(trx, r));
