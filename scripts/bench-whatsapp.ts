@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
   },
 });
 
-interface Figures { numbers: number; baseMb: number; rssMb: number; perNumberMb: number; cpuUsPerMsg: number; msgs: number; soak: number[]; connected: number }
+interface Figures { numbers: number; baseMb: number; rssMb: number; perNumberMb: number; cpuUsPerMsg: number; msgs: number; soak: number[]; soakHeap: number[]; connected: number }
 
 /** A WebSocket server that accepts the upgrade and then says nothing (RFC 6455 handshake only). */
 function silentServer(): Promise<{ url: string; connections: () => number; close(): void }> {
@@ -113,13 +113,18 @@ async function measure(numbers: number, perNumber: number, soakRounds: number): 
     const cpu = process.cpuUsage(cpu0);
     const msgs = perNumber * sockets.length;
 
+    const heapMb = () => process.memoryUsage().heapUsed / MB;
     const soak: number[] = [await settledRss()];
+    const soakHeap: number[] = [heapMb()];
     for (let r = 1; r <= soakRounds; r++) {
       await round();
-      if (r % Math.max(1, Math.floor(soakRounds / 6)) === 0) soak.push(await settledRss());
+      if (r % Math.max(1, Math.floor(soakRounds / 6)) === 0) {
+        soak.push(await settledRss());
+        soakHeap.push(heapMb());
+      }
     }
     return {
-      numbers, baseMb, rssMb: rssMbN, perNumberMb: (rssMbN - baseMb) / numbers, cpuUsPerMsg: (cpu.user + cpu.system) / msgs, msgs, soak, connected: server.connections(),
+      numbers, baseMb, rssMb: rssMbN, perNumberMb: (rssMbN - baseMb) / numbers, cpuUsPerMsg: (cpu.user + cpu.system) / msgs, msgs, soak, soakHeap, connected: server.connections(),
     };
   } finally {
     await app.close();
@@ -141,7 +146,7 @@ if (args.role === 'run') {
       { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * MB, env: { ...process.env, HABAR_LOG_LEVEL: 'error' } });
     const f = JSON.parse(out.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7)) as Figures;
     rows.push([n, fmt(f.baseMb), fmt(f.rssMb), fmt(f.perNumberMb, 2), fmt(f.cpuUsPerMsg, 0), `${fmt(f.soak[0])} → ${fmt(f.soak.at(-1)!)} (${fmt(Math.min(...f.soak))}..${fmt(Math.max(...f.soak))})`, f.perNumberMb <= TARGET_MB ? 'yes' : 'NO']);
-    console.log(`${n} numbers: ${f.connected} sockets reached the server; ${f.msgs} messages streamed`);
+    console.log(`${n} numbers: ${f.connected} sockets reached the server; ${f.msgs} messages streamed; soak RSS samples (MB): ${f.soak.map((x) => fmt(x)).join(' ')}; JS heap used (MB): ${f.soakHeap.map((x) => fmt(x)).join(' ')}`);
   }
   printTable('WhatsApp numbers on one appliance (real Baileys sockets, silent local server)', rows);
 }
