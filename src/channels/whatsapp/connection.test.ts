@@ -92,7 +92,7 @@ test('a logout on the phone (401) is final: keys deleted, status "logged_out" wi
   assert.equal(published, ['connected', 'logged_out']);
 });
 
-test('a session taken over elsewhere (440) or a banned number (403) stops retrying with status "reconnect_needed" and its reason', async (ctx) => {
+test('a session taken over elsewhere (440) stops retrying with status "reconnect_needed" and its reason', async (ctx) => {
   ctx.net.current.emit('connection.update', { connection: 'open' });
   await until('connected', async () => (await statusOf(ctx)).status === 'connected');
   ctx.net.current.emit('connection.update', { connection: 'close', lastDisconnect: { error: closeError(440, 'Stream Errored (conflict)'), date: new Date() } });
