@@ -1,16 +1,11 @@
 import { Layout, Field, Csrf } from '../layout.tsx';
 import { ClientTabs, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import type { ChannelKind, ChannelStatus } from '../../src/messaging/index.ts';
-import { ChannelStatusBadge } from './channels.tsx';
+import type { ChannelStatus } from '../../src/messaging/index.ts';
+import { ChannelStatusBadge, type ChannelRow } from './channels.tsx';
 
-export interface ChannelDetail {
-  id: string;
-  kind: ChannelKind;
-  name: string;
-  status: ChannelStatus;
-  lastError: string | null;
-  statusAt: string | null;
+/** One channel as its own page shows it: the list's row, plus what pairing needs. */
+export interface ChannelDetail extends Pick<ChannelRow, 'id' | 'kind' | 'name' | 'status' | 'lastError' | 'statusAt'> {
   phone: string | null;
   profileName: string | null;
   /** Whether its kind pairs with a phone (QR code, pairing code, logout). */
