@@ -253,6 +253,8 @@ export interface MessagesTable {
   edited_at: string | null;
   /** The customer deleted (revoked) the message on the platform. */
   deleted_at: string | null;
+  /** An outbound message's answer to a message of the same conversation (quoted on the platform). */
+  reply_to_message_id: string | null;
   updated_at: string;
 }
 

@@ -80,7 +80,7 @@ async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, e
     direction, author_kind: direction === 'in' ? 'contact' : 'agent', author_user_id: null, platform_message_id: event.platformMessageId,
     text: event.text, attachments: JSON.stringify(event.attachments ?? []), status: direction === 'in' ? 'delivered' : 'sent',
     error: null, in_flight_at: null, uncertain: 0, created_at: now, sent_at: direction === 'out' ? now : null,
-    delivered_at: direction === 'in' ? now : null, read_at: null, updated_at: now,
+    delivered_at: direction === 'in' ? now : null, read_at: null, updated_at: now, reply_to_message_id: null,
   };
   await insertMessage(trx, row);
   await linkAttachments(trx, { clientId, contactId, messageId: row.id }, event.attachments);

@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../lib/errors.ts';
 import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } from './types.ts';
 
 /** A message row as selected, or as just inserted (without the columns only later changes set). */
-type MessageRowLike = Omit<Selectable<MessagesTable>, 'edited_at' | 'deleted_at'> & { edited_at?: string | null; deleted_at?: string | null };
+type MessageRowLike = Omit<Selectable<MessagesTable>, 'edited_at' | 'deleted_at' | 'reply_to_message_id'> & { edited_at?: string | null; deleted_at?: string | null; reply_to_message_id?: string | null };
 
 export function toMessage(r: MessageRowLike): Message {
   let attachments: AttachmentMeta[] = [];
@@ -16,7 +16,7 @@ export function toMessage(r: MessageRowLike): Message {
     direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, authorUserId: r.author_user_id,
     platformMessageId: r.platform_message_id, text: r.text, attachments, status: r.status as MessageStatus, error: r.error,
     inFlight: !!r.in_flight_at, uncertain: !!r.uncertain, createdAt: r.created_at, sentAt: r.sent_at, deliveredAt: r.delivered_at, readAt: r.read_at,
-    editedAt: r.edited_at ?? null, deletedAt: r.deleted_at ?? null,
+    editedAt: r.edited_at ?? null, deletedAt: r.deleted_at ?? null, replyToMessageId: r.reply_to_message_id ?? null,
   };
 }
 
@@ -26,7 +26,7 @@ export type MessageRow = Required<Omit<Insertable<MessagesTable>, 'edited_at' | 
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageRow> = [
   'id', 'client_id', 'contact_id', 'conversation_id', 'channel_account_id', 'direction', 'author_kind', 'author_user_id',
   'platform_message_id', 'text', 'attachments', 'status', 'error', 'in_flight_at', 'uncertain', 'created_at', 'sent_at',
-  'delivered_at', 'read_at', 'updated_at',
+  'delivered_at', 'read_at', 'updated_at', 'reply_to_message_id',
 ];
 const insertRow = compiled<MessageRow>((db, arg) => db.insertInto('messages').values(rowArgs<MessageRow>(arg, MESSAGE_COLUMNS)));
 

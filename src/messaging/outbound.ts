@@ -21,6 +21,8 @@ export interface OutboundInput {
   attachments?: AttachmentMeta[];
   authorKind: Exclude<AuthorKind, 'contact'>;
   authorUserId?: string | null;
+  /** Our id of a message of the same conversation this one answers (WhatsApp shows it quoted). */
+  replyToMessageId?: string;
 }
 
 function validateOutbound(input: OutboundInput): void {
@@ -36,12 +38,18 @@ function validateOutbound(input: OutboundInput): void {
  */
 export async function queueOutbound(trx: Db, clock: Clock, conversation: Conversation, input: OutboundInput): Promise<{ message: Message; events: MessagingEvent[] }> {
   validateOutbound(input);
+  if (input.replyToMessageId !== undefined) {
+    const quoted = typeof input.replyToMessageId === 'string' && await trx.selectFrom('messages').select('id')
+      .where('id', '=', input.replyToMessageId).where('conversation_id', '=', conversation.id).where('client_id', '=', conversation.clientId).executeTakeFirst();
+    if (!quoted) throw badRequest('The message to reply to is not in this conversation', 'reply_to_message_id');
+  }
   const now = clock.now().toISOString();
   const row: MessageRow = {
     id: newId(), client_id: conversation.clientId, contact_id: conversation.contactId, conversation_id: conversation.id,
     channel_account_id: conversation.channelAccountId, direction: 'out', author_kind: input.authorKind, author_user_id: input.authorUserId ?? null,
     platform_message_id: null, text: input.text, attachments: JSON.stringify(input.attachments ?? []), status: 'queued', error: null,
     in_flight_at: null, uncertain: 0, created_at: now, sent_at: null, delivered_at: null, read_at: null, updated_at: now,
+    reply_to_message_id: input.replyToMessageId ?? null,
   };
   await insertMessage(trx, row);
   if (input.attachments?.some((a) => a.id)) {

@@ -9,7 +9,7 @@ import { SEND_MESSAGE_JOB } from './outbound.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { inTransaction } from './transaction.ts';
 import type { MessagingEvent } from './events.ts';
-import type { ChannelSender } from './types.ts';
+import type { ChannelSender, Direction } from './types.ts';
 import { channelAccountRef } from './channel-ref.ts';
 
 // Every outbound message runs these: built once (db/compiled.ts).
@@ -58,10 +58,12 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
         });
       }
       const to = await listIdentities(db, row.contact_id, row.channel_account_id);
+      const quoted = row.reply_to_message_id ? await findMessageRow(db, row.reply_to_message_id) : undefined;
+      const replyTo = quoted?.platform_message_id ? { platformMessageId: quoted.platform_message_id, text: quoted.text, direction: quoted.direction as Direction } : undefined;
       const send = (trx?: Db) => sender.send(account, {
         messageId: row.id, clientId: row.client_id, channelAccountId: row.channel_account_id, conversationId: row.conversation_id,
         contactId: row.contact_id, to: to.map((i) => ({ kind: i.kind, value: i.value })), text: row.text, attachments: toMessage(row).attachments,
-        ...(trx ? { db: trx } : {}),
+        ...(replyTo ? { replyTo } : {}), ...(trx ? { db: trx } : {}),
       });
       const recordSent = async (trx: Db, events: MessagingEvent[], platformMessageId: string) => {
         const now = clock.now().toISOString();

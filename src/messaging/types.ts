@@ -109,6 +109,8 @@ export interface Message {
   editedAt: string | null;
   /** The customer deleted (revoked) it on the platform. */
   deletedAt: string | null;
+  /** The message of the same conversation this one answers (shown quoted on the platform). */
+  replyToMessageId: string | null;
 }
 
 /** A normalised inbound event, as every channel adapter delivers it to `ingestInbound`. */
@@ -157,6 +159,8 @@ export interface OutboundMessage {
   to: IdentityRef[];
   text: string;
   attachments: AttachmentMeta[];
+  /** The message this one answers, as the platform knows it (absent: not a reply, or the quoted one was never on the platform). */
+  replyTo?: { platformMessageId: string; text: string; direction: Direction };
   /**
    * Given only to an in-process receiver (see ChannelSender.inProcess): the send job's open
    * transaction, so the delivery commits with the message's outcome and the job's completion.

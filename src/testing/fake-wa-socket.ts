@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { SocketFactory, SocketOptions, Timers, WaSocket } from '../channels/whatsapp/index.ts';
+import type { WAMessage } from '@whiskeysockets/baileys';
 
 // eslint-style any: the emitter's listeners take whatever the replayed event carries.
 type Listener = (...args: any[]) => void;
@@ -19,7 +20,7 @@ export class FakeWaSocket implements WaSocket {
   user?: WaSocket['user'];
   ended = false;
   loggedOut = false;
-  readonly sent: { jid: string; content: Content; id: string }[] = [];
+  readonly sent: { jid: string; content: Content; id: string; quoted?: WAMessage }[] = [];
   readonly presence: [string, string | undefined][] = [];
   readonly checked: string[] = [];
   readonly pairingRequests: string[] = [];
@@ -38,9 +39,9 @@ export class FakeWaSocket implements WaSocket {
     this.emitter.emit(event, data);
   }
 
-  async sendMessage(jid: string, content: Content) {
+  async sendMessage(jid: string, content: Content, options?: Parameters<WaSocket['sendMessage']>[2]) {
     const id = this.ids();
-    this.sent.push({ jid, content, id });
+    this.sent.push({ jid, content, id, ...(options?.quoted ? { quoted: options.quoted } : {}) });
     const text = (content as { text?: string; caption?: string }).text ?? (content as { caption?: string }).caption ?? '';
     const msg = { key: { id, remoteJid: jid, fromMe: true }, message: { conversation: text }, messageTimestamp: Math.floor(Date.now() / 1000) };
     if (this.echoBeforeReturn) {

@@ -9,6 +9,8 @@ import { SYSTEM_ACTOR } from '../../audit/index.ts';
 import { getAttachment, sendMessage, startConversation, SEND_MESSAGE_JOB } from '../../messaging/index.ts';
 import { CHANNEL_DRIVERS, createChannelAccount, type ChannelAccount } from '../index.ts';
 import { makeWhatsappDriver } from './index.ts';
+import { createApiKey } from '../../auth/index.ts';
+import { apiClient } from '../../testing/api-client.ts';
 
 // Inbound normalisation, identities, media, echoes, sends, receipts and edits: the real adapter,
 // the real pipeline and SQLite file, Baileys' own proto messages, a fake socket at the boundary.
@@ -198,6 +200,41 @@ test('a send shows "typing…" for a time proportional to the text, then the tex
   // WhatsApp's retry request for our message is answered from our store.
   assert.equal(await ctx.net.current.options.getMessage(key), { conversation: 'Your order is ready' });
   assert.ok(long.id);
+});
+
+test('an API reply to a customer\'s message is sent quoting it; a message of another conversation or an unknown id is a 400 and nothing is stored', async (ctx) => {
+  const { db, clock } = ctx.app.ctx;
+  const { key } = await createApiKey(db, clock, { clientId: ctx.account.clientId, label: 'tests' }, { id: null, label: 'test' });
+  const api = apiClient(ctx.app, key);
+  upsert(ctx, [wa({ conversation: 'Is my order ready?' }, { id: 'Q1' })]);
+  upsert(ctx, [wa({ conversation: 'Hello' }, { id: 'OTHER1', remoteJid: '77019998877@s.whatsapp.net' }, 'Dana')]);
+  await arrived(ctx, 'Q1');
+  await arrived(ctx, 'OTHER1');
+  await ctx.app.ctx.jobs.drain();
+  const quoted = (await byPlatformId(ctx, 'Q1'))!;
+  const other = (await byPlatformId(ctx, 'OTHER1'))!;
+  const sends = ctx.net.current.sent.length;
+
+  const res = await api('POST', `/api/v1/conversations/${quoted.conversation_id}/messages`, { text: 'Yes, come by', reply_to_message_id: quoted.id });
+  assert.is(res.status, 201, JSON.stringify(res.body));
+  assert.is(res.body.reply_to_message_id, quoted.id);
+  await ctx.app.ctx.jobs.drain();
+  const sent = ctx.net.current.sent.slice(sends);
+  assert.is(sent.length, 1);
+  assert.is((sent[0].content as { text: string }).text, 'Yes, come by');
+  assert.equal(sent[0].quoted, { key: { remoteJid: PHONE_JID, id: 'Q1', fromMe: false }, message: { conversation: 'Is my order ready?' } });
+  assert.is((await api('GET', `/api/v1/messages/${res.body.id}`)).body.reply_to_message_id, quoted.id);
+
+  const before = (await rows(ctx)).length;
+  for (const replyTo of [other.id, '01JZZZZZZZZZZZZZZZZZZZZZZZ']) {
+    const bad = await api('POST', `/api/v1/conversations/${quoted.conversation_id}/messages`, { text: 'Wrong one', reply_to_message_id: replyTo });
+    assert.is(bad.status, 400);
+    assert.is(bad.body.error.code, 'invalid_field');
+    assert.is(bad.body.error.field, 'reply_to_message_id');
+  }
+  assert.is((await rows(ctx)).length, before, 'nothing stored');
+  await ctx.app.ctx.jobs.drain();
+  assert.is(ctx.net.current.sent.length, sends + 1, 'nothing sent');
 });
 
 test('a customer\'s edit and deletion show on the stored message', async (ctx) => {

@@ -1,4 +1,4 @@
-import type { AnyMessageContent, WAMessageKey, proto } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys';
 import { PermanentJobError, RetryLaterError } from '../../jobs/index.ts';
 import { getAttachment, normalisePhone, type IdentityRef, type OutboundMessage, type SendResult } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
@@ -72,6 +72,11 @@ async function contentsOf(ctx: OutboundContext, m: OutboundMessage): Promise<Any
   return out;
 }
 
+/** The message a reply quotes, as Baileys takes it: its key in this chat and its text. */
+function quotedOf(jid: string, q: NonNullable<OutboundMessage['replyTo']>): WAMessage {
+  return { key: { remoteJid: jid, id: q.platformMessageId, fromMe: q.direction === 'out' }, message: { conversation: q.text } };
+}
+
 /**
  * Sends one message: text, or images and documents (the text as the first one's caption), after
  * "typing…" for a time proportional to the text. Not connected: throws to retry later.
@@ -94,7 +99,8 @@ export async function sendWhatsapp(ctx: OutboundContext, sock: WaSocket | undefi
   }
   let first: string | undefined;
   for (const content of await contentsOf(ctx, m)) {
-    const sent = await sock.sendMessage(jid, content);
+    // A reply quotes the message it answers (on the first part only).
+    const sent = await sock.sendMessage(jid, content, !first && m.replyTo ? { quoted: quotedOf(jid, m.replyTo) } : undefined);
     first ??= sent?.key.id ?? undefined;
   }
   if (!first) throw new Error('WhatsApp did not return a message id');

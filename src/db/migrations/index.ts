@@ -11,6 +11,7 @@ import * as m0009 from './0009_job_status_indexes.ts';
 import * as m0010 from './0010_ai_keywords.ts';
 import * as m0011 from './0011_channel_profiles.ts';
 import * as m0012 from './0012_whatsapp_auth.ts';
+import * as m0013 from './0013_message_reply_to.ts';
 
 export interface Migration {
   version: number;
@@ -35,4 +36,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 10, name: '0010_ai_keywords', up: m0010.up },
   { version: 11, name: '0011_channel_profiles', up: m0011.up },
   { version: 12, name: '0012_whatsapp_auth', up: m0012.up },
+  { version: 13, name: '0013_message_reply_to', up: m0013.up },
 ];

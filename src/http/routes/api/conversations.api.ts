@@ -23,7 +23,10 @@ const ConversationQuery = PageQuery.extend({
 
 const text = chars(MAX_TEXT_LENGTH).describe(`At most ${MAX_TEXT_LENGTH} characters (Unicode code points: an emoji is one)`);
 const attachmentIds = z.array(z.string().max(100)).max(10).optional().describe('Ids from POST /api/v1/attachments');
-const NewMessage = z.object({ text, attachment_ids: attachmentIds }).strict();
+const NewMessage = z.object({
+  text, attachment_ids: attachmentIds,
+  reply_to_message_id: z.string().max(100).optional().describe('A message of this conversation to answer: WhatsApp shows it quoted above the reply'),
+}).strict();
 const NewConversation = z.object({
   channel_id: z.string().max(100),
   to: z.string().max(200).describe('WhatsApp: a phone number; Instagram: the Instagram-scoped id; sandbox: a customer id'),
@@ -130,7 +133,10 @@ export const conversationRoutes: ApiRoute[] = [
       const ctx = c.get('ctx');
       const conversation = await getConversation(ctx.db, apiClientId(c), pathId(c, 'conversation_id'));
       const input = await readJson(c, NewMessage);
-      const message = await sendMessage(ctx, apiClientId(c), conversation.id, { text: input.text, attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent' });
+      const message = await sendMessage(ctx, apiClientId(c), conversation.id, {
+        text: input.text, attachments: await attachmentsOf(c, input.attachment_ids), authorKind: 'agent',
+        ...(input.reply_to_message_id !== undefined ? { replyToMessageId: input.reply_to_message_id } : {}),
+      });
       return c.json(messageJson(message), 201);
     },
   },

@@ -87,6 +87,7 @@ export const MessageSchema = named('Message', z.object({
   read_at: time().nullable(),
   edited_at: time().nullable().describe('The customer edited it on the platform (text is the edited text)'),
   deleted_at: time().nullable().describe('The customer deleted it on the platform'),
+  reply_to_message_id: z.string().nullable().describe('The message of the same conversation this one answers (WhatsApp shows it quoted)'),
 }));
 
 /** conversation.updated carries the conversation and why the event fired. */
@@ -143,5 +144,5 @@ export const messageJson = (m: Message): MessageJson => ({
   attachments: m.attachments.filter((a): a is AttachmentMeta & { id: string } => !!a.id).map((a) => attachmentJson(a, m.createdAt)),
   status: m.status, error: m.error, uncertain: m.uncertain, platform_message_id: m.platformMessageId,
   created_at: m.createdAt, sent_at: m.sentAt, delivered_at: m.deliveredAt, read_at: m.readAt,
-  edited_at: m.editedAt, deleted_at: m.deletedAt,
+  edited_at: m.editedAt, deleted_at: m.deletedAt, reply_to_message_id: m.replyToMessageId,
 });
