@@ -84,17 +84,22 @@ async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, e
   };
   await insertMessage(trx, row);
   await linkAttachments(trx, { clientId, contactId, messageId: row.id }, event.attachments);
-  await touchConversation(trx, conversationId, now, direction === 'in' ? 'inbound' : 'outbound');
-  await enqueueJob(trx, deps.clock, {
-    kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
-    idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,
-  });
-  if (direction === 'in') await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
+  await touchConversation(trx, conversationId, now, direction === 'in' && !event.history ? 'inbound' : 'outbound');
+  if (event.history) {
+    // History: kept for the record, answered by nobody and not counted.
+  } else {
+    await enqueueJob(trx, deps.clock, {
+      kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
+      idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,
+    });
+  }
+  if (direction === 'in' && !event.history) await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
 
   if (opened.change) {
     const c = opened.conversation;
     events.push({ type: 'conversation.updated', clientId, at: now, change: opened.change, conversation: { ...c, lastActivityAt: now } });
   }
-  events.push({ type: direction === 'in' ? 'message.received' : 'message.sent', clientId, at: now, message: toMessage(row) });
+  // History is not news: no message event (no webhook, and an old phone message does not pause the AI).
+  if (!event.history) events.push({ type: direction === 'in' ? 'message.received' : 'message.sent', clientId, at: now, message: toMessage(row) });
   return { messageId: row.id, conversationId, contactId, clientId, duplicate: false };
 }

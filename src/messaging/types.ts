@@ -137,6 +137,12 @@ export interface InboundEvent {
    * ours before it reaches the pipeline (see the channels room's echo guard). Default 'in'.
    */
   direction?: Direction;
+  /**
+   * An old message from the platform's history sync: stored, but never processed (no AI, rule or
+   * auto-reply answers it), not counted unread, not billed as an inbound message, and published as
+   * no message event (no webhook; an old message typed on the phone does not pause the AI).
+   */
+  history?: boolean;
 }
 
 export interface IngestResult {

@@ -4,7 +4,7 @@ import { normalisePhone } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost, PairingInfo } from '../channel.ts';
 import { deleteAccountKeys, loadSealedAuthState } from './auth-state.ts';
-import { handleReceipts, handleUpdates, handleUpsert, type InboundContext } from './inbound.ts';
+import { handleHistory, handleReceipts, handleUpdates, handleUpsert, type InboundContext } from './inbound.ts';
 import { DEFAULT_TYPING, sendWhatsapp, storedMessage, type OutboundContext } from './outbound.ts';
 import type { WhatsappOptions } from './options.ts';
 import { whatsappSettings } from './settings.ts';
@@ -41,7 +41,7 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
     async connect() {
       const auth = await loadSealedAuthState(host, account, { onCorrupt: (err) => void supervisor.corrupt(err) });
       const sock = sockets({
-        auth: auth.state, getMessage: (key) => storedMessage(host, account.id, key), syncHistory: false, log: host.log, accountId: account.id,
+        auth: auth.state, getMessage: (key) => storedMessage(host, account.id, key), syncHistory: settings.historySyncDays > 0, log: host.log, accountId: account.id,
       });
       sock.ev.on('creds.update', () => void auth.saveCreds().catch((err: unknown) => log('whatsapp creds not saved', err)));
       opts.onSocket?.(sock);
@@ -49,6 +49,7 @@ export function createWhatsappAdapter(account: ChannelAccount, host: ChannelHost
     },
     attach(sock: WaSocket) {
       sock.ev.on('messages.upsert', (u) => void handleUpsert(inbound, u));
+      if (settings.historySyncDays > 0) sock.ev.on('messaging-history.set', (h) => void handleHistory(inbound, h));
       sock.ev.on('messages.update', (u) => void handleUpdates(inbound, u).catch((err) => log('whatsapp update not stored', err)));
       sock.ev.on('message-receipt.update', (u) => void handleReceipts(inbound, u).catch((err) => log('whatsapp receipt not stored', err)));
     },

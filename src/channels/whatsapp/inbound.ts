@@ -1,4 +1,4 @@
-import { isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, jidNormalizedUser, proto, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
+import { isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, jidNormalizedUser, proto, toNumber, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
 import { storeAttachment, type AttachmentMeta, type IdentityRef, type InboundEvent } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelHost } from '../channel.ts';
@@ -7,6 +7,7 @@ import type { WhatsappSettings } from './settings.ts';
 import type { WaSocket } from './socket.ts';
 
 const MB = 1024 * 1024;
+const DAY_MS = 86_400_000;
 
 /**
  * A contact's addresses from a message key: the phone-number JID and the LID (WhatsApp gives one
@@ -76,7 +77,7 @@ async function fetchMedia(ctx: InboundContext, msg: WAMessage, m: { mime: string
  * (typed on the phone, or the echo of our send) goes in as 'out' (the host's echo guard drops our
  * own); edits and deletions change the stored message. Idempotent on WhatsApp's message id.
  */
-export async function handleMessage(ctx: InboundContext, msg: WAMessage): Promise<void> {
+export async function handleMessage(ctx: InboundContext, msg: WAMessage, history = false): Promise<void> {
   const id = msg.key.id;
   if (!id || !msg.message || ignoredChat(msg.key.remoteJid ? jidNormalizedUser(msg.key.remoteJid) : null, ctx.settings)) return;
   const n = normalise(msg);
@@ -99,7 +100,7 @@ export async function handleMessage(ctx: InboundContext, msg: WAMessage): Promis
   const event: InboundEvent = {
     channelAccountId: ctx.account.id, platformMessageId: id, text, attachments,
     from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: msg.pushName.slice(0, 100) } : {}) },
-    direction: fromMe ? 'out' : 'in',
+    direction: fromMe ? 'out' : 'in', ...(history ? { history: true } : {}),
   };
   await ctx.host.ingest(event);
 }
@@ -112,6 +113,24 @@ export async function handleUpsert(ctx: InboundContext, u: BaileysEventMap['mess
       await handleMessage(ctx, msg);
     } catch (err) {
       ctx.host.log.error('channel', 'whatsapp message not stored', { channel_account_id: ctx.account.id, error: err as Error });
+    }
+  }
+}
+
+/**
+ * `messaging-history.set` (only when the number's historySyncDays is above 0): past messages
+ * within that many days are stored as history (never answered, not unread); older ones are skipped.
+ */
+export async function handleHistory(ctx: InboundContext, h: Pick<BaileysEventMap['messaging-history.set'], 'messages'>): Promise<void> {
+  const days = ctx.settings.historySyncDays;
+  if (days <= 0) return;
+  const since = ctx.host.clock.now().getTime() - days * DAY_MS;
+  for (const msg of h.messages) {
+    if (toNumber(msg.messageTimestamp) * 1000 < since) continue;
+    try {
+      await handleMessage(ctx, msg, true);
+    } catch (err) {
+      ctx.host.log.error('channel', 'whatsapp history message not stored', { channel_account_id: ctx.account.id, error: err as Error });
     }
   }
 }

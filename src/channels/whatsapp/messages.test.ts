@@ -237,6 +237,51 @@ test('an API reply to a customer\'s message is sent quoting it; a message of ano
   assert.is(ctx.net.current.sent.length, sends + 1, 'nothing sent');
 });
 
+const history = (ctx: Ctx, messages: WAMessage[]) => ctx.net.current.emit('messaging-history.set', { chats: [], contacts: [], messages, isLatest: true });
+const secondsAgo = (ctx: Ctx, days: number) => Math.floor(ctx.app.ctx.clock.now().getTime() / 1000 - days * 86_400);
+
+test('history sync is off by default: WhatsApp is not asked for it and past messages it sends anyway are not stored', async (ctx) => {
+  assert.is(ctx.net.current.options.syncHistory, false);
+  history(ctx, [{ ...wa({ conversation: 'opening hours' }, { id: 'OLD1' }), messageTimestamp: secondsAgo(ctx, 1) }]);
+  await new Promise((r) => setTimeout(r, 50));
+  await ctx.app.ctx.jobs.drain();
+  assert.equal(await rows(ctx), []);
+  assert.equal(ctx.net.current.sent, []);
+});
+
+test('with historySyncDays 7 the past week\'s messages are stored once, unanswered and not unread; older ones are skipped', async (ctx) => {
+  const { db, channels } = ctx.app.ctx;
+  await db.updateTable('channel_accounts').set({ settings: JSON.stringify({ historySyncDays: 7 }) }).where('id', '=', ctx.account.id).execute();
+  const account = { ...ctx.account, settings: { historySyncDays: 7 } };
+  await channels.stopAccount(account.id);
+  await channels.startAccount(account);
+  await until('the new socket', () => ctx.net.sockets.length === 2);
+  ctx.net.current.emit('connection.update', { connection: 'open' });
+  assert.is(ctx.net.current.options.syncHistory, true, 'WhatsApp is asked for history');
+
+  const past = [
+    { ...wa({ conversation: 'opening hours' }, { id: 'H1' }), messageTimestamp: secondsAgo(ctx, 2) },
+    { ...wa({ conversation: 'We open at 9' }, { id: 'H2', fromMe: true }), messageTimestamp: secondsAgo(ctx, 2) },
+    { ...wa({ conversation: 'opening hours last month' }, { id: 'H3' }), messageTimestamp: secondsAgo(ctx, 10) },
+  ];
+  history(ctx, past);
+  history(ctx, past); // a repeated chunk
+  await arrived(ctx, 'H2');
+  await ctx.app.ctx.jobs.drain();
+  const stored = await rows(ctx);
+  assert.equal(stored.map((m) => [m.platform_message_id, m.direction]), [['H1', 'in'], ['H2', 'out']], 'the week\'s messages, once each');
+  assert.equal(ctx.net.current.sent, [], 'no answer to history');
+  const conv = await conversation(ctx, stored[0].conversation_id);
+  assert.equal([conv.unread_count, conv.ai_state], [0, 'active'], 'not unread; an old phone message does not pause the AI');
+  assert.is((await db.selectFrom('jobs').select('id').where('kind', '=', 'message.process').execute()).length, 0, 'nothing processed');
+
+  // A live message now goes to processing and counts unread, as always.
+  upsert(ctx, [wa({ conversation: 'opening hours' }, { id: 'LIVE1' })]);
+  await arrived(ctx, 'LIVE1');
+  assert.is((await conversation(ctx, stored[0].conversation_id)).unread_count, 1);
+  assert.is((await db.selectFrom('jobs').select('id').where('kind', '=', 'message.process').execute()).length, 1);
+});
+
 test('a customer\'s edit and deletion show on the stored message', async (ctx) => {
   upsert(ctx, [wa({ conversation: 'I want 10 roses' }, { id: 'E1' })]);
   await arrived(ctx, 'E1');

@@ -12,11 +12,13 @@ export interface WhatsappSettings {
   clientMediaMaxBytes: number;
   /** First messages to contacts who never wrote, per day (anti-ban: a new number warms up slowly). */
   dailyNewContacts: number;
+  /** History sync: WhatsApp's past messages of this many days are stored (never answered) when paired; 0 = off. */
+  historySyncDays: number;
 }
 
 const MB = 1024 * 1024;
 export const DEFAULT_SETTINGS: WhatsappSettings = {
-  groups: false, statusBroadcasts: false, newsletters: false, downloadMedia: true, mediaMaxBytes: 16 * MB, clientMediaMaxBytes: 5 * 1024 * MB, dailyNewContacts: 20,
+  groups: false, statusBroadcasts: false, newsletters: false, downloadMedia: true, mediaMaxBytes: 16 * MB, clientMediaMaxBytes: 5 * 1024 * MB, dailyNewContacts: 20, historySyncDays: 0,
 };
 
 const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
@@ -32,5 +34,6 @@ export function whatsappSettings(raw: Record<string, unknown>): WhatsappSettings
     mediaMaxBytes: int(raw.mediaMaxBytes, DEFAULT_SETTINGS.mediaMaxBytes, 25 * MB),
     clientMediaMaxBytes: int(raw.clientMediaMaxBytes, DEFAULT_SETTINGS.clientMediaMaxBytes, Number.MAX_SAFE_INTEGER),
     dailyNewContacts: int(raw.dailyNewContacts, DEFAULT_SETTINGS.dailyNewContacts, 10_000),
+    historySyncDays: int(raw.historySyncDays, DEFAULT_SETTINGS.historySyncDays, 365),
   };
 }
