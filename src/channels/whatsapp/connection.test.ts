@@ -92,14 +92,20 @@ test('a logout on the phone (401) is final: keys deleted, status "logged_out" wi
   assert.equal(published, ['connected', 'logged_out']);
 });
 
-test('a session taken over elsewhere (440) stops retrying with status "reconnect_needed" and its reason', async (ctx) => {
-  ctx.net.current.emit('connection.update', { connection: 'open' });
-  await until('connected', async () => (await statusOf(ctx)).status === 'connected');
-  ctx.net.current.emit('connection.update', { connection: 'close', lastDisconnect: { error: closeError(440, 'Stream Errored (conflict)'), date: new Date() } });
-  await until('reconnect_needed', async () => (await statusOf(ctx)).status === 'reconnect_needed');
-  assert.is((await statusOf(ctx)).lastError, 'Stream Errored (conflict) (440)');
-  assert.equal([ctx.net.sockets.length, ctx.net.open().length, ctx.timers.size], [1, 0, 0]);
-});
+for (const [code, reason, what] of [
+  [440, 'Stream Errored (conflict)', 'a session taken over elsewhere'],
+  [403, 'Forbidden', 'a number WhatsApp forbids'],
+  [500, 'Bad MAC', 'a broken session'],
+] as const) {
+  test(`${what} (${code}) stops retrying with status "reconnect_needed" and its reason`, async (ctx) => {
+    ctx.net.current.emit('connection.update', { connection: 'open' });
+    await until('connected', async () => (await statusOf(ctx)).status === 'connected');
+    ctx.net.current.emit('connection.update', { connection: 'close', lastDisconnect: { error: closeError(code, reason), date: new Date() } });
+    await until('reconnect_needed', async () => (await statusOf(ctx)).status === 'reconnect_needed');
+    assert.is((await statusOf(ctx)).lastError, `${reason} (${code})`);
+    assert.equal([ctx.net.sockets.length, ctx.net.open().length, ctx.timers.size], [1, 0, 0]);
+  });
+}
 
 test('a storm of closes backs off exponentially up to the cap, one socket at a time, and the reason shows', async (ctx) => {
   const { net, timers } = ctx;
