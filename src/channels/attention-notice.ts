@@ -10,16 +10,47 @@ import { readSmtpConfig, sendMail } from '../mail/index.ts';
 import type { ChannelStatus, TransactionalSubscriber } from '../messaging/index.ts';
 import type { Vault } from '../vault/index.ts';
 import { findChannelAccount } from './accounts.ts';
+import { listUsers } from '../auth/index.ts';
+import { clientSlugAndName } from '../tenants/index.ts';
 
 export const CHANNEL_NOTICE_JOB = 'channel.attention_notice';
 
 /** The statuses a person must act on (scan again, start pairing again). */
 export const ATTENTION_STATUSES: readonly ChannelStatus[] = ['logged_out', 'qr_expired', 'reconnect_needed'];
 
-const WHAT: Partial<Record<ChannelStatus, string>> = {
-  logged_out: 'was logged out on the phone: scan the QR code again to reconnect it',
-  qr_expired: 'was not paired in time (the QR code expired): start pairing again',
-  reconnect_needed: 'cannot reconnect by itself: reconnect it on the channels page',
+type Lang = 'ru' | 'kk' | 'en';
+type AttentionStatus = 'logged_out' | 'qr_expired' | 'reconnect_needed';
+
+// The owners' e-mail in each owner's own language (the UI's ru/kk/en); the domain room keeps its
+// few sentences here, since only http/ renders the views' catalogs.
+const MAIL: Record<Lang, { subject: (client: string, channel: string) => string; body: (channel: string, what: string, link: string) => string; what: Record<AttentionStatus, string> }> = {
+  ru: {
+    subject: (client, channel) => `[Habar] ${client}: канал «${channel}» требует внимания`,
+    body: (channel, what, link) => `Канал «${channel}» ${what}.\n\nОткройте страницу каналов: ${link}\n`,
+    what: {
+      logged_out: 'отключён на телефоне: отсканируйте QR-код снова, чтобы подключить его',
+      qr_expired: 'не был подключён вовремя (QR-код истёк): начните подключение заново',
+      reconnect_needed: 'не может переподключиться сам: переподключите его на странице каналов',
+    },
+  },
+  kk: {
+    subject: (client, channel) => `[Habar] ${client}: «${channel}» арнасы назар аударуды қажет етеді`,
+    body: (channel, what, link) => `«${channel}» арнасы ${what}.\n\nАрналар бетін ашыңыз: ${link}\n`,
+    what: {
+      logged_out: 'телефонда ажыратылды: қайта қосу үшін QR-кодты қайта сканерлеңіз',
+      qr_expired: 'уақытында қосылмады (QR-кодтың мерзімі өтті): қосуды қайта бастаңыз',
+      reconnect_needed: 'өздігінен қайта қосыла алмайды: арналар бетінде қайта қосыңыз',
+    },
+  },
+  en: {
+    subject: (client, channel) => `[Habar] ${client}: the channel "${channel}" needs you`,
+    body: (channel, what, link) => `The channel "${channel}" ${what}.\n\nOpen the channels page: ${link}\n`,
+    what: {
+      logged_out: 'was logged out on the phone: scan the QR code again to reconnect it',
+      qr_expired: 'was not paired in time (the QR code expired): start pairing again',
+      reconnect_needed: 'cannot reconnect by itself: reconnect it on the channels page',
+    },
+  },
 };
 
 /** Inside the status change's transaction: its audit entry and the e-mail job. */
@@ -48,16 +79,19 @@ export function channelAttentionHandler(deps: { db: Db; vault: Vault; publicUrl:
       if (!smtp || !job.clientId) return;
       const account = await findChannelAccount(deps.db, String(job.payload.channelId));
       if (!account || account.deletedAt || account.status !== job.payload.status) return;
-      const client = await deps.db.selectFrom('clients').select(['slug', 'name']).where('id', '=', job.clientId).executeTakeFirst();
+      const client = await clientSlugAndName(deps.db, job.clientId);
       if (!client) return;
-      const owners = await deps.db.selectFrom('users').select('email').where('client_id', '=', job.clientId).where('disabled', '=', 0).where('role', '=', 'owner').execute();
+      const owners = (await listUsers(deps.db, job.clientId)).filter((u) => u.role === 'owner' && !u.disabled);
       if (owners.length === 0) return;
       const link = `${deps.publicUrl().replace(/\/$/, '')}/clients/${client.slug}/channels`;
-      await sendMail(smtp, {
-        to: owners.map((u) => u.email).join(', '),
-        subject: `[Habar] ${client.name}: the channel "${account.name}" needs you`,
-        text: `The channel "${account.name}" ${WHAT[account.status] ?? `is ${account.status}`}.\n\nOpen the channels page: ${link}\n`,
-      });
+      const status = account.status as AttentionStatus;
+      // One message per language, each owner receiving it in the language they chose.
+      for (const lang of ['ru', 'kk', 'en'] as const) {
+        const to = owners.filter((u) => u.language === lang).map((u) => u.email);
+        if (to.length === 0) continue;
+        const m = MAIL[lang];
+        await sendMail(smtp, { to: to.join(', '), subject: m.subject(client.name, account.name), text: m.body(account.name, m.what[status] ?? status, link) });
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import { customerSays } from '../../testing/messaging-fixtures.ts';
 import { CHANNEL_DRIVERS, listChannelAccounts } from '../../channels/index.ts';
 import { setSetting } from '../../settings/index.ts';
 import { sendMessage } from '../../messaging/index.ts';
+import { findUserByEmail, updateUser } from '../../auth/index.ts';
 import { DEMO_SLUG, findClient, type Client } from '../../tenants/index.ts';
 import { translator } from '../../../views/i18n/index.ts';
 
@@ -88,6 +89,9 @@ test('logged out on the phone: the owner sees "logged out — scan again" on the
     await set('smtp.host', '127.0.0.1');
     await set('smtp.port', String(smtp.port));
     await set('smtp.from', 'Habar <noreply@example.kz>');
+    const englishOwner = (await buildUser(app, 'owner', ctx.demo.id)).email;
+    const user = (await findUserByEmail(app.ctx.db, englishOwner))!;
+    await updateUser(app.ctx.db, app.ctx.clock, user.id, { language: 'en' });
     const page = await addNumber(ctx, 'Магазин на Абая');
     await phone.scanned('+77011234567', 'Cake Shop');
     assert.not.match(await (await app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: owner })).text(), 'id="channel-alerts"');
@@ -101,9 +105,13 @@ test('logged out on the phone: the owner sees "logged out — scan again" on the
     assert.is(audit.length, 1);
     assert.match(audit[0].details, '"status":"logged_out"');
     await app.ctx.jobs.drain();
+    // Each owner reads it in the language they chose (the first owner kept the default, Russian).
     const mail = mailText(await smtp.waitFor(ctx.ownerEmail));
     assert.match(mail, 'Магазин на Абая');
-    assert.match(mail, 'logged out');
+    assert.match(mail, 'отключён на телефоне');
+    const english = mailText(await smtp.waitFor(englishOwner));
+    assert.match(english, 'was logged out on the phone');
+    assert.not.match(english, 'отключён');
     // Paired again: the banner is gone.
     const csrf = csrfFrom(await (await app.request(page, { jar: owner })).text());
     assert.is((await postForm(app, owner, `${page}/connect`, {}, csrf)).status, 303);
