@@ -56,6 +56,8 @@ export class GraphStandIn {
   readonly accounts = new Map<string, StandInAccount>();
   /** What the send endpoint took, in order. */
   readonly sent: Array<{ igId: string; body: Record<string, unknown>; messageId: string }> = [];
+  /** Files Meta's CDN serves at `<url>/cdn/<name>` (incoming attachments). */
+  readonly files = new Map<string, { mime: string; bytes: Uint8Array }>();
   /** Subscribed fields per account (subscribed_apps). */
   readonly subscriptions = new Map<string, string>();
   /** Runs when a send is taken, before the answer goes back (e.g. to deliver its echo first). */
@@ -149,6 +151,12 @@ export class GraphStandIn {
         return;
       }
       return this.error(res, fault);
+    }
+    if (path.startsWith('/cdn/')) {
+      const file = this.files.get(path.slice(5));
+      res.writeHead(file ? 200 : 404, { 'content-type': file?.mime ?? 'text/plain' });
+      res.end(file ? Buffer.from(file.bytes) : 'not found');
+      return;
     }
     if (path === '/oauth/authorize') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

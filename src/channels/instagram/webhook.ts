@@ -9,6 +9,8 @@ import type { ChannelAccount } from '../accounts.ts';
 import { findByIgAccountId } from './instagram-accounts.ts';
 import { loadMetaConfig, type MetaConfig } from './meta-config.ts';
 import { eventOfItem, type IgEntry } from './webhook-events.ts';
+import { GraphClient } from './graph-client.ts';
+import { withStoredMedia } from './media.ts';
 
 const CACHE_MS = 5_000;
 
@@ -17,6 +19,8 @@ export interface WebhookDeps {
   vault: Vault;
   clock: Clock;
   log: Logger;
+  /** Where incoming files are stored (fetched before the message is stored: Meta's URLs expire). */
+  dataDir: string;
   /** The channel host's ingest (its echo guard drops echoes of our own sends). */
   ingest(event: InboundEvent): Promise<IngestResult>;
   /** The host's record of a customer's unsent message. */
@@ -102,7 +106,11 @@ export class InstagramWebhook {
       return outcome;
     }
     const changes: Array<() => Promise<void>> = [];
-    const events = await this.eventsOf(body.entry, outcome, changes);
+    const found = await this.eventsOf(body.entry, outcome, changes);
+    // Files first (Meta's CDN URLs expire): the ack waits for them, so a delivery is stored whole.
+    const graph = new GraphClient(meta, { timeoutMs: 10_000, retries: 0 });
+    const media = { db: this.deps.db, clock: this.deps.clock, log: this.deps.log, dataDir: this.deps.dataDir, graph };
+    const events = await Promise.all(found.map(({ clientId, event }) => withStoredMedia(media, clientId, event)));
     // Stored together: the group commit gives units arriving at once one transaction.
     const results = await Promise.all(events.map((e) => this.deps.ingest(e)));
     // After the messages: an unsent or read one may be in this very delivery.
@@ -114,8 +122,8 @@ export class InstagramWebhook {
     return outcome;
   }
 
-  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<InboundEvent[]> {
-    const events: InboundEvent[] = [];
+  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<Array<{ clientId: string; event: InboundEvent }>> {
+    const events: Array<{ clientId: string; event: InboundEvent }> = [];
     const seen = new Set<string>();
     for (const entry of entries) {
       const igId = typeof entry?.id === 'string' ? entry.id : String(entry?.id ?? '');
@@ -138,7 +146,7 @@ export class InstagramWebhook {
           outcome.skipped++;
         } else if (!seen.has(`${account.id}:${r.event.platformMessageId}`)) {
           seen.add(`${account.id}:${r.event.platformMessageId}`);
-          events.push(r.event);
+          events.push({ clientId: account.clientId, event: r.event });
         } else outcome.duplicates++;
       }
     }
