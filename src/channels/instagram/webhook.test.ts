@@ -46,6 +46,21 @@ test('a signed delivery is stored before the 200: text, the customer as a contac
   assert.equal([identity.kind, identity.value], ['ig_id', '5551001']);
 });
 
+test('a first-time sender\'s Instagram name (else username) becomes the contact\'s name, looked up once; a failed lookup leaves it empty', async ({ app, graph }) => {
+  graph.profiles.set('5551001', { name: 'Aigerim Nurlanovna', username: 'aigerim.n' });
+  graph.profiles.set('5551002', { username: 'dauren_kz' });
+  const raw = igDelivery([igMessage('5551001', 'Salem!'), igMessage('5551001', 'Are you open?'), igMessage('5551002', 'Hi'), igMessage('5551003', 'Hello')]);
+  assert.is((await deliverToApp(app, raw)).status, 200);
+  const names = async () => Object.fromEntries((await app.ctx.db.selectFrom('contacts').innerJoin('contact_identities', 'contact_identities.contact_id', 'contacts.id')
+    .select(['contact_identities.value', 'contacts.display_name']).execute()).map((r) => [r.value, r.display_name]));
+  assert.equal(await names(), { '5551001': 'Aigerim Nurlanovna', '5551002': 'dauren_kz', '5551003': '' });
+  const lookups = () => graph.requests.filter((r) => r.path === '/5551001' && r.query.fields === 'name,username').length;
+  assert.is(lookups(), 1);
+  // A known sender is not looked up again.
+  assert.is((await deliverToApp(app, igDelivery([igMessage('5551001', 'Thanks')]))).status, 200);
+  assert.is(lookups(), 1);
+});
+
 test('forged, unsigned and malformed deliveries are refused and store nothing', async ({ app }) => {
   const raw = igDelivery([igMessage('5551001', 'hello')]);
   assert.is((await deliverToApp(app, raw, metaSignature('not-the-secret', raw))).status, 403);

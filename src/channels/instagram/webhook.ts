@@ -11,6 +11,7 @@ import { loadMetaConfig, type MetaConfig } from './meta-config.ts';
 import { eventOfItem, type IgEntry } from './webhook-events.ts';
 import { GraphClient } from './graph-client.ts';
 import { withStoredMedia } from './media.ts';
+import { withSenderNames } from './profiles.ts';
 
 const CACHE_MS = 5_000;
 
@@ -108,9 +109,11 @@ export class InstagramWebhook {
     const changes: Array<() => Promise<void>> = [];
     const found = await this.eventsOf(body.entry, outcome, changes);
     // Files first (Meta's CDN URLs expire): the ack waits for them, so a delivery is stored whole.
-    const graph = new GraphClient(meta, { timeoutMs: 10_000, retries: 0 });
-    const media = { db: this.deps.db, clock: this.deps.clock, log: this.deps.log, dataDir: this.deps.dataDir, graph };
-    const events = await Promise.all(found.map(({ clientId, event }) => withStoredMedia(media, clientId, event)));
+    const { db, vault, clock, log, dataDir } = this.deps;
+    const media = { db, clock, log, dataDir, graph: new GraphClient(meta, { timeoutMs: 10_000, retries: 0 }) };
+    const stored = await Promise.all(found.map(async ({ account, event }) => ({ account, event: await withStoredMedia(media, account.clientId, event) })));
+    // A first-time sender's Instagram name becomes the contact's (one quick lookup per new sender).
+    const events = await withSenderNames({ db, vault, log, graph: new GraphClient(meta, { timeoutMs: 3_000, retries: 0 }) }, stored);
     // Stored together: the group commit gives units arriving at once one transaction.
     const results = await Promise.all(events.map((e) => this.deps.ingest(e)));
     // After the messages: an unsent or read one may be in this very delivery.
@@ -122,8 +125,8 @@ export class InstagramWebhook {
     return outcome;
   }
 
-  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<Array<{ clientId: string; event: InboundEvent }>> {
-    const events: Array<{ clientId: string; event: InboundEvent }> = [];
+  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<Array<{ account: ChannelAccount; event: InboundEvent }>> {
+    const events: Array<{ account: ChannelAccount; event: InboundEvent }> = [];
     const seen = new Set<string>();
     for (const entry of entries) {
       const igId = typeof entry?.id === 'string' ? entry.id : String(entry?.id ?? '');
@@ -146,7 +149,7 @@ export class InstagramWebhook {
           outcome.skipped++;
         } else if (!seen.has(`${account.id}:${r.event.platformMessageId}`)) {
           seen.add(`${account.id}:${r.event.platformMessageId}`);
-          events.push({ clientId: account.clientId, event: r.event });
+          events.push({ account, event: r.event });
         } else outcome.duplicates++;
       }
     }
