@@ -46,6 +46,16 @@ test('a signed delivery is stored before the 200: text, the customer as a contac
   assert.equal([identity.kind, identity.value], ['ig_id', '5551001']);
 });
 
+test('a file over the size cap is not stored: the message keeps Meta\'s URL and says why', async ({ app, graph }) => {
+  graph.files.set('huge.mp4', { mime: 'video/mp4', bytes: new Uint8Array(26 * 1024 * 1024) });
+  const url = `${graph.url}/cdn/huge.mp4`;
+  assert.is((await deliverToApp(app, igDelivery([igMessage('5551001', 'my video', { attachments: [{ type: 'video', payload: { url } }] })]))).status, 200);
+  const [m] = await messages(app);
+  assert.equal((JSON.parse(m.attachments) as Array<{ id?: string; url?: string }>).map((a) => [a.id, a.url]), [[undefined, url]]);
+  assert.match(m.text, /^my video\n\[Video: could not be downloaded \(The file is larger than 25 MB\)/);
+  assert.is((await app.ctx.db.selectFrom('attachments').select('id').execute()).length, 0);
+});
+
 test('a first-time sender\'s Instagram name (else username) becomes the contact\'s name, looked up once; a failed lookup leaves it empty', async ({ app, graph }) => {
   graph.profiles.set('5551001', { name: 'Aigerim Nurlanovna', username: 'aigerim.n' });
   graph.profiles.set('5551002', { username: 'dauren_kz' });
