@@ -56,6 +56,10 @@ export class GraphStandIn {
   readonly accounts = new Map<string, StandInAccount>();
   /** What the send endpoint took, in order. */
   readonly sent: Array<{ igId: string; body: Record<string, unknown>; messageId: string }> = [];
+  /** Files Meta's CDN serves at `<url>/cdn/<name>` (incoming attachments). */
+  readonly files = new Map<string, { mime: string; bytes: Uint8Array }>();
+  /** Customers' profiles (`/{igsid}?fields=name,username`), readable with any account's token. */
+  readonly profiles = new Map<string, { name?: string; username?: string }>();
   /** Subscribed fields per account (subscribed_apps). */
   readonly subscriptions = new Map<string, string>();
   /** Runs when a send is taken, before the answer goes back (e.g. to deliver its echo first). */
@@ -149,6 +153,12 @@ export class GraphStandIn {
         return;
       }
       return this.error(res, fault);
+    }
+    if (path.startsWith('/cdn/')) {
+      const file = this.files.get(path.slice(5));
+      res.writeHead(file ? 200 : 404, { 'content-type': file?.mime ?? 'text/plain' });
+      res.end(file ? Buffer.from(file.bytes) : 'not found');
+      return;
     }
     if (path === '/oauth/authorize') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -249,6 +259,11 @@ export class GraphStandIn {
         id: m.id, created_time: m.created_time, message: m.text, from: { id: m.from }, to: { data: [{ id: m.from === conv.igId ? conv.customerId : conv.igId }] },
       }));
       return { status: 200, body: { id: conv.id, messages: { data } } };
+    }
+    const profile = r.method === 'GET' ? this.profiles.get(r.path.slice(1)) : undefined;
+    if (profile) {
+      if (![...this.accounts.values()].some((a) => a.token === token)) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
+      return { status: 200, body: { id: r.path.slice(1), ...profile } };
     }
     const m = /^\/(\w+)(?:\/(\w+))?$/.exec(r.path);
     const page = m ? this.pages.find((p) => p.pageId === m[1]) : undefined;

@@ -1,6 +1,7 @@
 import { PermanentJobError } from '../../jobs/index.ts';
 import {
-  findConversation, findMessage, mayReplyNow, replyWindowNow, SendOutcomeUnknownError, type ChannelRules, type OutboundMessage, type SendResult,
+  findConversation, findMessage, mayReplyNow, publicMediaToken, PUBLIC_MEDIA_TTL_MS, replyWindowNow, SendOutcomeUnknownError,
+  type ChannelRules, type OutboundMessage, type SendResult,
 } from '../../messaging/index.ts';
 import { writeCredentials, type ChannelAccount } from '../accounts.ts';
 import type { ChannelAdapter, ChannelHost } from '../channel.ts';
@@ -19,16 +20,19 @@ const REFRESH_BEFORE_MS = 10 * 24 * 3600_000;
 // Meta's attachment types, by the MIME type prefix of the file.
 const ATTACHMENT_TYPE: Array<[string, string]> = [['image/', 'image'], ['video/', 'video'], ['audio/', 'audio']];
 
-/** The Send API's message body for one outbound message (text, or one file by URL), or why it cannot be sent. */
-function messageBody(m: OutboundMessage, maxText: number): Record<string, unknown> {
+/**
+ * The Send API's message body for one outbound message (text, or one file by URL: a stored file's
+ * is a signed, expiring link to Habar that `fileUrl` makes), or why it cannot be sent.
+ */
+function messageBody(m: OutboundMessage, maxText: number, fileUrl: (id: string) => string): Record<string, unknown> {
   if (m.text.length > maxText) throw new PermanentJobError(`Instagram takes at most ${maxText} characters in one message`);
   if (m.attachments.length === 0) return { text: m.text };
   const [file] = m.attachments;
   const type = ATTACHMENT_TYPE.find(([prefix]) => file.mime.startsWith(prefix))?.[1];
-  if (m.attachments.length > 1 || m.text.trim() || !file.url || !type) {
+  if (m.attachments.length > 1 || m.text.trim() || !(file.url || file.id) || !type) {
     throw new PermanentJobError('Instagram takes one image, video or audio file by its public URL, without text, per message');
   }
-  return { attachment: { type, payload: { url: file.url } } };
+  return { attachment: { type, payload: { url: file.url ?? fileUrl(file.id!) } } };
 }
 
 /**
@@ -47,6 +51,16 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     const creds = await readInstagramCredentials(host.db, host.vault, account.id);
     if (!creds) return undefined;
     return { graph: new GraphClient(await loadMetaConfig(host.db, host.vault)), token: creds.access_token };
+  }
+
+  /** A stored file at a signed link Meta can fetch: only where Habar has a public HTTPS address. */
+  function fileUrl(attachmentId: string): string {
+    const publicUrl = host.publicUrl?.();
+    if (!publicUrl || deliveryMode(publicUrl).mode === 'polling') {
+      throw new PermanentJobError('Instagram fetches a file from a public HTTPS address, and this server has none (polling mode): set --public-url to one to send files');
+    }
+    const token = publicMediaToken(host.vault, attachmentId, new Date(host.clock.now().getTime() + PUBLIC_MEDIA_TTL_MS));
+    return `${publicUrl.replace(/\/$/, '')}/media/${token}`;
   }
 
   /** A refusal Meta gave: the account's status follows it (an expired token: reconnect needed). */
@@ -141,7 +155,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     async send(m: OutboundMessage): Promise<SendResult> {
       const recipient = m.to.find((i) => i.kind === 'ig_id')?.value;
       if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account');
-      const message = messageBody(m, rules.limits.maxTextLength);
+      const message = messageBody(m, rules.limits.maxTextLength, fileUrl);
       const tag = await checkWindow(m);
       const api = await graphAndToken();
       if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again');

@@ -123,6 +123,46 @@ export class GraphClient {
     return this.call<T>('POST', path, { retry: true, ...req });
   }
 
+  /**
+   * A file Meta's CDN serves (an incoming attachment: its URL expires soon), at most `maxBytes`;
+   * a larger one, an error answer or no answer in time is a GraphError (nothing half-read is kept).
+   */
+  async download(url: string, maxBytes: number): Promise<{ bytes: Uint8Array; mime?: string }> {
+    if (!/^https?:\/\//i.test(url)) throw new GraphError('invalid', 'Not an http(s) URL', 0);
+    let res: Response;
+    try {
+      res = await this.fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new GraphError('timeout', `The file did not arrive within ${this.timeoutMs} ms`, 0);
+      throw new GraphError('network', 'The file could not be fetched', 0);
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new GraphError(res.status >= 500 ? 'server' : 'invalid', `The file's host answered HTTP ${res.status}`, res.status);
+    }
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    const tooLarge = () => new GraphError('invalid', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, res.status);
+    if (declared > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body ?? []) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw tooLarge();
+        chunks.push(chunk);
+      }
+    } catch (err) {
+      if (err instanceof GraphError) throw err;
+      throw new GraphError('timeout', `The file did not arrive within ${this.timeoutMs} ms`, res.status);
+    }
+    const mime = res.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+    return { bytes: Buffer.concat(chunks), ...(mime ? { mime } : {}) };
+  }
+
   /** A full URL of a Graph path on the chosen host (under the configured version unless `unversioned`). */
   url(path: string, host: GraphHost = 'graph', unversioned = false): URL {
     const base = host === 'instagram' ? this.config.instagramUrl : host === 'instagram_token' ? this.config.instagramTokenUrl : this.config.graphUrl;

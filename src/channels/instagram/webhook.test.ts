@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, buildClient, type TestApp } from '../../testing/test-app.ts';
@@ -44,6 +46,31 @@ test('a signed delivery is stored before the 200: text, the customer as a contac
   assert.equal([identity.kind, identity.value], ['ig_id', '5551001']);
 });
 
+test('a file over the size cap is not stored: the message keeps Meta\'s URL and says why', async ({ app, graph }) => {
+  graph.files.set('huge.mp4', { mime: 'video/mp4', bytes: new Uint8Array(26 * 1024 * 1024) });
+  const url = `${graph.url}/cdn/huge.mp4`;
+  assert.is((await deliverToApp(app, igDelivery([igMessage('5551001', 'my video', { attachments: [{ type: 'video', payload: { url } }] })]))).status, 200);
+  const [m] = await messages(app);
+  assert.equal((JSON.parse(m.attachments) as Array<{ id?: string; url?: string }>).map((a) => [a.id, a.url]), [[undefined, url]]);
+  assert.match(m.text, /^my video\n\[Video: could not be downloaded \(The file is larger than 25 MB\)/);
+  assert.is((await app.ctx.db.selectFrom('attachments').select('id').execute()).length, 0);
+});
+
+test('a first-time sender\'s Instagram name (else username) becomes the contact\'s name, looked up once; a failed lookup leaves it empty', async ({ app, graph }) => {
+  graph.profiles.set('5551001', { name: 'Aigerim Nurlanovna', username: 'aigerim.n' });
+  graph.profiles.set('5551002', { username: 'dauren_kz' });
+  const raw = igDelivery([igMessage('5551001', 'Salem!'), igMessage('5551001', 'Are you open?'), igMessage('5551002', 'Hi'), igMessage('5551003', 'Hello')]);
+  assert.is((await deliverToApp(app, raw)).status, 200);
+  const names = async () => Object.fromEntries((await app.ctx.db.selectFrom('contacts').innerJoin('contact_identities', 'contact_identities.contact_id', 'contacts.id')
+    .select(['contact_identities.value', 'contacts.display_name']).execute()).map((r) => [r.value, r.display_name]));
+  assert.equal(await names(), { '5551001': 'Aigerim Nurlanovna', '5551002': 'dauren_kz', '5551003': '' });
+  const lookups = () => graph.requests.filter((r) => r.path === '/5551001' && r.query.fields === 'name,username').length;
+  assert.is(lookups(), 1);
+  // A known sender is not looked up again.
+  assert.is((await deliverToApp(app, igDelivery([igMessage('5551001', 'Thanks')]))).status, 200);
+  assert.is(lookups(), 1);
+});
+
 test('forged, unsigned and malformed deliveries are refused and store nothing', async ({ app }) => {
   const raw = igDelivery([igMessage('5551001', 'hello')]);
   assert.is((await deliverToApp(app, raw, metaSignature('not-the-secret', raw))).status, 403);
@@ -70,24 +97,32 @@ test('a redelivery (same mid, even much later) stores nothing new; many entries 
   assert.is((await messages(app)).length, 21);
 });
 
-test('attachments, story replies and mentions, shares and reactions arrive with what they point at; an unsupported one is marked', async ({ app }) => {
+test('attachments, story replies and mentions, shares and reactions arrive with what they point at; an unsupported one is marked', async ({ app, graph }) => {
+  const photo = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
+  graph.files.set('photo.png', { mime: 'image/png', bytes: photo });
   const raw = igDelivery([
-    igMessage('5551001', '', { attachments: [{ type: 'image', payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' } }] }),
+    igMessage('5551001', '', { attachments: [{ type: 'image', payload: { url: `${graph.url}/cdn/photo.png` } }] }),
     igMessage('5551001', 'love this', { reply_to: { story: { url: 'https://cdn.example/story.mp4', id: '1789' } } }),
     igMessage('5551001', '', { attachments: [{ type: 'story_mention', payload: { url: 'https://cdn.example/mention.jpg' } }] }),
     igMessage('5551001', '', { attachments: [{ type: 'share', payload: { url: 'https://www.instagram.com/p/xyz/' } }] }),
-    igMessage('5551001', '', { attachments: [{ type: 'audio', payload: { url: 'https://cdn.example/voice.mp4' } }] }),
+    igMessage('5551001', '', { attachments: [{ type: 'audio', payload: { url: `${graph.url}/cdn/expired.mp4` } }] }),
     igMessage('5551001', '', { is_unsupported: true }),
     { sender: { id: '5551001' }, recipient: { id: IG_ACCOUNT.igId }, timestamp: 1700000000000, reaction: { mid: 'm_x', action: 'react', reaction: 'love', emoji: '❤️' } },
   ]);
   assert.is((await deliverToApp(app, raw)).status, 200);
   const stored = await messages(app);
-  const files = stored.map((m) => JSON.parse(m.attachments) as Array<{ name: string; mime: string; url?: string }>);
-  assert.equal(files[0].map((a) => [a.mime, a.url]), [['image/jpeg', 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1']]);
+  const files = stored.map((m) => JSON.parse(m.attachments) as Array<{ id?: string; name: string; mime: string; url?: string }>);
+  // The image was fetched before the 200 and stored with the message (Meta's URL expires).
+  assert.equal(files[0].map((a) => [a.mime, a.url]), [['image/png', undefined]]);
+  const row = await app.ctx.db.selectFrom('attachments').selectAll().where('id', '=', files[0][0].id!).executeTakeFirstOrThrow();
+  assert.equal([row.message_id, row.contact_id, row.size], [stored[0].id, stored[0].contact_id, photo.byteLength]);
+  assert.equal(new Uint8Array(fs.readFileSync(path.join(app.ctx.config.dataDir, 'attachments', row.path))), photo);
   assert.equal([stored[1].text, files[1][0].name, files[1][0].url], ['love this', 'Story reply', 'https://cdn.example/story.mp4']);
   assert.is(files[2][0].name, 'Story mention');
   assert.equal([files[3][0].name, files[3][0].url], ['Shared post', 'https://www.instagram.com/p/xyz/']);
-  assert.is(files[4][0].mime, 'audio/mp4');
+  // A file that could not be fetched keeps Meta's URL, and the thread says so.
+  assert.equal([files[4][0].mime, files[4][0].id, files[4][0].url], ['audio/mp4', undefined, `${graph.url}/cdn/expired.mp4`]);
+  assert.match(stored[4].text, /Audio: could not be downloaded/);
   assert.is(files[5][0].name, 'Unsupported attachment');
   assert.is(stored[6].text, '❤️');
 });

@@ -9,6 +9,9 @@ import type { ChannelAccount } from '../accounts.ts';
 import { findByIgAccountId } from './instagram-accounts.ts';
 import { loadMetaConfig, type MetaConfig } from './meta-config.ts';
 import { eventOfItem, type IgEntry } from './webhook-events.ts';
+import { GraphClient } from './graph-client.ts';
+import { withStoredMedia } from './media.ts';
+import { withSenderNames } from './profiles.ts';
 
 const CACHE_MS = 5_000;
 
@@ -17,6 +20,8 @@ export interface WebhookDeps {
   vault: Vault;
   clock: Clock;
   log: Logger;
+  /** Where incoming files are stored (fetched before the message is stored: Meta's URLs expire). */
+  dataDir: string;
   /** The channel host's ingest (its echo guard drops echoes of our own sends). */
   ingest(event: InboundEvent): Promise<IngestResult>;
   /** The host's record of a customer's unsent message. */
@@ -102,7 +107,13 @@ export class InstagramWebhook {
       return outcome;
     }
     const changes: Array<() => Promise<void>> = [];
-    const events = await this.eventsOf(body.entry, outcome, changes);
+    const found = await this.eventsOf(body.entry, outcome, changes);
+    // Files first (Meta's CDN URLs expire): the ack waits for them, so a delivery is stored whole.
+    const { db, vault, clock, log, dataDir } = this.deps;
+    const media = { db, clock, log, dataDir, graph: new GraphClient(meta, { timeoutMs: 10_000, retries: 0 }) };
+    const stored = await Promise.all(found.map(async ({ account, event }) => ({ account, event: await withStoredMedia(media, account.clientId, event) })));
+    // A first-time sender's Instagram name becomes the contact's (one quick lookup per new sender).
+    const events = await withSenderNames({ db, vault, log, graph: new GraphClient(meta, { timeoutMs: 3_000, retries: 0 }) }, stored);
     // Stored together: the group commit gives units arriving at once one transaction.
     const results = await Promise.all(events.map((e) => this.deps.ingest(e)));
     // After the messages: an unsent or read one may be in this very delivery.
@@ -114,8 +125,8 @@ export class InstagramWebhook {
     return outcome;
   }
 
-  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<InboundEvent[]> {
-    const events: InboundEvent[] = [];
+  private async eventsOf(entries: IgEntry[], outcome: DeliveryOutcome, changes: Array<() => Promise<void>>): Promise<Array<{ account: ChannelAccount; event: InboundEvent }>> {
+    const events: Array<{ account: ChannelAccount; event: InboundEvent }> = [];
     const seen = new Set<string>();
     for (const entry of entries) {
       const igId = typeof entry?.id === 'string' ? entry.id : String(entry?.id ?? '');
@@ -138,7 +149,7 @@ export class InstagramWebhook {
           outcome.skipped++;
         } else if (!seen.has(`${account.id}:${r.event.platformMessageId}`)) {
           seen.add(`${account.id}:${r.event.platformMessageId}`);
-          events.push(r.event);
+          events.push({ account, event: r.event });
         } else outcome.duplicates++;
       }
     }

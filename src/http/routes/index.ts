@@ -23,6 +23,7 @@ import { aiRoutes } from './ai.routes.tsx';
 import { aiToolsRoutes } from './ai-tools.routes.tsx';
 import { clientSettingsRoutes } from './client-settings.routes.tsx';
 import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
+import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
@@ -50,5 +51,6 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   aiToolsRoutes,
   clientSettingsRoutes,
   instagramWebhookRoutes,
+  publicMediaRoutes,
   instagramLoginRoutes,
 ];

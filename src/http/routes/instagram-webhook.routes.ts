@@ -11,7 +11,7 @@ export function instagramWebhookRoutes() {
   let webhook: InstagramWebhook | undefined;
   const receiver = (ctx: HttpEnv['Variables']['ctx']) =>
     (webhook ??= new InstagramWebhook({
-      db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log,
+      db: ctx.db, vault: ctx.vault, clock: ctx.clock, log: ctx.log, dataDir: ctx.config.dataDir,
       ingest: ctx.channels.host.ingest, messageChanged: ctx.channels.host.messageChanged, receipt: ctx.channels.host.receipt,
     }));
 

@@ -1,0 +1,44 @@
+import type { Db } from '../../db/index.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { MAX_ATTACHMENT_BYTES, storeAttachment, type AttachmentMeta, type InboundEvent } from '../../messaging/index.ts';
+import type { GraphClient } from './graph-client.ts';
+
+export interface MediaDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  dataDir: string;
+  graph: GraphClient;
+}
+
+const fetchable = (a: AttachmentMeta) => !a.id && !!a.url && a.mime !== 'text/uri-list';
+
+/**
+ * An incoming message's files fetched at once (Meta's CDN URLs expire) and stored, so ingest links
+ * them to the message in its transaction. A file that fails or is too large keeps its URL, with a
+ * note in the text. A message already stored (a redelivery) fetches nothing.
+ */
+export async function withStoredMedia(deps: MediaDeps, clientId: string, event: InboundEvent): Promise<InboundEvent> {
+  const files = event.attachments ?? [];
+  if (!files.some(fetchable)) return event;
+  const known = await deps.db.selectFrom('messages').select('id')
+    .where('channel_account_id', '=', event.channelAccountId).where('platform_message_id', '=', event.platformMessageId).executeTakeFirst();
+  if (known) return event;
+  const notes: string[] = [];
+  const attachments = await Promise.all(files.map(async (a) => {
+    if (!fetchable(a)) return a;
+    try {
+      const got = await deps.graph.download(a.url!, MAX_ATTACHMENT_BYTES);
+      const mime = got.mime && got.mime !== 'application/octet-stream' ? got.mime : a.mime;
+      const stored = await storeAttachment(deps.db, deps.clock, deps.dataDir, { clientId, fileName: a.name, mime, bytes: got.bytes });
+      return stored;
+    } catch (err) {
+      deps.log.warn('channel', 'instagram media download failed', { channel_account_id: event.channelAccountId, error: (err as Error).message.slice(0, 120) });
+      notes.push(`[${a.name}: could not be downloaded (${(err as Error).message.slice(0, 80)}); Meta's link expires]`);
+      return a;
+    }
+  }));
+  const text = [event.text, ...notes].filter(Boolean).join('\n');
+  return { ...event, text, attachments };
+}
