@@ -7,7 +7,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
-import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
+import { actorOf, principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
 // Connecting an Instagram account with Facebook Login: the button posts here, Facebook's dialog
@@ -105,7 +105,7 @@ export function instagramLoginRoutes() {
         return problem(c, 'no_accounts', back, 400);
       }
       if (accounts.length === 1) {
-        await fb(c).connect(state, session.id, free[0].igId, by(c));
+        await fb(c).connect(state, session.id, free[0].igId, actorOf(c));
         return c.redirect(flashUrl(c, back, 'instagram.connected'), 303);
       }
       const v = viewContext(c, { timezone: client.timezone });
@@ -122,7 +122,7 @@ export function instagramLoginRoutes() {
     const state = f.state ?? '';
     if (fb(c).clientOf(state, c.get('session')!.id) !== client.id) return problem(c, 'bad_state', back, 400);
     try {
-      await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', by(c));
+      await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', actorOf(c));
     } catch (err) {
       return failure(c, err, back);
     }
@@ -137,7 +137,7 @@ export function instagramLoginRoutes() {
     if (cb instanceof Response) return cb;
     const { state, back, code } = cb;
     try {
-      await ig(c).complete(state, c.get('session')!.id, code, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH), by(c));
+      await ig(c).complete(state, c.get('session')!.id, code, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH), actorOf(c));
     } catch (err) {
       return failure(c, err, back);
     }
@@ -146,8 +146,3 @@ export function instagramLoginRoutes() {
 
   return app;
 }
-
-const by = (c: C) => {
-  const user = c.get('user')!;
-  return { id: user.id, label: user.email, ip: c.get('ip') };
-};
