@@ -1,11 +1,18 @@
 import type { Context } from 'hono';
 import type { User } from '../auth/index.ts';
+import type { AuditBy } from '../audit/index.ts';
 import { assertClientAccess, assertRole, findClient, type Client, type Principal } from '../tenants/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { channelsNeedingAttention } from '../channels/index.ts';
 import type { HttpEnv } from './env.ts';
 
 export const principalOf = (u: User): Principal => ({ id: u.id, email: u.email, role: u.role, clientId: u.clientId });
+
+/** The signed-in person who made this request, as the audit log records them. */
+export function actorOf(c: Context<HttpEnv>): AuditBy {
+  const user = c.get('user')!;
+  return { id: user.id, label: user.email, ip: c.get('ip') };
+}
 
 /** Roles that manage a client (its details, members, support access); agents work the inbox only. */
 export const CLIENT_MANAGER_ROLES = ['admin', 'support', 'owner', 'representative'];

@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { getChannelAccount, logoutChannel, reconnectChannel, removeChannelAccount, requestChannelPairingCode, type ChannelAccount } from '../../channels/index.ts';
-import type { AuditBy } from '../../audit/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ChannelPage, PairingPanel, type ChannelView } from '../../../views/pages/channel.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -8,7 +7,7 @@ import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
-import { scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
+import { actorOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import { qrSvgDataUrl } from '../qr-code.ts';
 import { INBOX_ROLES } from './inbox-data.ts';
 import type { HttpEnv } from '../env.ts';
@@ -41,12 +40,6 @@ async function scoped(c: C, roles: string[], what: string): Promise<{ client: Cl
   return { client, account: await getChannelAccount(c.get('ctx').db, client.id, c.req.param('id') ?? '') };
 }
 
-/** Who pressed the button, for the audit log. */
-function by(c: C): AuditBy {
-  const user = c.get('user')!;
-  return { id: user.id, label: user.email, ip: c.get('ip') };
-}
-
 export function channelRoutes() {
   const app = new Hono<HttpEnv>();
   const page = (client: Client, account: ChannelAccount) => `/clients/${client.slug}/channels/${account.id}`;
@@ -65,7 +58,7 @@ export function channelRoutes() {
     const f = await readForm(c);
     const v = viewContext(c, { timezone: client.timezone });
     try {
-      const code = await requestChannelPairingCode(c.get('ctx'), account, f.phone ?? '', by(c));
+      const code = await requestChannelPairingCode(c.get('ctx'), account, f.phone ?? '', actorOf(c));
       const d = await channelView(c, client, await getChannelAccount(c.get('ctx').db, client.id, account.id));
       return html(c, <ChannelPage v={v} d={{ ...d, pairing: { kind: 'code', code }, values: { phone: f.phone ?? '' } }} />);
     } catch (err) {
@@ -77,20 +70,20 @@ export function channelRoutes() {
 
   app.post('/clients/:slug/channels/:id/connect', requireUser(), async (c) => {
     const { client, account } = await scoped(c, CLIENT_EDITOR_ROLES, 'channels.reconnect');
-    await reconnectChannel(c.get('ctx'), account, by(c));
+    await reconnectChannel(c.get('ctx'), account, actorOf(c));
     return c.redirect(flashUrl(c, page(client, account), 'channels.reconnecting'), 303);
   });
 
   app.post('/clients/:slug/channels/:id/logout', requireUser(), async (c) => {
     const { client, account } = await scoped(c, CLIENT_EDITOR_ROLES, 'channels.logout');
-    await logoutChannel(c.get('ctx'), account, by(c));
+    await logoutChannel(c.get('ctx'), account, actorOf(c));
     return c.redirect(flashUrl(c, page(client, account), 'channels.logged_out'), 303);
   });
 
   app.post('/clients/:slug/channels/:id/delete', requireUser(), async (c) => {
     const { client, account } = await scoped(c, CLIENT_EDITOR_ROLES, 'channels.delete');
     const f = await readForm(c);
-    await removeChannelAccount(c.get('ctx'), account, { purge: f.purge === 'true', by: by(c) });
+    await removeChannelAccount(c.get('ctx'), account, { purge: f.purge === 'true', by: actorOf(c) });
     return c.redirect(flashUrl(c, `/clients/${client.slug}/channels`, 'channels.deleted'), 303);
   });
 

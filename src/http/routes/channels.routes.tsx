@@ -7,7 +7,7 @@ import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
 import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
-import { scopedClient } from '../client-scope.ts';
+import { actorOf, scopedClient } from '../client-scope.ts';
 import { INBOX_ROLES } from './inbox-data.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -49,12 +49,11 @@ export function channelsRoutes() {
 
   app.post('/clients/:slug/channels/sandbox', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const user = c.get('user')!;
     const client = await scopedClient(c, { roles: CREATOR_ROLES, what: 'channels.create' });
     const f = await readForm(c);
     const v = viewContext(c, { timezone: client.timezone });
     try {
-      const account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'sandbox', name: f.name ?? '' }, { id: user.id, label: user.email, ip: c.get('ip') }, ctx.channels.registry);
+      const account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'sandbox', name: f.name ?? '' }, actorOf(c), ctx.channels.registry);
       await ctx.channels.startAccount(account);
     } catch (err) {
       const errors = formErrors(err, v.t);
@@ -67,13 +66,12 @@ export function channelsRoutes() {
   // A WhatsApp number: created connecting, its adapter started (pairing begins), then its page shows the QR code.
   app.post('/clients/:slug/channels/whatsapp', requireUser(), async (c) => {
     const ctx = c.get('ctx');
-    const user = c.get('user')!;
     const client = await scopedClient(c, { roles: CREATOR_ROLES, what: 'channels.create' });
     const f = await readForm(c);
     const v = viewContext(c, { timezone: client.timezone });
     let account;
     try {
-      account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'whatsapp', name: f.name ?? '' }, { id: user.id, label: user.email, ip: c.get('ip') }, ctx.channels.registry);
+      account = await addChannelAccount(ctx.db, ctx.clock, ctx.vault, { clientId: client.id, kind: 'whatsapp', name: f.name ?? '' }, actorOf(c), ctx.channels.registry);
     } catch (err) {
       const errors = formErrors(err, v.t);
       if (!errors) throw err;

@@ -7,7 +7,7 @@ import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
-import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
+import { actorOf, principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
 // Connecting an Instagram account with Facebook Login: the button posts here, Facebook's dialog
@@ -16,6 +16,8 @@ import type { HttpEnv } from '../env.ts';
 // the session that began it.
 
 type C = Context<HttpEnv>;
+/** What both logins (Facebook's, Instagram's) share: begin, and the state bound to the session. */
+type LoginFlow = Pick<FacebookLogin, 'begin' | 'clientOf' | 'forget'>;
 
 /** The redirect URI registered with Meta: one fixed URL for every client (the state says which). */
 export const INSTAGRAM_CALLBACK_PATH = '/oauth/instagram/callback';
@@ -40,16 +42,15 @@ function failure(c: C, err: unknown, back: string) {
 
 export function instagramLoginRoutes() {
   const app = new Hono<HttpEnv>();
-  let login: FacebookLogin | undefined;
-  const fb = (c: C) => {
-    const ctx = c.get('ctx');
-    return (login ??= new FacebookLogin({ db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry }));
-  };
+  let fbLogin: FacebookLogin | undefined;
   let igLogin: InstagramLogin | undefined;
-  const ig = (c: C) => {
+  const deps = (c: C) => {
     const ctx = c.get('ctx');
-    return (igLogin ??= new InstagramLogin({ db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry }));
+    return { db: ctx.db, clock: ctx.clock, vault: ctx.vault, log: ctx.log, registry: ctx.channels.registry };
   };
+  // One of each per app: a login's state lives in it between the redirect and the callback.
+  const fb = (c: C) => (fbLogin ??= new FacebookLogin(deps(c)));
+  const ig = (c: C) => (igLogin ??= new InstagramLogin(deps(c)));
   const callbackUrl = (c: C, path = INSTAGRAM_CALLBACK_PATH) => `${c.get('ctx').publicUrl().replace(/\/$/, '')}${path}`;
 
   /** The client a login was begun for, checked again for the person now (role, tenancy). */
@@ -63,28 +64,39 @@ export function instagramLoginRoutes() {
     return client;
   }
 
-  app.post('/clients/:slug/channels/instagram/login', requireUser(), async (c) => {
+  /** Begins a login for the client in the URL: a redirect to Meta's dialog. */
+  async function begin(c: C, flow: LoginFlow, path: string) {
     const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'channels.create' });
     await readForm(c);
     try {
-      return c.redirect(await fb(c).begin(c.get('session')!.id, client.id, callbackUrl(c)), 303);
+      return c.redirect(await flow.begin(c.get('session')!.id, client.id, callbackUrl(c, path)), 303);
     } catch (err) {
       return failure(c, err, channelsUrl(client.slug));
     }
-  });
+  }
 
-  app.get(INSTAGRAM_CALLBACK_PATH, requireUser(), async (c) => {
+  /** A callback's common first steps: its state, the client it was begun for, and Meta's code (or a problem page). */
+  async function callback(c: C, flow: LoginFlow): Promise<{ state: string; client: Client; back: string; code: string } | Response> {
     const state = c.req.query('state') ?? '';
-    const session = c.get('session')!;
-    const clientId = fb(c).clientOf(state, session.id);
+    const clientId = flow.clientOf(state, c.get('session')!.id);
     if (!clientId) return problem(c, 'bad_state', '/', 400);
     const client = await clientOfLogin(c, clientId);
     const back = channelsUrl(client.slug);
     const code = c.req.query('code');
     if (c.req.query('error') || !code) {
-      fb(c).forget(state);
+      flow.forget(state);
       return problem(c, 'denied', back, 400);
     }
+    return { state, client, back, code };
+  }
+
+  app.post('/clients/:slug/channels/instagram/login', requireUser(), (c) => begin(c, fb(c), INSTAGRAM_CALLBACK_PATH));
+
+  app.get(INSTAGRAM_CALLBACK_PATH, requireUser(), async (c) => {
+    const cb = await callback(c, fb(c));
+    if (cb instanceof Response) return cb;
+    const { state, client, back, code } = cb;
+    const session = c.get('session')!;
     try {
       const accounts = await fb(c).complete(state, session.id, code, callbackUrl(c));
       const free = accounts.filter((a) => !a.taken);
@@ -93,7 +105,7 @@ export function instagramLoginRoutes() {
         return problem(c, 'no_accounts', back, 400);
       }
       if (accounts.length === 1) {
-        await fb(c).connect(state, session.id, free[0].igId, by(c));
+        await fb(c).connect(state, session.id, free[0].igId, actorOf(c));
         return c.redirect(flashUrl(c, back, 'instagram.connected'), 303);
       }
       const v = viewContext(c, { timezone: client.timezone });
@@ -110,7 +122,7 @@ export function instagramLoginRoutes() {
     const state = f.state ?? '';
     if (fb(c).clientOf(state, c.get('session')!.id) !== client.id) return problem(c, 'bad_state', back, 400);
     try {
-      await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', by(c));
+      await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', actorOf(c));
     } catch (err) {
       return failure(c, err, back);
     }
@@ -118,30 +130,14 @@ export function instagramLoginRoutes() {
   });
 
   // Instagram Login: for a professional account without a Facebook Page.
-  app.post('/clients/:slug/channels/instagram/instagram-login', requireUser(), async (c) => {
-    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'channels.create' });
-    await readForm(c);
-    try {
-      return c.redirect(await ig(c).begin(c.get('session')!.id, client.id, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH)), 303);
-    } catch (err) {
-      return failure(c, err, channelsUrl(client.slug));
-    }
-  });
+  app.post('/clients/:slug/channels/instagram/instagram-login', requireUser(), (c) => begin(c, ig(c), INSTAGRAM_LOGIN_CALLBACK_PATH));
 
   app.get(INSTAGRAM_LOGIN_CALLBACK_PATH, requireUser(), async (c) => {
-    const state = c.req.query('state') ?? '';
-    const session = c.get('session')!;
-    const clientId = ig(c).clientOf(state, session.id);
-    if (!clientId) return problem(c, 'bad_state', '/', 400);
-    const client = await clientOfLogin(c, clientId);
-    const back = channelsUrl(client.slug);
-    const code = c.req.query('code');
-    if (c.req.query('error') || !code) {
-      ig(c).forget(state);
-      return problem(c, 'denied', back, 400);
-    }
+    const cb = await callback(c, ig(c));
+    if (cb instanceof Response) return cb;
+    const { state, back, code } = cb;
     try {
-      await ig(c).complete(state, session.id, code, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH), by(c));
+      await ig(c).complete(state, c.get('session')!.id, code, callbackUrl(c, INSTAGRAM_LOGIN_CALLBACK_PATH), actorOf(c));
     } catch (err) {
       return failure(c, err, back);
     }
@@ -150,8 +146,3 @@ export function instagramLoginRoutes() {
 
   return app;
 }
-
-const by = (c: C) => {
-  const user = c.get('user')!;
-  return { id: user.id, label: user.email, ip: c.get('ip') };
-};

@@ -15,7 +15,7 @@ export function publicMediaRoutes() {
     const ctx = c.get('ctx');
     const found = await publicMediaFile(ctx.db, ctx.vault, ctx.config.dataDir, c.req.param('token'), ctx.clock.now());
     if (!found) throw notFound('No such file, or the link has expired');
-    return c.body(new Uint8Array(fs.readFileSync(found.file)), 200, {
+    return c.body(new Uint8Array(await fs.promises.readFile(found.file)), 200, {
       'Content-Type': found.mime,
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
