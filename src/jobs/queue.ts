@@ -143,9 +143,10 @@ export async function retryJob(db: Db, clock: Clock, id: string, clientId: strin
     let q = trx.updateTable('jobs').set({ status: 'pending', attempts: 0, run_at: now, lease_until: null, finished_at: null, updated_at: now })
       .where('id', '=', id).where('status', '=', DEAD);
     if (clientId) q = q.where('client_id', '=', clientId);
-    const r = await q.executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) return false;
-    await recordAudit(trx, clock, { actor: by, action: 'job.retried', clientId: clientId ?? null, targetType: 'job', targetId: id, ip: by.ip });
+    const r = await q.returning('client_id').executeTakeFirst();
+    if (!r) return false;
+    // The job's own client, also when staff retry it without naming one: it shows in that client's log.
+    await recordAudit(trx, clock, { actor: by, action: 'job.retried', clientId: r.client_id, targetType: 'job', targetId: id, ip: by.ip });
     return true;
   });
 }

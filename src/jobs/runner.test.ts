@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { sql } from 'kysely';
 import { openTestDb, quietLog, type TestDb } from '../testing/test-db.ts';
 import { memoryLogger } from '../testing/test-app.ts';
+import { createClient } from '../tenants/index.ts';
 import { JobRunner, enqueueJob, getJob, retryJob, backoffMs, PermanentJobError, type JobHandler, type RunnerOptions } from './index.ts';
 
 const test = suite<{ t: TestDb }>('job runner');
@@ -53,6 +54,17 @@ test('a failing job is retried with doubling delays, goes dead after its last at
   assert.ok(await retryJob(t.db, t.clock, id, undefined, SYSTEM_ACTOR));
   await r.drain();
   assert.is((await getJob(t.db, id))!.status, 'done');
+});
+
+test('a dead job retried without naming its client is audited under the job\'s client', async ({ t }) => {
+  const client = await createClient(t.db, t.clock, { slug: 'acme', name: 'Acme' });
+  const r = runner(t, [{ kind: 'bad', async run() { throw new PermanentJobError('gone'); } }]);
+  const { id } = await enqueueJob(t.db, t.clock, { kind: 'bad', clientId: client.id });
+  await r.drain();
+  assert.ok(await retryJob(t.db, t.clock, id, undefined, SYSTEM_ACTOR));
+  const row = await t.db.selectFrom('audit_log').select('client_id').where('action', '=', 'job.retried').where('target_id', '=', id).executeTakeFirstOrThrow();
+  assert.is(row.client_id, client.id);
+  assert.not.ok(await retryJob(t.db, t.clock, id, undefined, SYSTEM_ACTOR), 'no longer dead');
 });
 
 test('backoff is capped and jittered between half and all of the delay', () => {
