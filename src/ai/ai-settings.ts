@@ -2,8 +2,7 @@
 // The API key is sealed (context "ai_settings.api_key") and never leaves this module except to
 // the provider call.
 import type { Selectable } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { AiSettingsTable } from '../db/index.ts';
+import type { AiSettingsTable, Db } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { badRequest } from '../lib/errors.ts';

@@ -1,8 +1,7 @@
 // The conversation as the AI sees it: the recent turns (a bounded read, however long the
 // thread) and the per-conversation bookkeeping row (rolling summary, disclosure, handoff).
 import type { Selectable } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { AiConversationsTable } from '../db/index.ts';
+import type { AiConversationsTable, Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { recentThread } from '../messaging/index.ts';
 import { DEFAULT_BUDGET, foldSummary, LOAD_LIMIT, selectWindow, type ContextBudget, type ThreadMessage } from './context.ts';

@@ -1,6 +1,5 @@
 import { sql, type Insertable } from 'kysely';
-import type { Db, JobsTable } from '../db/index.ts';
-import { compiled, rowArgs } from '../db/index.ts';
+import { compiled, rowArgs, type Db, type JobsTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { recordAudit, type AuditBy } from '../audit/index.ts';

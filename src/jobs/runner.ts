@@ -1,8 +1,5 @@
 import { sql, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
-import type { DB, JobsTable } from '../db/index.ts';
-import type { Db } from '../db/index.ts';
-import { compiled } from '../db/index.ts';
-import { groupCommitOf } from '../db/index.ts';
+import { compiled, groupCommitOf, type DB, type Db, type JobsTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/token-bucket.ts';

@@ -1,7 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../db/index.ts';
-import { compiled } from '../db/index.ts';
-import type { WebhookDeliveriesTable } from '../db/index.ts';
+import { compiled, type Db, type WebhookDeliveriesTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { conflict, notFound } from '../lib/errors.ts';

@@ -1,6 +1,5 @@
 import type { Selectable, Updateable } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { WebhooksTable } from '../db/index.ts';
+import type { Db, WebhooksTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
