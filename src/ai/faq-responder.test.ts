@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FaqIndex } from './faq-responder.ts';
+import { FaqIndex, faqIndexFor } from './faq-responder.ts';
 import { DEMO_FAQ } from './demo-faq.ts';
 import { detectLanguage, terms } from './text-normalise.ts';
 
@@ -40,6 +40,17 @@ test('a bare greeting is small talk, not a wrong answer', () => {
   assert.is(answerTo('Привет!'), 'small_talk');
   assert.is(answerTo('Сәлеметсіз бе'), 'small_talk');
   assert.is(answerTo('hello'), 'small_talk');
+});
+
+test('the index is reused for the same FAQ and rebuilt when an answer or a synonym changes', () => {
+  const faq = [{ question: 'Сколько стоит доставка?', answer: 'Бесплатно' }];
+  const first = faqIndexFor(faq);
+  assert.is(faqIndexFor(structuredClone(faq)), first, 'same content, same index');
+  const edited = faqIndexFor([{ ...faq[0], answer: 'Тысяча тенге' }]);
+  assert.is.not(edited, first);
+  const r = edited.match('сколько стоит доставка');
+  assert.is(r.kind === 'answer' ? r.answer : r.kind, 'Тысяча тенге');
+  assert.is.not(faqIndexFor(faq, [['доставка', 'привоз']]), first);
 });
 
 test('normalisation folds ё, case, punctuation and common endings', () => {

@@ -10,7 +10,7 @@ import { openApiKey, setProviderStatus, type AiSettings } from './ai-settings.ts
 import { assertTransferAllowed } from './consent.ts';
 import { buildChatMessages, type ChatMessage, type ThreadMessage } from './context.ts';
 import { GREETING, pickLanguageLine } from './defaults.ts';
-import { FaqIndex } from './faq-responder.ts';
+import { faqIndexFor } from './faq-responder.ts';
 import { AiProviderError, chatComplete, chatRequestBody, type CallOptions, type ProviderTarget } from './openai-client.ts';
 import { MAX_REPLY_TOKENS, systemPrompt } from './prompt.ts';
 import { NoRedaction, Redactor } from './redact.ts';
@@ -82,7 +82,7 @@ export function buildRequest(input: TurnInput, redactor: Redactor): { target: Om
 function faqTurn(input: TurnInput): TurnResult {
   const question = pendingQuestion(input.window);
   const lang = detectLanguage(question, input.settings.languages[0] ?? 'ru');
-  const r = new FaqIndex(input.settings.faq, input.settings.faqSynonyms).match(question);
+  const r = faqIndexFor(input.settings.faq, input.settings.faqSynonyms).match(question);
   // An answer may carry a line per language ("ru: …\nkk: …\nen: …"): the customer's one.
   const outcome: TurnOutcome = r.kind === 'answer' ? { kind: 'answer', text: pickLanguageLine(r.answer, lang) }
     : r.kind === 'small_talk' ? { kind: 'answer', text: pickLanguageLine(GREETING, lang) }
