@@ -4,7 +4,7 @@ import type { ChannelAccountsTable } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
-import { badRequest, notFound } from '../lib/errors.ts';
+import { badRequest, conflict, notFound } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
 import type { ChannelKind, ChannelStatus } from '../messaging/index.ts';
 import { CHANNEL_DRIVERS } from './drivers.ts';
@@ -153,10 +153,35 @@ export function customerUrl(publicUrl: string, account: Pick<ChannelAccount, 'pu
   return account.publicToken ? `${publicUrl.replace(/\/$/, '')}/c/${account.publicToken}` : undefined;
 }
 
-export async function renameChannelAccount(db: Db, clock: Clock, clientId: string, id: string, name: string): Promise<ChannelAccount> {
-  const n = name.trim();
-  if (!n || n.length > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
-  await getChannelAccount(db, clientId, id);
-  await db.updateTable('channel_accounts').set({ name: n, updated_at: clock.now().toISOString() }).where('id', '=', id).execute();
-  return getChannelAccount(db, clientId, id);
+/**
+ * A person renames an account or changes its kind's settings (checked by its driver; a kind with
+ * none refuses them): one transaction with its audit entry. Returns the account and whether its
+ * settings changed (its adapter then restarts to apply them).
+ */
+export async function updateChannelAccount(
+  db: Db, clock: Clock, registry: ChannelRegistry, clientId: string, id: string,
+  change: { name?: string; settings?: Record<string, unknown> }, by: AuditBy,
+): Promise<{ account: ChannelAccount; settingsChanged: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const account = await getChannelAccount(trx, clientId, id);
+    const set: { name?: string; settings?: string } = {};
+    if (change.name !== undefined) {
+      const name = change.name.trim();
+      if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
+      if (name !== account.name) set.name = name;
+    }
+    if (change.settings !== undefined) {
+      const rules = registry.driverFor(account.kind)?.settings;
+      if (!rules) throw conflict(`A ${account.kind} channel has no settings to change`, 'not_supported');
+      const next = JSON.stringify(rules.patch(account.settings, change.settings));
+      if (next !== JSON.stringify(account.settings)) set.settings = next;
+    }
+    if (Object.keys(set).length === 0) return { account, settingsChanged: false };
+    await trx.updateTable('channel_accounts').set({ ...set, updated_at: clock.now().toISOString() }).where('id', '=', id).execute();
+    await recordAudit(trx, clock, {
+      actor: by, action: 'channel.updated', clientId, targetType: 'channel_account', targetId: id, ip: by.ip,
+      details: { fields: Object.keys(set), ...(change.settings ? { settings: change.settings } : {}) },
+    });
+    return { account: await getChannelAccount(trx, clientId, id), settingsChanged: set.settings !== undefined };
+  });
 }

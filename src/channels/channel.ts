@@ -123,6 +123,15 @@ export interface ChannelDriver extends ChannelRules {
    * Throws a 400 naming the field the platform refused, 409 when the platform account is taken.
    */
   connect?(deps: ConnectDeps, input: ConnectInput, by: AuditBy): Promise<ChannelAccount>;
+  /**
+   * Settings a person may change on an account of this kind (stored in its settings JSON): `read`
+   * gives every setting with its value in force (defaults filled in); `patch` checks a change and
+   * returns the settings to store, or throws a field error named `settings.<key>`. Absent: none.
+   */
+  settings?: {
+    read(stored: Record<string, unknown>): Record<string, unknown>;
+    patch(stored: Record<string, unknown>, change: Record<string, unknown>): Record<string, unknown>;
+  };
   /** Makes an account's adapter. Absent for a kind described before its adapter lands (its accounts stay as created). */
   create?(account: ChannelAccount, host: ChannelHost): ChannelAdapter;
 }

@@ -176,6 +176,13 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
     if (entry?.started) await entry.adapter.stop();
   }
 
+  /** Makes the account's adapter anew from its stored row (its settings changed): stopped, then started if it ran. */
+  async restartAccount(account: ChannelAccount): Promise<void> {
+    const wasStarted = this.adapters.get(account.id)?.started ?? false;
+    await this.stopAccount(account.id);
+    if (wasStarted) await this.startAccount(account);
+  }
+
   /**
    * The channels' periodic upkeep: every account whose adapter has `maintain` (token refresh and
    * check) gets it, one after the other; one account's failure is logged and the others still run.

@@ -2,6 +2,7 @@ import { badRequest } from '../../lib/errors.ts';
 import { normalisePhone } from '../../messaging/index.ts';
 import type { ChannelDriver } from '../channel.ts';
 import { lazyWhatsappAdapter } from './lazy-adapter.ts';
+import { patchWhatsappSettings, whatsappSettings } from './settings.ts';
 import type { WhatsappOptions } from './options.ts';
 
 const MB = 1024 * 1024;
@@ -26,6 +27,7 @@ export function makeWhatsappDriver(opts: WhatsappOptions = {}): ChannelDriver {
     // WhatsApp's own limits: media up to 16 MB (documents more, but one cap keeps it simple).
     limits: { maxTextLength: 4096, attachments: { mimeTypes: ['image/', 'video/', 'audio/', 'application/', 'text/'], maxBytes: 16 * MB } },
     replyWindowMs: null,
+    settings: { read: (stored) => ({ ...whatsappSettings(stored) }), patch: patchWhatsappSettings },
     create: (account, host) => lazyWhatsappAdapter(account, host, opts),
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChannelSchema, channelJson } from './representation.ts';
 import {
   connectChannelAccount, customerUrl, findChannelAccount, getChannelAccount, listChannelAccounts, logoutChannel, reconnectChannel, removeChannelAccount,
-  requestChannelPairingCode, type ChannelAccount,
+  requestChannelPairingCode, updateChannelAccount, type ChannelAccount,
 } from '../../../channels/index.ts';
 import { notFound } from '../../../lib/errors.ts';
 import { ErrorSchema, named } from './openapi-builder.ts';
@@ -24,6 +24,12 @@ const NewInstagramChannel = named('NewInstagramChannel', z.object({
 
 const NewChannel = named('NewChannel', z.discriminatedUnion('kind', [NewNamedChannel, NewInstagramChannel]));
 
+const ChannelChange = named('ChannelChange', z.object({
+  name: chars(100).optional().describe('A new name for people'),
+  settings: z.record(z.string(), z.union([z.boolean(), z.number().int().min(0)])).optional()
+    .describe('Settings to change (only the keys given); the kind’s settings are listed on Channel.settings. An unknown key or a value out of bounds is 400 invalid_field on settings.<key>'),
+}).strict());
+
 const PairingCodeRequest = named('PairingCodeRequest', z.object({
   phone: chars(30).describe('The WhatsApp number to pair, in international format (e.g. +77011234567)'),
 }).strict());
@@ -38,7 +44,8 @@ const CHANNEL_PATH = '/api/v1/channels/{channel_id}';
 function shown(c: ApiContext, a: ChannelAccount) {
   const ctx = c.get('ctx');
   const pairing = ctx.channels.pairing(a.id);
-  return channelJson(a, customerUrl(ctx.publicUrl(), a), pairing?.kind === 'qr' ? pairing.value : null);
+  const settings = ctx.channels.registry.driverFor(a.kind)?.settings?.read(a.settings) as Record<string, boolean | number> | undefined;
+  return channelJson(a, customerUrl(ctx.publicUrl(), a), pairing?.kind === 'qr' ? pairing.value : null, settings);
 }
 
 const channelOf = (c: ApiContext) => getChannelAccount(c.get('ctx').db, apiClientId(c), pathId(c, 'channel_id'));
@@ -80,6 +87,22 @@ export const channelRoutes: ApiRoute[] = [
     responses: { 200: { description: 'The channel', schema: ChannelSchema } },
     async handler(c) {
       return c.json(shown(c, await channelOf(c)));
+    },
+  },
+  {
+    method: 'patch', path: CHANNEL_PATH, operationId: 'updateChannel', tag: 'Channels', summary: 'Rename a channel or change its settings',
+    description: 'Changes only the fields given and answers 200 with the channel. A WhatsApp number restarts its connection (with its saved session, no new scan) to apply changed settings. Audited as channel.updated.',
+    body: ChannelChange,
+    responses: {
+      200: { description: 'The channel as changed', schema: ChannelSchema },
+      409: { description: 'not_supported: this kind has no settings to change', schema: ErrorSchema },
+    },
+    async handler(c) {
+      const ctx = c.get('ctx');
+      const body = await readJson(c, ChannelChange);
+      const { account, settingsChanged } = await updateChannelAccount(ctx.db, ctx.clock, ctx.channels.registry, apiClientId(c), pathId(c, 'channel_id'), body, apiActor(c));
+      if (settingsChanged) await ctx.channels.restartAccount(account);
+      return c.json(shown(c, account));
     },
   },
   {

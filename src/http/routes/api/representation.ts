@@ -24,6 +24,7 @@ export const ChannelSchema = named('Channel', z.object({
   phone: z.string().nullable().describe('The paired number (E.164) once connected'),
   profile_name: z.string().nullable().describe('The paired account’s profile name once connected'),
   status_at: time().nullable().describe('When the status last changed'),
+  settings: z.record(z.string(), z.union([z.boolean(), z.number()])).optional().describe('The kind’s settings with the values in force (a WhatsApp number: groups, statusBroadcasts, newsletters, downloadMedia, mediaMaxBytes, clientMediaMaxBytes, dailyNewContacts, historySyncDays); absent for kinds without settings. Change them with PATCH'),
   created_at: time(),
   updated_at: time(),
 }));
@@ -111,11 +112,11 @@ export interface ChannelDetails {
   updatedAt: string;
 }
 
-export const channelJson = (ch: ChannelStatusInfo & ChannelDetails, customerUrl?: string, qr?: string | null): ChannelJson => ({
+export const channelJson = (ch: ChannelStatusInfo & ChannelDetails, customerUrl?: string, qr?: string | null, settings?: Record<string, boolean | number>): ChannelJson => ({
   // A kind is a driver's name (an open string); the document lists the kinds this build has drivers for.
   id: ch.id, kind: ch.kind as ChannelJson['kind'], name: ch.name, status: ch.status, last_error: ch.lastError, ...(customerUrl ? { customer_url: customerUrl } : {}),
   qr: ch.status === 'qr' ? (qr ?? null) : null, phone: ch.phone, profile_name: ch.profileName, status_at: ch.statusAt,
-  created_at: ch.createdAt, updated_at: ch.updatedAt,
+  ...(settings ? { settings } : {}), created_at: ch.createdAt, updated_at: ch.updatedAt,
 });
 
 export const channelStatusJson = (ch: ChannelStatusInfo): z.infer<typeof ChannelStatusEventSchema> => ({
