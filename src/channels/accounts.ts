@@ -134,10 +134,13 @@ export async function setChannelProfile(
   return { ...a, phone, profileName, updatedAt: now };
 }
 
+/** The statuses a person must act on (scan again, start pairing again). */
+export const ATTENTION_STATUSES: readonly ChannelStatus[] = ['logged_out', 'qr_expired', 'reconnect_needed'];
+
 /** A client's channels (not deleted) whose status needs a person: logged out, QR expired, reconnect needed. */
 export async function channelsNeedingAttention(db: Db, clientId: string): Promise<Array<{ id: string; name: string; status: ChannelStatus }>> {
   const rows = await db.selectFrom('channel_accounts').select(['id', 'name', 'status']).where('client_id', '=', clientId)
-    .where('deleted_at', 'is', null).where('status', 'in', ['logged_out', 'qr_expired', 'reconnect_needed']).orderBy('created_at').execute();
+    .where('deleted_at', 'is', null).where('status', 'in', ATTENTION_STATUSES).orderBy('created_at').execute();
   return rows.map((r) => ({ id: r.id, name: r.name, status: r.status as ChannelStatus }));
 }
 
