@@ -26,6 +26,14 @@ const byPlatformId = compiled<{ account: string; platformId: string }, { id: str
   db.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
     .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId')));
 
+/**
+ * Whether a message with this platform id is already stored for the account: an adapter asks
+ * before fetching a redelivery's media again (ingest itself dedupes on the same key).
+ */
+export async function isStoredMessage(db: Db, channelAccountId: string, platformMessageId: string): Promise<boolean> {
+  return !!(await byPlatformId.first(db, { account: channelAccountId, platformId: platformMessageId }));
+}
+
 /** The job that runs the responder chain for one stored message. */
 export const PROCESS_MESSAGE_JOB = 'message.process';
 
