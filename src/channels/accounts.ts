@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
-import { charLength } from '../lib/text.ts';
+import { charLength, truncateChars } from '../lib/text.ts';
 import type { ChannelKind, ChannelStatus } from '../messaging/index.ts';
 import { CHANNEL_DRIVERS } from './drivers.ts';
 import { ChannelRegistry } from './registry.ts';
@@ -127,7 +127,7 @@ export async function setChannelProfile(
   const a = await findChannelAccount(db, id);
   if (!a) return undefined;
   const phone = profile.phone === undefined ? a.phone : profile.phone;
-  const profileName = profile.profileName === undefined ? a.profileName : profile.profileName?.slice(0, 200) ?? null;
+  const profileName = profile.profileName === undefined ? a.profileName : (profile.profileName === null ? null : truncateChars(profile.profileName, 200));
   if (phone === a.phone && profileName === a.profileName) return undefined;
   const now = clock.now().toISOString();
   await db.updateTable('channel_accounts').set({ phone, profile_name: profileName, updated_at: now }).where('id', '=', id).execute();

@@ -1,4 +1,5 @@
 import { isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, jidNormalizedUser, proto, toNumber, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
+import { truncateChars } from '../../lib/text.ts';
 import { isStoredMessage, storeAttachment, type AttachmentMeta, type IdentityRef, type InboundEvent } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelHost } from '../channel.ts';
@@ -95,7 +96,7 @@ export async function handleMessage(ctx: InboundContext, msg: WAMessage, history
   }
   const event: InboundEvent = {
     channelAccountId: ctx.account.id, platformMessageId: id, text, attachments,
-    from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: msg.pushName.slice(0, 100) } : {}) },
+    from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: truncateChars(msg.pushName, 100) } : {}) },
     direction: fromMe ? 'out' : 'in', ...(history ? { history: true } : {}),
   };
   await ctx.host.ingest(event);
