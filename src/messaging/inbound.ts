@@ -93,15 +93,14 @@ async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, e
   await insertMessage(trx, row);
   await linkAttachments(trx, { clientId, contactId, messageId: row.id }, event.attachments);
   await touchConversation(trx, conversationId, now, direction === 'in' && !event.history ? 'inbound' : 'outbound');
-  if (event.history) {
-    // History: kept for the record, answered by nobody and not counted.
-  } else {
+  // History is kept for the record, answered by nobody and not counted.
+  if (!event.history) {
     await enqueueJob(trx, deps.clock, {
       kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
       idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,
     });
+    if (direction === 'in') await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
   }
-  if (direction === 'in' && !event.history) await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
 
   if (opened.change) {
     const c = opened.conversation;
