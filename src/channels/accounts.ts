@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { newId, randomToken } from '../lib/ids.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
-import { charLength } from '../lib/text.ts';
+import { charLength, truncateChars } from '../lib/text.ts';
 import type { ChannelKind, ChannelStatus } from '../messaging/index.ts';
 import { CHANNEL_DRIVERS } from './drivers.ts';
 import { ChannelRegistry } from './registry.ts';
@@ -127,17 +127,20 @@ export async function setChannelProfile(
   const a = await findChannelAccount(db, id);
   if (!a) return undefined;
   const phone = profile.phone === undefined ? a.phone : profile.phone;
-  const profileName = profile.profileName === undefined ? a.profileName : profile.profileName?.slice(0, 200) ?? null;
+  const profileName = profile.profileName === undefined ? a.profileName : (profile.profileName === null ? null : truncateChars(profile.profileName, 200));
   if (phone === a.phone && profileName === a.profileName) return undefined;
   const now = clock.now().toISOString();
   await db.updateTable('channel_accounts').set({ phone, profile_name: profileName, updated_at: now }).where('id', '=', id).execute();
   return { ...a, phone, profileName, updatedAt: now };
 }
 
+/** The statuses a person must act on (scan again, start pairing again). */
+export const ATTENTION_STATUSES: readonly ChannelStatus[] = ['logged_out', 'qr_expired', 'reconnect_needed'];
+
 /** A client's channels (not deleted) whose status needs a person: logged out, QR expired, reconnect needed. */
 export async function channelsNeedingAttention(db: Db, clientId: string): Promise<Array<{ id: string; name: string; status: ChannelStatus }>> {
   const rows = await db.selectFrom('channel_accounts').select(['id', 'name', 'status']).where('client_id', '=', clientId)
-    .where('deleted_at', 'is', null).where('status', 'in', ['logged_out', 'qr_expired', 'reconnect_needed']).orderBy('created_at').execute();
+    .where('deleted_at', 'is', null).where('status', 'in', ATTENTION_STATUSES).orderBy('created_at').execute();
   return rows.map((r) => ({ id: r.id, name: r.name, status: r.status as ChannelStatus }));
 }
 

@@ -7,16 +7,13 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, type JobHandler } from '../jobs/index.ts';
 import { readSmtpConfig, sendMail } from '../mail/index.ts';
-import type { ChannelStatus, TransactionalSubscriber } from '../messaging/index.ts';
+import type { TransactionalSubscriber } from '../messaging/index.ts';
 import type { Vault } from '../vault/index.ts';
-import { findChannelAccount } from './accounts.ts';
+import { ATTENTION_STATUSES, findChannelAccount } from './accounts.ts';
 import { listUsers } from '../auth/index.ts';
 import { clientSlugAndName } from '../tenants/index.ts';
 
 export const CHANNEL_NOTICE_JOB = 'channel.attention_notice';
-
-/** The statuses a person must act on (scan again, start pairing again). */
-export const ATTENTION_STATUSES: readonly ChannelStatus[] = ['logged_out', 'qr_expired', 'reconnect_needed'];
 
 type Lang = 'ru' | 'kk' | 'en';
 type AttentionStatus = 'logged_out' | 'qr_expired' | 'reconnect_needed';

@@ -7,7 +7,7 @@ export { ChannelManager, CHANNEL_MAINTENANCE_KIND, CHANNEL_MAINTENANCE_EVERY_MS 
 export { connectChannelAccount } from './connect.ts';
 export { removeChannelAccount } from './remove-account.ts';
 export { requestChannelPairingCode, reconnectChannel, logoutChannel } from './pairing-commands.ts';
-export { channelAttentionWatcher, channelAttentionHandler, ATTENTION_STATUSES, CHANNEL_NOTICE_JOB } from './attention-notice.ts';
+export { channelAttentionWatcher, channelAttentionHandler, CHANNEL_NOTICE_JOB } from './attention-notice.ts';
 export { ChannelRegistry } from './registry.ts';
 export { CHANNEL_DRIVERS } from './drivers.ts';
 export * from './sandbox/index.ts';

@@ -145,6 +145,12 @@ export async function updateContact(db: Db, clock: Clock, clientId: string, id: 
   return getContact(db, clientId, id);
 }
 
+/** conversation.updated (change "contact") for each of the contact's conversations: the live inbox and webhooks see the new details. */
+async function pushContactChanged(trx: Db, events: MessagingEvent[], ref: { clientId: string; contactId: string }, at: string): Promise<void> {
+  const conversations = await trx.selectFrom('conversations').selectAll().where('client_id', '=', ref.clientId).where('contact_id', '=', ref.contactId).execute();
+  for (const c of conversations) events.push({ type: 'conversation.updated', clientId: ref.clientId, at, conversation: toConversation(c), change: 'contact' });
+}
+
 const PATCH_FIELDS: Record<keyof ContactPatch, string> = { displayName: 'display_name', phone: 'phone', tags: 'tags' };
 
 /**
@@ -158,8 +164,7 @@ export function updateContactWithEvents(deps: { db: Db; clock: Clock; hub: Event
     const contact = await updateContact(trx, deps.clock, clientId, id, patch);
     const fields = (Object.keys(PATCH_FIELDS) as Array<keyof ContactPatch>).filter((k) => patch[k] !== undefined).map((k) => PATCH_FIELDS[k]);
     await recordAudit(trx, deps.clock, { actor: by, action: 'contact.updated', clientId, targetType: 'contact', targetId: id, ip: by.ip, details: { fields } });
-    const conversations = await trx.selectFrom('conversations').selectAll().where('client_id', '=', clientId).where('contact_id', '=', id).execute();
-    for (const c of conversations) events.push({ type: 'conversation.updated', clientId, at: contact.updatedAt, conversation: toConversation(c), change: 'contact' });
+    await pushContactChanged(trx, events, { clientId, contactId: id }, contact.updatedAt);
     return contact;
   });
 }
@@ -215,8 +220,7 @@ export async function setObjectionIn(
   await recordAudit(trx, clock, {
     actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how },
   });
-  const conversations = await trx.selectFrom('conversations').selectAll().where('client_id', '=', ref.clientId).where('contact_id', '=', ref.contactId).execute();
-  for (const c of conversations) events.push({ type: 'conversation.updated', clientId: ref.clientId, at: now, conversation: toConversation(c), change: 'contact' });
+  await pushContactChanged(trx, events, ref, now);
   return true;
 }
 

@@ -26,6 +26,14 @@ const byPlatformId = compiled<{ account: string; platformId: string }, { id: str
   db.selectFrom('messages').select(['id', 'conversation_id', 'contact_id'])
     .where('channel_account_id', '=', arg('account')).where('platform_message_id', '=', arg('platformId')));
 
+/**
+ * Whether a message with this platform id is already stored for the account: an adapter asks
+ * before fetching a redelivery's media again (ingest itself dedupes on the same key).
+ */
+export async function isStoredMessage(db: Db, channelAccountId: string, platformMessageId: string): Promise<boolean> {
+  return !!(await byPlatformId.first(db, { account: channelAccountId, platformId: platformMessageId }));
+}
+
 /** The job that runs the responder chain for one stored message. */
 export const PROCESS_MESSAGE_JOB = 'message.process';
 
@@ -85,15 +93,14 @@ async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, e
   await insertMessage(trx, row);
   await linkAttachments(trx, { clientId, contactId, messageId: row.id }, event.attachments);
   await touchConversation(trx, conversationId, now, direction === 'in' && !event.history ? 'inbound' : 'outbound');
-  if (event.history) {
-    // History: kept for the record, answered by nobody and not counted.
-  } else {
+  // History is kept for the record, answered by nobody and not counted.
+  if (!event.history) {
     await enqueueJob(trx, deps.clock, {
       kind: PROCESS_MESSAGE_JOB, clientId, contactId, conversationId, payload: { messageId: row.id },
       idempotencyKey: `process:${row.id}`, queueKey: `process:${conversationId}`,
     });
+    if (direction === 'in') await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
   }
-  if (direction === 'in' && !event.history) await recordUsage(trx, deps.clock, { clientId, kind: 'inbound_message', channelAccountId: account.id });
 
   if (opened.change) {
     const c = opened.conversation;

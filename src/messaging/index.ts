@@ -13,7 +13,7 @@ export * from './types.ts';
 export { EventHub, type MessagingEvent, type MessagingEventType, type ConversationChange, type ChannelStatusInfo, type Subscriber, type TransactionalSubscriber } from './events.ts';
 
 // Inbound: channels call this; acknowledge the platform only after it resolves.
-export { ingestInbound, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
+export { ingestInbound, isStoredMessage, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
 // What a platform reports later about a stored message: receipts, a customer's edit or deletion.
 export { recordReceipt, recordMessageChange, type MessageChange } from './message-changes.ts';
 

@@ -8,9 +8,13 @@ import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } fr
 /** A message row as selected, or as just inserted (without the columns only later changes set). */
 type MessageRowLike = Omit<Selectable<MessagesTable>, 'edited_at' | 'deleted_at' | 'reply_to_message_id'> & { edited_at?: string | null; deleted_at?: string | null; reply_to_message_id?: string | null };
 
+/** A row's attachments column (JSON); a damaged one reads as none. */
+function parseAttachments(json: string): AttachmentMeta[] {
+  try { return JSON.parse(json); } catch { return []; }
+}
+
 export function toMessage(r: MessageRowLike): Message {
-  let attachments: AttachmentMeta[] = [];
-  try { attachments = JSON.parse(r.attachments); } catch { attachments = []; }
+  const attachments = parseAttachments(r.attachments);
   return {
     id: r.id, clientId: r.client_id, contactId: r.contact_id, conversationId: r.conversation_id, channelAccountId: r.channel_account_id,
     direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, authorUserId: r.author_user_id,
@@ -97,11 +101,9 @@ export interface ThreadEntry {
 export async function recentThread(db: Db, conversationId: string, limit: number): Promise<ThreadEntry[]> {
   const rows = await db.selectFrom('messages').select(['id', 'direction', 'author_kind', 'text', 'attachments', 'created_at'])
     .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).execute();
-  return rows.reverse().map((r) => {
-    let attachments: AttachmentMeta[] = [];
-    try { attachments = JSON.parse(r.attachments); } catch { attachments = []; }
-    return { id: r.id, direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, text: r.text, attachments, createdAt: r.created_at };
-  });
+  return rows.reverse().map((r) => ({
+    id: r.id, direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, text: r.text, attachments: parseAttachments(r.attachments), createdAt: r.created_at,
+  }));
 }
 
 /**

@@ -10,6 +10,7 @@ import { findOrOpenConversation, getConversation, touchConversation } from './co
 import { insertMessage, toMessage, type MessageRow } from './messages.ts';
 import { inTransaction } from './transaction.ts';
 import { channelAccountRef } from './channel-ref.ts';
+import { linkAttachments } from './attachments.ts';
 import type { MessagingDeps } from './inbound.ts';
 import { MAX_TEXT_LENGTH, type AttachmentMeta, type AuthorKind, type ChannelDirectory, type ChannelRules, type Contact, type Conversation, type Message } from './types.ts';
 
@@ -52,10 +53,7 @@ export async function queueOutbound(trx: Db, clock: Clock, conversation: Convers
     reply_to_message_id: input.replyToMessageId ?? null,
   };
   await insertMessage(trx, row);
-  if (input.attachments?.some((a) => a.id)) {
-    await trx.updateTable('attachments').set({ message_id: row.id, contact_id: conversation.contactId })
-      .where('id', 'in', input.attachments.filter((a) => a.id).map((a) => a.id!)).where('client_id', '=', conversation.clientId).execute();
-  }
+  await linkAttachments(trx, { clientId: conversation.clientId, contactId: conversation.contactId, messageId: row.id }, input.attachments);
   // An agent answering has read the thread.
   await touchConversation(trx, conversation.id, now, input.authorKind === 'agent' ? 'read' : 'outbound');
   await enqueueJob(trx, clock, {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { MAX_ATTACHMENT_BYTES, storeAttachment, type AttachmentMeta, type InboundEvent } from '../../messaging/index.ts';
+import { isStoredMessage, MAX_ATTACHMENT_BYTES, storeAttachment, type AttachmentMeta, type InboundEvent } from '../../messaging/index.ts';
 import type { GraphClient } from './graph-client.ts';
 
 export interface MediaDeps {
@@ -22,9 +22,7 @@ const fetchable = (a: AttachmentMeta) => !a.id && !!a.url && a.mime !== 'text/ur
 export async function withStoredMedia(deps: MediaDeps, clientId: string, event: InboundEvent): Promise<InboundEvent> {
   const files = event.attachments ?? [];
   if (!files.some(fetchable)) return event;
-  const known = await deps.db.selectFrom('messages').select('id')
-    .where('channel_account_id', '=', event.channelAccountId).where('platform_message_id', '=', event.platformMessageId).executeTakeFirst();
-  if (known) return event;
+  if (await isStoredMessage(deps.db, event.channelAccountId, event.platformMessageId)) return event;
   const notes: string[] = [];
   const attachments = await Promise.all(files.map(async (a) => {
     if (!fetchable(a)) return a;

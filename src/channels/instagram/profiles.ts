@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.ts';
+import { truncateChars } from '../../lib/text.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Vault } from '../../vault/index.ts';
 import type { InboundEvent } from '../../messaging/index.ts';
@@ -37,7 +38,7 @@ export async function withSenderNames(deps: ProfileDeps, found: ReadonlyArray<{ 
         token, host: graphHostOf(account), query: { fields: 'name,username' }, retry: false,
       });
       const name = (typeof p.name === 'string' && p.name.trim()) || (typeof p.username === 'string' && p.username.trim()) || undefined;
-      return name?.slice(0, 100);
+      return name && truncateChars(name, 100);
     } catch (err) {
       deps.log.info('channel', 'instagram profile lookup failed', { channel_account_id: account.id, error: (err as Error).message.slice(0, 120) });
       return undefined;

@@ -1,5 +1,6 @@
 import { isJidGroup, isJidNewsletter, isJidStatusBroadcast, isLidUser, isPnUser, jidDecode, jidNormalizedUser, proto, toNumber, type BaileysEventMap, type WAMessage, type WAMessageKey } from '@whiskeysockets/baileys';
-import { storeAttachment, type AttachmentMeta, type IdentityRef, type InboundEvent } from '../../messaging/index.ts';
+import { truncateChars } from '../../lib/text.ts';
+import { isStoredMessage, storeAttachment, type AttachmentMeta, type IdentityRef, type InboundEvent } from '../../messaging/index.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ChannelHost } from '../channel.ts';
 import { normalise } from './normalise.ts';
@@ -46,10 +47,6 @@ export interface InboundContext {
   socket(): WaSocket | undefined;
 }
 
-async function alreadyStored(host: ChannelHost, accountId: string, platformId: string): Promise<boolean> {
-  return !!(await host.db.selectFrom('messages').select('id').where('channel_account_id', '=', accountId).where('platform_message_id', '=', platformId).executeTakeFirst());
-}
-
 /** Downloads a message's media into the data dir at once, within the size cap; a note in the text otherwise. */
 async function fetchMedia(ctx: InboundContext, msg: WAMessage, m: { mime: string; fileName: string; size: number }): Promise<{ attachment?: AttachmentMeta; note?: string }> {
   const cap = ctx.settings.mediaMaxBytes;
@@ -86,7 +83,7 @@ export async function handleMessage(ctx: InboundContext, msg: WAMessage, history
     await ctx.host.messageChanged(ctx.account.id, n.targetId, n.kind === 'edited' ? { kind: 'edited', text: n.text } : { kind: 'deleted' });
     return;
   }
-  if (await alreadyStored(ctx.host, ctx.account.id, id)) return; // a redelivery: stored once, media not fetched again
+  if (await isStoredMessage(ctx.host.db, ctx.account.id, id)) return; // a redelivery: stored once, media not fetched again
   const fromMe = !!msg.key.fromMe;
   const { identities, phone } = identitiesOf(msg.key);
   if (identities.length === 0) return;
@@ -99,7 +96,7 @@ export async function handleMessage(ctx: InboundContext, msg: WAMessage, history
   }
   const event: InboundEvent = {
     channelAccountId: ctx.account.id, platformMessageId: id, text, attachments,
-    from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: msg.pushName.slice(0, 100) } : {}) },
+    from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: truncateChars(msg.pushName, 100) } : {}) },
     direction: fromMe ? 'out' : 'in', ...(history ? { history: true } : {}),
   };
   await ctx.host.ingest(event);
