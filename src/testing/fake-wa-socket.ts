@@ -60,9 +60,12 @@ export class FakeWaSocket implements WaSocket {
     return jids.map((j) => this.onWhatsAppAnswer(j));
   }
 
+  /** The pairing code WhatsApp hands out. */
+  pairingCode = 'ABCD1234';
+
   async requestPairingCode(phone: string) {
     this.pairingRequests.push(phone);
-    return 'ABCD1234';
+    return this.pairingCode;
   }
 
   async logout() {
@@ -102,6 +105,38 @@ export class FakeWaNetwork {
   /** The sockets still open (never more than one per number). */
   open(): FakeWaSocket[] {
     return this.sockets.filter((s) => !s.ended);
+  }
+
+  /** Waits for the adapter to make its nth socket (1 = the first). */
+  async socket(n: number): Promise<FakeWaSocket> {
+    await waitFor(`socket ${n}`, () => this.sockets.length >= n);
+    return this.sockets[n - 1]!;
+  }
+
+  /** WhatsApp shows a (new) QR code on the current socket. */
+  showQr(qr: string): void {
+    this.current.emit('connection.update', { qr });
+  }
+
+  /** The phone scanned the code: the socket opens as this number (+E.164) and profile name. */
+  scanned(phone: string, profileName: string): void {
+    this.current.user = { id: `${phone.replace(/^\+/, '')}:12@s.whatsapp.net`, name: profileName };
+    this.current.emit('creds.update', {});
+    this.current.emit('connection.update', { connection: 'open' });
+  }
+
+  /** The device was removed on the phone: WhatsApp closes the socket with 401. */
+  loggedOutOnPhone(): void {
+    this.current.emit('connection.update', { connection: 'close', lastDisconnect: { error: closeError(401, 'Intentional Logout'), date: new Date() } });
+  }
+}
+
+/** Polls until `ok` holds (the adapter handles socket events asynchronously). */
+export async function waitFor(what: string, ok: () => boolean | Promise<boolean>, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -9,8 +9,9 @@ import { createApiKey } from '../../../auth/index.ts';
 import { setSetting } from '../../../settings/index.ts';
 import { getMessage, inTransaction } from '../../../messaging/index.ts';
 import { ERROR_CODES } from './openapi-builder.ts';
-import { PairedPhone } from '../../../testing/paired-phone.ts';
+import { FakeWaNetwork, ManualTimers, waitFor } from '../../../testing/fake-wa-socket.ts';
 import { CHANNEL_DRIVERS } from '../../../channels/index.ts';
+import { makeWhatsappDriver } from '../../../channels/whatsapp/index.ts';
 
 // An end-to-end run of every /api/v1 operation, bad requests included, with each answer checked
 // against the document the server itself serves (JSON Schema 2020-12, as OpenAPI 3.1 says), and
@@ -84,12 +85,13 @@ class Conformance {
   }
 }
 
-const test = suite<{ app: TestApp; t: Tenant; rx: WebhookReceiver; conf: Conformance; phone: PairedPhone }>('API conformance with the served OpenAPI document');
+const test = suite<{ app: TestApp; t: Tenant; rx: WebhookReceiver; conf: Conformance; net: FakeWaNetwork }>('API conformance with the served OpenAPI document');
 
 test.before(async (ctx) => {
-  // A stand-in phone in place of the WhatsApp adapter, so pairing answers without WhatsApp.
-  ctx.phone = new PairedPhone('whatsapp');
-  ctx.app = await makeTestApp({ seed: false, channelDrivers: [...CHANNEL_DRIVERS, ctx.phone.driver] });
+  // The WhatsApp adapter with Baileys' socket replaced, so pairing answers without WhatsApp.
+  ctx.net = new FakeWaNetwork();
+  const driver = makeWhatsappDriver({ sockets: ctx.net.factory, timers: new ManualTimers() });
+  ctx.app = await makeTestApp({ seed: false, channelDrivers: CHANNEL_DRIVERS.map((d) => (d.kind === 'whatsapp' ? driver : d)) });
   await ctx.app.ctx.channels.start();
   await setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.app.ctx.clock, 'webhooks.allow_private_targets', 'true'); // the receiver listens on 127.0.0.1
   ctx.t = await buildApiTenant(ctx.app, 'acme');
@@ -101,7 +103,7 @@ test.after(async (ctx) => {
   await ctx.app.cleanup();
 });
 
-test('every answer of an end-to-end run, errors included, matches the document; every operation succeeds at least once', async ({ app, t, rx, conf, phone }) => {
+test('every answer of an end-to-end run, errors included, matches the document; every operation succeeds at least once', async ({ app, t, rx, conf, net }) => {
   const call = async (method: string, url: string, body?: unknown, headers?: Record<string, string>, api = t.api): Promise<ApiResult> => {
     const res = await api(method, url, body, headers);
     conf.check(method, url, res);
@@ -129,6 +131,10 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('GET', '/api/v1/channels');
   await call('POST', '/api/v1/channels', { kind: 'sandbox', name: 'Website 😀' });
   const wa = (await call('POST', '/api/v1/channels', { kind: 'whatsapp', name: 'Phone' })).body;
+  const waStatus = (status: string) => waitFor(`status ${status}`, async () => (await t.api('GET', `/api/v1/channels/${wa.id}`)).body.status === status);
+  await net.socket(1);
+  net.showQr('2@first-ref,abc');
+  await waStatus('qr');
   await call('GET', `/api/v1/channels/${wa.id}`);
   await call('GET', '/api/v1/channels/nope');
   await call('PATCH', `/api/v1/channels/${t.channel.id}`, { name: 'Website chat' });
@@ -136,7 +142,8 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('PATCH', `/api/v1/channels/${t.channel.id}`, { name: '' });
   await call('POST', `/api/v1/channels/${wa.id}/pairing-code`, { phone: '8701' });
   await call('POST', `/api/v1/channels/${wa.id}/pairing-code`, { phone: '+77011234567' });
-  await phone.scanned('+77011234567', 'Shop');
+  net.scanned('+77011234567', 'Shop');
+  await waStatus('connected');
   await call('POST', `/api/v1/channels/${wa.id}/pairing-code`, { phone: '+77011234567' });
   await call('POST', `/api/v1/channels/${wa.id}/logout`);
   await call('POST', `/api/v1/channels/${wa.id}/connect`);
