@@ -148,6 +148,8 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('POST', `/api/v1/channels/${wa.id}/logout`);
   await call('POST', `/api/v1/channels/${wa.id}/connect`);
   await call('POST', `/api/v1/channels/${t.channel.id}/connect`);
+  await call('PATCH', `/api/v1/channels/${wa.id}`, { settings: { historySyncDays: 3, groups: true } });
+  await call('PATCH', `/api/v1/channels/${wa.id}`, { settings: { historySyncDays: 999 } });
   await call('DELETE', `/api/v1/channels/${wa.id}?purge=maybe`);
   await call('DELETE', `/api/v1/channels/${wa.id}`);
   await call('DELETE', `/api/v1/channels/${wa.id}?purge=true`);
