@@ -99,8 +99,9 @@ export const channelRoutes: ApiRoute[] = [
     },
     async handler(c) {
       const ctx = c.get('ctx');
+      const current = await channelOf(c); // another client's id is a 404 before a bad body is a 400
       const body = await readJson(c, ChannelChange);
-      const { account, settingsChanged } = await updateChannelAccount(ctx.db, ctx.clock, ctx.channels.registry, apiClientId(c), pathId(c, 'channel_id'), body, apiActor(c));
+      const { account, settingsChanged } = await updateChannelAccount(ctx.db, ctx.clock, ctx.channels.registry, current.clientId, current.id, body, apiActor(c));
       if (settingsChanged) await ctx.channels.restartAccount(account);
       return c.json(shown(c, account));
     },
