@@ -119,8 +119,9 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     if (v === '') out.baseUrl = null;
     else {
       let u: URL;
-      try { u = new URL(v); } catch { throw badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url'); }
-      if (!/^https?:$/.test(u.protocol) || v.length > LIMITS.baseUrl) throw badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url');
+      const badUrl = () => badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url', 'invalid_field', { reason: 'base_url_invalid' });
+      try { u = new URL(v); } catch { throw badUrl(); }
+      if (!/^https?:$/.test(u.protocol) || v.length > LIMITS.baseUrl) throw badUrl();
       if (u.username || u.password) throw badRequest('Put credentials in api_key, not in base_url', 'base_url');
       out.baseUrl = v.replace(/\/+$/, '');
     }
@@ -133,7 +134,7 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
   if (p.faq !== undefined) {
     if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq');
     p.faq.forEach((e, i) => {
-      if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq');
+      if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq', 'invalid_field', { reason: 'faq_entry_incomplete', n: i + 1 });
       if (charLength(e.question) > LIMITS.faqQuestion || charLength(e.answer) > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq', 'too_long');
       if (e.questions !== undefined && (!Array.isArray(e.questions) || e.questions.length > LIMITS.faqVariants || e.questions.some((q) => typeof q !== 'string' || charLength(q) > LIMITS.faqQuestion))) {
         throw badRequest(`faq[${i}].questions: at most ${LIMITS.faqVariants} phrasings of ${LIMITS.faqQuestion} characters`, 'faq');
@@ -164,14 +165,14 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     }
     out.faqSynonyms = p.faqSynonyms.map((g) => cleanList(g.map((w) => w.toLowerCase()))).filter((g) => g.length >= 2);
   }
-  if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds');
-  if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes');
+  if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds', 'invalid_field', { reason: 'number_range', min: 0, max: LIMITS.debounceMax });
+  if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes', 'invalid_field', { reason: 'number_range', min: 0, max: LIMITS.resumeMax });
   if (p.disclosure !== undefined && p.disclosure !== null) {
     if (charLength(p.disclosure) > LIMITS.disclosure) throw badRequest(`disclosure: at most ${LIMITS.disclosure} characters`, 'disclosure', 'too_long');
     out.disclosure = p.disclosure.trim() || null;
   }
   if (p.fallbackText !== undefined) {
-    if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text');
+    if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text', 'invalid_field', { reason: 'fallback_empty' });
     if (charLength(p.fallbackText) > LIMITS.fallback) throw badRequest(`fallback_text: at most ${LIMITS.fallback} characters`, 'fallback_text', 'too_long');
     out.fallbackText = p.fallbackText.trim();
   }
@@ -184,9 +185,9 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
 /** Checks the settings as a whole once the patch is applied (what enabling needs). */
 export function assertUsable(s: AiSettings, apiKeySet: boolean): void {
   if (!s.enabled) return;
-  if (s.provider === 'compatible' && !s.baseUrl) throw badRequest('A compatible provider needs its base_url', 'base_url');
-  if (s.provider === 'openai' && !apiKeySet) throw badRequest('OpenAI needs an api_key', 'api_key');
-  if (s.provider !== 'faq' && !s.model) throw badRequest('Name the model to use', 'model');
+  if (s.provider === 'compatible' && !s.baseUrl) throw badRequest('A compatible provider needs its base_url', 'base_url', 'invalid_field', { reason: 'base_url_required' });
+  if (s.provider === 'openai' && !apiKeySet) throw badRequest('OpenAI needs an api_key', 'api_key', 'invalid_field', { reason: 'api_key_required' });
+  if (s.provider !== 'faq' && !s.model) throw badRequest('Name the model to use', 'model', 'invalid_field', { reason: 'model_required' });
 }
 
 /** Applies a validated patch (on top of the current or default settings) in the caller's transaction. */
