@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CATALOG, LANGS, type Catalog } from '../../views/i18n/index.ts';
+import { SETTINGS } from '../settings/index.ts';
 
 const I18N = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views/i18n');
 const isCatalog = (x: unknown): x is Catalog => !!x && typeof x === 'object' && LANGS.every((l) => typeof (x as Record<string, unknown>)[l] === 'object');
@@ -67,6 +68,14 @@ test('every part is listed in the CATALOG, and no two parts give one key differe
     }
   }
   assert.equal(problems, []);
+});
+
+test('every runtime setting has a human name and a description in ru, kk and en', () => {
+  const missing: string[] = [];
+  for (const spec of SETTINGS) {
+    for (const l of LANGS) for (const part of ['label', 'help']) if (!CATALOG[l][`settings.${part}.${spec.key}`]) missing.push(`${l} settings.${part}.${spec.key}`);
+  }
+  assert.equal(missing, [], 'add them to views/i18n/setting-labels.ts (or the screen\'s catalog)');
 });
 
 test.run();
