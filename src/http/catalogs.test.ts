@@ -9,6 +9,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CATALOG, LANGS, type Catalog } from '../../views/i18n/index.ts';
 import { SETTINGS } from '../settings/index.ts';
+import { AUDIT_ACTIONS } from '../audit/index.ts';
+import { makeTestApp } from '../testing/test-app.ts';
 
 const I18N = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views/i18n');
 const isCatalog = (x: unknown): x is Catalog => !!x && typeof x === 'object' && LANGS.every((l) => typeof (x as Record<string, unknown>)[l] === 'object');
@@ -76,6 +78,22 @@ test('every runtime setting has a human name and a description in ru, kk and en'
     for (const l of LANGS) for (const part of ['label', 'help']) if (!CATALOG[l][`settings.${part}.${spec.key}`]) missing.push(`${l} settings.${part}.${spec.key}`);
   }
   assert.equal(missing, [], 'add them to views/i18n/setting-labels.ts (or the screen\'s catalog)');
+});
+
+test('every audit action and every job kind has a readable name in ru, kk and en', async () => {
+  const app = await makeTestApp({ seed: false });
+  try {
+    const kinds = app.ctx.jobs.kinds();
+    assert.ok(kinds.includes('message.send') && kinds.includes('ai.reply'), 'the registered kinds');
+    const missing: string[] = [];
+    for (const l of LANGS) {
+      for (const a of AUDIT_ACTIONS) if (!CATALOG[l][`audit.action.${a}`]) missing.push(`${l} audit.action.${a}`);
+      for (const k of kinds) if (!CATALOG[l][`jobs.kind.${k}`]) missing.push(`${l} jobs.kind.${k}`);
+    }
+    assert.equal(missing, [], 'add them to views/i18n/event-names.ts');
+  } finally {
+    await app.cleanup();
+  }
 });
 
 test.run();

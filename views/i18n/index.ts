@@ -18,9 +18,10 @@ import { passwords } from './passwords.ts';
 import { instagram } from './instagram.ts';
 import { fieldErrors } from './field-errors.ts';
 import { settingLabels } from './setting-labels.ts';
+import { eventNames } from './event-names.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

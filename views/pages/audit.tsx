@@ -1,4 +1,5 @@
 import { Layout, Field } from '../layout.tsx';
+import { NamedCode } from '../named-code.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { AuditRow } from '../../src/audit/index.ts';
 
@@ -47,7 +48,7 @@ export function AuditPage({ v, d }: { v: ViewContext; d: AuditView }) {
               <tr>
                 <td>{v.time(r.at)}</td>
                 <td>{r.actorLabel}</td>
-                <td><code>{r.action}</code></td>
+                <td><NamedCode v={v} prefix="audit.action." code={r.action} /></td>
                 {d.showClient ? <td>{r.clientId ? d.slugs[r.clientId] ?? r.clientId : ''}</td> : null}
                 <td>{r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : ''}</td>
                 <td>{r.ip}</td>
