@@ -2,8 +2,10 @@ import type { Catalog } from './translator.ts';
 
 // Readable names for audit actions (`audit.action.<name>`) and job kinds (`jobs.kind.<kind>`); the
 // pages show the code beside them. A test fails when a registered action or kind has no name here.
+// Also the name a customer chat visitor gets (`chat.visitor`, followed by a short id).
 export const eventNames: Catalog = {
   en: {
+    'chat.visitor': 'Visitor',
     'audit.action.auth.signed_in': 'Signed in',
     'audit.action.auth.sign_in_failed': 'Failed sign-in',
     'audit.action.auth.signed_out': 'Signed out',
@@ -65,6 +67,7 @@ export const eventNames: Catalog = {
     'jobs.kind.channel.attention_notice': 'E-mail about a channel that needs attention',
   },
   ru: {
+    'chat.visitor': 'Посетитель',
     'audit.action.auth.signed_in': 'Вход в систему',
     'audit.action.auth.sign_in_failed': 'Неудачный вход',
     'audit.action.auth.signed_out': 'Выход из системы',
@@ -126,6 +129,7 @@ export const eventNames: Catalog = {
     'jobs.kind.channel.attention_notice': 'Письмо о канале, которому нужно внимание',
   },
   kk: {
+    'chat.visitor': 'Келуші',
     'audit.action.auth.signed_in': 'Жүйеге кірді',
     'audit.action.auth.sign_in_failed': 'Сәтсіз кіру',
     'audit.action.auth.signed_out': 'Жүйеден шықты',
