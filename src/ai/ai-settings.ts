@@ -51,10 +51,12 @@ export interface AiSettings {
   providerError: string | null;
   providerErrorAt: string | null;
   updatedAt: string | null;
+  /** Who last saved them: a user id, or null for the system (the demo defaults) and never saved ones. */
+  updatedBy: string | null;
 }
 
 /** Fields a person may change; absent ones stay. `apiKey: null` clears the key. */
-export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt' | 'stopKeywords' | 'startKeywords'>> & {
+export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt' | 'updatedBy' | 'stopKeywords' | 'startKeywords'>> & {
   apiKey?: string | null;
   /** null restores the defaults. */
   stopKeywords?: string[] | null;
@@ -78,7 +80,7 @@ export function defaultAiSettings(clientId: string): AiSettings {
     stopKeywords: [...DEFAULT_STOP_KEYWORDS], startKeywords: [...DEFAULT_START_KEYWORDS], faqSynonyms: [],
     redact: true, debounceSeconds: 4, resumeAfterMinutes: 60, disclosure: DEFAULT_DISCLOSURE, fallbackText: DEFAULT_FALLBACK,
     replyLength: 'medium', channelIds: [], transcribeVoice: false, transcriptionModel: DEFAULT_TRANSCRIPTION_MODEL,
-    providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null,
+    providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null, updatedBy: null,
   };
 }
 
@@ -93,7 +95,7 @@ function toSettings(r: Selectable<AiSettingsTable>): AiSettings {
     redact: !!r.redact, debounceSeconds: r.debounce_seconds, resumeAfterMinutes: r.resume_after_minutes, disclosure: r.disclosure,
     fallbackText: r.fallback_text, replyLength: r.reply_length as ReplyLength, channelIds: json<string[]>(r.channel_ids, []),
     transcribeVoice: !!r.transcribe_voice, transcriptionModel: r.transcription_model, providerStatus: r.provider_status as AiSettings['providerStatus'],
-    providerError: r.provider_error, providerErrorAt: r.provider_error_at, updatedAt: r.updated_at,
+    providerError: r.provider_error, providerErrorAt: r.provider_error_at, updatedAt: r.updated_at, updatedBy: r.updated_by,
   };
 }
 
