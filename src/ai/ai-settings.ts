@@ -124,17 +124,17 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
       const badUrl = () => badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url', 'invalid_field', { reason: 'base_url_invalid' });
       try { u = new URL(v); } catch { throw badUrl(); }
       if (!/^https?:$/.test(u.protocol) || v.length > LIMITS.baseUrl) throw badUrl();
-      if (u.username || u.password) throw badRequest('Put credentials in api_key, not in base_url', 'base_url');
+      if (u.username || u.password) throw badRequest('Put credentials in api_key, not in base_url', 'base_url', 'invalid_field', { reason: 'base_url_credentials' });
       out.baseUrl = v.replace(/\/+$/, '');
     }
   }
-  if (p.model !== undefined && (p.model.length > LIMITS.model || /\s/.test(p.model.trim()))) throw badRequest(`model must be a model name without spaces (at most ${LIMITS.model} characters)`, 'model');
+  if (p.model !== undefined && (p.model.length > LIMITS.model || /\s/.test(p.model.trim()))) throw badRequest(`model must be a model name without spaces (at most ${LIMITS.model} characters)`, 'model', 'invalid_field', { reason: 'model_invalid', max: LIMITS.model });
   if (p.model !== undefined) out.model = p.model.trim();
-  if (p.apiKey !== undefined && p.apiKey !== null && (p.apiKey.trim() === '' || p.apiKey.length > LIMITS.apiKey || /\s/.test(p.apiKey.trim()))) throw badRequest('api_key must be the key as the provider shows it', 'api_key');
+  if (p.apiKey !== undefined && p.apiKey !== null && (p.apiKey.trim() === '' || p.apiKey.length > LIMITS.apiKey || /\s/.test(p.apiKey.trim()))) throw badRequest('api_key must be the key as the provider shows it', 'api_key', 'invalid_field', { reason: 'api_key_invalid' });
   if (p.instructions !== undefined && charLength(p.instructions) > LIMITS.instructions) throw badRequest(`instructions: at most ${LIMITS.instructions} characters`, 'instructions', 'too_long');
   if (p.facts !== undefined && charLength(p.facts) > LIMITS.facts) throw badRequest(`facts: at most ${LIMITS.facts} characters`, 'facts', 'too_long');
   if (p.faq !== undefined) {
-    if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq');
+    if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq', 'invalid_field', { reason: 'faq_too_many', max: LIMITS.faqEntries });
     p.faq.forEach((e, i) => {
       if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq', 'invalid_field', { reason: 'faq_entry_incomplete', n: i + 1 });
       if (charLength(e.question) > LIMITS.faqQuestion || charLength(e.answer) > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq', 'too_long');
@@ -148,17 +148,17 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     });
   }
   if (p.languages !== undefined) {
-    if (p.languages.length === 0 || p.languages.some((l) => !AI_LANGUAGES.includes(l))) throw badRequest('languages must list some of ru, kk, en', 'languages');
+    if (p.languages.length === 0 || p.languages.some((l) => !AI_LANGUAGES.includes(l))) throw badRequest('languages must list some of ru, kk, en', 'languages', 'invalid_field', { reason: 'languages_required' });
     out.languages = [...new Set(p.languages)];
   }
   if (p.handoffKeywords !== undefined) {
-    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords');
+    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords', 'invalid_field', { reason: 'keywords_limit', max: LIMITS.keywords, chars: LIMITS.keyword });
     out.handoffKeywords = cleanList(p.handoffKeywords.map((k) => k.toLowerCase()));
   }
   for (const [key, field] of [['stopKeywords', 'stop_keywords'], ['startKeywords', 'start_keywords']] as const) {
     const list = p[key];
     if (list === undefined || list === null) continue;
-    if (list.length > LIMITS.keywords || list.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`${field}: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, field);
+    if (list.length > LIMITS.keywords || list.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`${field}: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, field, 'invalid_field', { reason: 'keywords_limit', max: LIMITS.keywords, chars: LIMITS.keyword });
     out[key] = cleanList(list.map((k) => k.toLowerCase()));
   }
   if (p.faqSynonyms !== undefined) {

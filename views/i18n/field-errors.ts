@@ -3,6 +3,12 @@ import type { Catalog } from './translator.ts';
 // Refusals of form fields that the domain names by a reason (`validation.<reason>`, filled with its params).
 export const fieldErrors: Catalog = {
   en: {
+    'validation.languages_required': 'Choose at least one language',
+    'validation.model_invalid': 'Enter the model name without spaces (at most {max} characters)',
+    'validation.api_key_invalid': 'Paste the key exactly as the provider shows it',
+    'validation.base_url_credentials': 'Put the key in the API key field, not in the address',
+    'validation.faq_too_many': 'At most {max} questions in the FAQ',
+    'validation.keywords_limit': 'At most {max} words of up to {chars} characters each',
     'validation.number_range': 'Enter a whole number from {min} to {max}',
     'validation.faq_needs_answer': 'Question {n} of the FAQ needs an answer on the lines after it',
     'validation.faq_entry_incomplete': 'Question {n} of the FAQ needs both a question and an answer',
@@ -15,6 +21,12 @@ export const fieldErrors: Catalog = {
     'validation.channel_name': 'Enter the channel name (at most {max} characters)',
   },
   ru: {
+    'validation.languages_required': 'Выберите хотя бы один язык',
+    'validation.model_invalid': 'Введите название модели без пробелов (не более {max} символов)',
+    'validation.api_key_invalid': 'Вставьте ключ точно так, как его показывает провайдер',
+    'validation.base_url_credentials': 'Укажите ключ в поле API-ключа, а не в адресе',
+    'validation.faq_too_many': 'Не более {max} вопросов в FAQ',
+    'validation.keywords_limit': 'Не более {max} слов, каждое до {chars} символов',
     'validation.number_range': 'Введите целое число от {min} до {max}',
     'validation.faq_needs_answer': 'У вопроса {n} в FAQ нет ответа: напишите его на строках после вопроса',
     'validation.faq_entry_incomplete': 'У вопроса {n} в FAQ должны быть и вопрос, и ответ',
@@ -27,6 +39,12 @@ export const fieldErrors: Catalog = {
     'validation.channel_name': 'Введите название канала (не более {max} символов)',
   },
   kk: {
+    'validation.languages_required': 'Кемінде бір тілді таңдаңыз',
+    'validation.model_invalid': 'Модель атауын бос орынсыз енгізіңіз (ең көбі {max} таңба)',
+    'validation.api_key_invalid': 'Кілтті провайдер көрсеткендей дәл қойыңыз',
+    'validation.base_url_credentials': 'Кілтті мекенжайға емес, API кілті өрісіне енгізіңіз',
+    'validation.faq_too_many': 'FAQ-та ең көбі {max} сұрақ',
+    'validation.keywords_limit': 'Ең көбі {max} сөз, әрқайсысы {chars} таңбаға дейін',
     'validation.number_range': '{min} мен {max} аралығындағы бүтін санды енгізіңіз',
     'validation.faq_needs_answer': 'FAQ-тағы {n}-сұрақтың жауабы жоқ: оны сұрақтан кейінгі жолдарға жазыңыз',
     'validation.faq_entry_incomplete': 'FAQ-тағы {n}-сұрақта сұрақ та, жауап та болуы керек',

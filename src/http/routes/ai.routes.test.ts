@@ -146,6 +146,8 @@ test('a number out of range, negative or not a number is refused with its range,
     assert.match(body, `Введите целое число ${range}`);
     assert.not.match(body, /whole number/);
   }
+  const noLanguage = await postForm(ctx.app, jar, '/clients/shop/ai', { ...form, lang_ru: '' }, csrfFrom(page));
+  assert.match(await noLanguage.text(), 'Выберите хотя бы один язык');
   assert.is((await json(api(ctx, 'GET'))).debounce_seconds, 4, 'nothing stored');
 });
 
