@@ -104,6 +104,8 @@ for (const lang of ['ru', 'kk'] as const) {
         if (m) found.push(`${path}: "${m[0]}" (${key})`);
       }
     }
+    const inbox = readableText(await (await ctx.app.request(`/clients/${DEMO_SLUG}/inbox`, { jar: ctx.admin })).text());
+    assert.match(inbox, /Посетитель [A-Za-z0-9_-]{6}/, 'the chat page\'s visitor is named in the page\'s language (Russian, the default)');
     const chat = readableText(await (await ctx.app.request(`${ctx.chat}?lang=${lang}`)).text());
     for (const { key, re } of patterns) if (re.test(chat)) found.push(`customer chat: ${key}`);
     assert.equal(found, []);

@@ -78,7 +78,7 @@ function OperationBlock({ v, doc, method, path, op }: { v: ViewContext; doc: Ope
     <section class="card api-op" id={op.operationId}>
       <h3><span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>{path}</code>{op.security?.length === 0 ? <small class="badge">{v.t('api_docs.no_key')}</small> : null}</h3>
       <p>{docText(v, op.summary)}</p>
-      {op.description ? <p class="muted" lang="en">{op.description}</p> : null}
+      {op.description ? <p class="muted" lang={docText(v, op.description) === op.description && v.lang !== 'en' ? 'en' : undefined}>{docText(v, op.description)}</p> : null}
       {op.parameters?.length ? (
         <>
           <h4>{v.t('api_docs.parameters')}</h4>
