@@ -38,6 +38,9 @@ function docText(v: ViewContext, en: string | undefined): string {
   return s === key ? en : s;
 }
 
+/** lang="en" for a text shown as written in English on a page in another language. */
+const langOf = (v: ViewContext, en: string | undefined) => (en && v.lang !== 'en' && v.t(apiTextKey(en)) === apiTextKey(en) ? 'en' : undefined);
+
 const refName = (ref: string) => ref.split('/').pop() ?? ref;
 
 /** A short, readable type: "string", "Message[]", "open | pending", "string | null". */
@@ -55,7 +58,7 @@ function typeOf(s: Schema | undefined): string {
 
 function FieldsTable({ v, schema, doc }: { v: ViewContext; schema: Schema; doc: OpenApiDoc }) {
   const s = schema.$ref ? doc.components.schemas[refName(schema.$ref)] ?? schema : schema;
-  if (!s.properties) return <p lang="en"><code>{typeOf(schema)}</code>{s.description ? ` — ${s.description}` : ''}</p>;
+  if (!s.properties) return <p lang={langOf(v, s.description)}><code>{typeOf(schema)}</code>{s.description ? ` — ${docText(v, s.description)}` : ''}</p>;
   return (
     <table class="api-fields">
       <thead><tr><th>{v.t('api_docs.field')}</th><th>{v.t('api_docs.type')}</th><th>{v.t('api_docs.description')}</th></tr></thead>
@@ -64,7 +67,7 @@ function FieldsTable({ v, schema, doc }: { v: ViewContext; schema: Schema; doc: 
           <tr>
             <td><code>{name}</code>{(s.required ?? []).includes(name) ? <small> · {v.t('api_docs.required')}</small> : null}</td>
             <td><code>{typeOf(p)}</code></td>
-            <td lang="en">{p.description ?? ''}{p.maxLength ? ` (≤ ${p.maxLength})` : ''}</td>
+            <td lang={langOf(v, p.description)}>{docText(v, p.description)}{p.maxLength ? ` (≤ ${p.maxLength})` : ''}</td>
           </tr>
         ))}
       </tbody>
@@ -78,7 +81,7 @@ function OperationBlock({ v, doc, method, path, op }: { v: ViewContext; doc: Ope
     <section class="card api-op" id={op.operationId}>
       <h3><span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>{path}</code>{op.security?.length === 0 ? <small class="badge">{v.t('api_docs.no_key')}</small> : null}</h3>
       <p>{docText(v, op.summary)}</p>
-      {op.description ? <p class="muted" lang={docText(v, op.description) === op.description && v.lang !== 'en' ? 'en' : undefined}>{docText(v, op.description)}</p> : null}
+      {op.description ? <p class="muted" lang={langOf(v, op.description)}>{docText(v, op.description)}</p> : null}
       {op.parameters?.length ? (
         <>
           <h4>{v.t('api_docs.parameters')}</h4>
@@ -148,7 +151,6 @@ export function ApiDocsPage({ v, d }: { v: ViewContext; d: ApiDocsView }) {
         <p>{v.t('webhooks.signature_help')}</p>
       </section>
       <h2>{v.t('api_docs.operations')}</h2>
-      {v.lang === 'en' ? null : <p class="muted">{v.t('api_docs.english_note')}</p>}
       <nav class="api-toc">
         {[...byTag].map(([tag, ops]) => (
           <div><strong>{docText(v, tag)}</strong><ul>{ops.map((o) => <li><a href={`#${o.op.operationId}`}><code>{o.method.toUpperCase()} {o.path}</code></a></li>)}</ul></div>
@@ -164,7 +166,7 @@ export function ApiDocsPage({ v, d }: { v: ViewContext; d: ApiDocsView }) {
       {Object.entries(d.doc.components.schemas).map(([name, s]) => (
         <section class="card" id={`schema-${name}`}>
           <h3><code>{name}</code></h3>
-          {s.description ? <p class="muted" lang="en">{s.description}</p> : null}
+          {s.description ? <p class="muted" lang={langOf(v, s.description)}>{docText(v, s.description)}</p> : null}
           <FieldsTable v={v} schema={s} doc={d.doc} />
         </section>
       ))}
