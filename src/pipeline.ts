@@ -15,7 +15,7 @@ import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
-import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
+import { eraseDepsOf, erasureJobHandler, policyNoticeHandler, recordKeywordObjection } from './privacy/index.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -51,6 +51,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => searchMergeHandler(d),
   (d) => channelAttentionHandler(d),
   (d) => erasureJobHandler(eraseDepsOf(d)),
+  (d) => policyNoticeHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */

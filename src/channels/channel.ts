@@ -99,6 +99,11 @@ export interface ChannelDriver extends ChannelRules {
   kind: ChannelKind;
   /** An account's status when it is created (the sandbox is connected at once; a phone waits to be paired). */
   initialStatus: ChannelStatus;
+  /**
+   * The outside party an account of this kind sends data to (the data map's recipients): the
+   * platform's name and address, and whether it is abroad. Absent: nothing leaves the appliance.
+   */
+  dataRecipient?: { kind: 'whatsapp' | 'instagram'; platform: string; url: string; abroad: boolean };
   /** Whether an account has a public customer page (its unguessable token is made at creation). */
   customerPage?: boolean;
   /**

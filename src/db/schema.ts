@@ -440,6 +440,10 @@ export interface DB {
   whatsapp_auth_keys: WhatsappAuthKeysTable;
   whatsapp_first_contacts: WhatsappFirstContactsTable;
   privacy_requests: PrivacyRequestsTable;
+  policy_versions: PolicyVersionsTable;
+  policy_acceptances: PolicyAcceptancesTable;
+  breaches: BreachesTable;
+  breach_clients: BreachClientsTable;
 }
 
 /** 0014: the register of privacy requests (privacy/requests.ts). */
@@ -491,4 +495,43 @@ export interface WhatsappFirstContactsTable {
   client_id: string;
   /** YYYY-MM-DD (UTC) */
   day: string;
+}
+
+/** 0022: the operator's privacy-policy versions (privacy/policy-versions.ts). */
+export interface PolicyVersionsTable {
+  id: string;
+  /** Markdown, as the operator wrote it. */
+  body: string;
+  /** YYYY-MM-DD in operator.timezone. */
+  effective_date: string;
+  significant: Generated<number>;
+  published_at: string;
+  published_by: string | null;
+}
+
+/** 0022: an owner's acceptance of a policy version. */
+export interface PolicyAcceptancesTable {
+  id: string;
+  policy_version_id: string;
+  client_id: string;
+  /** The owner's internal id (not a foreign key: the record outlives the member). */
+  user_id: string;
+  accepted_at: string;
+}
+
+/** 0022: the breach register (privacy/breaches.ts). */
+export interface BreachesTable {
+  id: string;
+  detected_at: string;
+  description: string;
+  authority_notified_at: string | null;
+  clients_notified_at: string | null;
+  recorded_by: string | null;
+  recorded_at: string;
+}
+
+/** 0022: which clients a breach affects. */
+export interface BreachClientsTable {
+  breach_id: string;
+  client_id: string;
 }

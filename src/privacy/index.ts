@@ -11,3 +11,11 @@ export { restrictContact, liftRestriction, objectForContact, liftContactObjectio
 export { eraseContact, eraseDepsOf, erasureJobHandler, scrubDeletedData, backupsExpireAt, ERASURE_JOB, type EraseDeps } from './erasure.ts';
 export { ERASURE_STEPS, type ErasureStep, type ErasureDeps, type ErasureSubject } from './erasure-steps.ts';
 export { eraseMember } from './member-erasure.ts';
+export {
+  publishPolicyVersion, listPolicyVersions, getPolicyVersion, currentAndNextPolicy, acceptedAt, policyAwaitingAcceptance, acceptPolicy, policyNoticeHandler, policyVersionStats,
+  POLICY_NOTICE_JOB, NOTICE_DAYS, type PolicyVersion, type NewPolicyVersion,
+} from './policy-versions.ts';
+export { recordBreach, markBreachNotified, getBreach, listBreaches, breachDeadlines, type Breach, type NewBreach } from './breaches.ts';
+export { dataMapOf, presumedAbroad, DATA_RECIPIENTS, DATA_CATEGORIES, type DataMap, type DataRecipient, type DataCategory, type RecipientSource, type RecipientKind } from './data-map.ts';
+export { fillDpa, DEFAULT_DPA_TEMPLATE, DPA_TEMPLATE_SETTING, type FilledDpa } from './dpa.ts';
+export { operatorTimeZone, localDate, oneWorkingDayAfter, startOfLocalDay, OPERATOR_TZ_SETTING, DEFAULT_OPERATOR_TZ } from './operator-time.ts';

@@ -80,6 +80,8 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   { table: 'ai_settings', holds: 'AI instructions, facts, FAQ', byClient: { column: 'client_id' }, omit: ['api_key'] },
   { table: 'transfer_consents', holds: 'authorisations of transfers abroad, by member', byClient: { column: 'client_id' } },
   { table: 'usage_events', holds: 'usage counts for billing (no person)', byClient: { column: 'client_id' } },
+  { table: 'policy_acceptances', holds: 'which owner accepted which policy version (by internal id)', byClient: { column: 'client_id' } },
+  { table: 'breach_clients', holds: 'which breaches of the register affect the client', byClient: { column: 'client_id' } },
   { table: 'privacy_requests', holds: 'the register of privacy requests (people by internal id)', byClient: { column: 'client_id' }, byContact: { column: 'contact_id' },
     contactErasure: { do: 'keep', why: 'the record that the request was answered; it names the person by internal id only' }, omit: ['download_path'] },
 
@@ -108,6 +110,8 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
 export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   vault_keys: 'key ids and check values of the master key',
   schema_migrations: 'which migrations ran',
+  policy_versions: 'the operator\'s policy texts and effective dates',
+  breaches: 'the operator\'s breach register: what happened and when (clients by breach_clients, people never)',
 };
 
 export const PERSONAL_DATA_FILES: readonly PersonalDataFiles[] = [

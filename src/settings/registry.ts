@@ -44,6 +44,16 @@ const graphVersion = (v: string) => {
   return v.trim();
 };
 
+const timeZone = (v: string) => {
+  const z = v.trim();
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: z });
+  } catch {
+    throw badRequest('Expected an IANA time zone such as Asia/Almaty', undefined, 'setting_time_zone');
+  }
+  return z;
+};
+
 /** Runtime settings, edited in the UI or with `habar settings set`. Other rooms register theirs here. */
 export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.host', scope: 'global', help: 'SMTP server for password-reset and notification e-mail', parse: text(255) },
@@ -72,6 +82,8 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'instagram.human_agent_tag', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Let people answer Instagram customers up to 7 days after their last message (Meta\'s HUMAN_AGENT tag; only for a person\'s replies, never automatic ones)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
+  { key: 'operator.timezone', scope: 'global', default: 'Asia/Almaty', help: 'The operator\'s time zone: policy effective dates and breach deadlines count in it (default Asia/Almaty)', parse: timeZone },
+  { key: 'policy.dpa_template', scope: 'global', help: 'The data processing agreement template (markdown with {{placeholders}}); empty: the built-in one', parse: text(50_000) },
   { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];
 

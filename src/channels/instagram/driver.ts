@@ -16,6 +16,7 @@ export const instagramDriver: ChannelDriver = {
   idempotent: false,
   sendRate: { capacity: 10, perSecond: 5 },
   initialStatus: 'disconnected',
+  dataRecipient: { kind: 'instagram', platform: 'Instagram (Meta)', url: 'https://graph.facebook.com', abroad: true },
   parseAddress(to) {
     const value = to.trim();
     if (!value || value.length > 200) throw badRequest('Enter the recipient (at most 200 characters)', 'to');

@@ -18,6 +18,8 @@ export function makeWhatsappDriver(opts: WhatsappOptions = {}): ChannelDriver {
     // A personal or business app number: a slow, steady pace keeps it clear of WhatsApp's spam heuristics.
     sendRate: { capacity: 5, perSecond: 1 },
     initialStatus: 'connecting',
+    // Baileys speaks WhatsApp Web's protocol to Meta's servers (outside Kazakhstan).
+    dataRecipient: { kind: 'whatsapp', platform: 'WhatsApp (Meta)', url: 'https://web.whatsapp.com', abroad: true },
     startConversation: 'address',
     parseAddress(to) {
       const phone = normalisePhone(to.trim());

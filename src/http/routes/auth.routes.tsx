@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { afterSignIn } from './policy.routes.tsx';
 import {
   login, logout, endSession, changeOwnPassword, verifyCurrentPassword, updateUser, isLanguage, getUser, passTotpLogin, normaliseTotpCode,
   isValidEmail,
@@ -58,7 +59,7 @@ export function authRoutes() {
       setSessionCookie(c, r.token);
       const next = safeNext(f.next);
       if (r.session.totpPending) return c.redirect(`/login/totp${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
-      return c.redirect(r.user.mustChangePassword ? '/account/password' : next, 303);
+      return c.redirect(r.user.mustChangePassword ? '/account/password' : await afterSignIn(c, r.user, next), 303);
     } catch (err) {
       if (!isAppError(err) || (err.status !== 401 && err.status !== 429)) throw err;
       const v = viewContext(c);
@@ -93,7 +94,7 @@ export function authRoutes() {
       const msg = err.status === 429 ? v.t('totp.throttled', { seconds: retryAfter(err) }) : v.t('totp.wrong');
       return html(c, <TotpLoginPage v={v} next={f.next} error={msg} />, err.status);
     }
-    return c.redirect(user.mustChangePassword ? '/account/password' : safeNext(f.next), 303);
+    return c.redirect(user.mustChangePassword ? '/account/password' : await afterSignIn(c, user, safeNext(f.next)), 303);
   });
 
   app.post('/logout', async (c) => {

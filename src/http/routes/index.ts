@@ -26,6 +26,9 @@ import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
 import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
 import { privacyRoutes } from './privacy.routes.tsx';
+import { policyRoutes } from './policy.routes.tsx';
+import { registersRoutes } from './registers.routes.tsx';
+import { transparencyRoutes } from './transparency.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -55,4 +58,7 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   publicMediaRoutes,
   instagramLoginRoutes,
   privacyRoutes,
+  policyRoutes,
+  registersRoutes,
+  transparencyRoutes,
 ];
