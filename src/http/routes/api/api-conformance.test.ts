@@ -233,6 +233,14 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('POST', `/api/v1/contacts/${minor}/minor`);
   await app.ctx.jobs.drain();
 
+  // Transparency: the data map, the policy, the consent and breach registers.
+  await call('GET', '/api/v1/data-map');
+  await call('GET', '/api/v1/policy');
+  await call('GET', '/api/v1/consents?limit=1');
+  await call('GET', '/api/v1/consents?cursor=nope');
+  await call('GET', '/api/v1/breaches');
+  await call('GET', '/api/v1/breaches?limit=0');
+
   // The delivery log: a receiver that fails keeps a delivery in progress (409 on redeliver).
   await app.ctx.jobs.drain();
   rx.mode = 'fail';

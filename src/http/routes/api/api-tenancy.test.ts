@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, type TestApp } from '../../../testing/test-app.ts';
+import { makeTestApp, buildUser, type TestApp } from '../../../testing/test-app.ts';
+import { recordTransferConsent } from '../../../ai/index.ts';
+import { recordBreach } from '../../../privacy/index.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
 import { setSetting } from '../../../settings/index.ts';
 
@@ -39,9 +41,13 @@ test.before(async (ctx) => {
     if (!delivery) await new Promise((r) => setTimeout(r, 10));
   }
   const request = (await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`)).body;
+  // B's registers: an authorisation of a transfer abroad and a breach that affects only B.
+  const owner = await buildUser(app, 'owner', b.client.id, 'owner@tenant-b.kz');
+  const consent = await recordTransferConsent(app.ctx.db, app.ctx.clock, { id: owner.id, email: owner.email, role: 'owner', clientId: b.client.id }, { clientId: b.client.id, provider: 'openai' });
+  const breach = await recordBreach(app.ctx.db, app.ctx.clock, { detectedAt: app.ctx.clock.now().toISOString(), description: 'B only', clientIds: [b.client.id] }, { id: null, label: 'test' });
   ctx.ids = {
     request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
-    key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id,
+    key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id, consent_id: consent.id, breach_id: breach.id,
   };
 });
 test.after(async (ctx) => {
@@ -82,13 +88,16 @@ test('client A’s key gets 404 for every /api/v1 operation with client B’s id
 
 test('client A’s lists and settings never show client B’s rows', async ({ a, ids }) => {
   const bIds = Object.values(ids);
-  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`]) {
+  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`,
+    '/api/v1/consents', '/api/v1/breaches', '/api/v1/data-map', '/api/v1/policy']) {
     const res = await a.api('GET', path);
     assert.is(res.status, 200, path);
     const text = JSON.stringify(res.body);
     for (const id of bIds) assert.not.ok(text.includes(id), `${path} shows B's ${id}`);
   }
   assert.is((await a.api('GET', `/api/v1/conversations?channel_id=${ids.channel_id}`)).body.data.length, 0);
+  assert.not.match(JSON.stringify((await a.api('GET', '/api/v1/data-map')).body), /127\.0\.0\.1:9/, 'B’s webhook is not in A’s data map');
+  assert.is((await a.api('GET', '/api/v1/breaches')).body.data.length, 0);
   const started = await a.api('POST', '/api/v1/conversations', { channel_id: ids.channel_id, to: 'x', text: 'into B’s channel' });
   assert.is(started.status, 404, 'A cannot start a conversation on B’s channel');
   const conv = (await a.api('POST', '/api/v1/conversations', { channel_id: a.channel.id, to: 'x', text: 'hi' })).body.conversation.id;
