@@ -54,7 +54,7 @@ export const policy: Catalog = {
     'breach.detected_at': 'Detected at ({tz})',
     'breach.description': 'What happened',
     'breach.clients': 'Affected clients',
-    'breach.record_button': 'Record',
+    'breach.record_button': 'Add to the register',
     'breach.recorded': 'The breach is recorded. Its notices are below.',
     'breach.register': 'Entries',
     'breach.detected': 'Detected',
