@@ -20,7 +20,7 @@ export const AUDIT_ACTIONS = [
   'vault.key_rotated',
   'setup.default_created',
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
-  'policy.published', 'policy.accepted', 'breach.recorded', 'breach.updated',
+  'policy.published', 'policy.accepted', 'breach.recorded', 'breach.updated', 'processing_activity.created', 'processing_activity.deleted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -444,6 +444,7 @@ export interface DB {
   policy_acceptances: PolicyAcceptancesTable;
   breaches: BreachesTable;
   breach_clients: BreachClientsTable;
+  processing_activities: ProcessingActivitiesTable;
 }
 
 /** 0014: the register of privacy requests (privacy/requests.ts). */
@@ -534,4 +535,18 @@ export interface BreachesTable {
 export interface BreachClientsTable {
   breach_id: string;
   client_id: string;
+}
+
+/** 0022: the operator's own entries in its record of processing activities (GDPR Art. 30). */
+export interface ProcessingActivitiesTable {
+  id: string;
+  name: string;
+  purpose: string;
+  data_categories: Generated<string>;
+  data_subjects: Generated<string>;
+  recipients: Generated<string>;
+  transfers: Generated<string>;
+  retention: Generated<string>;
+  security: Generated<string>;
+  created_at: string;
 }

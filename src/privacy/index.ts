@@ -19,3 +19,4 @@ export { recordBreach, markBreachNotified, getBreach, listBreaches, breachDeadli
 export { dataMapOf, presumedAbroad, DATA_RECIPIENTS, DATA_CATEGORIES, type DataMap, type DataRecipient, type DataCategory, type RecipientSource, type RecipientKind } from './data-map.ts';
 export { fillDpa, DEFAULT_DPA_TEMPLATE, DPA_TEMPLATE_SETTING, type FilledDpa } from './dpa.ts';
 export { operatorTimeZone, localDate, oneWorkingDayAfter, startOfLocalDay, OPERATOR_TZ_SETTING, DEFAULT_OPERATOR_TZ } from './operator-time.ts';
+export { addProcessingActivity, listProcessingActivities, deleteProcessingActivity, ACTIVITY_FIELDS, type ProcessingActivity, type ActivityField } from './processing-activities.ts';

@@ -111,6 +111,7 @@ export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   vault_keys: 'key ids and check values of the master key',
   schema_migrations: 'which migrations ran',
   policy_versions: 'the operator\'s policy texts and effective dates',
+  processing_activities: 'the operator\'s own record of processing activities (GDPR Art. 30): descriptions, no person',
   breaches: 'the operator\'s breach register: what happened and when (clients by breach_clients, people never)',
 };
 

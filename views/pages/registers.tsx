@@ -138,20 +138,59 @@ export interface ActivityRow {
   recipients: string[];
 }
 
-/** The record of processing activities (GDPR Art. 30), built from the registry and what every client configured. */
-export function RecordsPage({ v, d }: { v: ViewContext; d: { activities: ActivityRow[]; clients: number } }) {
+export interface OwnActivity {
+  id: string;
+  name: string;
+  purpose: string;
+  data_categories: string;
+  data_subjects: string;
+  recipients: string;
+  transfers: string;
+  retention: string;
+  security: string;
+}
+
+const ACTIVITY_INPUTS = ['name', 'purpose', 'data_categories', 'data_subjects', 'recipients', 'transfers', 'retention', 'security'] as const;
+
+export interface RecordsView {
+  activities: ActivityRow[];
+  clients: number;
+  own: OwnActivity[];
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+}
+
+/** The record of processing activities (GDPR Art. 30): the rows built from the registry and what every client configured, and the operator's own. */
+export function RecordsPage({ v, d }: { v: ViewContext; d: RecordsView }) {
   return (
     <Layout v={v} title={v.t('records.title')}>
       <RegisterTabs v={v} />
       <h1>{v.t('records.title')}</h1>
       <p class="muted">{v.t('records.intro', { clients: d.clients })}</p>
       <p><a href="/operator/records.csv">{v.t('registers.csv')}</a></p>
-      <table>
+      <table id="habar-activities">
         <thead><tr><th>{v.t('records.category')}</th><th>{v.t('records.purpose')}</th><th>{v.t('records.retention')}</th><th>{v.t('records.recipients')}</th></tr></thead>
         <tbody>
           {d.activities.map((a) => <tr><td>{a.name}</td><td>{a.purpose}</td><td>{a.retention}</td><td>{a.recipients.join(', ') || '—'}</td></tr>)}
         </tbody>
       </table>
+      <h2>{v.t('records.own')}</h2>
+      {d.own.length === 0 ? <p class="muted">{v.t('common.none')}</p> : (
+        <table id="own-activities">
+          <thead><tr>{ACTIVITY_INPUTS.map((f) => <th>{v.t(`records.field.${f}`)}</th>)}<th></th></tr></thead>
+          <tbody>
+            {d.own.map((a) => <tr>{ACTIVITY_INPUTS.map((f) => <td>{a[f]}</td>)}<td><ActionButton v={v} action={`/operator/records/${a.id}/delete`} label={v.t('records.delete')} danger /></td></tr>)}
+          </tbody>
+        </table>
+      )}
+      <section class="card">
+        <h2>{v.t('records.add')}</h2>
+        <form method="post" action="/operator/records">
+          <Csrf v={v} />
+          {ACTIVITY_INPUTS.map((f) => <Field label={v.t(`records.field.${f}`)} name={f} value={d.values?.[f]} error={d.errors?.[f]} required={f === 'name' || f === 'purpose'} />)}
+          <button type="submit">{v.t('records.add_button')}</button>
+        </form>
+      </section>
     </Layout>
   );
 }

@@ -8,6 +8,8 @@ import type { Kysely } from 'kysely';
 //   user_id is an internal id, not a foreign key: the record outlives the member.
 // - breaches and breach_clients: the breach register (detection time, what happened, when the
 //   authority and the clients were notified) and which clients each breach affects.
+// - processing_activities: the operator's own entries in its record of processing activities
+//   (GDPR Art. 30), beside the rows Habar builds from its registry (processing outside Habar).
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('policy_versions')
@@ -47,4 +49,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('breach_clients_pk', ['breach_id', 'client_id'])
     .execute();
   await db.schema.createIndex('breach_clients_client_idx').on('breach_clients').columns(['client_id', 'breach_id']).execute();
+
+  await db.schema
+    .createTable('processing_activities')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('purpose', 'text', (c) => c.notNull())
+    .addColumn('data_categories', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('data_subjects', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('recipients', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('transfers', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('retention', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('security', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 }

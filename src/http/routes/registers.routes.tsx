@@ -4,8 +4,8 @@ import { listConsents } from '../../ai/index.ts';
 import { listClients } from '../../tenants/index.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { toCsv } from '../../lib/csv.ts';
-import { DATA_CATEGORIES, dataMapOf, getBreach, listBreaches, markBreachNotified, operatorTimeZone, recordBreach, startOfLocalDay, type Breach } from '../../privacy/index.ts';
-import { BreachesPage, ConsentsPage, RecordsPage, type BreachRow, type BreachesView, type ConsentRow } from '../../../views/pages/registers.tsx';
+import { ACTIVITY_FIELDS, addProcessingActivity, deleteProcessingActivity, listProcessingActivities, DATA_CATEGORIES, dataMapOf, getBreach, listBreaches, markBreachNotified, operatorTimeZone, recordBreach, startOfLocalDay, type Breach } from '../../privacy/index.ts';
+import { BreachesPage, ConsentsPage, RecordsPage, type BreachRow, type BreachesView, type ConsentRow, type RecordsView } from '../../../views/pages/registers.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
@@ -118,9 +118,34 @@ export function registersRoutes() {
     (await consentRows(c)).map((r) => [r.clientName, r.provider, r.destination, r.policyVersion, r.recordedBy, r.recordedAt, r.withdrawnAt]),
   )));
 
-  app.get('/operator/records', admin, async (c) => html(c, <RecordsPage v={viewContext(c)} d={await activities(c)} />));
+  const recordsPage = async (c: Context<HttpEnv>, extra: Partial<RecordsView> = {}, status = 200) =>
+    html(c, <RecordsPage v={viewContext(c)} d={{ ...(await activities(c)), own: await listProcessingActivities(c.get('ctx').db), ...extra }} />, status);
+  app.get('/operator/records', admin, (c) => recordsPage(c));
+  app.post('/operator/records', admin, async (c) => {
+    const { db, clock } = c.get('ctx');
+    const f = await readForm(c);
+    const values = Object.fromEntries(ACTIVITY_FIELDS.map((k) => [k, f[k] ?? '']));
+    try {
+      await addProcessingActivity(db, clock, values, actor(c));
+    } catch (err) {
+      const errors = formErrors(err, viewContext(c).t);
+      if (!errors) throw err;
+      return recordsPage(c, { values, errors }, 422);
+    }
+    return c.redirect('/operator/records', 303);
+  });
+  app.post('/operator/records/:id/delete', admin, async (c) => {
+    const { db, clock } = c.get('ctx');
+    await deleteProcessingActivity(db, clock, c.req.param('id'), actor(c));
+    return c.redirect('/operator/records', 303);
+  });
+  // Habar's rows first (source habar), then the operator's own (source operator).
   app.get('/operator/records.csv', admin, async (c) => csv(c, 'processing-activities', toCsv(
-    ['category', 'purpose', 'retention', 'recipients'], (await activities(c)).activities.map((a) => [a.name, a.purpose, a.retention, a.recipients.join('; ')]),
+    ['source', 'name', 'purpose', 'data_categories', 'data_subjects', 'recipients', 'transfers', 'retention', 'security'],
+    [
+      ...(await activities(c)).activities.map((a) => ['habar', a.name, a.purpose, a.name, '', a.recipients.join('; '), a.recipients.some((r) => r.includes('(abroad)')) ? 'yes' : '', a.retention, '']),
+      ...(await listProcessingActivities(c.get('ctx').db)).map((a) => ['operator', a.name, a.purpose, a.data_categories, a.data_subjects, a.recipients, a.transfers, a.retention, a.security]),
+    ],
   )));
 
   return app;
