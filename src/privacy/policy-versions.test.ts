@@ -46,18 +46,22 @@ async function configureSmtp(ctx: Ctx) {
   await set('smtp.from', 'Habar <noreply@operator.kz>');
 }
 
-test('a significant change is e-mailed to every client’s contact address 30 days ahead, retried until SMTP is set; 29 days ahead is refused', async (ctx) => {
+test('a significant change is e-mailed to every client’s contact address (else its owners) 30 days ahead, retried until SMTP is set; 29 days ahead is refused', async (ctx) => {
   const early = await publish(ctx, { body: '# Policy\n\nWe changed section 6.', effective_date: '2026-02-13', significant: 'on' });
   assert.is(early.status, 422);
   assert.match(await early.text(), /2026-02-14/);
   assert.is((await ctx.app.ctx.db.selectFrom('policy_versions').select('id').execute()).length, 0, 'nothing stored');
 
+  // A client without a contact address is written to at its owners'.
+  const c = await buildApiTenant(ctx.app, 'gamma');
+  await buildUser(ctx.app, 'owner', c.client.id, 'boss@gamma.kz');
+  await buildUser(ctx.app, 'agent', c.client.id, 'agent@gamma.kz');
   const ok = await publish(ctx, { body: '# Policy\n\nWe changed section 6: Chatwoot is a recipient.', effective_date: '2026-02-14', significant: 'on' });
   assert.is(ok.status, 303);
   // No SMTP yet: the notices wait in the jobs table with their error, nothing is lost.
   await ctx.app.ctx.jobs.drain();
   const waiting = await ctx.app.ctx.db.selectFrom('jobs').select(['status', 'attempts', 'last_error']).where('kind', '=', 'policy.notice').execute();
-  assert.is(waiting.length, 2);
+  assert.is(waiting.length, 3);
   assert.ok(waiting.every((j) => j.status === 'pending' && j.attempts === 1 && /SMTP is not configured/.test(j.last_error ?? '')), JSON.stringify(waiting));
   assert.is(ctx.smtp.messages.length, 0);
 
@@ -66,17 +70,19 @@ test('a significant change is e-mailed to every client’s contact address 30 da
   await ctx.app.ctx.jobs.drain();
   const toA = mailText(await ctx.smtp.waitFor('office@acme.kz'));
   const toB = mailText(await ctx.smtp.waitFor('info@beta.kz'));
-  for (const text of [toA, toB]) {
+  const toC = mailText(await ctx.smtp.waitFor('boss@gamma.kz'));
+  for (const text of [toA, toB, toC]) {
     assert.match(text, /2026-02-14/);
     assert.match(text, /Chatwoot is a recipient/);
     assert.match(text, /\/policy\/[0-9a-z]{26}/);
   }
-  assert.is(ctx.smtp.messages.length, 2, 'one e-mail per client, sent once');
+  assert.is(ctx.smtp.messages.length, 3, 'one e-mail per client, sent once');
+  assert.not.ok(ctx.smtp.messages.some((m) => m.to.includes('agent@gamma.kz')), 'not to agents');
   await ctx.app.ctx.jobs.drain();
-  assert.is(ctx.smtp.messages.length, 2, 'not sent twice');
+  assert.is(ctx.smtp.messages.length, 3, 'not sent twice');
   assert.is((await auditRowsOf(ctx.app, 'policy.published')).length, 1);
   // The operator's screen counts them.
-  assert.match(await (await ctx.app.request('/operator/policy', { jar: ctx.admin })).text(), /отправлено 2, ожидает 0, с ошибкой 0/);
+  assert.match(await (await ctx.app.request('/operator/policy', { jar: ctx.admin })).text(), /отправлено 3, ожидает 0, с ошибкой 0/);
 });
 
 test('GET /api/v1/policy shows the next version until it takes effect, then the current one with when an owner accepted it at sign-in', async (ctx) => {

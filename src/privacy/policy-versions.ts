@@ -1,6 +1,6 @@
 // Policy versions (policy section 11): the operator's texts with their effective dates. A
 // significant change must be published at least 30 days ahead and is e-mailed to every client's
-// contact address through a durable job (retried with backoff); each owner accepts the version in
+// contact address (else its owners) through a durable job (retried with backoff); each owner accepts the version in
 // force at their next sign-in.
 import type { Selectable } from 'kysely';
 import type { Db, PolicyVersionsTable } from '../db/index.ts';
@@ -55,7 +55,7 @@ export async function publishPolicyVersion(db: Db, clock: Clock, input: NewPolic
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('policy_versions').values(row).execute();
     if (input.significant) {
-      const clients = await trx.selectFrom('clients').select(['id', 'contact_email']).where('status', '=', 'active').where('contact_email', '!=', '').execute();
+      const clients = await trx.selectFrom('clients').select('id').where('status', '=', 'active').execute();
       for (const c of clients) {
         await enqueueJob(trx, clock, { kind: POLICY_NOTICE_JOB, clientId: c.id, payload: { versionId: row.id }, idempotencyKey: `policy.notice:${row.id}:${c.id}`, maxAttempts: 10 });
       }
@@ -137,12 +137,16 @@ export function policyNoticeHandler(deps: { db: Db; vault: Vault; publicUrl: () 
     async run(job) {
       if (!job.clientId) return;
       const client = await deps.db.selectFrom('clients').select(['name', 'slug', 'contact_email', 'status']).where('id', '=', job.clientId).executeTakeFirst();
-      if (!client || client.status !== 'active' || !client.contact_email) return;
+      if (!client || client.status !== 'active') return;
+      // The client's contact address; without one, its owners'.
+      const to = client.contact_email ? [client.contact_email]
+        : (await deps.db.selectFrom('users').select('email').where('client_id', '=', job.clientId).where('role', '=', 'owner').where('disabled', '=', 0).execute()).map((u) => u.email);
+      if (to.length === 0) return;
       const version = await getPolicyVersion(deps.db, String(job.payload.versionId));
       const smtp = await readSmtpConfig(deps.db, deps.vault);
       if (!smtp) throw new Error('SMTP is not configured: set smtp.host and smtp.from, the notice is retried');
       const link = `${deps.publicUrl().replace(/\/$/, '')}/policy/${version.id}`;
-      await sendMail(smtp, { to: client.contact_email, ...noticeText(client.name, version, link) });
+      await sendMail(smtp, { to: to.join(', '), ...noticeText(client.name, version, link) });
     },
   };
 }
