@@ -40,3 +40,4 @@ export { selectWindow, foldSummary, buildChatMessages, DEFAULT_BUDGET, type Thre
 export { prepareContext, loadRecentTurns } from './thread.ts';
 export { runTurn, buildRequest, type TurnResult, type EngineDeps } from './reply-engine.ts';
 export { AiProviderError, type CallOptions } from './openai-client.ts';
+export { aiRecipients } from './recipients.ts';

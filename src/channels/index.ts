@@ -14,3 +14,4 @@ export * from './sandbox/index.ts';
 export { deliveryMode as instagramDeliveryMode, pollConversations, InstagramWebhook, FacebookLogin, InstagramLogin, type DeliveryOutcome, type PageCandidate } from './instagram/index.ts';
 // WhatsApp: the doctor's connector check; erasure of a contact's session keys and a number's whole auth state.
 export { whatsappSelfCheck, eraseContactKeys as eraseWhatsappContactKeys, deleteAccountKeys as deleteWhatsappKeys } from './whatsapp/index.ts';
+export { channelRecipients } from './recipients.ts';

@@ -6,3 +6,4 @@ export { webhookDeliveryHandler, WEBHOOK_DELIVER_KIND, DELIVERY_DEFAULTS, type D
 export { webhookEventForwarder, type WebhookRepresentation } from './event-forwarder.ts';
 export { pruneDeliveries, pruneDeliveriesHandler, PRUNE_DELIVERIES_KIND, PRUNE_DELIVERIES_EVERY_MS } from './prune.ts';
 export { ALLOW_PRIVATE_TARGETS, isPrivateAddress } from './target-guard.ts';
+export { webhookRecipients } from './recipients.ts';
