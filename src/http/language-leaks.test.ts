@@ -78,7 +78,7 @@ test.before(async (ctx) => {
     '/', '/account', '/clients', '/clients/new', base, `${base}/edit`, `${base}/members`, `${base}/support`, `${base}/inbox`, `${base}/inbox/${conversation.id}`,
     `${base}/inbox/new`, `${base}/channels`, `${base}/channels/${sandbox.id}`, `${base}/ai`, `${base}/ai/playground`, `${base}/ai/usage`, `${base}/api-keys`,
     `${base}/webhooks`, `${base}/jobs`, `${base}/settings`, '/settings', '/audit', '/jobs', '/staff', '/api-docs',
-    `${base}/data-map`, '/operator/policy', '/operator/breaches', '/operator/consents', '/operator/records',
+    `${base}/data-map`, `${base}/dpa`, '/operator/policy', '/operator/breaches', '/operator/consents', '/operator/records',
   ];
 });
 test.after(async (ctx) => {

@@ -88,19 +88,19 @@ test('GET /api/v1/consents lists the client’s authorisations of transfers abro
 test('the DPA is filled with the client’s details and the processing configured; only the client’s managers and the operator open it', async (ctx) => {
   const { db, clock, vault } = ctx.app.ctx;
   const id = ctx.a.client.id;
-  await db.updateTable('clients').set({ name: 'Acme <Trade> LLP', contact_email: 'office@acme.kz', phone: '+7 701 000 00 01', invoice_address: 'Almaty, Abay 1', contact_persons: 'Aigerim Sadykova' }).where('id', '=', id).execute();
+  await db.updateTable('clients').set({ name: 'Acme <Trade> LLP', contact_email: 'office@acme.kz', phone: '+7 701 000 00 01', invoice_address: 'Almaty, Abay 1', contact_persons: JSON.stringify([{ name: 'Aigerim Sadykova', email: 'aigerim@acme.kz' }]) }).where('id', '=', id).execute();
   await createWebhook(db, vault, clock, id, { url: 'https://hooks.example.com/habar', events: ['message.received'] }, ME);
   const owner = await loginAs(ctx.app, (await buildUser(ctx.app, 'owner', id, 'owner@acme.kz')).email, TEST_PASSWORD);
   const res = await ctx.app.request('/clients/acme/dpa', { jar: owner });
   assert.is(res.status, 200);
   const html = await res.text();
-  for (const s of ['Acme &lt;Trade&gt; LLP', 'office@acme.kz', '+7 701 000 00 01', 'Almaty, Abay 1', 'Aigerim Sadykova', 'https://hooks.example.com/habar', '94-V']) assert.ok(html.includes(s), s);
+  for (const s of ['Acme &lt;Trade&gt; LLP', 'office@acme.kz', '+7 701 000 00 01', 'Almaty, Abay 1', 'Aigerim Sadykova, aigerim@acme.kz', 'https://hooks.example.com/habar', '94-V', 'Соглашение об обработке персональных данных', 'За пределами Казахстана']) assert.ok(html.includes(s), s);
   assert.not.match(html, /\{\{/);
   // The operator's own template, edited in the settings.
   await setSetting(db, vault, clock, 'policy.dpa_template', '# Agreement with {{client.name}}\n\nRecipients:\n{{recipients}}');
   const custom = await (await ctx.app.request('/clients/acme/dpa', { jar: owner })).text();
   assert.match(custom, /<h1>Agreement with Acme &lt;Trade&gt; LLP<\/h1>/);
-  assert.match(custom, /<li>webhook: hooks\.example\.com/);
+  assert.match(custom, /<li>Вебхук: hooks\.example\.com \(https:\/\/hooks\.example\.com\/habar\), За пределами Казахстана<\/li>/);
   // The data map page lists the same recipient.
   assert.match(await (await ctx.app.request('/clients/acme/data-map', { jar: owner })).text(), /https:\/\/hooks\.example\.com\/habar/);
 

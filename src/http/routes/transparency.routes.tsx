@@ -32,8 +32,13 @@ export function transparencyRoutes() {
   app.get('/clients/:slug/dpa', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { what: 'privacy.dpa' });
-    const dpa = await fillDpa(ctx, client.id);
-    return html(c, <DpaPage v={viewContext(c, { timezone: client.timezone })} d={{ ...dpa, slug: client.slug }} />);
+    const v = viewContext(c, { timezone: client.timezone });
+    const dpa = await fillDpa(ctx, client.id, v.lang, {
+      category: (n) => v.t(`datamap.category.${n}`), purpose: (n) => v.t(`datamap.purpose.${n}`),
+      retention: (d) => (d === null ? v.t('datamap.while_active') : v.t('datamap.days', { n: d })),
+      where: (abroad) => (abroad ? v.t('datamap.abroad') : v.t('datamap.in_kz')), kind: (k) => v.t(`datamap.kind.${k}`), noRecipients: v.t('datamap.no_recipients'),
+    });
+    return html(c, <DpaPage v={v} d={{ ...dpa, slug: client.slug }} />);
   });
 
   return app;
