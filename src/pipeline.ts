@@ -13,6 +13,7 @@ import {
 } from './messaging/index.ts';
 import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
+import { automationActionsHandler, automationEventHandler, automationWatcher, noAgentReplyHandler, rulesResponderStep } from './automation/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
@@ -34,6 +35,7 @@ export interface PipelineDeps {
  */
 export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
   (d) => stopStartStep(d),
+  (d) => rulesResponderStep(d),
   (d) => offlineAutoReplyStep(d),
   (d) => aiResponderStep(d),
 ];
@@ -48,6 +50,9 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => searchIndexHandler(d),
   (d) => searchMergeHandler(d),
   (d) => channelAttentionHandler(d),
+  (d) => noAgentReplyHandler(d),
+  (d) => automationEventHandler(d),
+  (d) => automationActionsHandler({ ...d, represent: conversationJson }),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -77,6 +82,9 @@ export const HUB_SUBSCRIBERS: Array<(deps: PipelineDeps & { jobs: JobRunner }) =
   (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher(d) }),
   // A channel that needs a person (logged out, QR expired): its audit entry and owner e-mail job, with the status change.
   (d) => ({ name: 'channel-attention', inTransaction: channelAttentionWatcher(d) }),
+  // Automation: which message opened a conversation, the no-agent-reply timers a person's reply
+  // cancels, the conversation.resolved rules queued with the resolution.
+  (d) => ({ name: 'automation', inTransaction: automationWatcher(d) }),
   // The outgoing webhooks come after both, so they announce the changes the watchers added too.
   (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelStatusJson, conversation: conversationJson, message: messageJson } }) }),
   // Work was queued with what committed (a processing job, a send job, a delivery): the job

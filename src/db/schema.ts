@@ -405,6 +405,57 @@ export interface MessagesFtsPendingTable {
   rowid: number;
 }
 
+/** A client's automation rule: `definition` is the JSON {trigger, conditions, actions} (automation/rule-schema.ts). */
+export interface AutomationRulesTable {
+  id: string;
+  client_id: string;
+  position: number;
+  name: string;
+  enabled: Generated<number>;
+  definition: string;
+  fired_count: Generated<number>;
+  last_fired_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResponseTemplatesTable {
+  id: string;
+  client_id: string;
+  position: number;
+  code: string;
+  /** JSON {"ru", "kk", "en"}. */
+  texts: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BusinessHoursTable {
+  client_id: string;
+  /** JSON {"mon": [["09:00", "18:00"]], ...}; a day absent or [] is closed. */
+  week: Generated<string>;
+  /** JSON ["2026-12-16", ...]. */
+  holidays: Generated<string>;
+  out_of_hours_template: string | null;
+  /** Bumped by every change of the client's rules, templates or hours (the evaluator's cache key). */
+  revision: Generated<number>;
+  updated_at: string;
+}
+
+export interface AutomationFiringsTable {
+  id: string;
+  client_id: string;
+  conversation_id: string;
+  fired_at: string;
+}
+
+export interface ConversationOpeningsTable {
+  conversation_id: string;
+  client_id: string;
+  /** The inbound message that opened or reopened the conversation. */
+  message_id: string;
+}
+
 export interface DB {
   clients: ClientsTable;
   users: UsersTable;
@@ -435,6 +486,11 @@ export interface DB {
   messages_fts_pending: MessagesFtsPendingTable;
   whatsapp_auth_keys: WhatsappAuthKeysTable;
   whatsapp_first_contacts: WhatsappFirstContactsTable;
+  automation_rules: AutomationRulesTable;
+  response_templates: ResponseTemplatesTable;
+  business_hours: BusinessHoursTable;
+  automation_firings: AutomationFiringsTable;
+  conversation_openings: ConversationOpeningsTable;
 }
 
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */

@@ -40,8 +40,9 @@ export { publicMediaToken, publicMediaFile, PUBLIC_MEDIA_TTL_MS } from './public
 
 // The responder chain: steps registered in src/pipeline.ts (RESPONDER_STEPS).
 export { processMessageHandler, type ResponderStep, type ResponderInput, type ResponderResult } from './responders.ts';
-export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
+export { offlineAutoReplyStep, autoReplySettings, autoReplyDue, markAutoRepliedIn, type AutoReplySettings } from './auto-reply.ts';
 export { inTransaction } from './transaction.ts';
+export { channelAccountRef } from './channel-ref.ts';
 // Whether a conversation may be answered now, by its channel's window (the inbox and the adapters ask).
 export { replyWindow, replyWindowNow, mayReplyNow, type ReplyWindow } from './reply-window.ts';
 // The built-in inbox's read side (list with search, thread header and pages).
