@@ -69,7 +69,7 @@ const TriggerSchema = z.object({
   if (t.event !== 'conversation.no_agent_reply' && t.minutes !== undefined) ctx.addIssue({ code: 'custom', path: ['minutes'], message: 'minutes applies only to conversation.no_agent_reply' });
 });
 
-export const RuleStatsSchema = z.object({ fired_count: z.number().int(), last_fired_at: z.string().nullable() })
+export const RuleStatsSchema = z.object({ fired_count: z.number().int().min(0), last_fired_at: z.iso.datetime().nullable() })
   .describe('Read-only: how often the rule fired and when it last did (ignored on PUT)');
 
 export const RuleSchema = z.object({
