@@ -50,6 +50,7 @@ export function Layout(props: { v: ViewContext; title: string; children?: Child 
         {/* Live updates (SSE → htmx refresh) and the upload size guard. On every page, the login page too:
             boosted navigation swaps only the body, so a script must already be here when the inbox arrives. */}
         <script src="/public/inbox.js" defer></script>
+        <script src="/public/templates.js" defer></script>
       </head>
       <body hx-boost="true">
         {/* The CSRF header sits inside the body, not on it: a boosted swap replaces the body's

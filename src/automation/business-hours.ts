@@ -43,8 +43,8 @@ export function isOpenAt(h: BusinessHours, timezone: string, now: Date): boolean
   return (h.week[t.weekday] ?? []).some(([a, b]) => t.minutes >= toMinutes(a) && t.minutes < toMinutes(b));
 }
 
-/** The UTC instant of a local wall-clock time (date + minutes) in `timezone`. */
-function instantOf(date: string, minutes: number, timezone: string, fmt: Intl.DateTimeFormat): Date {
+/** The UTC instant of a local wall-clock time (date YYYY-MM-DD + minutes of the day) in `timezone`. */
+export function instantOf(date: string, minutes: number, timezone: string, fmt = formatter(timezone)): Date {
   const [y, m, d] = date.split('-').map(Number);
   const guess = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
   // The zone's offset at the guess, applied twice to land right across a change of offset.

@@ -9,7 +9,7 @@ export {
   type RuleEvent, type ConditionType, type ActionType, type Condition, type Action, type RuleInput, type RuleSetInput, type TemplateSetInput, type TemplateInput, type Weekday,
 } from './rule-schema.ts';
 export { evaluateRules, compileRule, type Rule, type RuleContext, type Evaluation, type RuleMatch } from './evaluate.ts';
-export { isOpenAt, nextOpening, describeNextOpening, localTime, hasHours, DEFAULT_TIMEZONE, type BusinessHours } from './business-hours.ts';
+export { isOpenAt, instantOf, nextOpening, describeNextOpening, localTime, hasHours, DEFAULT_TIMEZONE, type BusinessHours } from './business-hours.ts';
 export { renderTemplate, pickVariant, TEMPLATE_VARIABLES, type Template, type TemplateVars } from './templates.ts';
 export {
   loadRules, loadTemplates, loadBusinessHours, replaceRules, replaceTemplates, updateBusinessHours, ruleSetJson, templateSetJson, businessHoursJson,

@@ -116,6 +116,14 @@ export async function replaceRules(db: Db, clock: Clock, clientId: string, value
 /** Replaces the client's templates (keyed by code, in the given order). Audited. */
 export async function replaceTemplates(db: Db, clock: Clock, clientId: string, value: unknown, by: AuditBy): Promise<Template[]> {
   const set = parseSet(TemplateSetSchema, value);
+  // A template a rule or the out-of-hours answer names stays (import templates before rules).
+  const codes = new Set(set.templates.map((t) => t.code));
+  for (const r of await loadRules(db, clientId)) {
+    const used = r.actions.find((a) => a.type === 'send_template' && !codes.has(a.code));
+    if (used) throw badRequest(`templates: the rule "${r.name}" sends the template "${(used as { code: string }).code}"`, 'templates', 'template_in_use');
+  }
+  const away = (await loadBusinessHours(db, clientId)).outOfHoursTemplate;
+  if (away && !codes.has(away)) throw badRequest(`templates: the out-of-hours answer sends the template "${away}"`, 'templates', 'template_in_use');
   const now = clock.now().toISOString();
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('response_templates').where('client_id', '=', clientId).execute();

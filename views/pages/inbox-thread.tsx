@@ -28,6 +28,8 @@ export interface ThreadView {
   /** Whether and how the channel lets the business write now (its driver's window; open without one). */
   replyWindow?: ReplyWindow;
   reply?: { text: string; error?: string };
+  /** Response templates rendered for this contact: typing /code in the reply box inserts one (public/templates.js). */
+  templates?: Array<{ code: string; text: string }>;
   contactForm?: { values: ContactValues; errors: Record<string, string> };
 }
 
@@ -201,8 +203,10 @@ export function ReplyBox({ v, slug, t }: { v: ViewContext; slug: string; t: Thre
       <ReplyWindowNote v={v} w={t.replyWindow} />
       <label class={err ? 'field invalid' : 'field'}>
         <span class="visually-hidden">{v.t('inbox.reply')}</span>
-        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}>{t.reply?.text ?? ''}</textarea>
+        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}
+          data-templates={t.templates?.length ? JSON.stringify(t.templates) : undefined}>{t.reply?.text ?? ''}</textarea>
         {err ? <small class="error" role="alert">{err}</small> : null}
+        {t.templates?.length ? <small class="muted template-hint" data-template-hint>{v.t('automation.templates.hint', { codes: t.templates.slice(0, 8).map((x) => `/${x.code}`).join(' ') })}</small> : null}
       </label>
       <div class="actions">
         <label class="file">
