@@ -21,18 +21,14 @@ const base = (client: Client) => `/clients/${client.slug}/automation`;
 const MAX_ROWS = 20;
 
 /** The form's rows as posted (blank rows skipped), and the rule they make. */
-function ruleFromForm(f: Record<string, string>): { values: RuleFormValues; rule: RuleInput; condRows: number[]; actRows: number[] } {
+function ruleFromForm(f: Record<string, string>): { values: RuleFormValues; rule: RuleInput } {
   const values: RuleFormValues = { name: (f.name ?? '').trim(), enabled: f.enabled === '1', event: f.event ?? '', minutes: (f.minutes ?? '').trim(), conditions: [], actions: [] };
-  const condRows: number[] = [];
-  const actRows: number[] = [];
   for (let i = 0; i < MAX_ROWS; i++) {
     if (f[`cond_type_${i}`]) {
       values.conditions.push({ type: f[`cond_type_${i}`], value: (f[`cond_value_${i}`] ?? '').trim() });
-      condRows.push(i);
     }
     if (f[`act_type_${i}`]) {
       values.actions.push({ type: f[`act_type_${i}`], value: (f[`act_value_${i}`] ?? '').trim() });
-      actRows.push(i);
     }
   }
   const actions = values.actions.map((a) => {
@@ -40,7 +36,7 @@ function ruleFromForm(f: Record<string, string>): { values: RuleFormValues; rule
     return arg ? { type: a.type, [arg]: arg === 'minutes' ? Number(a.value) || a.value : a.value } : { type: a.type };
   });
   const trigger = { event: values.event, ...(values.minutes ? { minutes: Number(values.minutes) || values.minutes } : {}) };
-  return { values, rule: { name: values.name, enabled: values.enabled, trigger, conditions: values.conditions, actions } as unknown as RuleInput, condRows, actRows };
+  return { values, rule: { name: values.name, enabled: values.enabled, trigger, conditions: values.conditions, actions } as unknown as RuleInput };
 }
 
 const formValuesOf = (r: StoredRule): RuleFormValues => ({
@@ -53,14 +49,15 @@ const formValuesOf = (r: StoredRule): RuleFormValues => ({
 });
 
 /** A domain error on `rules.<at>.…` as the form's field; anything else shows above the form. */
-function fieldOf(field: string | undefined, at: number, condRows: number[], actRows: number[]): string {
+function fieldOf(field: string | undefined, at: number): string {
   const m = new RegExp(`^rules\\.${at}\\.(.+)$`).exec(field ?? '');
   if (!m) return 'form';
   const [head, j, leaf] = m[1].split('.');
   if (head === 'name') return 'name';
   if (head === 'trigger') return j === 'minutes' ? 'minutes' : 'event';
-  if (head === 'conditions' && j !== undefined) return `cond_${leaf === 'type' ? 'type' : 'value'}_${condRows[Number(j)] ?? 0}`;
-  if (head === 'actions' && j !== undefined) return `act_${leaf === 'type' ? 'type' : 'value'}_${actRows[Number(j)] ?? 0}`;
+  // The form comes back with its blank rows dropped: the j-th condition is on row j.
+  if (head === 'conditions' && j !== undefined) return `cond_${leaf === 'type' ? 'type' : 'value'}_${j}`;
+  if (head === 'actions' && j !== undefined) return `act_${leaf === 'type' ? 'type' : 'value'}_${j}`;
   return 'form';
 }
 
@@ -80,7 +77,7 @@ async function saveSet(c: C, client: Client, change: (rules: RuleInput[]) => { r
     const errors = formErrors(err, viewContext(c).t);
     if (!errors || !form) throw err;
     const [[field, message]] = Object.entries(errors);
-    return formPage(c, client, form.values, form.id, { [fieldOf(field, at ?? -1, form.condRows, form.actRows)]: message }, 422);
+    return formPage(c, client, form.values, form.id, { [fieldOf(field, at ?? -1)]: message }, 422);
   }
   return c.redirect(flashUrl(c, base(client), 'automation.rules.saved'), 303);
 }
