@@ -255,6 +255,7 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('PUT', '/api/v1/templates', { version: 1, templates: [{ code: 'Bad Code', text: { ru: 'x' } }] });
   await call('PUT', '/api/v1/rules', { version: 1, rules: [{ name: 'Hello', enabled: true, trigger: { event: 'message.received' }, conditions: [{ type: 'text_contains', value: 'привет' }], actions: [{ type: 'send_template', code: 'hi' }] }] });
   await call('PUT', '/api/v1/rules', { version: 1, rules: [{ name: 'Bad', enabled: true, trigger: { event: 'message.received' }, conditions: [{ type: 'text_matches', value: '(' }], actions: [{ type: 'stop' }] }] });
+  await call('PUT', '/api/v1/templates', { version: 1, templates: [] });
   await t.customerSays('Привет!', 'c-rules');
   await app.ctx.jobs.drain();
   await call('GET', '/api/v1/rules');

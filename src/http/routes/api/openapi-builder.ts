@@ -32,6 +32,7 @@ export const ERROR_CODES: Record<string, string> = {
   person_needs_name: '400: a contact person without a name',
   person_invalid_email: '400: a contact person’s e-mail address is invalid',
   person_invalid_phone: '400: a contact person’s phone number is invalid',
+  template_in_use: '400: a template set that leaves out a template a rule or the out-of-hours answer sends',
   unauthorized: '401: no API key sent',
   invalid_api_key: '401: the API key is unknown or revoked',
   client_inactive: '403: the client’s account is suspended or closed',
