@@ -31,8 +31,8 @@ export { formatUsd } from './pricing.ts';
 // Building blocks (benchmarks and tests use them too).
 export { Redactor, NoRedaction, luhnValid } from './redact.ts';
 export { FaqIndex, FAQ_CONFIDENCE_THRESHOLD, type FaqEntry, type FaqResult } from './faq-responder.ts';
-export { findKeyword, isCommand, isFormOf } from './keywords.ts';
-export { detectLanguage, type Language } from './text-normalise.ts';
+export { findKeyword, findKeywordIn, containsWords, isCommand, isFormOf, StemMemo } from './keywords.ts';
+export { detectLanguage, words, type Language } from './text-normalise.ts';
 export { buildLexicon, BUILT_IN_SYNONYMS } from './lexicon.ts';
 export { DEMO_FAQ } from './demo-faq.ts';
 export { writeDemoAiSettings } from './demo-settings.ts';

@@ -4,7 +4,7 @@
 // zone and languages live elsewhere). One cache per pipeline, built by the step's factory.
 import type { Db } from '../db/index.ts';
 import { getClient } from '../tenants/index.ts';
-import { getAiSettings } from '../ai/index.ts';
+import { getAiSettings, StemMemo } from '../ai/index.ts';
 import { compileRule, type Rule } from './evaluate.ts';
 import { automationRevision, loadBusinessHours, loadRules, loadTemplates } from './store.ts';
 import { DEFAULT_TIMEZONE, type BusinessHours } from './business-hours.ts';
@@ -21,11 +21,13 @@ export interface ClientAutomation {
   clientName: string;
   defaultLanguage: string;
   loadedAt: number;
+  /** The stems of the rules' keywords and recent words, kept while the set is. */
+  memo: StemMemo;
 }
 
 const EMPTY = (revision: number, loadedAt: number): ClientAutomation => ({
   revision, rules: [], byEvent: new Map(), templates: new Map(), hours: { week: {}, holidays: [], outOfHoursTemplate: null },
-  timezone: DEFAULT_TIMEZONE, clientName: '', defaultLanguage: 'ru', loadedAt,
+  timezone: DEFAULT_TIMEZONE, clientName: '', defaultLanguage: 'ru', loadedAt, memo: new StemMemo(),
 });
 
 /** Everything of one client's automation, read now (the tester and the timed jobs use it uncached). */
@@ -39,7 +41,7 @@ export async function loadClientAutomation(db: Db, clientId: string, revision: n
   for (const r of enabled) byEvent.set(r.trigger.event, [...(byEvent.get(r.trigger.event) ?? []), r]);
   return {
     revision, rules: enabled, byEvent, templates: new Map(templates.map((t) => [t.code, t])), hours,
-    timezone: client.timezone || DEFAULT_TIMEZONE, clientName: client.name, defaultLanguage: ai.languages[0] ?? 'ru', loadedAt: nowMs,
+    timezone: client.timezone || DEFAULT_TIMEZONE, clientName: client.name, defaultLanguage: ai.languages[0] ?? 'ru', loadedAt: nowMs, memo: new StemMemo(),
   };
 }
 

@@ -36,7 +36,7 @@ export interface AutomationDeps {
 export function ruleContext(set: ClientAutomation, input: Pick<ResponderInput, 'conversation' | 'contact' | 'channel'>, text: string): RuleContext {
   return {
     text, language: detectLanguage(text, set.defaultLanguage as 'ru'), channel: { id: input.channel.id, kind: input.channel.kind }, tags: input.contact.tags,
-    aiState: input.conversation.aiState, status: input.conversation.status, hours: set.hours, timezone: set.timezone,
+    aiState: input.conversation.aiState, status: input.conversation.status, hours: set.hours, timezone: set.timezone, memo: set.memo,
   };
 }
 
