@@ -17,7 +17,7 @@ export { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, TRANSFE
 // The pipeline: the responder step, the debounced reply job, the per-conversation state.
 export { aiResponderStep, aiReplyJobHandler, scheduleReply, AI_REPLY_JOB } from './responder.ts';
 export { answerConversation } from './reply-job.ts';
-export { handoffNoticeHandler, HANDOFF_NOTIFY_JOB } from './handoff-notify.ts';
+export { handoffNoticeHandler, enqueueHandoffNotice, HANDOFF_NOTIFY_JOB } from './handoff-notify.ts';
 export { stopStartStep, STOP_STEP_ORDER } from './stop-step.ts';
 export { type AiDeps, asksForHuman, aiApplies } from './gate.ts';
 export { changeAiState, effectiveAiState, humanReplyWatcher } from './ai-state.ts';

@@ -10,7 +10,7 @@ import { enqueueJob } from '../jobs/index.ts';
 import {
   changeReplyStateIn, queueOutbound, recentThread, type Contact, type Conversation, type MessagingEvent, type ReplyStateTarget,
 } from '../messaging/index.ts';
-import { detectLanguage } from '../ai/index.ts';
+import { detectLanguage, enqueueHandoffNotice } from '../ai/index.ts';
 import { describeNextOpening } from './business-hours.ts';
 import type { ClientAutomation } from './client-set.ts';
 import type { Evaluation } from './evaluate.ts';
@@ -84,7 +84,11 @@ export async function applyPlanIn(
     const { events: e } = await queueOutbound(trx, clock, conversation, { text, authorKind: 'rule' });
     events.push(...e);
   }
-  if (plan.replyState) await changeReplyStateIn(trx, clock, events, conversation, conversation, plan.replyState);
+  if (plan.replyState) {
+    const r = await changeReplyStateIn(trx, clock, events, conversation, conversation, plan.replyState);
+    // The agents hear of a rule's handoff as of the AI's (live in the inbox, and by e-mail).
+    if (r.applied && r.event && plan.replyState.to === 'handed_off') await enqueueHandoffNotice(trx, clock, conversation, plan.replyState.reason);
+  }
   if (plan.side.length) {
     await enqueueJob(trx, clock, {
       kind: AUTOMATION_ACTIONS_JOB, clientId: conversation.clientId, contactId: conversation.contactId, conversationId: conversation.id,

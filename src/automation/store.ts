@@ -168,6 +168,9 @@ export async function recordFirings(trx: Db, at: string, clientId: string, conve
   for (const id of new Set(ruleIds)) {
     await trx.updateTable('automation_rules').set((eb) => ({ fired_count: eb('fired_count', '+', 1), last_fired_at: at })).where('id', '=', id).where('client_id', '=', clientId).execute();
   }
+  // Only the last hour counts: older firings of the conversation go as new ones come.
+  const hourAgo = new Date(Date.parse(at) - 3_600_000).toISOString();
+  await trx.deleteFrom('automation_firings').where('conversation_id', '=', conversationId).where('fired_at', '<', hourAgo).execute();
   await trx.insertInto('automation_firings').values({ id: newId(), client_id: clientId, conversation_id: conversationId, fired_at: at }).execute();
 }
 

@@ -46,7 +46,7 @@ test('an admin logs in with the one-time password, must change it, creates a cli
 
   // htmx comes from /public and is actually running (the CSP allows only 'self').
   const scripts = await Promise.all((await page.locator('script[src]').all()).map((el) => el.getAttribute('src')));
-  assert.equal(scripts, ['/public/htmx.min.js', '/public/inbox.js']);
+  assert.equal(scripts, ['/public/htmx.min.js', '/public/inbox.js', '/public/templates.js']);
   await page.waitForFunction('typeof window.htmx === "object"');
 
   // The one-time password works once, and the admin is made to change it.
