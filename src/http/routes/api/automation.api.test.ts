@@ -80,6 +80,9 @@ test('business hours: fields present change; week replaces the whole week; a bad
   const unknown = await t.api('PUT', '/api/v1/settings/business-hours', { out_of_hours_template: 'nope' });
   assert.is(unknown.body.error.field, 'out_of_hours_template');
   assert.equal((await t.api('GET', '/api/v1/settings/business-hours')).body, second.body, 'nothing changed');
+  const areas = (await t.api('GET', '/api/v1/settings')).body.data;
+  const area = areas.find((a: { area: string }) => a.area === 'business-hours');
+  assert.equal(area.fields.map((f: { name: string; read_only?: boolean }) => `${f.name}${f.read_only ? ' (read-only)' : ''}`), ['week', 'holidays', 'out_of_hours_template', 'timezone (read-only)']);
 });
 
 test.run();

@@ -13,8 +13,8 @@ import type { ApiRoute } from './api-route.ts';
 // validates (one schema for the UI, the API and this document), so the body is read as any JSON.
 const RuleSet = named('RuleSet', RuleSetSchema, 'A client\'s automation rules, in order (the import/export format)');
 const TemplateSet = named('TemplateSet', TemplateSetSchema, 'A client\'s response templates (the import/export format)');
-const BusinessHoursPatch = named('BusinessHoursPatch', BusinessHoursPatchSchema, 'Only the fields present change; week, when present, replaces the whole week');
-const BusinessHours = named('BusinessHours', z.object({
+export const BusinessHoursPatch = named('BusinessHoursPatch', BusinessHoursPatchSchema, 'Only the fields present change; week, when present, replaces the whole week');
+export const BusinessHours = named('BusinessHours', z.object({
   week: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(z.tuple([z.string(), z.string()]))]))),
   holidays: z.array(z.string()),
   out_of_hours_template: z.string().nullable(),
