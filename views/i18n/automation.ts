@@ -1,8 +1,38 @@
 import type { Catalog } from './translator.ts';
+import { apiTextKey } from './api-reference.ts';
 
-// Automation: rules, templates, business hours, the rule tester, import and export.
+// The API reference page's texts of the automation operations: [English as in the document, Russian, Kazakh].
+const API_TEXTS: Array<[string, string, string]> = [
+  ["The automation rules, in order, with their statistics", "Правила автоматизации по порядку, со статистикой", "Автоматтандыру ережелері ретімен, статистикасымен"],
+  ["The rules (valid PUT input)", "Правила (годятся как тело PUT)", "Ережелер (PUT денесі ретінде жарайды)"],
+  ["Replace the whole set of rules", "Заменить весь набор правил", "Ережелердің бүкіл жиынын ауыстыру"],
+  ["Array order is rule order. A rule's name identifies it across a PUT: a rule that keeps its name keeps its statistics; read-only stats are ignored. An invalid set answers 400 with error.field as a dotted path (e.g. rules.3.conditions.0.value) and changes nothing. send_template must name an existing template, assign a member of the client, call_webhook one of its webhooks. Audited as rules.replaced.", "Порядок в массиве — порядок правил. Правило узнаётся по имени: сохранившее имя правило сохраняет статистику; stats только для чтения и при PUT не учитываются. Неверный набор даёт 400 с error.field в виде пути через точку (например rules.3.conditions.0.value) и ничего не меняет. send_template должен называть существующий шаблон, assign — сотрудника клиента, call_webhook — один из его вебхуков. В журнале аудита: rules.replaced.", "Массивтегі рет — ережелердің реті. Ереже атымен танылады: атын сақтаған ереже статистикасын сақтайды; stats тек оқуға арналған, PUT кезінде ескерілмейді. Қате жиын 400 береді, error.field нүкте арқылы жол түрінде (мысалы rules.3.conditions.0.value), ештеңе өзгермейді. send_template бар үлгіні, assign клиент қызметкерін, call_webhook оның вебхуктарының бірін атауы керек. Аудит журналында: rules.replaced."],
+  ["The rules after the change", "Правила после изменения", "Өзгерістен кейінгі ережелер"],
+  ["The response templates", "Шаблоны ответов", "Жауап үлгілері"],
+  ["The templates (valid PUT input)", "Шаблоны (годятся как тело PUT)", "Үлгілер (PUT денесі ретінде жарайды)"],
+  ["Replace the whole set of templates (keyed by code)", "Заменить весь набор шаблонов (по коду)", "Үлгілердің бүкіл жиынын ауыстыру (код бойынша)"],
+  ["An invalid set answers 400 with error.field as a dotted path (e.g. rules.3.conditions.0.value) and changes nothing. Audited as templates.replaced.", "Неверный набор даёт 400 с error.field в виде пути через точку (например rules.3.conditions.0.value) и ничего не меняет. В журнале аудита: templates.replaced.", "Қате жиын 400 береді, error.field нүкте арқылы жол түрінде (мысалы rules.3.conditions.0.value), ештеңе өзгермейді. Аудит журналында: templates.replaced."],
+  ["The templates after the change", "Шаблоны после изменения", "Өзгерістен кейінгі үлгілер"],
+  ["The business hours", "Часы работы", "Жұмыс уақыты"],
+  ["The hours", "Часы работы", "Жұмыс уақыты"],
+  ["Change the business hours (only the fields present)", "Изменить часы работы (только переданные поля)", "Жұмыс уақытын өзгерту (тек берілген өрістер)"],
+  ["In the client's time zone (clients.timezone, Asia/Almaty by default). A day absent or [] is closed; week, when present, replaces the whole week. Invalid values answer 400 naming the field as a dotted path (week.mon.0.1) and change nothing. Audited as business_hours.updated.", "В часовом поясе клиента (clients.timezone, по умолчанию Asia/Almaty). Отсутствующий день или [] — выходной; week, если передан, заменяет всю неделю. Неверные значения дают 400 с полем в виде пути через точку (week.mon.0.1) и ничего не меняют. В журнале аудита: business_hours.updated.", "Клиенттің уақыт белдеуінде (clients.timezone, әдепкі Asia/Almaty). Жоқ күн немесе [] — демалыс; week берілсе, бүкіл аптаны ауыстырады. Қате мәндер 400 береді, өріс нүкте арқылы жол түрінде (week.mon.0.1), ештеңе өзгермейді. Аудит журналында: business_hours.updated."],
+  ["The hours after the change", "Часы работы после изменения", "Өзгерістен кейінгі жұмыс уақыты"],
+  ["Automation", "Автоматизация", "Автоматтандыру"],
+  ["Automation rules and response templates, each read and replaced as a whole set (the UI's import/export format)", "Правила автоматизации и шаблоны ответов; каждый набор читается и заменяется целиком (формат импорта и экспорта в интерфейсе)", "Автоматтандыру ережелері мен жауап үлгілері; әр жиын толығымен оқылады және ауыстырылады (интерфейстегі импорт пен экспорт пішімі)"],
+];
+const apiTexts = (i: 0 | 1 | 2) => Object.fromEntries(API_TEXTS.map((t) => [apiTextKey(t[0]), t[i]]));
+
+// Automation: rules, templates, business hours, the rule tester, import and export; the names of its audit actions and job kinds.
 export const automation: Catalog = {
   en: {
+    "audit.action.rules.replaced": "Automation rules replaced",
+    "audit.action.templates.replaced": "Response templates replaced",
+    "audit.action.business_hours.updated": "Business hours changed",
+    "jobs.kind.automation.no_agent_reply": "Rule: no agent reply in time",
+    "jobs.kind.automation.event": "Rules of a conversation event",
+    "jobs.kind.automation.actions": "Rule actions (tags, resolve, assign, webhook)",
+    ...apiTexts(0),
     "clients.tab.automation": "Automation",
     "automation.title": "Automation",
     "automation.intro": "Rules answer, tag, route or hand off before the AI, without any AI at all. The first matching rules act, in order; “stop” ends the list.",
@@ -114,6 +144,13 @@ export const automation: Catalog = {
     "automation.transfer.bad_json": "This is not valid JSON",
   },
   ru: {
+    "audit.action.rules.replaced": "Правила автоматизации заменены",
+    "audit.action.templates.replaced": "Шаблоны ответов заменены",
+    "audit.action.business_hours.updated": "Часы работы изменены",
+    "jobs.kind.automation.no_agent_reply": "Правило: нет ответа сотрудника вовремя",
+    "jobs.kind.automation.event": "Правила события диалога",
+    "jobs.kind.automation.actions": "Действия правил (метки, решение, назначение, вебхук)",
+    ...apiTexts(1),
     "clients.tab.automation": "Автоматизация",
     "automation.title": "Автоматизация",
     "automation.intro": "Правила отвечают, ставят метки, назначают и передают людям ещё до ИИ — и без него. Срабатывают подходящие правила по порядку; «стоп» завершает список.",
@@ -225,6 +262,13 @@ export const automation: Catalog = {
     "automation.transfer.bad_json": "Это не корректный JSON",
   },
   kk: {
+    "audit.action.rules.replaced": "Автоматтандыру ережелері ауыстырылды",
+    "audit.action.templates.replaced": "Жауап үлгілері ауыстырылды",
+    "audit.action.business_hours.updated": "Жұмыс уақыты өзгертілді",
+    "jobs.kind.automation.no_agent_reply": "Ереже: қызметкер уақытында жауап бермеді",
+    "jobs.kind.automation.event": "Диалог оқиғасының ережелері",
+    "jobs.kind.automation.actions": "Ереже әрекеттері (белгі, шешу, тағайындау, вебхук)",
+    ...apiTexts(2),
     "clients.tab.automation": "Автоматтандыру",
     "automation.title": "Автоматтандыру",
     "automation.intro": "Ережелер ЖИ-ден бұрын, тіпті онсыз да жауап береді, белгі қояды, тағайындайды, адамға береді. Сәйкес ережелер ретімен орындалады; «тоқта» тізімді аяқтайды.",
