@@ -138,7 +138,7 @@ export function TesterPage({ v, d }: { v: ViewContext; d: TesterView }) {
       <form method="post" action={url} hx-post={url} hx-target="#tester-result" hx-select="#tester-result" hx-swap="outerHTML" class="card" data-testid="tester-form">
         <Csrf v={v} />
         <TextAreaField label={v.t('automation.tester.text')} name="text" value={d.values.text} error={e.text} />
-        <SelectField label={v.t('automation.rule.event')} name="event" value={d.values.event} options={d.events.map((x) => [x, v.t(`automation.event.${x}`)])} />
+        <SelectField label={v.t('automation.rule.event')} name="event" value={d.values.event} options={d.events.map((x) => [x, v.t(`automation.event.${x}`, { minutes: 'N' })])} />
         <SelectField label={v.t('automation.tester.channel')} name="channel" value={d.values.channel} options={d.channels.map((c) => [c.id, c.name])} error={e.channel} />
         <Field label={v.t('automation.tester.tags')} name="tags" value={d.values.tags} />
         <Field label={v.t('automation.tester.at')} name="at" type="datetime-local" value={d.values.at} error={e.at} />

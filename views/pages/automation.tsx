@@ -59,7 +59,7 @@ export function AutomationPage({ v, d }: { v: ViewContext; d: RulesView }) {
               <tr data-rule={r.name}>
                 <td>{i + 1}</td>
                 <td>{d.canManage ? <a href={`${base}/rules/${r.id}`}>{r.name}</a> : r.name}</td>
-                <td>{v.t(`automation.event.${r.trigger.event}`).replace('N', String(r.trigger.minutes ?? 'N'))}</td>
+                <td>{v.t(`automation.event.${r.trigger.event}`, { minutes: String(r.trigger.minutes ?? 'N') })}</td>
                 <td>{r.actions.map((a) => actionText(v, a)).join('; ')}</td>
                 <td>{r.enabled ? <span class="badge on">{v.t('automation.rules.enabled')}</span> : <span class="badge off">{v.t('automation.rules.disabled')}</span>}</td>
                 <td>{r.lastFiredAt ? v.time(r.lastFiredAt) : v.t('automation.rules.never')}</td>
@@ -123,7 +123,7 @@ export function RuleFormPage({ v, d }: { v: ViewContext; d: RuleFormView }) {
         <Csrf v={v} />
         <Field label={v.t('automation.rules.name')} name="name" value={d.values.name} error={e.name} required />
         <label class="check"><input type="checkbox" name="enabled" value="1" checked={d.values.enabled} /> {v.t('automation.rules.enabled')}</label>
-        <SelectField label={v.t('automation.rule.event')} name="event" value={d.values.event} options={d.events.map((x) => [x, v.t(`automation.event.${x}`)])} error={e.event} />
+        <SelectField label={v.t('automation.rule.event')} name="event" value={d.values.event} options={d.events.map((x) => [x, v.t(`automation.event.${x}`, { minutes: 'N' })])} error={e.event} />
         <Field label={v.t('automation.rule.minutes')} name="minutes" type="number" value={d.values.minutes} error={e.minutes} />
         <fieldset>
           <legend>{v.t('automation.rule.conditions')}</legend>
