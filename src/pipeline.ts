@@ -15,6 +15,7 @@ import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
+import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -33,7 +34,8 @@ export interface PipelineDeps {
  * The automation and AI rooms add their step factories here.
  */
 export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
-  (d) => stopStartStep(d),
+  // The customer's STOP and START go into the privacy request register (objection, objection_lifted).
+  (d) => stopStartStep({ ...d, onObjectionChanged: (trx, ref, objected) => recordKeywordObjection(trx, d.clock, ref, objected) }),
   (d) => offlineAutoReplyStep(d),
   (d) => aiResponderStep(d),
 ];
@@ -48,6 +50,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => searchIndexHandler(d),
   (d) => searchMergeHandler(d),
   (d) => channelAttentionHandler(d),
+  (d) => erasureJobHandler(eraseDepsOf(d)),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */

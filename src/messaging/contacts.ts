@@ -211,14 +211,34 @@ export async function listContacts(db: Db, f: ContactFilter): Promise<{ data: Co
  * the system; a person in the inbox: that person).
  */
 export async function setObjectionIn(
-  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string,
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string, details: Record<string, unknown> = {},
 ): Promise<boolean> {
   const now = clock.now().toISOString();
   const r = await trx.updateTable('contacts').set({ objected: objected ? 1 : 0, updated_at: now })
     .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('objected', '=', objected ? 0 : 1).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return false;
   await recordAudit(trx, clock, {
-    actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how },
+    actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how, ...details },
+  });
+  await pushContactChanged(trx, events, ref, now);
+  return true;
+}
+
+/**
+ * Inside the caller's transaction: restricts processing of the contact's data (kept and shown, but
+ * no AI, no rules or automatic replies, no outgoing webhooks) or lifts it, with conversation.updated
+ * (change "contact") for each of its conversations. Returns whether it changed; audited as
+ * `contact.restricted` / `contact.restriction_lifted` (`details`: e.g. the privacy request's id).
+ */
+export async function setRestrictionIn(
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, restricted: boolean, by: AuditBy, details: Record<string, unknown> = {},
+): Promise<boolean> {
+  const now = clock.now().toISOString();
+  const r = await trx.updateTable('contacts').set({ restricted: restricted ? 1 : 0, updated_at: now })
+    .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('restricted', '=', restricted ? 0 : 1).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await recordAudit(trx, clock, {
+    actor: by, action: restricted ? 'contact.restricted' : 'contact.restriction_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details,
   });
   await pushContactChanged(trx, events, ref, now);
   return true;

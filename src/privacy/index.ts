@@ -7,3 +7,6 @@ export {
   type PrivacyRequest, type RequestKind, type RequestStatus, type Requester, type NewRequest, type RequestUpdate, type RequestFilter,
 } from './requests.ts';
 export { registryGaps } from './registry-check.ts';
+export { restrictContact, liftRestriction, objectForContact, liftContactObjection, recordKeywordObjection, recordRequestIn, type PrivacyDeps, type PrivacyBy } from './restriction.ts';
+export { eraseContact, eraseDepsOf, erasureJobHandler, scrubDeletedData, backupsExpireAt, ERASURE_JOB, type EraseDeps } from './erasure.ts';
+export { ERASURE_STEPS, type ErasureStep, type ErasureDeps, type ErasureSubject } from './erasure-steps.ts';
