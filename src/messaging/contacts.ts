@@ -243,12 +243,3 @@ export async function setRestrictionIn(
   await pushContactChanged(trx, events, ref, now);
   return true;
 }
-
-/** An agent lifts a contact's objection (the inbox): audited; a contact of another client is "not found". */
-export async function liftObjection(deps: { db: Db; clock: Clock; hub: EventHub }, clientId: string, contactId: string, by: AuditBy): Promise<Contact> {
-  return inTransaction(deps, async (trx, events) => {
-    await getContact(trx, clientId, contactId);
-    await setObjectionIn(trx, deps.clock, events, { clientId, contactId }, false, by, 'agent');
-    return getContact(trx, clientId, contactId);
-  });
-}
