@@ -10,3 +10,4 @@ export { registryGaps } from './registry-check.ts';
 export { restrictContact, liftRestriction, objectForContact, liftContactObjection, recordKeywordObjection, recordRequestIn, type PrivacyDeps, type PrivacyBy } from './restriction.ts';
 export { eraseContact, eraseDepsOf, erasureJobHandler, scrubDeletedData, backupsExpireAt, ERASURE_JOB, type EraseDeps } from './erasure.ts';
 export { ERASURE_STEPS, type ErasureStep, type ErasureDeps, type ErasureSubject } from './erasure-steps.ts';
+export { eraseMember } from './member-erasure.ts';
