@@ -243,3 +243,21 @@ export async function setRestrictionIn(
   await pushContactChanged(trx, events, ref, now);
   return true;
 }
+
+/**
+ * Finds a client's contacts by what a person asking about their data would give: a phone number
+ * (its digits, in any layout), a name, or a platform username or id (Instagram, WhatsApp), newest
+ * first. The privacy screen searches with it.
+ */
+export async function searchContacts(db: Db, clientId: string, query: string, limit = 50): Promise<Contact[]> {
+  const q = query.trim().replace(/^@/, '');
+  if (!q) return [];
+  const digits = q.replace(/\D/g, '');
+  const rows = await db.selectFrom('contacts').selectAll().where('client_id', '=', clientId).where((eb) => eb.or([
+    sql<boolean>`display_name like ${likeEscaped(q)} escape '\\'`,
+    ...(digits.length >= 3 && /^[\d\s()+-]+$/.test(q) ? [eb('phone', 'like', likeEscaped(digits))] : []),
+    eb('id', 'in', eb.selectFrom('contact_identities').select('contact_id').where('client_id', '=', clientId)
+      .where(sql<boolean>`value like ${likeEscaped(digits.length >= 3 && /^[\d\s()+-]+$/.test(q) ? digits : q)} escape '\\'`)),
+  ])).orderBy('id', 'desc').limit(Math.min(Math.max(limit, 1), 200)).execute();
+  return rows.map(toContact);
+}
