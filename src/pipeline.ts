@@ -16,6 +16,7 @@ import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWat
 import { automationActionsHandler, automationEventHandler, automationWatcher, noAgentReplyHandler, rulesResponderStep } from './automation/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
+import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -34,7 +35,8 @@ export interface PipelineDeps {
  * The automation and AI rooms add their step factories here.
  */
 export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
-  (d) => stopStartStep(d),
+  // The customer's STOP and START go into the privacy request register (objection, objection_lifted).
+  (d) => stopStartStep({ ...d, onObjectionChanged: (trx, ref, objected) => recordKeywordObjection(trx, d.clock, ref, objected) }),
   (d) => rulesResponderStep(d),
   (d) => offlineAutoReplyStep(d),
   (d) => aiResponderStep(d),
@@ -53,6 +55,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => noAgentReplyHandler(d),
   (d) => automationEventHandler(d),
   (d) => automationActionsHandler({ ...d, represent: conversationJson }),
+  (d) => erasureJobHandler(eraseDepsOf(d)),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */

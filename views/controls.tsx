@@ -62,6 +62,7 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'ai', key: 'clients.tab.ai', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'automation', key: 'clients.tab.automation', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'privacy', key: 'clients.tab.privacy', roles: ['admin', 'support', 'owner', 'representative'] },
 ];
 
 export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; name: string }) {

@@ -72,6 +72,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'instagram.human_agent_tag', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Let people answer Instagram customers up to 7 days after their last message (Meta\'s HUMAN_AGENT tag; only for a person\'s replies, never automatic ones)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
+  { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];
 
 export function settingSpec(key: string): SettingSpec | undefined {

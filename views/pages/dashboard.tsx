@@ -6,6 +6,8 @@ export interface DashboardData {
   client?: { slug: string; name: string };
   userCount?: number;
   firstSteps?: FirstStepsView;
+  /** The client's open privacy requests due by `by` (a week from today). */
+  privacyDue?: { count: number; by: string };
 }
 
 /** One of the first steps: done is derived from the data; href is where to take it. */
@@ -59,6 +61,11 @@ export function DashboardPage({ v, data }: { v: ViewContext; data: DashboardData
           <h2>{v.t('dashboard.clients')} ({data.clients.length})</h2>
           <ul>{data.clients.map((cl) => <li><a href={`/clients/${cl.slug}`}>{cl.name}</a> <small>{cl.slug}</small></li>)}</ul>
         </section>
+      ) : null}
+      {data.client && data.privacyDue?.count ? (
+        <div class="banner warn" role="alert" data-testid="privacy-due">
+          <p>{v.t('dashboard.privacy_due', { count: data.privacyDue.count, date: data.privacyDue.by })} <a href={`/clients/${data.client.slug}/privacy`}>{v.t('privacy.register')}</a></p>
+        </div>
       ) : null}
       {data.client ? (
         <section class="card">

@@ -38,8 +38,9 @@ test.before(async (ctx) => {
     delivery = (await b.api('GET', `/api/v1/webhooks/${webhook.id}/deliveries`)).body.data[0];
     if (!delivery) await new Promise((r) => setTimeout(r, 10));
   }
+  const request = (await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`)).body;
   ctx.ids = {
-    conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
+    request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
     key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id,
   };
 });
@@ -49,7 +50,7 @@ test.after(async (ctx) => {
 
 async function snapshotB(app: TestApp, clientId: string): Promise<string> {
   const db = app.ctx.db;
-  const tables = ['contacts', 'conversations', 'messages', 'attachments', 'webhooks', 'webhook_deliveries', 'api_keys', 'channel_accounts', 'settings', 'jobs'] as const;
+  const tables = ['contacts', 'conversations', 'messages', 'attachments', 'webhooks', 'webhook_deliveries', 'api_keys', 'channel_accounts', 'settings', 'jobs', 'privacy_requests'] as const;
   const out: unknown[] = [];
   for (const t of tables) out.push(await db.selectFrom(t).selectAll().where('client_id', '=', clientId).execute());
   return JSON.stringify(out);
@@ -81,7 +82,7 @@ test('client A’s key gets 404 for every /api/v1 operation with client B’s id
 
 test('client A’s lists and settings never show client B’s rows', async ({ a, ids }) => {
   const bIds = Object.values(ids);
-  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`]) {
+  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`]) {
     const res = await a.api('GET', path);
     assert.is(res.status, 200, path);
     const text = JSON.stringify(res.body);

@@ -19,6 +19,8 @@ import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
 import { automationRoutes } from './automation.api.ts';
+import { requestRoutes } from './requests.api.ts';
+import { contactPrivacyRoutes } from './contact-privacy.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -28,6 +30,7 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, settingsRoutes,
+  requestRoutes, contactPrivacyRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
@@ -36,6 +39,7 @@ const API_TAGS = [
   { name: 'Conversations', description: 'One conversation per contact and channel: list, start, resolve, control the AI' },
   { name: 'Messages', description: 'Messages in conversations, and files attached to them' },
   { name: 'Contacts', description: 'The people who write to the client' },
+  { name: 'Privacy', description: 'The request register: exports, erasure, restriction and objection, each with its due date and evidence' },
   { name: 'Webhooks', description: 'Outgoing webhooks: registration, the delivery log, and the events posted (see the webhooks section)' },
   { name: 'API keys', description: 'The client’s API keys (listed and revoked here; made only in the admin UI or the CLI)' },
   { name: 'Automation', description: 'Automation rules and response templates, each read and replaced as a whole set (the UI\'s import/export format)' },
