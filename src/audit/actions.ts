@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'audit.exported',
   'vault.key_rotated',
   'setup.default_created',
+  'chat_history.retention_applied',
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
 ] as const;
 
