@@ -70,11 +70,14 @@ test('30 days: messages older than 30 days go with their files and emptied conve
   assert.equal(JSON.parse(audit[0].details), { days: 30, messages: 4, conversations: 1, attachments: 1, deliveries: 0 });
   assert.not.match(audit[0].details, /aigerim|berik|day 0/);
 
-  // The next day's run finds nothing more to delete and records nothing.
-  clock.set(new Date(Date.parse(T0) + 36 * DAY));
+  // Not before a day has passed does the job run again; then the message that became due goes.
+  clock.set(new Date(Date.parse(T0) + 35 * DAY + 12 * 3600_000));
   await app.ctx.jobs.drain();
   assert.equal(await texts(app, acme.client.id), ['day 5 plus a minute', 'day 20']);
-  assert.is((await app.ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'chat_history.retention_applied').execute()).length, 1);
+  clock.set(new Date(Date.parse(T0) + 36 * DAY));
+  await app.ctx.jobs.drain();
+  assert.equal(await texts(app, acme.client.id), ['day 20']);
+  assert.is((await app.ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'chat_history.retention_applied').execute()).length, 2);
 });
 
 test('off by default: without the setting nothing is ever deleted', async ({ app, clock, acme }) => {
