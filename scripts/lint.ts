@@ -5,6 +5,7 @@
 // - no process.env outside config/ and main.ts; no console.log in src/;
 // - every migration file is registered (also tested);
 // - channels never import ai/, automation/, chatwoot/ or billing/ (they hand events to messaging);
+// - privacy/ sits above messaging, channels, ai, webhooks and the base rooms: none of them imports it;
 // - what differs by channel kind is asked of its driver: outside src/channels/ no code compares a
 //   value to a kind's name ('sandbox', 'whatsapp', 'instagram') in ===/!==, a SQL '=' or a case label;
 // - http/ only translates: it records no audit rows and opens no transaction (commands in the rooms do both).
@@ -53,6 +54,7 @@ for (const file of walk(path.join(root, 'src'))) {
       if (tRoom !== room && target.length > 1 && fs.existsSync(path.join(root, 'src', tRoom, 'index.ts')) && !(target.length === 2 && target[1] === 'index.ts')) {
         problems.push(`${rel.join('/')}: imports ${target.join('/')} (enter ${tRoom}/ through its index.ts)`);
       }
+      if (['messaging', 'channels', 'ai', 'webhooks', 'tenants', 'auth', 'jobs', 'audit', 'settings', 'billing', 'mail'].includes(room) && tRoom === 'privacy') problems.push(`${rel.join('/')}: imports privacy/ (it sits above the rooms whose data it handles and calls them)`);
       if (room === 'channels' && ['ai', 'automation', 'chatwoot', 'billing'].includes(tRoom)) problems.push(`${rel.join('/')}: channels import ${tRoom}/ (they hand events to messaging; downstream reacts to its jobs)`);
     } else if (!isTest) {
       if (spec === 'openai' && room !== 'ai') problems.push(`${rel.join('/')}: only ai/ imports openai`);

@@ -30,7 +30,10 @@ export interface AiCall {
 export async function recordAiCall(db: Db, clock: Clock, call: AiCall): Promise<void> {
   const cost = call.costMicros ?? estimateCostMicros(call.provider, call.model, call.tokensIn, call.tokensOut);
   await db.insertInto('ai_calls').values({
-    id: newId(clock.now().getTime()), client_id: call.clientId, conversation_id: call.conversationId, kind: call.kind, provider: call.provider,
+    id: newId(clock.now().getTime()), client_id: call.clientId, conversation_id: call.conversationId,
+    // The person the call was about (export and erasure find it by them; erasure leaves the count).
+    contact_id: call.conversationId ? db.selectFrom('conversations').select('contact_id').where('id', '=', call.conversationId) : null,
+    kind: call.kind, provider: call.provider,
     model: call.model, tokens_in: call.tokensIn, tokens_out: call.tokensOut, latency_ms: Math.round(call.latencyMs), attempts: call.attempts ?? 1,
     outcome: call.outcome, error_code: call.errorCode ?? null, cost_micros: cost, playground: call.playground ? 1 : 0, at: clock.now().toISOString(),
   }).execute();

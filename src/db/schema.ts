@@ -311,6 +311,8 @@ export interface SandboxDeliveriesTable {
   client_id: string;
   channel_account_id: string;
   conversation_id: string;
+  /** 0014: the person it was delivered to (erasure and export find it by them). */
+  contact_id: string | null;
   calls: Generated<number>;
   delivered_at: string;
 }
@@ -366,6 +368,8 @@ export interface AiCallsTable {
   id: string;
   client_id: string;
   conversation_id: string | null;
+  /** 0014: the person the call was about; null once they are erased (the count stays). */
+  contact_id: Generated<string | null>;
   kind: string;
   provider: string;
   model: Generated<string>;
@@ -433,6 +437,34 @@ export interface DB {
   messages_fts_pending: MessagesFtsPendingTable;
   whatsapp_auth_keys: WhatsappAuthKeysTable;
   whatsapp_first_contacts: WhatsappFirstContactsTable;
+  privacy_requests: PrivacyRequestsTable;
+}
+
+/** 0014: the register of privacy requests (privacy/requests.ts). */
+export interface PrivacyRequestsTable {
+  id: string;
+  client_id: string;
+  /** The person's internal id (not a foreign key: the record outlives them); null for a whole-client request. */
+  contact_id: string | null;
+  /** client_export | contact_export | erasure | restriction | objection | restriction_lifted | objection_lifted */
+  kind: string;
+  /** received | running | done | failed */
+  status: Generated<string>;
+  progress: Generated<number>;
+  /** contact | member | api_key | operator | system */
+  requester_kind: string;
+  requester_id: string | null;
+  received_at: string;
+  /** YYYY-MM-DD in the client's time zone. */
+  due_date: string;
+  completed_at: string | null;
+  /** JSON: what was done (counts per table, files, remote parties); never personal data. */
+  evidence: Generated<string>;
+  error: string | null;
+  download_path: string | null;
+  expires_at: string | null;
+  backups_expire_at: string | null;
+  updated_at: string;
 }
 
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */

@@ -1,2 +1,10 @@
-// The privacy room (policy sections 3–13).
+// The privacy room (policy sections 3–13): the registry of every table and file holding personal
+// data, the request register, restriction, objection, minors and erasure. It sits above the rooms
+// whose data it handles (messaging, channels, ai, webhooks) and calls them; none of them imports it.
+export { PERSONAL_DATA, NOT_PERSONAL_DATA, PERSONAL_DATA_FILES, personalDataOf, type PersonalDataTable, type PersonalDataFiles, type RowsBy, type ContactErasure } from './registry.ts';
+export {
+  createRequest, updateRequest, getRequest, findRequest, listRequests, dueDateFor, dueDays, REQUEST_KINDS, REQUEST_STATUSES, DUE_DAYS_SETTING, DEFAULT_DUE_DAYS,
+  type PrivacyRequest, type RequestKind, type RequestStatus, type Requester, type NewRequest, type RequestUpdate, type RequestFilter,
+} from './requests.ts';
+export { registryGaps } from './registry-check.ts';
 export { applyRetention, retentionHandler, RETENTION_DAYS_SETTING, RETENTION_KIND, RETENTION_EVERY_MS, type RetentionResult } from './retention.ts';

@@ -75,6 +75,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'privacy.purge_after_days', scope: 'global', default: '90', help: 'Days after a client\'s termination when everything of it is purged (default 90, as the privacy policy promises)', parse: int(1, 3650) },
   { key: 'privacy.export_link_days', scope: 'global', default: '7', help: 'Days an export\'s download link works before it answers 410 expired and the file is deleted (default 7)', parse: int(1, 90) },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
+  { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];
 
 export function settingSpec(key: string): SettingSpec | undefined {

@@ -12,7 +12,7 @@ import { SANDBOX_IDENTITY } from './identity.ts';
 type DeliveryRow = Required<Insertable<SandboxDeliveriesTable>>;
 // Every sandbox reply is one of these: built once (db/compiled.ts).
 const deliver = compiled<DeliveryRow>((db, arg) => db.insertInto('sandbox_deliveries')
-  .values(rowArgs<DeliveryRow>(arg, ['message_id', 'client_id', 'channel_account_id', 'conversation_id', 'calls', 'delivered_at']))
+  .values(rowArgs<DeliveryRow>(arg, ['message_id', 'client_id', 'channel_account_id', 'conversation_id', 'contact_id', 'calls', 'delivered_at']))
   .onConflict((oc) => oc.column('message_id').doUpdateSet((eb) => ({ calls: eb('sandbox_deliveries.calls', '+', 1) }))));
 
 /** The sandbox's platform message ids: ours, prefixed (its receiving side is this appliance). */
@@ -55,7 +55,7 @@ export const sandboxDriver: ChannelDriver = {
         // In the send job's outcome transaction when it passes one: delivered and sent commit together.
         await deliver.execute(message.db ?? host.db, {
           message_id: message.messageId, client_id: message.clientId, channel_account_id: message.channelAccountId,
-          conversation_id: message.conversationId, calls: 1, delivered_at: host.clock.now().toISOString(),
+          conversation_id: message.conversationId, contact_id: message.contactId, calls: 1, delivered_at: host.clock.now().toISOString(),
         });
         return { platformMessageId: sandboxPlatformId(message.messageId) };
       },

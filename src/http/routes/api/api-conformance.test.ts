@@ -12,6 +12,7 @@ import { ERROR_CODES } from './openapi-builder.ts';
 import { FakeWaNetwork, ManualTimers, waitFor } from '../../../testing/fake-wa-socket.ts';
 import { CHANNEL_DRIVERS } from '../../../channels/index.ts';
 import { makeWhatsappDriver } from '../../../channels/whatsapp/index.ts';
+import { createRequest } from '../../../privacy/index.ts';
 
 // An end-to-end run of every /api/v1 operation, bad requests included, with each answer checked
 // against the document the server itself serves (JSON Schema 2020-12, as OpenAPI 3.1 says), and
@@ -209,6 +210,13 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('PATCH', `/api/v1/contacts/${contactId}`, { phone: 'call me' });
   await call('PATCH', `/api/v1/contacts/${contactId}`, { name: 'x'.repeat(201) });
   await call('GET', '/api/v1/contacts/nope');
+
+  // The privacy request register.
+  const request = await createRequest(app.ctx.db, app.ctx.clock, { clientId: t.client.id, contactId, kind: 'objection', requester: { kind: 'contact', id: contactId }, status: 'done' });
+  await call('GET', `/api/v1/requests?contact_id=${contactId}&kind=objection&limit=1`);
+  await call('GET', '/api/v1/requests?kind=nonsense');
+  await call('GET', `/api/v1/requests/${request.id}`);
+  await call('GET', '/api/v1/requests/nope');
 
   // The delivery log: a receiver that fails keeps a delivery in progress (409 on redeliver).
   await app.ctx.jobs.drain();

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../../../testing/test-app.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
 import { setSetting } from '../../../settings/index.ts';
+import { createRequest } from '../../../privacy/index.ts';
 
 // TENANCY of the REST API: client A's key gets 404 (never another answer, never a change) for
 // every documented /api/v1 operation filled with client B's ids. The operations come from the
@@ -38,8 +39,9 @@ test.before(async (ctx) => {
     delivery = (await b.api('GET', `/api/v1/webhooks/${webhook.id}/deliveries`)).body.data[0];
     if (!delivery) await new Promise((r) => setTimeout(r, 10));
   }
+  const request = await createRequest(app.ctx.db, app.ctx.clock, { clientId: b.client.id, contactId: conv.contact_id, kind: 'objection', requester: { kind: 'contact', id: conv.contact_id }, status: 'done' });
   ctx.ids = {
-    conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
+    request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
     key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id,
   };
 });
@@ -49,7 +51,7 @@ test.after(async (ctx) => {
 
 async function snapshotB(app: TestApp, clientId: string): Promise<string> {
   const db = app.ctx.db;
-  const tables = ['contacts', 'conversations', 'messages', 'attachments', 'webhooks', 'webhook_deliveries', 'api_keys', 'channel_accounts', 'settings', 'jobs'] as const;
+  const tables = ['contacts', 'conversations', 'messages', 'attachments', 'webhooks', 'webhook_deliveries', 'api_keys', 'channel_accounts', 'settings', 'jobs', 'privacy_requests'] as const;
   const out: unknown[] = [];
   for (const t of tables) out.push(await db.selectFrom(t).selectAll().where('client_id', '=', clientId).execute());
   return JSON.stringify(out);
@@ -81,7 +83,7 @@ test('client A’s key gets 404 for every /api/v1 operation with client B’s id
 
 test('client A’s lists and settings never show client B’s rows', async ({ a, ids }) => {
   const bIds = Object.values(ids);
-  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`]) {
+  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`]) {
     const res = await a.api('GET', path);
     assert.is(res.status, 200, path);
     const text = JSON.stringify(res.body);

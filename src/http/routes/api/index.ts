@@ -18,6 +18,7 @@ import { webhookRoutes } from './webhooks.api.ts';
 import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
+import { requestRoutes } from './requests.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -27,6 +28,7 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
+  requestRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
@@ -35,6 +37,7 @@ const API_TAGS = [
   { name: 'Conversations', description: 'One conversation per contact and channel: list, start, resolve, control the AI' },
   { name: 'Messages', description: 'Messages in conversations, and files attached to them' },
   { name: 'Contacts', description: 'The people who write to the client' },
+  { name: 'Privacy', description: 'The request register: exports, erasure, restriction and objection, each with its due date and evidence' },
   { name: 'Webhooks', description: 'Outgoing webhooks: registration, the delivery log, and the events posted (see the webhooks section)' },
   { name: 'API keys', description: 'The client’s API keys (listed and revoked here; made only in the admin UI or the CLI)' },
   { name: 'Settings', description: 'Every settings screen of the client, readable and writable' },

@@ -38,7 +38,8 @@ export const ContactSchema = named('Contact', z.object({
   phone: z.string().nullable(),
   tags: z.array(z.string()),
   objected: z.boolean().describe('The person objected to automatic messages (wrote STOP, or it was recorded for them): no AI reply, auto-reply or disclosure is sent to them; people can still write. Lifted when they write START or an agent lifts it in the inbox'),
-  restricted: z.boolean().describe('Processing of the person\'s data is restricted: no AI and no automatic replies'),
+  restricted: z.boolean().describe('Processing of the person\'s data is restricted (POST /contacts/{id}/restrict): their messages are kept and shown, but nothing about them leaves the appliance: no AI (any provider), no rules or automatic replies, no outgoing webhooks'),
+  minor: z.boolean().describe('The person was marked as a minor; their data is erased at once, so a contact you can read is never one'),
   created_at: time(),
   updated_at: time(),
 }));
@@ -129,7 +130,7 @@ export const attachmentJson = (a: AttachmentMeta & { id: string }, fallbackTime:
 });
 
 export const contactJson = (c: Contact): ContactJson => ({
-  id: c.id, name: c.displayName, phone: c.phone, tags: c.tags, objected: c.objected, restricted: c.restricted, created_at: c.createdAt, updated_at: c.updatedAt,
+  id: c.id, name: c.displayName, phone: c.phone, tags: c.tags, objected: c.objected, restricted: c.restricted, minor: c.minor, created_at: c.createdAt, updated_at: c.updatedAt,
 });
 
 export const conversationJson = (c: Conversation): ConversationJson => ({
