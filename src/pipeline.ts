@@ -14,7 +14,7 @@ import {
 import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
-import { retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND } from './privacy/index.ts';
+import { exportJobHandler, expireExportsHandler, EXPIRE_EXPORTS_EVERY_MS, EXPIRE_EXPORTS_KIND, retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND } from './privacy/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
@@ -50,6 +50,8 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => searchMergeHandler(d),
   (d) => channelAttentionHandler(d),
   (d) => retentionHandler(d),
+  (d) => exportJobHandler(d),
+  (d) => expireExportsHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -60,6 +62,7 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
   { kind: CHANNEL_MAINTENANCE_KIND, everyMs: CHANNEL_MAINTENANCE_EVERY_MS },
   { kind: RETENTION_KIND, everyMs: RETENTION_EVERY_MS },
+  { kind: EXPIRE_EXPORTS_KIND, everyMs: EXPIRE_EXPORTS_EVERY_MS },
 ];
 
 /**

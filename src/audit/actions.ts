@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'vault.key_rotated',
   'setup.default_created',
   'chat_history.retention_applied',
+  'export.requested', 'export.downloaded',
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
 ] as const;
 

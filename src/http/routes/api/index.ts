@@ -19,6 +19,7 @@ import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
 import { requestRoutes } from './requests.api.ts';
+import { exportRoutes } from './exports.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -28,7 +29,7 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
-  requestRoutes,
+  requestRoutes, exportRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
