@@ -14,7 +14,9 @@ import {
 import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
-import { exportJobHandler, expireExportsHandler, EXPIRE_EXPORTS_EVERY_MS, EXPIRE_EXPORTS_KIND, retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND } from './privacy/index.ts';
+import {
+  exportJobHandler, expireExportsHandler, EXPIRE_EXPORTS_EVERY_MS, EXPIRE_EXPORTS_KIND, purgeHandler, PURGE_EVERY_MS, PURGE_KIND, retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND,
+} from './privacy/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
@@ -52,6 +54,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => retentionHandler(d),
   (d) => exportJobHandler(d),
   (d) => expireExportsHandler(d),
+  (d) => purgeHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -63,6 +66,7 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: CHANNEL_MAINTENANCE_KIND, everyMs: CHANNEL_MAINTENANCE_EVERY_MS },
   { kind: RETENTION_KIND, everyMs: RETENTION_EVERY_MS },
   { kind: EXPIRE_EXPORTS_KIND, everyMs: EXPIRE_EXPORTS_EVERY_MS },
+  { kind: PURGE_KIND, everyMs: PURGE_EVERY_MS },
 ];
 
 /**
