@@ -45,7 +45,7 @@ export function ExportList({ v, d }: { v: ViewContext; d: ExportsView }) {
                   )}
                 </td>
                 <td>
-                  {e.downloadUrl ? <><a class="download" href={e.downloadUrl} download>{v.t('exports.download')}</a> <span class="muted">{v.t('exports.expires', { time: v.time(e.expiresAt) })}</span></>
+                  {e.downloadUrl ? <><a class="download" href={e.downloadUrl} hx-boost="false" download>{v.t('exports.download')}</a> <span class="muted">{v.t('exports.expires', { time: v.time(e.expiresAt) })}</span></>
                     : e.status === 'done' ? <span class="muted">{v.t('exports.expired')}</span> : null}
                 </td>
               </tr>
