@@ -18,6 +18,7 @@ import {
   exportJobHandler, expireExportsHandler, EXPIRE_EXPORTS_EVERY_MS, EXPIRE_EXPORTS_KIND, purgeHandler, PURGE_EVERY_MS, PURGE_KIND, retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND,
 } from './privacy/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
+import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
 export interface PipelineDeps {
@@ -36,7 +37,8 @@ export interface PipelineDeps {
  * The automation and AI rooms add their step factories here.
  */
 export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
-  (d) => stopStartStep(d),
+  // The customer's STOP and START go into the privacy request register (objection, objection_lifted).
+  (d) => stopStartStep({ ...d, onObjectionChanged: (trx, ref, objected) => recordKeywordObjection(trx, d.clock, ref, objected) }),
   (d) => offlineAutoReplyStep(d),
   (d) => aiResponderStep(d),
 ];
@@ -55,6 +57,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => exportJobHandler(d),
   (d) => expireExportsHandler(d),
   (d) => purgeHandler(d),
+  (d) => erasureJobHandler(eraseDepsOf(d)),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */

@@ -61,6 +61,7 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'webhooks', key: 'clients.tab.webhooks', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'ai', key: 'clients.tab.ai', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'privacy', key: 'clients.tab.privacy', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'exports', key: 'clients.tab.exports', roles: ['admin', 'owner', 'representative'] },
   { path: 'termination', key: 'clients.tab.termination', roles: ['admin'] },
 ];

@@ -96,3 +96,8 @@ export async function withdrawTransferConsent(db: Db, clock: Clock, actor: Conse
     return n > 0;
   });
 }
+
+/** A member's erasure: the consents they recorded stay (the authorisation holds) under a pseudonym instead of their e-mail. */
+export async function pseudonymiseConsentRecorder(trx: Db, userId: string, pseudonym: string): Promise<void> {
+  await trx.updateTable('transfer_consents').set({ recorded_by_label: pseudonym }).where('recorded_by', '=', userId).execute();
+}

@@ -15,7 +15,12 @@ import { detectLanguage } from './text-normalise.ts';
 
 export const STOP_STEP_ORDER = 50;
 
-export function stopStartStep(deps: { db: Db; clock: Clock }): ResponderStep {
+/**
+ * `onObjectionChanged` (the composition passes the privacy room's recorder): runs in the same
+ * transaction when a keyword changed the objection, so the request register records the customer's
+ * own STOP (objection) or START (objection_lifted) with them as the requester.
+ */
+export function stopStartStep(deps: { db: Db; clock: Clock; onObjectionChanged?: (trx: Db, ref: { clientId: string; contactId: string }, objected: boolean) => Promise<void> }): ResponderStep {
   return {
     name: 'stop-start',
     order: STOP_STEP_ORDER,
@@ -36,6 +41,7 @@ export function stopStartStep(deps: { db: Db; clock: Clock }): ResponderStep {
         // The confirmation goes out only with the change itself: two STOPs processed at once confirm once.
         apply: async (trx, events) => {
           if (!(await setObjectionIn(trx, deps.clock, events, ref, stop, { ...SYSTEM_ACTOR, label: 'customer (keyword)' }, stop ? 'stop_keyword' : 'start_keyword'))) return;
+          await deps.onObjectionChanged?.(trx, ref, stop);
           const { events: e } = await queueOutbound(trx, deps.clock, conversation, { text, authorKind: 'system' });
           events.push(...e);
         },

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'webhook.created', 'webhook.updated', 'webhook.paused', 'webhook.resumed', 'webhook.deleted',
   'support_access.granted', 'support_access.revoked', 'support_access.used',
   'contact.updated', 'contact.objected', 'contact.objection_lifted',
+  'contact.restricted', 'contact.restriction_lifted', 'contact.erased', 'contact.marked_minor', 'privacy_request.recorded', 'privacy_request.completed', 'user.erased',
   'channel.created', 'channel.updated', 'channel.deleted', 'channel.purged', 'channel.pairing_code_requested', 'channel.reconnected', 'channel.disconnected',
   'channel.attention_needed',
   'job.retried',

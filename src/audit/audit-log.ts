@@ -43,6 +43,18 @@ export async function recordAudit(db: Db, clock: Clock, e: AuditEntry): Promise<
     .execute();
 }
 
+/** The label an erased member's entries carry instead of their e-mail (the only UPDATE the table allows, migration 0014). */
+export const erasedMemberLabel = (userId: string) => `erased-member:${userId}`;
+
+/**
+ * A member's erasure: their entries stay (that it happened, by whom as an internal id) but the
+ * label, their e-mail, becomes erasedMemberLabel. Returns the entries changed.
+ */
+export async function pseudonymiseActor(db: Db, userId: string): Promise<number> {
+  const r = await db.updateTable('audit_log').set({ actor_label: erasedMemberLabel(userId) }).where('actor_id', '=', userId).where('actor_label', '!=', erasedMemberLabel(userId)).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export interface AuditFilter {
   clientId?: string | null;
   /** Restricts to these clients (e.g. those that granted support access); an empty list matches nothing. */

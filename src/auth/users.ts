@@ -129,3 +129,19 @@ export async function updateUser(db: Db, clock: Clock, userId: string, patch: Us
   if (patch.disabled) await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   return getUser(db, userId);
 }
+
+/**
+ * A member's erasure (the privacy room's command runs this in its transaction): deletes the user
+ * (their sessions and password resets go with it; conversations and messages keep no link), their
+ * sign-in throttle rows (keyed by e-mail) and the e-mail as the label of the API keys they made.
+ * Returns whether the user existed.
+ */
+export async function eraseUserRows(trx: Db, userId: string, pseudonym: string): Promise<boolean> {
+  const user = await trx.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirst();
+  if (!user) return false;
+  const email = user.email.trim().toLowerCase().slice(0, 254); // as throttle.ts keys it
+  await trx.deleteFrom('login_throttle').where('key', 'in', [`account:${email}`, `reset:${email}`, `totp:${userId}`]).execute();
+  await trx.updateTable('api_keys').set({ created_by: pseudonym }).where('created_by', '=', user.email).execute();
+  await trx.deleteFrom('users').where('id', '=', userId).execute();
+  return true;
+}

@@ -211,24 +211,53 @@ export async function listContacts(db: Db, f: ContactFilter): Promise<{ data: Co
  * the system; a person in the inbox: that person).
  */
 export async function setObjectionIn(
-  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string,
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string, details: Record<string, unknown> = {},
 ): Promise<boolean> {
   const now = clock.now().toISOString();
   const r = await trx.updateTable('contacts').set({ objected: objected ? 1 : 0, updated_at: now })
     .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('objected', '=', objected ? 0 : 1).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return false;
   await recordAudit(trx, clock, {
-    actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how },
+    actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how, ...details },
   });
   await pushContactChanged(trx, events, ref, now);
   return true;
 }
 
-/** An agent lifts a contact's objection (the inbox): audited; a contact of another client is "not found". */
-export async function liftObjection(deps: { db: Db; clock: Clock; hub: EventHub }, clientId: string, contactId: string, by: AuditBy): Promise<Contact> {
-  return inTransaction(deps, async (trx, events) => {
-    await getContact(trx, clientId, contactId);
-    await setObjectionIn(trx, deps.clock, events, { clientId, contactId }, false, by, 'agent');
-    return getContact(trx, clientId, contactId);
+/**
+ * Inside the caller's transaction: restricts processing of the contact's data (kept and shown, but
+ * no AI, no rules or automatic replies, no outgoing webhooks) or lifts it, with conversation.updated
+ * (change "contact") for each of its conversations. Returns whether it changed; audited as
+ * `contact.restricted` / `contact.restriction_lifted` (`details`: e.g. the privacy request's id).
+ */
+export async function setRestrictionIn(
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, restricted: boolean, by: AuditBy, details: Record<string, unknown> = {},
+): Promise<boolean> {
+  const now = clock.now().toISOString();
+  const r = await trx.updateTable('contacts').set({ restricted: restricted ? 1 : 0, updated_at: now })
+    .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('restricted', '=', restricted ? 0 : 1).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await recordAudit(trx, clock, {
+    actor: by, action: restricted ? 'contact.restricted' : 'contact.restriction_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details,
   });
+  await pushContactChanged(trx, events, ref, now);
+  return true;
+}
+
+/**
+ * Finds a client's contacts by what a person asking about their data would give: a phone number
+ * (its digits, in any layout), a name, or a platform username or id (Instagram, WhatsApp), newest
+ * first. The privacy screen searches with it.
+ */
+export async function searchContacts(db: Db, clientId: string, query: string, limit = 50): Promise<Contact[]> {
+  const q = query.trim().replace(/^@/, '');
+  if (!q) return [];
+  const digits = q.replace(/\D/g, '');
+  const rows = await db.selectFrom('contacts').selectAll().where('client_id', '=', clientId).where((eb) => eb.or([
+    sql<boolean>`display_name like ${likeEscaped(q)} escape '\\'`,
+    ...(digits.length >= 3 && /^[\d\s()+-]+$/.test(q) ? [eb('phone', 'like', likeEscaped(digits))] : []),
+    eb('id', 'in', eb.selectFrom('contact_identities').select('contact_id').where('client_id', '=', clientId)
+      .where(sql<boolean>`value like ${likeEscaped(digits.length >= 3 && /^[\d\s()+-]+$/.test(q) ? digits : q)} escape '\\'`)),
+  ])).orderBy('id', 'desc').limit(Math.min(Math.max(limit, 1), 200)).execute();
+  return rows.map(toContact);
 }

@@ -26,7 +26,7 @@ export { findOwnSendInFlight, type OwnSend } from './own-sends.ts';
 export { conversationByIdentity, customerVisibleThread } from './customer-thread.ts';
 
 // Repositories.
-export { getContact, findContact, listContacts, type ContactFilter, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, setObjectionIn, liftObjection, type ContactPatch, type ContactIdentity } from './contacts.ts';
+export { getContact, findContact, listContacts, type ContactFilter, updateContact, updateContactWithEvents, listIdentities, normalisePhone, findOrCreateContact, toContact, setObjectionIn, setRestrictionIn, searchContacts, type ContactPatch, type ContactIdentity } from './contacts.ts';
 export {
   getConversation, findConversation, listConversations, setConversationStatus, assignConversation, markConversationRead,
   findOrOpenConversation, toConversation, type ConversationFilter,

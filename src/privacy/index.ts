@@ -7,6 +7,10 @@ export {
   type PrivacyRequest, type RequestKind, type RequestStatus, type Requester, type NewRequest, type RequestUpdate, type RequestFilter,
 } from './requests.ts';
 export { registryGaps } from './registry-check.ts';
+export { restrictContact, liftRestriction, objectForContact, liftContactObjection, recordKeywordObjection, recordRequestIn, type PrivacyDeps, type PrivacyBy } from './restriction.ts';
+export { eraseContact, eraseDepsOf, erasureJobHandler, scrubDeletedData, backupsExpireAt, ERASURE_JOB, type EraseDeps } from './erasure.ts';
+export { ERASURE_STEPS, type ErasureStep, type ErasureDeps, type ErasureSubject } from './erasure-steps.ts';
+export { eraseMember } from './member-erasure.ts';
 export { applyRetention, retentionHandler, RETENTION_DAYS_SETTING, RETENTION_KIND, RETENTION_EVERY_MS, type RetentionResult } from './retention.ts';
 export {
   requestExport, exportJobHandler, openExportDownload, expireExports, expireExportsHandler, EXPORT_JOB, EXPIRE_EXPORTS_KIND, EXPIRE_EXPORTS_EVERY_MS, EXPORT_LINK_DAYS_SETTING,

@@ -1,8 +1,9 @@
+import { liftContactObjection } from '../../privacy/index.ts';
 import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import {
   MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getAttachment, getConversation, getMessage, replyWindowNow, sendMessage, setConversationStatus,
-  liftObjection, storeAttachment, updateContactWithEvents, type ConversationStatus,
+  storeAttachment, updateContactWithEvents, type ConversationStatus,
 } from '../../messaging/index.ts';
 import { isAppError, notFound } from '../../lib/errors.ts';
 import { charLength } from '../../lib/text.ts';
@@ -99,12 +100,14 @@ export function inboxActionRoutes() {
     return backToThread(c, client, conversation.id);
   });
 
-  // The customer wrote STOP: a person may lift the objection (audited contact.objection_lifted).
+  // The customer wrote STOP: a person may lift the objection (audited contact.objection_lifted,
+  // recorded in the privacy request register as objection_lifted with the member as requester).
   app.post('/clients/:slug/inbox/:conversationId/objection', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { roles: INBOX_ROLES, what: 'inbox.objection' });
     const conversation = await getConversation(ctx.db, client.id, c.req.param('conversationId'));
-    await liftObjection(ctx, client.id, conversation.contactId, { id: c.get('user')!.id, label: c.get('user')!.email, ip: c.get('ip') });
+    const user = c.get('user')!;
+    await liftContactObjection(ctx, client.id, conversation.contactId, { requester: { kind: 'member', id: user.id }, audit: { id: user.id, label: user.email, ip: c.get('ip') } });
     return backToThread(c, client, conversation.id);
   });
 

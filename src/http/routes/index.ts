@@ -27,6 +27,7 @@ import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
 import { exportsRoutes } from './exports.routes.tsx';
 import { terminationRoutes } from './termination.routes.tsx';
+import { privacyRoutes } from './privacy.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -57,4 +58,5 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   instagramLoginRoutes,
   exportsRoutes,
   terminationRoutes,
+  privacyRoutes,
 ];

@@ -12,7 +12,6 @@ import { ERROR_CODES } from './openapi-builder.ts';
 import { FakeWaNetwork, ManualTimers, waitFor } from '../../../testing/fake-wa-socket.ts';
 import { CHANNEL_DRIVERS } from '../../../channels/index.ts';
 import { makeWhatsappDriver } from '../../../channels/whatsapp/index.ts';
-import { createRequest } from '../../../privacy/index.ts';
 
 // An end-to-end run of every /api/v1 operation, bad requests included, with each answer checked
 // against the document the server itself serves (JSON Schema 2020-12, as OpenAPI 3.1 says), and
@@ -211,12 +210,28 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('PATCH', `/api/v1/contacts/${contactId}`, { name: 'x'.repeat(201) });
   await call('GET', '/api/v1/contacts/nope');
 
-  // The privacy request register.
-  const request = await createRequest(app.ctx.db, app.ctx.clock, { clientId: t.client.id, contactId, kind: 'objection', requester: { kind: 'contact', id: contactId }, status: 'done' });
-  await call('GET', `/api/v1/requests?contact_id=${contactId}&kind=objection&limit=1`);
+  // Privacy: restriction, objection, erasure, minors, and the request register.
+  const restricted = (await call('POST', `/api/v1/contacts/${contactId}/restrict`)).body;
+  await call('POST', '/api/v1/contacts/nope/restrict');
+  await call('DELETE', `/api/v1/contacts/${contactId}/restrict`);
+  await call('POST', `/api/v1/contacts/${contactId}/object`);
+  await call('DELETE', `/api/v1/contacts/${contactId}/object`);
+  await call('DELETE', '/api/v1/contacts/nope/object');
+  await call('GET', `/api/v1/requests?contact_id=${contactId}&kind=restriction&limit=1`);
   await call('GET', '/api/v1/requests?kind=nonsense');
-  await call('GET', `/api/v1/requests/${request.id}`);
+  await call('GET', '/api/v1/requests?cursor=nope');
+  await call('GET', `/api/v1/requests/${restricted.id}`);
   await call('GET', '/api/v1/requests/nope');
+  const toErase = (await call('POST', '/api/v1/conversations', { channel_id: t.channel.id, to: 'c-erase', text: 'Soon forgotten' })).body.contact.id;
+  const erasure = (await call('POST', `/api/v1/contacts/${toErase}/erase`)).body;
+  await app.ctx.jobs.drain();
+  assert.is((await call('GET', `/api/v1/requests/${erasure.id}`)).body.status, 'done');
+  await call('POST', `/api/v1/contacts/${toErase}/erase`);
+  await call('POST', '/api/v1/contacts/nope/erase');
+  const minor = (await call('POST', '/api/v1/conversations', { channel_id: t.channel.id, to: 'c-minor', text: 'Hi' })).body.contact.id;
+  await call('POST', `/api/v1/contacts/${minor}/minor`);
+  await call('POST', `/api/v1/contacts/${minor}/minor`);
+  await app.ctx.jobs.drain();
 
   // The delivery log: a receiver that fails keeps a delivery in progress (409 on redeliver).
   await app.ctx.jobs.drain();

@@ -3,7 +3,6 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../../../testing/test-app.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
 import { setSetting } from '../../../settings/index.ts';
-import { createRequest } from '../../../privacy/index.ts';
 
 // TENANCY of the REST API: client A's key gets 404 (never another answer, never a change) for
 // every documented /api/v1 operation filled with client B's ids. The operations come from the
@@ -39,7 +38,7 @@ test.before(async (ctx) => {
     delivery = (await b.api('GET', `/api/v1/webhooks/${webhook.id}/deliveries`)).body.data[0];
     if (!delivery) await new Promise((r) => setTimeout(r, 10));
   }
-  const request = await createRequest(app.ctx.db, app.ctx.clock, { clientId: b.client.id, contactId: conv.contact_id, kind: 'objection', requester: { kind: 'contact', id: conv.contact_id }, status: 'done' });
+  const request = (await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`)).body;
   ctx.ids = {
     request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
     key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id,
