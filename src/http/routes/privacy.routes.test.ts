@@ -89,4 +89,22 @@ test('agents may not act, support staff without a grant and another client’s o
   }
 });
 
+test('marking a contact as a minor erases their data at once, recorded as an erasure for that reason and audited', async (ctx) => {
+  const { app, t } = ctx;
+  await t.api('POST', '/api/v1/conversations', { channel_id: t.channel.id, to: 'teen-1', text: 'Hi', name: 'Young Person' });
+  const contact = (await t.api('GET', '/api/v1/contacts')).body.data[0];
+  const page = await open(ctx, 'Young');
+  assert.is((await postForm(app, ctx.owner, `/clients/shop/privacy/contacts/${contact.id}/minor`, {}, csrfFrom(page.html))).status, 303);
+  assert.is((await t.api('GET', `/api/v1/contacts/${contact.id}`)).status, 404, 'gone at once');
+  assert.is((await app.ctx.db.selectFrom('messages').select('id').where('contact_id', '=', contact.id).execute()).length, 0);
+  await app.ctx.jobs.drain();
+  const [record] = (await t.api('GET', `/api/v1/requests?contact_id=${contact.id}`)).body.data;
+  assert.equal([record.kind, record.status], ['erasure', 'done']);
+  const stored = await app.ctx.db.selectFrom('privacy_requests').select(['evidence', 'requester_kind']).where('id', '=', record.id).executeTakeFirstOrThrow();
+  assert.is(JSON.parse(stored.evidence).reason, 'minor');
+  assert.is(stored.requester_kind, 'member');
+  const audit = await app.ctx.db.selectFrom('audit_log').select(['action', 'target_id', 'actor_label']).where('action', '=', 'contact.marked_minor').executeTakeFirstOrThrow();
+  assert.equal(audit, { action: 'contact.marked_minor', target_id: contact.id, actor_label: 'owner@shop.kz' });
+});
+
 test.run();
