@@ -93,7 +93,7 @@ test('the client export: 202, progress to done, one ZIP with every registered ta
   assert.not.match(strFromU8(files['data/users.csv']), /password_hash|totp_secret/);
 });
 
-test('the link: the same client only, 401 without a key, 409 before it is done, 410 expired after expires_at (and the file goes)', async ({ app, clock, acme, other }) => {
+test('the link: the same client only, 401 without a key, 409 before it is done, 410 expired after expires_at, and the file goes', async ({ app, clock, acme, other }) => {
   const started = (await acme.api('POST', '/api/v1/exports')).body;
   const url = `/api/v1/requests/${started.id}/download`;
   const early = await download(app, url, acme.key);
