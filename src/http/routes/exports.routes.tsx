@@ -52,6 +52,18 @@ export function exportsRoutes() {
     return c.redirect(flashUrl(c, `/clients/${client.slug}/exports`, 'exports.started'), 303);
   });
 
+  // A contact's export, from the privacy screen's contact actions.
+  app.post('/clients/:slug/exports/contacts/:contactId', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: EXPORT_ROLES, what: 'exports.create_contact' });
+    const user = c.get('user')!;
+    await requestExport(ctx, {
+      clientId: client.id, contactId: c.req.param('contactId'), requester: { kind: user.clientId ? 'member' : 'operator', id: user.id }, by: actorOf(c), lang: c.get('lang'),
+    });
+    ctx.jobs.wake();
+    return c.redirect(flashUrl(c, `/clients/${client.slug}/exports`, 'exports.started'), 303);
+  });
+
   app.get('/clients/:slug/exports/:id/download', requireUser(), async (c) => {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { roles: EXPORT_ROLES, what: 'exports.download' });
