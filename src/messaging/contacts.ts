@@ -203,25 +203,38 @@ export async function listContacts(db: Db, f: ContactFilter): Promise<{ data: Co
   return { data: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }
 
-/**
- * Inside the caller's transaction: marks the contact as objecting to automatic messages (STOP) or
- * lifts the mark (START, or an agent in the inbox), with conversation.updated (change "contact")
- * for each of its conversations so the live inbox shows the state. Returns whether it changed.
- * Audited as `contact.objected` / `contact.objection_lifted` by `by` (the customer's own keyword:
- * the system; a person in the inbox: that person).
- */
-export async function setObjectionIn(
-  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string, details: Record<string, unknown> = {},
+type PrivacyFlag = 'objected' | 'restricted';
+const FLAG_ACTIONS = {
+  objected: ['contact.objected', 'contact.objection_lifted'],
+  restricted: ['contact.restricted', 'contact.restriction_lifted'],
+} as const;
+
+/** Sets or clears one of the contact's privacy flags if it differs; audits it and tells the live inbox (conversation.updated, change "contact"). */
+async function setFlagIn(
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, flag: PrivacyFlag, on: boolean, by: AuditBy, details: Record<string, unknown>,
 ): Promise<boolean> {
   const now = clock.now().toISOString();
-  const r = await trx.updateTable('contacts').set({ objected: objected ? 1 : 0, updated_at: now })
-    .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('objected', '=', objected ? 0 : 1).executeTakeFirst();
+  const r = await trx.updateTable('contacts').set({ [flag]: on ? 1 : 0, updated_at: now })
+    .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where(flag, '=', on ? 0 : 1).executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) return false;
   await recordAudit(trx, clock, {
-    actor: by, action: objected ? 'contact.objected' : 'contact.objection_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details: { how, ...details },
+    actor: by, action: FLAG_ACTIONS[flag][on ? 0 : 1], clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details,
   });
   await pushContactChanged(trx, events, ref, now);
   return true;
+}
+
+/**
+ * Inside the caller's transaction: marks the contact as objecting to automatic messages (STOP) or
+ * lifts the mark (START, or a person), with conversation.updated (change "contact") for each of
+ * its conversations so the live inbox shows the state. Returns whether it changed. Audited as
+ * `contact.objected` / `contact.objection_lifted` by `by` (the customer's own keyword: the system;
+ * a person: that person), `how` and `details` (e.g. the privacy request's id) in the entry.
+ */
+export function setObjectionIn(
+  trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, objected: boolean, by: AuditBy, how: string, details: Record<string, unknown> = {},
+): Promise<boolean> {
+  return setFlagIn(trx, clock, events, ref, 'objected', objected, by, { how, ...details });
 }
 
 /**
@@ -230,18 +243,10 @@ export async function setObjectionIn(
  * (change "contact") for each of its conversations. Returns whether it changed; audited as
  * `contact.restricted` / `contact.restriction_lifted` (`details`: e.g. the privacy request's id).
  */
-export async function setRestrictionIn(
+export function setRestrictionIn(
   trx: Db, clock: Clock, events: MessagingEvent[], ref: { clientId: string; contactId: string }, restricted: boolean, by: AuditBy, details: Record<string, unknown> = {},
 ): Promise<boolean> {
-  const now = clock.now().toISOString();
-  const r = await trx.updateTable('contacts').set({ restricted: restricted ? 1 : 0, updated_at: now })
-    .where('id', '=', ref.contactId).where('client_id', '=', ref.clientId).where('restricted', '=', restricted ? 0 : 1).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) return false;
-  await recordAudit(trx, clock, {
-    actor: by, action: restricted ? 'contact.restricted' : 'contact.restriction_lifted', clientId: ref.clientId, targetType: 'contact', targetId: ref.contactId, ip: by.ip, details,
-  });
-  await pushContactChanged(trx, events, ref, now);
-  return true;
+  return setFlagIn(trx, clock, events, ref, 'restricted', restricted, by, details);
 }
 
 /**

@@ -18,11 +18,14 @@ export const ERASURE_JOB = 'privacy.erasure';
 export interface EraseDeps extends PrivacyDeps, ErasureDeps {
   /** Scheduled backups: when the last one holding the person rotates out (backups_expire_at). */
   backups: { intervalHours: number; keep: number };
+  /** Tells the job runner that the erasure job is queued (the transaction publishes no event that would). */
+  wake?: () => void;
 }
 
 /** The erasure's dependencies from the app's context (its boot configuration says where files and backups are). */
-export function eraseDepsOf(ctx: PrivacyDeps & Omit<ErasureDeps, 'dataDir'> & { config: { dataDir: string; backupIntervalHours: number; backupKeep: number } }): EraseDeps {
-  return { ...ctx, dataDir: ctx.config.dataDir, backups: { intervalHours: ctx.config.backupIntervalHours, keep: ctx.config.backupKeep } };
+export function eraseDepsOf(ctx: PrivacyDeps & Omit<ErasureDeps, 'dataDir'> & { config: { dataDir: string; backupIntervalHours: number; backupKeep: number }; jobs?: { wake(): void } }): EraseDeps {
+  const jobs = ctx.jobs;
+  return { ...ctx, dataDir: ctx.config.dataDir, backups: { intervalHours: ctx.config.backupIntervalHours, keep: ctx.config.backupKeep }, ...(jobs ? { wake: () => jobs.wake() } : {}) };
 }
 
 /** When the last scheduled backup taken before `at` is pruned (null: no scheduled backups rotate). */
@@ -95,6 +98,7 @@ export async function eraseContact(deps: EraseDeps, clientId: string, contactId:
     await enqueueJob(trx, deps.clock, { kind: ERASURE_JOB, clientId, payload: { request_id: req.id, later }, idempotencyKey: `${ERASURE_JOB}:${req.id}`, maxAttempts: 10 });
     return { ...req, progress: 50, evidence };
   });
+  deps.wake?.();
   return request;
 }
 

@@ -3,7 +3,7 @@
 // whose data it handles (messaging, channels, ai, webhooks) and calls them; none of them imports it.
 export { PERSONAL_DATA, NOT_PERSONAL_DATA, PERSONAL_DATA_FILES, personalDataOf, type ClientPurge, type PersonalDataTable, type PersonalDataFiles, type RowsBy, type ContactErasure } from './registry.ts';
 export {
-  createRequest, updateRequest, getRequest, findRequest, listRequests, dueDateFor, dueDays, REQUEST_KINDS, REQUEST_STATUSES, DUE_DAYS_SETTING, DEFAULT_DUE_DAYS,
+  createRequest, updateRequest, getRequest, countOpenRequestsDueBy, findRequest, listRequests, dueDateFor, dueDays, REQUEST_KINDS, REQUEST_STATUSES, DUE_DAYS_SETTING, DEFAULT_DUE_DAYS,
   type PrivacyRequest, type RequestKind, type RequestStatus, type Requester, type NewRequest, type RequestUpdate, type RequestFilter,
 } from './requests.ts';
 export { registryGaps } from './registry-check.ts';

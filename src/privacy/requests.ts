@@ -160,3 +160,10 @@ export async function listRequests(db: Db, f: RequestFilter): Promise<{ data: Pr
   const page = rows.slice(0, limit).map(toRequest);
   return { data: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }
+
+/** How many of the client's requests are still open (received or running) with a due date on or before `date` (YYYY-MM-DD). */
+export async function countOpenRequestsDueBy(db: Db, clientId: string, date: string): Promise<number> {
+  const r = await db.selectFrom('privacy_requests').select(db.fn.countAll<number>().as('n'))
+    .where('client_id', '=', clientId).where('status', 'in', ['received', 'running']).where('due_date', '<=', date).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

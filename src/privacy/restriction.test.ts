@@ -71,8 +71,16 @@ test('a restricted contact’s messages are kept and shown, but the AI stand-in 
   await says(ctx, 'Third question, restriction lifted');
   assert.is(ctx.stub.chatRequests.length, calls + 1, 'the AI answers again');
   assert.ok(ctx.rx.requests.length > deliveries, 'webhooks resume');
+
+  // A delivery queued before the restriction, still waiting to be sent, is not sent after it.
+  await postAsCustomer(ctx.app.ctx, ctx.account, { text: 'Written just before the restriction', customer: 'aigerim' });
+  await api('POST', `/api/v1/contacts/${contact.id}/restrict`);
+  const waiting = ctx.rx.requests.length;
+  await ctx.app.ctx.jobs.drain();
+  assert.is(ctx.rx.requests.length, waiting, 'the queued delivery stays unsent');
+  await api('DELETE', `/api/v1/contacts/${contact.id}/restrict`);
   const kinds = (await api('GET', `/api/v1/requests?contact_id=${contact.id}`)).body.data.map((r: { kind: string }) => r.kind);
-  assert.equal(kinds, ['restriction_lifted', 'restriction']);
+  assert.equal(kinds, ['restriction_lifted', 'restriction', 'restriction_lifted', 'restriction']);
 });
 
 test('the customer’s STOP is recorded as an objection and START as its lifting, with the contact as requester; the API records and lifts one too', async (ctx) => {

@@ -78,10 +78,16 @@ export function webhookDeliveryHandler(deps: DeliveryDeps, opts: Partial<Deliver
     async run(job: Job) {
       const id = String(job.payload.delivery_id ?? '');
       const d = await deps.db.selectFrom('webhook_deliveries as d').innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-        .select(['d.id', 'd.payload', 'd.status', 'w.url', 'w.secret', 'w.active']).where('d.id', '=', id).executeTakeFirst();
+        .leftJoin('contacts as c', 'c.id', 'd.contact_id')
+        .select(['d.id', 'd.payload', 'd.status', 'w.url', 'w.secret', 'w.active', 'c.restricted']).where('d.id', '=', id).executeTakeFirst();
       if (!d || d.status === 'delivered') return; // webhook deleted, or a repeat after a crash
       if (!d.active) {
         await markDead(deps.db, id, 'The webhook is paused');
+        return;
+      }
+      // Processing of the person's data was restricted after this was queued (policy 7.4): it is not sent.
+      if (d.restricted) {
+        await markDead(deps.db, id, 'Processing of the contact’s data is restricted');
         return;
       }
       await deps.db.updateTable('webhook_deliveries').set({ attempts: job.attempts, next_attempt_at: null }).where('id', '=', id).execute();

@@ -44,6 +44,7 @@ export const privacy: Catalog = {
     'privacy.status.failed': 'failed',
     'privacy.done_flash': 'Recorded in the request register',
     'privacy.erased_flash': 'The contact is being erased; the register shows when it is done',
+    'dashboard.privacy_due': 'Privacy requests to answer by {date}: {count}.',
     'privacy.backups_note': 'Erased people stay in older backups until those rotate out; each erasure record says when.',
   },
   ru: {
@@ -88,6 +89,7 @@ export const privacy: Catalog = {
     'privacy.status.failed': 'ошибка',
     'privacy.done_flash': 'Записано в реестр запросов',
     'privacy.erased_flash': 'Контакт удаляется; реестр покажет, когда удаление завершится',
+    'dashboard.privacy_due': 'Запросов о персональных данных со сроком до {date}: {count}.',
     'privacy.backups_note': 'Удалённые люди остаются в старых резервных копиях, пока те не будут заменены; в каждой записи об удалении указано когда.',
   },
   kk: {
@@ -132,6 +134,7 @@ export const privacy: Catalog = {
     'privacy.status.failed': 'қате',
     'privacy.done_flash': 'Сұраулар тізіліміне жазылды',
     'privacy.erased_flash': 'Контакт жойылуда; тізілім қашан аяқталғанын көрсетеді',
+    'dashboard.privacy_due': '{date} дейін жауап берілуі тиіс дербес деректер сұраулары: {count}.',
     'privacy.backups_note': 'Жойылған адамдар ескі сақтық көшірмелер ауыстырылғанша солардың ішінде қалады; әр жою жазбасында қашан екені көрсетілген.',
   },
 };

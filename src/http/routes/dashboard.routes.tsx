@@ -4,6 +4,8 @@ import { DashboardPage, type DashboardData } from '../../../views/pages/dashboar
 import { requireUser } from '../middleware/session.ts';
 import { html, viewContext } from '../render.tsx';
 import type { HttpEnv } from '../env.ts';
+import { countOpenRequestsDueBy, dueDateFor } from '../../privacy/index.ts';
+import { CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 
 export function dashboardRoutes() {
   const app = new Hono<HttpEnv>();
@@ -16,6 +18,11 @@ export function dashboardRoutes() {
     } else if (user.clientId) {
       const cl = await findClient(ctx.db, user.clientId);
       if (cl) data.client = { slug: cl.slug, name: cl.name };
+      // Privacy requests due within a week (or overdue) and not done: the owner's warning.
+      if (cl && CLIENT_EDITOR_ROLES.includes(user.role)) {
+        const by = dueDateFor(ctx.clock.now(), cl.timezone, 7);
+        data.privacyDue = { count: await countOpenRequestsDueBy(ctx.db, cl.id, by), by };
+      }
     }
     return html(c, <DashboardPage v={viewContext(c)} data={data} />);
   });

@@ -65,6 +65,8 @@ test('an owner finds a contact by phone, name or username, restricts, objects an
     requester_kind: 'member', requester_id: null, received_at: app.clock.now().toISOString(), due_date: '2000-01-01', evidence: '{}', updated_at: app.clock.now().toISOString(),
   }).execute();
   assert.match((await open(ctx)).html, /data-testid="overdue"/);
+  const dashboard = await (await app.request('/', { jar: ctx.owner })).text();
+  assert.match(dashboard, /data-testid="privacy-due"[\s\S]*?: 1\./, 'the dashboard warns of the open request');
 });
 
 test('agents may not act, support staff without a grant and another client’s owner get nothing, and the page speaks Kazakh and English', async (ctx) => {
