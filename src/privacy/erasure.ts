@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { BACKUP_CHECK_MS } from '../db/index.ts';
-import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/index.ts';
+import { enqueueJob, PermanentJobError, RetryLaterError, type JobHandler } from '../jobs/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { getContact, inTransaction, listIdentities } from '../messaging/index.ts';
 import { isAppError } from '../lib/errors.ts';
@@ -131,11 +131,13 @@ export function erasureJobHandler(deps: EraseDeps): JobHandler {
       if (request.status === 'done') return;
       const steps: Record<string, number> = {};
       for (const step of ERASURE_STEPS) Object.assign(steps, (await step.afterCommit?.(deps, later[step.name] ?? {})) ?? {});
-      const walEmptied = await scrubDeletedData(deps.db);
+      // The erasure is done only once the WAL no longer holds the deleted rows' old pages: a reader
+      // that kept the checkpoint from finishing means another try shortly.
+      if (!(await scrubDeletedData(deps.db))) throw new RetryLaterError('The WAL could not be truncated yet (a reader was active)', 5_000);
       const now = deps.clock.now();
       const prior = request.evidence as { steps?: Record<string, number> };
       await updateRequest(deps.db, deps.clock, id, {
-        status: 'done', evidence: { steps: { ...prior.steps, ...steps }, wal_truncated: walEmptied }, backupsExpireAt: backupsExpireAt(now, deps.backups),
+        status: 'done', evidence: { steps: { ...prior.steps, ...steps }, wal_truncated: true }, backupsExpireAt: backupsExpireAt(now, deps.backups),
       });
       await recordAudit(deps.db, deps.clock, { actor: SYSTEM_ACTOR, action: 'privacy_request.completed', clientId: request.clientId, targetType: 'contact', targetId: request.contactId ?? undefined, details: { request_id: id, kind: 'erasure' } });
       deps.log.info('privacy', 'erasure done', { request_id: id });

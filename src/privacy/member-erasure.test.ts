@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { makeTestApp, buildClient, buildUser, loginAs, TEST_PASSWORD, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, buildClient, buildUser, loginAs, postForm, csrfFrom, TEST_PASSWORD, type TestApp } from '../testing/test-app.ts';
 import { eraseMember, scrubDeletedData } from './index.ts';
 
 // A member's erasure keeps the audit trail whole but pseudonymised: their entries stay, with
@@ -60,6 +60,26 @@ test('a member of another client cannot be erased, nor oneself', async ({ app })
   await eraseMember(app.ctx, a.id, theirs.id, by).then(() => assert.unreachable('erased'), (err) => assert.is(err.status, 404));
   await eraseMember(app.ctx, a.id, owner.id, by).then(() => assert.unreachable('erased'), (err) => assert.is(err.status, 400));
   assert.ok(await app.ctx.db.selectFrom('users').select('id').where('id', '=', theirs.id).executeTakeFirst());
+});
+
+test('an owner erases an agent from the members screen (CSRF-protected); a representative may not erase an owner', async ({ app }) => {
+  const client = await buildClient(app, { slug: 'shop' });
+  const owner = await buildUser(app, 'owner', client.id, 'boss@shop.kz');
+  const rep = await buildUser(app, 'representative', client.id, 'rep@shop.kz');
+  const agent = await buildUser(app, 'agent', client.id, 'leaving.agent@shop.kz');
+  await loginAs(app, agent.email, TEST_PASSWORD);
+  const repJar = await loginAs(app, rep.email, TEST_PASSWORD);
+  const repPage = await (await app.request('/clients/shop/members', { jar: repJar })).text();
+  assert.is((await postForm(app, repJar, `/clients/shop/members/${owner.id}/erase`, {}, csrfFrom(repPage))).status, 403);
+  const jar = await loginAs(app, owner.email, TEST_PASSWORD);
+  const page = await (await app.request('/clients/shop/members', { jar })).text();
+  assert.match(page, new RegExp(`/clients/shop/members/${agent.id}/erase`));
+  const res = await postForm(app, jar, `/clients/shop/members/${agent.id}/erase`, {}, csrfFrom(page));
+  assert.is(res.status, 303);
+  assert.is(await app.ctx.db.selectFrom('users').select('id').where('id', '=', agent.id).executeTakeFirst(), undefined);
+  const labels = await app.ctx.db.selectFrom('audit_log').select('actor_label').where('actor_id', '=', agent.id).execute();
+  assert.ok(labels.length >= 1 && labels.every((l) => l.actor_label === `erased-member:${agent.id}`));
+  assert.not.match(await (await app.request('/clients/shop/members', { jar })).text(), /leaving\.agent/);
 });
 
 test.run();

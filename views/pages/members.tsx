@@ -47,6 +47,11 @@ export function MembersPage({ v, d }: { v: ViewContext; d: MembersView }) {
                   {manage ? <a href={`${base}/${m.id}`}>{v.t('common.edit')}</a> : null}
                   {manage ? <ActionButton v={v} action={`${base}/${m.id}/${m.disabled ? 'enable' : 'disable'}`} label={v.t(m.disabled ? 'members.enable' : 'members.disable')} danger={!m.disabled} /> : null}
                   {d.mayReset && m.id !== d.selfId ? <ActionButton v={v} action={`${base}/${m.id}/reset-password`} label={v.t('members.reset_password')} /> : null}
+                  {manage ? (
+                    <form method="post" action={`${base}/${m.id}/erase`} class="inline" hx-confirm={v.t('members.erase_confirm', { email: m.email })}>
+                      <input type="hidden" name="_csrf" value={v.csrf} /><button type="submit" class="small danger">{v.t('members.erase')}</button>
+                    </form>
+                  ) : null}
                 </td>
               </tr>
             );

@@ -12,6 +12,9 @@ import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
 import { principalOf, scopedClient, CLIENT_EDITOR_ROLES } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
+import { eraseMember } from '../../privacy/index.ts';
+import { isStaffRole } from '../../auth/index.ts';
+import { forbidden } from '../../lib/errors.ts';
 
 
 const actorOf = (c: Context<HttpEnv>): MemberActor => ({ principal: principalOf(c.get('user')!), ip: c.get('ip') });
@@ -91,6 +94,17 @@ export function membersRoutes() {
       return c.redirect(flashUrl(c, `/clients/${client.slug}/members`, disabled ? 'members.disabled_done' : 'members.enabled_done'), 303);
     });
   }
+
+  // A member's erasure (privacy): the account goes, their audit entries stay under a pseudonym.
+  app.post('/clients/:slug/members/:userId/erase', requireUser(), async (c) => {
+    const ctx = c.get('ctx');
+    const client = await scopedClient(c, { roles: CLIENT_EDITOR_ROLES, what: 'members.erase' });
+    const member = await getMember(ctx.db, client.id, c.req.param('userId'));
+    const user = c.get('user')!;
+    if (!(manageableMemberRoles(principalOf(user)) as string[]).includes(member.role)) throw forbidden('You may not erase this member');
+    await eraseMember(ctx, client.id, member.id, { requester: { kind: isStaffRole(user.role) ? 'operator' : 'member', id: user.id }, audit: { id: user.id, label: user.email, ip: c.get('ip') } });
+    return c.redirect(flashUrl(c, `/clients/${client.slug}/members`, 'members.erased_done'), 303);
+  });
 
   app.post('/clients/:slug/members/:userId/reset-password', requireUser(), async (c) => {
     const ctx = c.get('ctx');
