@@ -31,6 +31,8 @@ export interface Habar {
   http: ReturnType<typeof createHttpApp>;
   opened: Opened;
   adminPassword?: string;
+  /** On the first start: the public token of the demo client's customer chat (printed with the admin password). */
+  demoChatToken?: string;
   /** Starts listening (and the background workers); resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -43,6 +45,7 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
   const opened = openDatabase(config.dataDir);
   let vault: Vault;
   let adminPassword: string | undefined;
+  let demoChatToken: string | undefined;
   let isReady = false;
   try {
     const m = await migrate(opened.db, {
@@ -56,7 +59,7 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
     if (m.to !== m.from) log.info('lifecycle', 'migrated', { from: m.from, to: m.to });
     vault = (await unlockVault(opened.db, { envKey: config.masterKey, file: config.masterKeyFile }, { create: opts.createKey ?? false, now: clock.now().toISOString() })).vault;
     if (opts.seed) {
-      adminPassword = (await seedEmbeddedDefault(opened.db, clock, vault)).adminPassword;
+      ({ adminPassword, demoChatToken } = await seedEmbeddedDefault(opened.db, clock, vault));
     }
   } catch (err) {
     await opened.db.destroy();
@@ -76,7 +79,7 @@ export async function openHabar(config: Readonly<BootConfig>, opts: AppOptions =
   let checkpointer: Checkpointer | undefined;
 
   return {
-    ctx, http, opened, adminPassword,
+    ctx, http, opened, adminPassword, demoChatToken,
     async listen() {
       const tls = config.tlsCert ? { createServer: https.createServer, serverOptions: { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) } } : {};
       const port = await new Promise<number>((resolve, reject) => {

@@ -43,7 +43,7 @@ export function SettingField({ v, row, value, error }: { v: ViewContext; row: Se
         ) : row.control === 'select' ? (
           <select name={row.key} aria-invalid={invalid}>
             {row.default === undefined ? <option value="" selected={shown === ''}>{v.t('settings.unset')}</option> : null}
-            {(row.choices ?? []).map((ch) => <option value={ch} selected={ch === shown}>{ch}</option>)}
+            {(row.choices ?? []).map((ch) => <option value={ch} selected={ch === shown}>{choiceName(v, ch)}</option>)}
           </select>
         ) : row.control === 'textarea' ? (
           <textarea name={row.key} rows={4} aria-invalid={invalid}>{shown}</textarea>
@@ -54,6 +54,13 @@ export function SettingField({ v, row, value, error }: { v: ViewContext; row: Se
       <SettingHelp v={v} row={row} error={error} />
     </div>
   );
+}
+
+// A select's value in words where the catalog has them ("true" → "Да"), else the value itself.
+function choiceName(v: ViewContext, choice: string): string {
+  const key = `settings.choice.${choice}`;
+  const s = v.t(key);
+  return s === key ? choice : s;
 }
 
 function SettingHelp({ v, row, error }: { v: ViewContext; row: SettingRow; error?: string }) {

@@ -51,10 +51,12 @@ export interface AiSettings {
   providerError: string | null;
   providerErrorAt: string | null;
   updatedAt: string | null;
+  /** Who last saved them: a user id, or null for the system (the demo defaults) and never saved ones. */
+  updatedBy: string | null;
 }
 
 /** Fields a person may change; absent ones stay. `apiKey: null` clears the key. */
-export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt' | 'stopKeywords' | 'startKeywords'>> & {
+export type AiSettingsPatch = Partial<Omit<AiSettings, 'clientId' | 'apiKeySet' | 'providerStatus' | 'providerError' | 'providerErrorAt' | 'updatedAt' | 'updatedBy' | 'stopKeywords' | 'startKeywords'>> & {
   apiKey?: string | null;
   /** null restores the defaults. */
   stopKeywords?: string[] | null;
@@ -78,7 +80,7 @@ export function defaultAiSettings(clientId: string): AiSettings {
     stopKeywords: [...DEFAULT_STOP_KEYWORDS], startKeywords: [...DEFAULT_START_KEYWORDS], faqSynonyms: [],
     redact: true, debounceSeconds: 4, resumeAfterMinutes: 60, disclosure: DEFAULT_DISCLOSURE, fallbackText: DEFAULT_FALLBACK,
     replyLength: 'medium', channelIds: [], transcribeVoice: false, transcriptionModel: DEFAULT_TRANSCRIPTION_MODEL,
-    providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null,
+    providerStatus: 'ok', providerError: null, providerErrorAt: null, updatedAt: null, updatedBy: null,
   };
 }
 
@@ -93,7 +95,7 @@ function toSettings(r: Selectable<AiSettingsTable>): AiSettings {
     redact: !!r.redact, debounceSeconds: r.debounce_seconds, resumeAfterMinutes: r.resume_after_minutes, disclosure: r.disclosure,
     fallbackText: r.fallback_text, replyLength: r.reply_length as ReplyLength, channelIds: json<string[]>(r.channel_ids, []),
     transcribeVoice: !!r.transcribe_voice, transcriptionModel: r.transcription_model, providerStatus: r.provider_status as AiSettings['providerStatus'],
-    providerError: r.provider_error, providerErrorAt: r.provider_error_at, updatedAt: r.updated_at,
+    providerError: r.provider_error, providerErrorAt: r.provider_error_at, updatedAt: r.updated_at, updatedBy: r.updated_by,
   };
 }
 
@@ -119,21 +121,22 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     if (v === '') out.baseUrl = null;
     else {
       let u: URL;
-      try { u = new URL(v); } catch { throw badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url'); }
-      if (!/^https?:$/.test(u.protocol) || v.length > LIMITS.baseUrl) throw badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url');
-      if (u.username || u.password) throw badRequest('Put credentials in api_key, not in base_url', 'base_url');
+      const badUrl = () => badRequest('base_url must be an http(s) URL such as http://10.0.0.5:8000/v1', 'base_url', 'invalid_field', { reason: 'base_url_invalid' });
+      try { u = new URL(v); } catch { throw badUrl(); }
+      if (!/^https?:$/.test(u.protocol) || v.length > LIMITS.baseUrl) throw badUrl();
+      if (u.username || u.password) throw badRequest('Put credentials in api_key, not in base_url', 'base_url', 'invalid_field', { reason: 'base_url_credentials' });
       out.baseUrl = v.replace(/\/+$/, '');
     }
   }
-  if (p.model !== undefined && (p.model.length > LIMITS.model || /\s/.test(p.model.trim()))) throw badRequest(`model must be a model name without spaces (at most ${LIMITS.model} characters)`, 'model');
+  if (p.model !== undefined && (p.model.length > LIMITS.model || /\s/.test(p.model.trim()))) throw badRequest(`model must be a model name without spaces (at most ${LIMITS.model} characters)`, 'model', 'invalid_field', { reason: 'model_invalid', max: LIMITS.model });
   if (p.model !== undefined) out.model = p.model.trim();
-  if (p.apiKey !== undefined && p.apiKey !== null && (p.apiKey.trim() === '' || p.apiKey.length > LIMITS.apiKey || /\s/.test(p.apiKey.trim()))) throw badRequest('api_key must be the key as the provider shows it', 'api_key');
+  if (p.apiKey !== undefined && p.apiKey !== null && (p.apiKey.trim() === '' || p.apiKey.length > LIMITS.apiKey || /\s/.test(p.apiKey.trim()))) throw badRequest('api_key must be the key as the provider shows it', 'api_key', 'invalid_field', { reason: 'api_key_invalid' });
   if (p.instructions !== undefined && charLength(p.instructions) > LIMITS.instructions) throw badRequest(`instructions: at most ${LIMITS.instructions} characters`, 'instructions', 'too_long');
   if (p.facts !== undefined && charLength(p.facts) > LIMITS.facts) throw badRequest(`facts: at most ${LIMITS.facts} characters`, 'facts', 'too_long');
   if (p.faq !== undefined) {
-    if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq');
+    if (p.faq.length > LIMITS.faqEntries) throw badRequest(`faq: at most ${LIMITS.faqEntries} entries`, 'faq', 'invalid_field', { reason: 'faq_too_many', max: LIMITS.faqEntries });
     p.faq.forEach((e, i) => {
-      if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq');
+      if (!e.question?.trim() || !e.answer?.trim()) throw badRequest(`faq[${i}] needs both a question and an answer`, 'faq', 'invalid_field', { reason: 'faq_entry_incomplete', n: i + 1 });
       if (charLength(e.question) > LIMITS.faqQuestion || charLength(e.answer) > LIMITS.faqAnswer) throw badRequest(`faq[${i}] is too long`, 'faq', 'too_long');
       if (e.questions !== undefined && (!Array.isArray(e.questions) || e.questions.length > LIMITS.faqVariants || e.questions.some((q) => typeof q !== 'string' || charLength(q) > LIMITS.faqQuestion))) {
         throw badRequest(`faq[${i}].questions: at most ${LIMITS.faqVariants} phrasings of ${LIMITS.faqQuestion} characters`, 'faq');
@@ -145,17 +148,17 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     });
   }
   if (p.languages !== undefined) {
-    if (p.languages.length === 0 || p.languages.some((l) => !AI_LANGUAGES.includes(l))) throw badRequest('languages must list some of ru, kk, en', 'languages');
+    if (p.languages.length === 0 || p.languages.some((l) => !AI_LANGUAGES.includes(l))) throw badRequest('languages must list some of ru, kk, en', 'languages', 'invalid_field', { reason: 'languages_required' });
     out.languages = [...new Set(p.languages)];
   }
   if (p.handoffKeywords !== undefined) {
-    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords');
+    if (p.handoffKeywords.length > LIMITS.keywords || p.handoffKeywords.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`handoff_keywords: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, 'handoff_keywords', 'invalid_field', { reason: 'keywords_limit', max: LIMITS.keywords, chars: LIMITS.keyword });
     out.handoffKeywords = cleanList(p.handoffKeywords.map((k) => k.toLowerCase()));
   }
   for (const [key, field] of [['stopKeywords', 'stop_keywords'], ['startKeywords', 'start_keywords']] as const) {
     const list = p[key];
     if (list === undefined || list === null) continue;
-    if (list.length > LIMITS.keywords || list.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`${field}: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, field);
+    if (list.length > LIMITS.keywords || list.some((k) => charLength(k) > LIMITS.keyword)) throw badRequest(`${field}: at most ${LIMITS.keywords} words of ${LIMITS.keyword} characters`, field, 'invalid_field', { reason: 'keywords_limit', max: LIMITS.keywords, chars: LIMITS.keyword });
     out[key] = cleanList(list.map((k) => k.toLowerCase()));
   }
   if (p.faqSynonyms !== undefined) {
@@ -164,14 +167,14 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
     }
     out.faqSynonyms = p.faqSynonyms.map((g) => cleanList(g.map((w) => w.toLowerCase()))).filter((g) => g.length >= 2);
   }
-  if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds');
-  if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes');
+  if (p.debounceSeconds !== undefined && (!Number.isInteger(p.debounceSeconds) || p.debounceSeconds < 0 || p.debounceSeconds > LIMITS.debounceMax)) throw badRequest(`debounce_seconds must be a whole number from 0 to ${LIMITS.debounceMax}`, 'debounce_seconds', 'invalid_field', { reason: 'number_range', min: 0, max: LIMITS.debounceMax });
+  if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes', 'invalid_field', { reason: 'number_range', min: 0, max: LIMITS.resumeMax });
   if (p.disclosure !== undefined && p.disclosure !== null) {
     if (charLength(p.disclosure) > LIMITS.disclosure) throw badRequest(`disclosure: at most ${LIMITS.disclosure} characters`, 'disclosure', 'too_long');
     out.disclosure = p.disclosure.trim() || null;
   }
   if (p.fallbackText !== undefined) {
-    if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text');
+    if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text', 'invalid_field', { reason: 'fallback_empty' });
     if (charLength(p.fallbackText) > LIMITS.fallback) throw badRequest(`fallback_text: at most ${LIMITS.fallback} characters`, 'fallback_text', 'too_long');
     out.fallbackText = p.fallbackText.trim();
   }
@@ -184,9 +187,9 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
 /** Checks the settings as a whole once the patch is applied (what enabling needs). */
 export function assertUsable(s: AiSettings, apiKeySet: boolean): void {
   if (!s.enabled) return;
-  if (s.provider === 'compatible' && !s.baseUrl) throw badRequest('A compatible provider needs its base_url', 'base_url');
-  if (s.provider === 'openai' && !apiKeySet) throw badRequest('OpenAI needs an api_key', 'api_key');
-  if (s.provider !== 'faq' && !s.model) throw badRequest('Name the model to use', 'model');
+  if (s.provider === 'compatible' && !s.baseUrl) throw badRequest('A compatible provider needs its base_url', 'base_url', 'invalid_field', { reason: 'base_url_required' });
+  if (s.provider === 'openai' && !apiKeySet) throw badRequest('OpenAI needs an api_key', 'api_key', 'invalid_field', { reason: 'api_key_required' });
+  if (s.provider !== 'faq' && !s.model) throw badRequest('Name the model to use', 'model', 'invalid_field', { reason: 'model_required' });
 }
 
 /** Applies a validated patch (on top of the current or default settings) in the caller's transaction. */

@@ -106,7 +106,8 @@ function percentiles(xs: number[]): Percentiles {
 
 /**
  * The AI report for conversations that had customer messages in [from, to): answered by the AI
- * alone vs handed off to a person, and how fast the first reply came (AI vs human).
+ * alone vs handed off to a person, how fast the AI answered first, and how fast a person (an agent
+ * or an admin replying in the inbox or through the API) first replied.
  */
 export async function aiReport(db: Db, clientId: string, from: string, to: string): Promise<AiReport> {
   const [rows, handoffs] = await Promise.all([
@@ -130,8 +131,10 @@ export async function aiReport(db: Db, clientId: string, from: string, to: strin
     const t0 = Date.parse(r.firstIn);
     const firstAi = r.firstAi && r.firstAi >= r.firstIn ? Date.parse(r.firstAi) : null;
     const firstAgent = r.firstAgent && r.firstAgent >= r.firstIn ? Date.parse(r.firstAgent) : null;
+    // The AI's counts when it answered before any person; a person's first reply counts whenever
+    // it came (also after the AI answered or handed over), from the customer's first message.
     if (firstAi !== null && (firstAgent === null || firstAi <= firstAgent)) ai.push(firstAi - t0);
-    else if (firstAgent !== null) human.push(firstAgent - t0);
+    if (firstAgent !== null) human.push(firstAgent - t0);
   }
   report.firstResponseAi = percentiles(ai);
   report.firstResponseHuman = percentiles(human);

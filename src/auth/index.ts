@@ -12,3 +12,4 @@ export * from './api-keys.ts';
 export * from './account.ts';
 export * from './user-changes.ts';
 export * from './presence.ts';
+export * from './first-steps.ts';

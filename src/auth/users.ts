@@ -67,7 +67,7 @@ export async function createUser(db: Db, clock: Clock, input: NewUser): Promise<
     id: newId(), client_id: input.clientId ?? null, email, name: input.name?.trim() ?? '', role: input.role,
     password_hash: input.password ? await hashPassword(input.password) : null,
     must_change_password: input.mustChangePassword ? 1 : 0, language: input.language ?? 'ru',
-    totp_secret: null, totp_enabled: 0, totp_last_step: null, disabled: 0, created_at: now, updated_at: now,
+    totp_secret: null, totp_enabled: 0, totp_last_step: null, disabled: 0, created_at: now, updated_at: now, first_steps_dismissed_at: null,
   };
   await db.insertInto('users').values(row).execute();
   return toUser(row);

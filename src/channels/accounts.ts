@@ -56,7 +56,7 @@ export async function createChannelAccount(
   const driver = registry.driverFor(input.kind);
   if (!driver) throw badRequest(`The channel kind must be one of: ${registry.kinds().join(', ')}`, 'kind');
   const name = input.name.trim();
-  if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
+  if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name', 'invalid_field', { reason: 'channel_name', max: 100 });
   const now = clock.now().toISOString();
   const row = {
     id: newId(), client_id: input.clientId, kind: input.kind, name, status: input.status ?? driver.initialStatus,
@@ -177,7 +177,7 @@ export async function updateChannelAccount(
     const set: { name?: string; settings?: string } = {};
     if (change.name !== undefined) {
       const name = change.name.trim();
-      if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name');
+      if (!name || charLength(name) > 100) throw badRequest('Enter the channel name (at most 100 characters)', 'name', 'invalid_field', { reason: 'channel_name', max: 100 });
       if (name !== account.name) set.name = name;
     }
     if (change.settings !== undefined) {

@@ -16,7 +16,11 @@ test('serve prints the URL and a one-time password on stdout, logs JSON without 
   const dir = fresh();
   const server = await startHabar(['--data-dir', dir], { env: { HABAR_LOG_LEVEL: 'debug' } });
   assert.ok(server.adminPassword, 'the one-time admin password is printed');
-  assert.equal(server.stdout().trim().split('\n'), [`listening: ${server.url}`, `admin password: ${server.adminPassword}`]);
+  const chat = server.stdout().match(/^customer chat: (\S+)$/m)?.[1];
+  assert.equal(server.stdout().trim().split('\n'), [`listening: ${server.url}`, `admin password: ${server.adminPassword}`, `customer chat: ${chat}`]);
+  assert.match(chat ?? '', new RegExp(`^${server.url}/c/[A-Za-z0-9_-]{8,}$`), 'the demo client\'s customer chat link');
+  const chatPage = await httpRequest(chat!);
+  assert.is(chatPage.status, 200, 'the printed link opens the customer chat');
   assert.is((await httpRequest(`${server.url}/readyz`)).status, 200);
   const { res } = await httpLogin(server.url, 'admin@habar.local', server.adminPassword!);
   assert.is(res.status, 303, 'the printed password logs in');

@@ -4,6 +4,7 @@ import { loadBootConfig } from '../config/boot-config.ts';
 import { openHabar, type Habar } from '../app.ts';
 import { AppError } from '../lib/errors.ts';
 import { acquireFileLock, isFileLockHeld } from '../db/index.ts';
+import { customerUrl } from '../channels/index.ts';
 import type { Command } from './commands.ts';
 
 export const PID_FILE = 'habar.pid';
@@ -62,6 +63,9 @@ export const serveCommand: Command = {
     }
     io.stdout.write(`listening: ${url}\n`);
     if (app.adminPassword) io.stdout.write(`admin password: ${app.adminPassword}\n`);
+    // The first minute: talk to the demo assistant as a customer would, before configuring anything.
+    const chat = app.demoChatToken ? customerUrl(app.ctx.publicUrl(), { publicToken: app.demoChatToken }) : undefined;
+    if (chat) io.stdout.write(`customer chat: ${chat}\n`);
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = async () => {

@@ -37,6 +37,8 @@ export interface UsersTable {
   disabled: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** When the person hid the dashboard's first steps (0020); null while they are shown. */
+  first_steps_dismissed_at: string | null;
 }
 
 export interface SessionsTable {

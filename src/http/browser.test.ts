@@ -61,7 +61,7 @@ test('an admin logs in with the one-time password, must change it, creates a cli
 
   // The dashboard, with the demo client of the embedded default.
   await page.waitForURL((u) => u.pathname === '/');
-  await page.locator('main', { hasText: 'Demo Company' }).waitFor();
+  await page.locator('main', { hasText: 'Демо-компания' }).waitFor();
   assert.match(await page.locator('.flash').innerText(), /Пароль изменён/);
   await page.screenshot({ path: `${SHOTS}/habar-2-dashboard.png`, fullPage: true });
 

@@ -19,5 +19,7 @@ export function formErrors(err: unknown, t: T): Record<string, string> | undefin
   if (!isAppError(err) || err.status >= 500 || [401, 403, 404, 413, 429].includes(err.status)) return undefined;
   const field = err.field ?? CODE_FIELD[err.code];
   if (!field) return undefined;
-  return { [field]: translateCode(t, err.code, err.message) };
+  // A domain refusal may name a finer reason than its code (e.g. invalid_field → number_range {min, max}).
+  const reason = typeof err.params?.reason === 'string' ? err.params.reason : err.code;
+  return { [field]: translateCode(t, reason, err.message, err.params) };
 }

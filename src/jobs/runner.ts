@@ -106,6 +106,11 @@ export class JobRunner {
     return this;
   }
 
+  /** The job kinds that have a handler (e.g. for naming each one in the UI). */
+  kinds(): string[] {
+    return [...this.handlers.keys()];
+  }
+
   /** Declares a periodic job (its handler registered as usual); one row per kind, re-armed after each run. */
   registerPeriodic(kind: string, everyMs: number): this {
     this.periodic.push({ kind, everyMs });

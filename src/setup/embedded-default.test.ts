@@ -4,7 +4,9 @@ import { makeTestApp, buildClient, tempDir } from '../testing/test-app.ts';
 import { DEMO_FAQ, getAiSettings, updateAiSettings } from '../ai/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { listChannelAccounts } from '../channels/index.ts';
-import { DEMO_SLUG, getClient } from '../tenants/index.ts';
+import { DEFAULT_ADMIN_EMAIL, DEMO_SLUG, getClient } from '../tenants/index.ts';
+import { findUserByEmail } from '../auth/index.ts';
+import { setSetting } from '../settings/index.ts';
 
 // The embedded default, composed in one place: an admin, the demo client with a sandbox channel,
 // and the demo client's AI answering from the demo FAQ (stored settings, no special case by slug).
@@ -45,6 +47,31 @@ test('a data file whose demo client has no stored AI settings (made before they 
     assert.is((await getAiSettings(third.ctx.db, demo.id)).enabled, false, 'turned off stays off');
   } finally {
     await third.cleanup();
+  }
+});
+
+test('the first start names the admin, the demo client, its address and its chat in the install\'s language (Russian unless set)', async () => {
+  const names = async (app: Awaited<ReturnType<typeof makeTestApp>>) => {
+    const demo = await getClient(app.ctx.db, DEMO_SLUG);
+    const admin = await findUserByEmail(app.ctx.db, DEFAULT_ADMIN_EMAIL);
+    return [admin?.name, demo.name, demo.invoiceAddress, (await listChannelAccounts(app.ctx.db, demo.id))[0].name];
+  };
+  const ru = await makeTestApp();
+  try {
+    assert.equal(await names(ru), ['Администратор', 'Демо-компания', 'Алматы, пр. Абая, 1', 'Чат для клиента']);
+    assert.ok(ru.demoChatToken, 'the first start knows the demo chat link');
+  } finally {
+    await ru.cleanup();
+  }
+  const dir = tempDir();
+  const bare = await makeTestApp({ dir, seed: false });
+  await setSetting(bare.ctx.db, bare.ctx.vault, bare.ctx.clock, 'ui.default_language', 'kk');
+  await bare.close();
+  const kk = await makeTestApp({ dir });
+  try {
+    assert.equal(await names(kk), ['Әкімші', 'Демо компания', 'Алматы, Абай даңғылы, 1', 'Клиент чаты']);
+  } finally {
+    await kk.cleanup();
   }
 });
 

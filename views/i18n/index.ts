@@ -16,11 +16,17 @@ import { ai } from './ai.ts';
 import { clientSettings } from './client-settings.ts';
 import { passwords } from './passwords.ts';
 import { instagram } from './instagram.ts';
+import { fieldErrors } from './field-errors.ts';
+import { settingLabels } from './setting-labels.ts';
+import { eventNames } from './event-names.ts';
+import { units } from './units.ts';
+import { firstSteps } from './first-steps.ts';
+import { apiReference } from './api-reference.ts';
 import { privacy } from './privacy.ts';
 import { dataLifecycle } from './data-lifecycle.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, privacy, dataLifecycle);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, privacy, dataLifecycle);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

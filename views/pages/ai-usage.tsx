@@ -12,11 +12,15 @@ export interface UsageView {
   report: AiReport;
 }
 
-const duration = (ms: number | null) => (ms === null ? '—' : ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+const duration = (v: ViewContext, ms: number | null) => {
+  if (ms === null) return '—';
+  if (ms < 60_000) return v.t('unit.seconds', { n: Math.round(ms / 1000) });
+  return ms < 5 * 3600_000 ? v.t('unit.minutes', { n: Math.round(ms / 60_000) }) : v.t('unit.hours', { n: Math.round(ms / 3600_000) });
+};
 
 export function UsagePage({ v, d }: { v: ViewContext; d: UsageView }) {
   const r = d.report;
-  const fr = (p: AiReport['firstResponseAi']) => v.t('ai.report.p50_p90', { p50: duration(p.p50Ms), p90: duration(p.p90Ms), n: p.n });
+  const fr = (p: AiReport['firstResponseAi']) => v.t('ai.report.p50_p90', { p50: duration(v, p.p50Ms), p90: duration(v, p.p90Ms), n: p.n });
   return (
     <Layout v={v} title={`${v.t('ai.usage')} · ${d.client.name}`}>
       <ClientTabs v={v} slug={d.client.slug} name={d.client.name} />

@@ -1,5 +1,6 @@
 import { Layout } from '../layout.tsx';
 import type { ViewContext } from '../view-context.ts';
+import { apiTextKey } from '../i18n/api-reference.ts';
 
 type Schema = {
   $ref?: string; type?: string | string[]; items?: Schema; properties?: Record<string, Schema>; required?: string[];
@@ -29,6 +30,17 @@ export interface ApiDocsView {
   client?: { slug: string; name: string };
 }
 
+/** A short text of the OpenAPI document in the reader's language, where the catalog has it (else as written). */
+function docText(v: ViewContext, en: string | undefined): string {
+  if (!en) return '';
+  const key = apiTextKey(en);
+  const s = v.t(key);
+  return s === key ? en : s;
+}
+
+/** lang="en" for a text shown as written in English on a page in another language. */
+const langOf = (v: ViewContext, en: string | undefined) => (en && v.lang !== 'en' && v.t(apiTextKey(en)) === apiTextKey(en) ? 'en' : undefined);
+
 const refName = (ref: string) => ref.split('/').pop() ?? ref;
 
 /** A short, readable type: "string", "Message[]", "open | pending", "string | null". */
@@ -46,7 +58,7 @@ function typeOf(s: Schema | undefined): string {
 
 function FieldsTable({ v, schema, doc }: { v: ViewContext; schema: Schema; doc: OpenApiDoc }) {
   const s = schema.$ref ? doc.components.schemas[refName(schema.$ref)] ?? schema : schema;
-  if (!s.properties) return <p><code>{typeOf(schema)}</code>{s.description ? ` — ${s.description}` : ''}</p>;
+  if (!s.properties) return <p lang={langOf(v, s.description)}><code>{typeOf(schema)}</code>{s.description ? ` — ${docText(v, s.description)}` : ''}</p>;
   return (
     <table class="api-fields">
       <thead><tr><th>{v.t('api_docs.field')}</th><th>{v.t('api_docs.type')}</th><th>{v.t('api_docs.description')}</th></tr></thead>
@@ -55,7 +67,7 @@ function FieldsTable({ v, schema, doc }: { v: ViewContext; schema: Schema; doc: 
           <tr>
             <td><code>{name}</code>{(s.required ?? []).includes(name) ? <small> · {v.t('api_docs.required')}</small> : null}</td>
             <td><code>{typeOf(p)}</code></td>
-            <td>{p.description ?? ''}{p.maxLength ? ` (≤ ${p.maxLength})` : ''}</td>
+            <td lang={langOf(v, p.description)}>{docText(v, p.description)}{p.maxLength ? ` (≤ ${p.maxLength})` : ''}</td>
           </tr>
         ))}
       </tbody>
@@ -68,15 +80,15 @@ function OperationBlock({ v, doc, method, path, op }: { v: ViewContext; doc: Ope
   return (
     <section class="card api-op" id={op.operationId}>
       <h3><span class={`method method-${method}`}>{method.toUpperCase()}</span> <code>{path}</code>{op.security?.length === 0 ? <small class="badge">{v.t('api_docs.no_key')}</small> : null}</h3>
-      <p>{op.summary}</p>
-      {op.description ? <p class="muted">{op.description}</p> : null}
+      <p>{docText(v, op.summary)}</p>
+      {op.description ? <p class="muted" lang={langOf(v, op.description)}>{docText(v, op.description)}</p> : null}
       {op.parameters?.length ? (
         <>
           <h4>{v.t('api_docs.parameters')}</h4>
           <table class="api-fields">
             <tbody>
               {op.parameters.map((p) => (
-                <tr><td><code>{p.name}</code> <small>({p.in}{p.required ? `, ${v.t('api_docs.required')}` : ''})</small></td><td><code>{typeOf(p.schema)}</code></td><td>{p.description ?? ''}</td></tr>
+                <tr><td><code>{p.name}</code> <small>({p.in}{p.required ? `, ${v.t('api_docs.required')}` : ''})</small></td><td><code>{typeOf(p.schema)}</code></td><td>{docText(v, p.description)}</td></tr>
               ))}
             </tbody>
           </table>
@@ -92,7 +104,7 @@ function OperationBlock({ v, doc, method, path, op }: { v: ViewContext; doc: Ope
       <ul>
         {Object.entries(op.responses).map(([status, r]) => {
           const schema = r.content?.['application/json']?.schema;
-          return <li><code>{status}</code> {r.description}{schema ? <> — <code>{typeOf(schema)}</code></> : null}</li>;
+          return <li><code>{status}</code> {docText(v, r.description)}{schema ? <> — <code>{typeOf(schema)}</code></> : null}</li>;
         })}
       </ul>
     </section>
@@ -132,7 +144,7 @@ export function ApiDocsPage({ v, d }: { v: ViewContext; d: ApiDocsView }) {
           <ul>
             {Object.entries(d.doc.webhooks).map(([event, w]) => {
               const ref = w.post.requestBody?.content['application/json']?.schema.$ref;
-              return <li><code>{event}</code> — {w.post.summary}{ref ? <> — <a href={`#schema-${refName(ref)}`}><code>{refName(ref)}</code></a></> : null}</li>;
+              return <li><code>{event}</code> — {docText(v, w.post.summary)}{ref ? <> — <a href={`#schema-${refName(ref)}`}><code>{refName(ref)}</code></a></> : null}</li>;
             })}
           </ul>
         ) : null}
@@ -141,20 +153,20 @@ export function ApiDocsPage({ v, d }: { v: ViewContext; d: ApiDocsView }) {
       <h2>{v.t('api_docs.operations')}</h2>
       <nav class="api-toc">
         {[...byTag].map(([tag, ops]) => (
-          <div><strong>{tag}</strong><ul>{ops.map((o) => <li><a href={`#${o.op.operationId}`}><code>{o.method.toUpperCase()} {o.path}</code></a></li>)}</ul></div>
+          <div><strong>{docText(v, tag)}</strong><ul>{ops.map((o) => <li><a href={`#${o.op.operationId}`}><code>{o.method.toUpperCase()} {o.path}</code></a></li>)}</ul></div>
         ))}
       </nav>
       {[...byTag].map(([tag, ops]) => (
         <>
-          <h2>{tag}</h2>
+          <h2>{docText(v, tag)}</h2>
           {ops.map((o) => <OperationBlock v={v} doc={d.doc} method={o.method} path={o.path} op={o.op} />)}
         </>
       ))}
       <h2>{v.t('api_docs.schemas')}</h2>
       {Object.entries(d.doc.components.schemas).map(([name, s]) => (
         <section class="card" id={`schema-${name}`}>
-          <h3>{name}</h3>
-          {s.description ? <p class="muted">{s.description}</p> : null}
+          <h3><code>{name}</code></h3>
+          {s.description ? <p class="muted" lang={langOf(v, s.description)}>{docText(v, s.description)}</p> : null}
           <FieldsTable v={v} schema={s} doc={d.doc} />
         </section>
       ))}

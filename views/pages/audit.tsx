@@ -1,4 +1,5 @@
 import { Layout, Field } from '../layout.tsx';
+import { NamedCode } from '../named-code.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { AuditRow } from '../../src/audit/index.ts';
 
@@ -20,6 +21,10 @@ export interface AuditView {
   older?: string;
   errors?: Record<string, string>;
 }
+
+// The system's own entries carry this label (audit's SYSTEM_ACTOR); people's carry their e-mail.
+const SYSTEM_LABEL = 'system';
+const named = (v: ViewContext, prefix: string, code: string) => (v.t(prefix + code) === prefix + code ? code : v.t(prefix + code));
 
 const query = (f: AuditFilterValues, extra: Record<string, string> = {}) =>
   new URLSearchParams(Object.entries({ ...f, ...extra }).filter(([, v]) => v !== '')).toString();
@@ -46,10 +51,10 @@ export function AuditPage({ v, d }: { v: ViewContext; d: AuditView }) {
             {d.rows.map((r) => (
               <tr>
                 <td>{v.time(r.at)}</td>
-                <td>{r.actorLabel}</td>
-                <td><code>{r.action}</code></td>
+                <td>{r.actorLabel === SYSTEM_LABEL ? v.t('audit.actor.system') : r.actorLabel}</td>
+                <td><NamedCode v={v} prefix="audit.action." code={r.action} /></td>
                 {d.showClient ? <td>{r.clientId ? d.slugs[r.clientId] ?? r.clientId : ''}</td> : null}
-                <td>{r.targetType ? `${r.targetType} ${r.targetId ?? ''}` : ''}</td>
+                <td>{r.targetType ? <>{named(v, 'audit.target.', r.targetType)} <code class="muted">{r.targetId ?? ''}</code></> : ''}</td>
                 <td>{r.ip}</td>
                 <td>{r.details === '{}' ? '' : <pre class="details">{r.details}</pre>}</td>
               </tr>

@@ -1,5 +1,6 @@
 import { Layout } from '../layout.tsx';
 import { ActionButton, ClientTabs } from '../controls.tsx';
+import { NamedCode } from '../named-code.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { Job } from '../../src/jobs/index.ts';
 
@@ -45,7 +46,7 @@ export function JobsPage({ v, d }: { v: ViewContext; d: JobsView }) {
               const slug = j.clientId ? d.slugs[j.clientId] : undefined;
               return (
                 <tr id={`job-${j.id}`}>
-                  <td><code>{j.kind}</code>{j.conversationId && slug ? <> · <a href={`/clients/${slug}/inbox/${j.conversationId}`}>{v.t('jobs.conversation')}</a></> : null}</td>
+                  <td><NamedCode v={v} prefix="jobs.kind." code={j.kind} />{j.conversationId && slug ? <> · <a href={`/clients/${slug}/inbox/${j.conversationId}`}>{v.t('jobs.conversation')}</a></> : null}</td>
                   {d.client ? null : <td>{slug ? <a href={`/clients/${slug}`}>{slug}</a> : <span class="muted">{v.t('jobs.system')}</span>}</td>}
                   <td>{j.attempts}/{j.maxAttempts}</td>
                   <td>{v.time(j.finishedAt ?? j.runAt)}</td>

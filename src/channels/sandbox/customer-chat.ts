@@ -11,14 +11,16 @@ export interface CustomerPost {
   customer?: string;
   /** Makes the post idempotent: a replay stores nothing new and returns the same message id. */
   messageId?: string;
+  /** How a browser visitor is named ("Посетитель 3f2a1b"): the word in the page's language (the HTTP edge translates it); "Visitor" without one. */
+  visitorWord?: string;
 }
 
 /** Customer ids the page itself makes (one per browser) start with this. */
 export const BROWSER_CUSTOMER_PREFIX = 'v_';
 
-function displayName(customer: string): string {
-  if (!customer) return 'Sandbox visitor';
-  if (customer.startsWith(BROWSER_CUSTOMER_PREFIX)) return `Visitor ${customer.slice(2, 8)}`;
+function displayName(customer: string, visitorWord = 'Visitor'): string {
+  if (!customer) return visitorWord;
+  if (customer.startsWith(BROWSER_CUSTOMER_PREFIX)) return `${visitorWord} ${customer.slice(2, 8)}`;
   return customer.slice(0, 60);
 }
 
@@ -33,7 +35,7 @@ export async function postAsCustomer(deps: MessagingDeps, account: ChannelAccoun
   const platformMessageId = post.messageId ? `${encodeURIComponent(customer)}/${post.messageId}` : newId();
   const r = await ingestInbound(deps, {
     channelAccountId: account.id, platformMessageId, text: post.text,
-    from: { identities: [{ kind: SANDBOX_IDENTITY, value: customer }], displayName: displayName(customer) },
+    from: { identities: [{ kind: SANDBOX_IDENTITY, value: customer }], displayName: displayName(customer, post.visitorWord) },
   });
   return { id: r.messageId, created: !r.duplicate };
 }

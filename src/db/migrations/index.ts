@@ -14,6 +14,7 @@ import * as m0012 from './0012_whatsapp_auth.ts';
 import * as m0013 from './0013_message_reply_to.ts';
 import * as m0014 from './0014_privacy.ts';
 import * as m0015 from './0015_client_purge.ts';
+import * as m0020 from './0020_first_steps.ts';
 
 export interface Migration {
   version: number;
@@ -41,4 +42,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 13, name: '0013_message_reply_to', up: m0013.up },
   { version: 14, name: '0014_privacy', up: m0014.up },
   { version: 15, name: '0015_client_purge', up: m0015.up },
+  { version: 20, name: '0020_first_steps', up: m0020.up },
 ];

@@ -131,7 +131,24 @@ test('the settings form saves, and shows field errors inline', async (ctx) => {
   assert.is(s.reply_length, 'short');
   const bad = await postForm(ctx.app, jar, '/clients/shop/ai', { ...form, debounce_seconds: '500' }, csrfFrom(page));
   assert.is(bad.status, 422);
-  assert.match(await bad.text(), /debounce_seconds must be a whole number from 0 to 120/);
+  assert.match(await bad.text(), /Введите целое число от 0 до 120/);
+});
+
+test('a number out of range, negative or not a number is refused with its range, in the user\'s language', async (ctx) => {
+  const owner = await buildUser(ctx.app, 'owner', ctx.client.id);
+  const jar = await loginAs(ctx.app, owner.email, TEST_PASSWORD);
+  const page = await (await ctx.app.request('/clients/shop/ai', { jar })).text();
+  const form = { _form: '1', provider: 'faq', faq: '', lang_ru: '1', debounce_seconds: '4', resume_after_minutes: '60', fallback_text: 'Ответим скоро.', reply_length: 'medium' };
+  for (const [field, value, range] of [['debounce_seconds', '-5', 'от 0 до 120'], ['resume_after_minutes', 'abc', 'от 0 до 10080'], ['debounce_seconds', '2.5', 'от 0 до 120']]) {
+    const res = await postForm(ctx.app, jar, '/clients/shop/ai', { ...form, [field]: value }, csrfFrom(page));
+    assert.is(res.status, 422, `${field}=${value}`);
+    const body = await res.text();
+    assert.match(body, `Введите целое число ${range}`);
+    assert.not.match(body, /whole number/);
+  }
+  const noLanguage = await postForm(ctx.app, jar, '/clients/shop/ai', { ...form, lang_ru: '' }, csrfFrom(page));
+  assert.match(await noLanguage.text(), 'Выберите хотя бы один язык');
+  assert.is((await json(api(ctx, 'GET'))).debounce_seconds, 4, 'nothing stored');
 });
 
 test('the settings form keeps an entry\'s other phrasings ("?" lines), synonyms and STOP/START words', async (ctx) => {

@@ -26,17 +26,15 @@ export function parseFaqText(text: string): Array<{ question: string; questions?
     const [question, ...rest] = block.split('\n');
     const questions = rest.filter((l) => l.trim().startsWith('?')).map((l) => l.trim().slice(1).trim()).filter(Boolean);
     const answer = rest.filter((l) => !l.trim().startsWith('?')).join('\n').trim();
-    if (!answer) throw badRequest(`FAQ entry ${i + 1} needs an answer on the lines after its question`, 'faq');
+    if (!answer) throw badRequest(`FAQ entry ${i + 1} needs an answer on the lines after its question`, 'faq', 'invalid_field', { reason: 'faq_needs_answer', n: i + 1 });
     return { question: question.trim(), ...(questions.length ? { questions } : {}), answer };
   });
 }
 
 const commaList = (v: string | undefined) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean);
 
-const int = (v: string | undefined, field: string) => {
-  if (!/^\d{1,6}$/.test((v ?? '').trim())) throw badRequest('Enter a whole number', field);
-  return Number(v);
-};
+// Anything but a whole number reaches the domain as NaN, whose refusal names the allowed range.
+const int = (v: string | undefined) => (/^-?\d{1,9}$/.test((v ?? '').trim()) ? Number(v) : Number.NaN);
 
 /** The settings form → a patch (every field of the form is present; unticked boxes are false). */
 export function formToPatch(f: Record<string, string>, channelIds: string[]): AiSettingsPatch {
@@ -49,7 +47,7 @@ export function formToPatch(f: Record<string, string>, channelIds: string[]): Ai
     ...(f.stop_keywords !== undefined ? { stopKeywords: commaList(f.stop_keywords) } : {}),
     ...(f.start_keywords !== undefined ? { startKeywords: commaList(f.start_keywords) } : {}),
     ...(f.faq_synonyms !== undefined ? { faqSynonyms: f.faq_synonyms.split('\n').map(commaList).filter((g) => g.length > 0) } : {}),
-    redact: on('redact'), debounceSeconds: int(f.debounce_seconds, 'debounce_seconds'), resumeAfterMinutes: int(f.resume_after_minutes, 'resume_after_minutes'),
+    redact: on('redact'), debounceSeconds: int(f.debounce_seconds), resumeAfterMinutes: int(f.resume_after_minutes),
     disclosure: on('disclosure_off') ? null : f.disclosure ?? '', fallbackText: f.fallback_text ?? '', replyLength: (f.reply_length ?? 'medium') as AiSettingsPatch['replyLength'],
     channelIds: channelIds.filter((id) => on(`channel_${id}`)), transcribeVoice: on('transcribe_voice'),
   };
@@ -101,7 +99,7 @@ export function aiRoutes() {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { roles: ['owner'], what: 'ai.consent.record' });
     const f = await readForm(c);
-    if (f.agree !== '1') throw badRequest('Tick the authorisation text to record it', 'agree');
+    if (f.agree !== '1') throw badRequest('Tick the authorisation text to record it', 'agree', 'invalid_field', { reason: 'tick_to_agree' });
     const provider = f.provider === 'openai' ? 'openai' : 'compatible';
     const s = await getAiSettings(ctx.db, client.id);
     const destination = provider === 'openai' ? 'api.openai.com' : s.baseUrl ? new URL(s.baseUrl).host : '';

@@ -25,7 +25,7 @@ test('the one-time admin password logs in and must be changed before anything el
   assert.is(res.status, 303);
   const after = await app.request('/', { jar });
   assert.is(after.status, 200);
-  assert.match(await after.text(), /Demo Company/);
+  assert.match(await after.text(), /Демо-компания/);
   // The old one-time password no longer works.
   const jar2 = new CookieJar();
   const login = await app.request('/login', { jar: jar2 });

@@ -16,6 +16,7 @@ import { PublicRateLimits } from '../public-rate-limit.ts';
 import { isSecureRequest } from '../middleware/session.ts';
 import { parseFormBody } from '../forms.ts';
 import { html, viewContext } from '../render.tsx';
+import { translator } from '../../../views/i18n/index.ts';
 import type { HttpEnv } from '../env.ts';
 
 const CUSTOMER_COOKIE = 'habar_customer';
@@ -184,7 +185,7 @@ export function customerChatRoutes() {
       const account = await channelOf(c, { cached: true });
       await limits.checkPost(ctx, c.get('ip'), account.publicToken!);
       const post = parseCustomerPost(await c.req.text());
-      const r = await postAsCustomer(ctx, account, post);
+      const r = await postAsCustomer(ctx, account, { ...post, visitorWord: translator(c.get('lang') ?? 'ru')('chat.visitor') });
       return c.json({ id: r.id }, r.created ? 201 : 200);
     }
     // The page's own form (htmx, or a plain post without JavaScript).
@@ -202,7 +203,7 @@ export function customerChatRoutes() {
     else {
       try {
         await limits.checkPost(ctx, c.get('ip'), token);
-        await postAsCustomer(ctx, account, { text, customer, messageId });
+        await postAsCustomer(ctx, account, { text, customer, messageId, visitorWord: v.t('chat.visitor') });
       } catch (err) {
         if (!isAppError(err) || err.status !== 429) throw err;
         error = v.t('chat.error.rate');
