@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { backupIfDue } from './db/index.ts';
+import { backupIfDue, BACKUP_CHECK_MS } from './db/index.ts';
 import type { AppContext } from './http/env.ts';
 
 export interface Background {
@@ -8,8 +8,7 @@ export interface Background {
 
 type Worker = (ctx: AppContext) => { stop(): Promise<void> | void };
 
-/** How often the scheduled-backup worker looks whether a backup is due. */
-export const BACKUP_CHECK_MS = 10 * 60_000;
+export { BACKUP_CHECK_MS };
 
 /**
  * Scheduled backups into <data-dir>/backups every --backup-interval-hours (by the clock, so

@@ -15,6 +15,9 @@ import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { automationActionsHandler, automationEventHandler, automationWatcher, noAgentReplyHandler, rulesResponderStep } from './automation/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
+import {
+  exportJobHandler, expireExportsHandler, EXPIRE_EXPORTS_EVERY_MS, EXPIRE_EXPORTS_KIND, purgeHandler, PURGE_EVERY_MS, PURGE_KIND, retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND,
+} from './privacy/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
@@ -55,6 +58,10 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => noAgentReplyHandler(d),
   (d) => automationEventHandler(d),
   (d) => automationActionsHandler({ ...d, represent: conversationJson }),
+  (d) => retentionHandler(d),
+  (d) => exportJobHandler(d),
+  (d) => expireExportsHandler(d),
+  (d) => purgeHandler(d),
   (d) => erasureJobHandler(eraseDepsOf(d)),
 ];
 
@@ -65,6 +72,9 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: SEARCH_INDEX_KIND, everyMs: SEARCH_INDEX_EVERY_MS },
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
   { kind: CHANNEL_MAINTENANCE_KIND, everyMs: CHANNEL_MAINTENANCE_EVERY_MS },
+  { kind: RETENTION_KIND, everyMs: RETENTION_EVERY_MS },
+  { kind: EXPIRE_EXPORTS_KIND, everyMs: EXPIRE_EXPORTS_EVERY_MS },
+  { kind: PURGE_KIND, everyMs: PURGE_EVERY_MS },
 ];
 
 /**

@@ -63,6 +63,8 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'automation', key: 'clients.tab.automation', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'privacy', key: 'clients.tab.privacy', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'exports', key: 'clients.tab.exports', roles: ['admin', 'owner', 'representative'] },
+  { path: 'termination', key: 'clients.tab.termination', roles: ['admin'] },
 ];
 
 export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; name: string }) {

@@ -38,6 +38,6 @@ export { DEMO_FAQ } from './demo-faq.ts';
 export { writeDemoAiSettings } from './demo-settings.ts';
 export { countTokens, countChatTokens, warmTokenizer } from './tokenizer.ts';
 export { selectWindow, foldSummary, buildChatMessages, DEFAULT_BUDGET, type ThreadMessage, type ChatMessage } from './context.ts';
-export { prepareContext, loadRecentTurns } from './thread.ts';
+export { prepareContext, loadRecentTurns, forgetSummaries } from './thread.ts';
 export { runTurn, buildRequest, type TurnResult, type EngineDeps } from './reply-engine.ts';
 export { AiProviderError, type CallOptions } from './openai-client.ts';

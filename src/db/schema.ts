@@ -15,6 +15,8 @@ export interface ClientsTable {
   require_totp: Generated<number>;
   status: Generated<string>;
   terminated_at: string | null;
+  /** When the terminated client's data was purged (0015); the row stays as a stripped tombstone. */
+  purged_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

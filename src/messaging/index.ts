@@ -36,6 +36,7 @@ export { getMessage, findMessage, listMessages, listMessagesAfter, toMessage, re
 // The automatic-reply state (ai_state, ai_paused_until): its only writer, compare-and-set.
 export { changeReplyState, changeReplyStateIn, ANY_STATE, type ReplyStateTarget, type ReplyStateExpectation, type ReplyStateOutcome } from './reply-state.ts';
 export { storeAttachment, getAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts';
+export { pruneHistoryBefore, type HistoryPruned } from './history-retention.ts';
 export { publicMediaToken, publicMediaFile, PUBLIC_MEDIA_TTL_MS } from './public-media.ts';
 
 // The responder chain: steps registered in src/pipeline.ts (RESPONDER_STEPS).

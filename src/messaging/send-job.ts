@@ -45,6 +45,7 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
       if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
       const account = await channelAccountRef(db, row.channel_account_id);
       if (!account) throw new PermanentJobError('The channel no longer exists');
+      if (account.halted) throw new PermanentJobError('The client\u2019s account was terminated: nothing is sent any more');
       const idempotent = sender.idempotent(account);
       if (!idempotent) {
         const now = clock.now().toISOString();

@@ -33,6 +33,8 @@ export interface ChannelAccountRef {
   kind: ChannelKind;
   /** The account was deleted: its conversations stay readable, but nothing new comes in or starts on it. */
   deleted?: boolean;
+  /** The client was terminated: nothing comes in, goes out or is answered on its channels any more. */
+  halted?: boolean;
 }
 
 export interface IdentityRef {

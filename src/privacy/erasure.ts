@@ -4,6 +4,7 @@
 // the request is marked done. Idempotent: erasing an erased person answers their record again.
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { BACKUP_CHECK_MS } from '../db/index.ts';
 import { enqueueJob, PermanentJobError, RetryLaterError, type JobHandler } from '../jobs/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { getContact, inTransaction, listIdentities } from '../messaging/index.ts';
@@ -28,10 +29,14 @@ export function eraseDepsOf(ctx: PrivacyDeps & Omit<ErasureDeps, 'dataDir'> & { 
   return { ...ctx, dataDir: ctx.config.dataDir, backups: { intervalHours: ctx.config.backupIntervalHours, keep: ctx.config.backupKeep }, ...(jobs ? { wake: () => jobs.wake() } : {}) };
 }
 
-/** When the last scheduled backup taken before `at` is pruned (null: no scheduled backups rotate). */
+/**
+ * When the last scheduled backup taken before `at` is pruned (null: no scheduled backups rotate):
+ * `keep` newer ones must be taken first, each at most an interval plus the worker's check period
+ * after the one before (db/backup.ts, BACKUP_CHECK_MS).
+ */
 export function backupsExpireAt(at: Date, backups: { intervalHours: number; keep: number }): string | null {
   if (!backups.intervalHours) return null;
-  return new Date(at.getTime() + backups.intervalHours * backups.keep * 3_600_000).toISOString();
+  return new Date(at.getTime() + backups.keep * (backups.intervalHours * 3_600_000 + BACKUP_CHECK_MS)).toISOString();
 }
 
 const contactRows = (e: PersonalDataTable, by: RowsBy, s: ErasureSubject) => {

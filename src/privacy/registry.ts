@@ -20,6 +20,17 @@ export type ContactErasure =
   /** Handled by an erasure step (ERASURE_STEPS), e.g. rows found by a keyed hash of the number. */
   | { do: 'step'; step: string };
 
+/**
+ * What the purge of a terminated client (policy 5.2: 90 days after termination) does to its rows;
+ * absent: deleted. What the law requires to keep longer (issued billing statements, once billing
+ * exists) registers `keep` or `strip` here, and survives the purge stripped of the rest.
+ */
+export type ClientPurge =
+  /** The rows stay with these columns set to these values (nothing left names anyone). */
+  | { do: 'strip'; set: Record<string, string | number | null>; why: string }
+  /** The rows stay as they are (see `why`). */
+  | { do: 'keep'; why: string };
+
 export interface PersonalDataTable {
   table: string;
   /** What personal data it holds (docs/PRIVACY.md and the export's schema description). */
@@ -35,6 +46,8 @@ export interface PersonalDataTable {
   secretRowsWhere?: { column: string; value: string | number };
   /** Derived data (a search index) that follows its source's rows; never exported itself. */
   derivedFrom?: string;
+  /** What purging a terminated client does to the rows (absent: delete). */
+  clientPurge?: ClientPurge;
   /** Why rows are kept or have no client (for the record). */
   why?: string;
 }
@@ -52,7 +65,13 @@ export interface PersonalDataFiles {
 
 export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   // Client-owned: the account, its members and configuration.
-  { table: 'clients', holds: 'company name, contact e-mail, phone, invoice address, contact persons', byClient: { column: 'id' } },
+  {
+    table: 'clients', holds: 'company name, contact e-mail, phone, invoice address, contact persons', byClient: { column: 'id' },
+    clientPurge: {
+      do: 'strip', set: { name: '', contact_email: '', phone: '', invoice_address: '', contact_persons: '[]' },
+      why: 'the id stays (slug replaced) so that records kept longer by law, and the audit log, still point at a client',
+    },
+  },
   { table: 'users', holds: 'members: e-mail, name, language', byClient: { column: 'client_id' }, omit: ['password_hash', 'totp_secret', 'totp_last_step'] },
   { table: 'sessions', holds: 'members\' sign-ins: IP address, browser', byClient: { column: 'user_id', in: { table: 'users', key: 'client_id' } }, omit: ['id', 'csrf_token'] },
   { table: 'password_resets', holds: 'members\' reset requests (times only)', byClient: { column: 'user_id', in: { table: 'users', key: 'client_id' } }, omit: ['id'] },
@@ -64,6 +83,7 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   {
     table: 'audit_log', holds: 'who did what (actors by label, subjects by internal id)', byClient: { column: 'client_id' },
     contactErasure: { do: 'keep', why: 'entries name people by internal id only; a member\'s erasure pseudonymises the actor label' },
+    clientPurge: { do: 'keep', why: 'the audit log keeps that things happened (not what was deleted); members\' labels are pseudonymised' },
   },
   { table: 'settings', holds: 'client settings (auto-reply text, …)', byClient: { column: 'client_id' }, secretRowsWhere: { column: 'sealed', value: 1 } },
   { table: 'api_keys', holds: 'key labels and who made them', byClient: { column: 'client_id' }, omit: ['key_hash'] },

@@ -71,6 +71,9 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'meta.instagram_app_id', scope: 'global', help: 'Instagram app id (Instagram Login, for accounts without a Facebook Page)', parse: text(64) },
   { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'instagram.human_agent_tag', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Let people answer Instagram customers up to 7 days after their last message (Meta\'s HUMAN_AGENT tag; only for a person\'s replies, never automatic ones)', parse: bool },
+  { key: 'privacy.retention_days', scope: 'client', help: 'Delete chat history (messages, their files, emptied conversations) older than this many days, once a day (unset: kept while the account is active)', parse: int(1, 36500) },
+  { key: 'privacy.purge_after_days', scope: 'global', default: '90', help: 'Days after a client\'s termination when everything of it is purged (default 90, as the privacy policy promises)', parse: int(1, 3650) },
+  { key: 'privacy.export_link_days', scope: 'global', default: '7', help: 'Days an export\'s download link works before it answers 410 expired and the file is deleted (default 7)', parse: int(1, 90) },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
   { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];

@@ -26,6 +26,8 @@ export interface Client {
   requireTotp: boolean;
   status: 'active' | 'terminated';
   terminatedAt: string | null;
+  /** Set once a terminated client's data was purged (the row is then a stripped tombstone). */
+  purgedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,7 +38,7 @@ export function toClient(r: Selectable<ClientsTable>): Client {
   return {
     id: r.id, slug: r.slug, name: r.name, contactEmail: r.contact_email, phone: r.phone, invoiceAddress: r.invoice_address,
     contactPersons: persons, timezone: r.timezone, requireTotp: !!r.require_totp, status: r.status as Client['status'],
-    terminatedAt: r.terminated_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    terminatedAt: r.terminated_at, purgedAt: r.purged_at ?? null, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -131,7 +133,7 @@ export async function createClient(db: Db, clock: Clock, input: ClientInput & { 
     id: newId(), slug: input.slug, name: input.name.trim(), contact_email: input.contactEmail?.trim() ?? '',
     phone: input.phone?.trim() ?? '', invoice_address: input.invoiceAddress?.trim() ?? '',
     contact_persons: JSON.stringify(input.contactPersons ?? []), timezone: input.timezone ?? 'Asia/Almaty',
-    require_totp: input.requireTotp ? 1 : 0, status: 'active', terminated_at: null, created_at: now, updated_at: now,
+    require_totp: input.requireTotp ? 1 : 0, status: 'active', terminated_at: null, purged_at: null, created_at: now, updated_at: now,
   };
   await db.insertInto('clients').values(row).execute();
   return toClient(row);

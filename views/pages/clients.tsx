@@ -29,7 +29,7 @@ export function ClientsListPage({ v, clients, canCreate, supportOnly }: { v: Vie
           <tbody>
             {clients.map((cl) => (
               <tr>
-                <td><a href={`/clients/${cl.slug}`}>{cl.name}</a></td>
+                <td><a href={`/clients/${cl.slug}`}>{cl.name || cl.slug}</a></td>
                 <td><code>{cl.slug}</code></td>
                 <td>{cl.contactEmail}</td>
                 <td>{v.t(`clients.status_${cl.status}`)}</td>

@@ -5,9 +5,9 @@ export interface DashboardData {
   clients?: { slug: string; name: string; status: string }[];
   client?: { slug: string; name: string };
   userCount?: number;
-  firstSteps?: FirstStepsView;
   /** The client's open privacy requests due by `by` (a week from today). */
   privacyDue?: { count: number; by: string };
+  firstSteps?: FirstStepsView;
 }
 
 /** One of the first steps: done is derived from the data; href is where to take it. */

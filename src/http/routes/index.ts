@@ -26,6 +26,8 @@ import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
 import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
 import { automationRoutes } from './automation.routes.tsx';
+import { exportsRoutes } from './exports.routes.tsx';
+import { terminationRoutes } from './termination.routes.tsx';
 import { privacyRoutes } from './privacy.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
@@ -56,5 +58,7 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   publicMediaRoutes,
   instagramLoginRoutes,
   automationRoutes,
+  exportsRoutes,
+  terminationRoutes,
   privacyRoutes,
 ];

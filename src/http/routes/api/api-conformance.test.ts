@@ -9,6 +9,7 @@ import { createApiKey } from '../../../auth/index.ts';
 import { setSetting } from '../../../settings/index.ts';
 import { getMessage, inTransaction } from '../../../messaging/index.ts';
 import { ERROR_CODES } from './openapi-builder.ts';
+import { updateRequest } from '../../../privacy/index.ts';
 import { FakeWaNetwork, ManualTimers, waitFor } from '../../../testing/fake-wa-socket.ts';
 import { CHANNEL_DRIVERS } from '../../../channels/index.ts';
 import { makeWhatsappDriver } from '../../../channels/whatsapp/index.ts';
@@ -232,6 +233,17 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('POST', `/api/v1/contacts/${minor}/minor`);
   await call('POST', `/api/v1/contacts/${minor}/minor`);
   await app.ctx.jobs.drain();
+
+  // Exports: the whole client and one contact; the download before it is ready, once done, and expired.
+  const clientExport = (await call('POST', '/api/v1/exports')).body;
+  await call('GET', `/api/v1/requests/${clientExport.id}/download`);
+  const contactExport = (await call('POST', `/api/v1/contacts/${contactId}/export`)).body;
+  await call('POST', '/api/v1/contacts/nope/export');
+  await app.ctx.jobs.drain();
+  assert.is((await call('GET', `/api/v1/requests/${clientExport.id}/download`)).status, 200);
+  await call('GET', '/api/v1/requests/nope/download');
+  await updateRequest(app.ctx.db, app.ctx.clock, contactExport.id, { expiresAt: new Date(app.ctx.clock.now().getTime() - 1000).toISOString() });
+  assert.is((await call('GET', `/api/v1/requests/${contactExport.id}/download`)).status, 410);
 
   // The delivery log: a receiver that fails keeps a delivery in progress (409 on redeliver).
   await app.ctx.jobs.drain();

@@ -38,7 +38,10 @@ test.before(async (ctx) => {
     delivery = (await b.api('GET', `/api/v1/webhooks/${webhook.id}/deliveries`)).body.data[0];
     if (!delivery) await new Promise((r) => setTimeout(r, 10));
   }
-  const request = (await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`)).body;
+  await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`);
+  // A finished export, so that B's own key can download what A's key must not find.
+  const request = (await b.api('POST', '/api/v1/exports')).body;
+  await app.ctx.jobs.drain();
   ctx.ids = {
     request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
     key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id,

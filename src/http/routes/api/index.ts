@@ -20,6 +20,7 @@ import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
 import { automationRoutes } from './automation.api.ts';
 import { requestRoutes } from './requests.api.ts';
+import { exportRoutes } from './exports.api.ts';
 import { contactPrivacyRoutes } from './contact-privacy.api.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -30,7 +31,7 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, settingsRoutes,
-  requestRoutes, contactPrivacyRoutes,
+  requestRoutes, contactPrivacyRoutes, exportRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */

@@ -43,6 +43,8 @@ export const ERROR_CODES: Record<string, string> = {
   not_supported: '409: this kind of channel does not pair with a phone (no QR code, pairing code or logout)',
   delivery_in_progress: '409: the delivery is still being attempted; redeliver it once it is delivered or dead',
   transfer_consent_required: '409: the AI provider processes data abroad and the owner has not authorised the transfer',
+  not_ready: '409: the export is still being written; poll its request until status is done',
+  expired: '410: the download link expired; request a new export',
   payload_too_large: '413: the body is larger than the route accepts',
   rate_limited: '429: too many requests; wait Retry-After seconds',
   internal: '500: an error on the server (logged; the message says no more)',
