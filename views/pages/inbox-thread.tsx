@@ -50,6 +50,8 @@ const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted'
 export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
   return (
     <div class="thread" id="thread">
+      {/* Only on a phone, where the open thread hides the list (app.css). */}
+      <a class="back-to-list" href={`/clients/${slug}/inbox${t.keep}`}>← {v.t('inbox.back')}</a>
       <ThreadHead v={v} slug={slug} t={t} />
       <MessageList v={v} slug={slug} t={t} />
       <ReplyBox v={v} slug={slug} t={t} />

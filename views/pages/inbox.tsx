@@ -43,7 +43,7 @@ export function InboxPage({ v, list, thread }: { v: ViewContext; list: InboxList
   return (
     <Layout v={v} title={`${v.t('inbox.title')} · ${list.client.name}`}>
       <ClientTabs v={v} slug={list.client.slug} name={list.client.name} />
-      <div class="inbox" data-live-src={`${base}/events`}>
+      <div class={thread ? 'inbox has-thread' : 'inbox'} data-live-src={`${base}/events`}>
         <aside class="inbox-list">
           <div class="inbox-top">
             <h1>{v.t('inbox.title')}</h1>
