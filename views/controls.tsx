@@ -7,7 +7,7 @@ export function SelectField(props: { label: string; name: string; id?: string; v
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <select id={fieldId(props.name, props.id)} name={props.name} aria-invalid={props.error ? 'true' : undefined}>
+      <select name={props.name} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)}>
         {props.options.map(([value, label]) => <option value={value} selected={value === (props.value ?? '')}>{label}</option>)}
       </select>
       {props.error ? <small class="error">{props.error}</small> : null}
@@ -19,7 +19,7 @@ export function TextAreaField(props: { label: string; name: string; id?: string;
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <textarea id={fieldId(props.name, props.id)} name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined}>{props.value ?? ''}</textarea>
+      <textarea name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)}>{props.value ?? ''}</textarea>
       {props.error ? <small class="error">{props.error}</small> : null}
     </label>
   );

@@ -4,9 +4,11 @@ import type { ViewContext } from './view-context.ts';
 import { LANGS, LANG_NAMES } from './i18n/index.ts';
 
 // htmx config as JSON (no inline script, CSP-safe): swap 4xx responses so inline validation shows,
-// and no injected indicator <style> (style-src 'self').
+// and no injected indicator <style> (style-src 'self'). Settling leaves out `style`: copying a style
+// attribute (Chromium gives form inputs an empty one) is an inline style the CSP refuses.
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
+  attributesToSettle: ['class', 'width', 'height'],
   allowEval: false,
   allowScriptTags: false,
   responseHandling: [
@@ -107,8 +109,8 @@ export function Field(props: { label: string; name: string; id?: string; value?:
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <input id={fieldId(props.name, props.id)} name={props.name} type={props.type ?? 'text'} value={props.value ?? ''} required={props.required}
-        min={props.min} max={props.max} autocomplete={props.autocomplete} placeholder={props.placeholder} aria-invalid={props.error ? 'true' : undefined} />
+      <input name={props.name} type={props.type ?? 'text'} value={props.value ?? ''} required={props.required} min={props.min} max={props.max}
+        autocomplete={props.autocomplete} placeholder={props.placeholder} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)} />
       {props.error ? <small class="error">{props.error}</small> : null}
     </label>
   );
