@@ -4,7 +4,9 @@
 // - a textarea with data-max-chars="<n>" says, in the page's language (its data-too-long text,
 //   "{count}" filled in), when it holds more than n characters: a pasted message is kept whole and
 //   not sent until shortened, where maxlength would cut it silently. Characters are code points,
-//   as the server counts them.
+//   as the server counts them;
+// - a link in a form's error summary puts the cursor in the field it names (the link alone would
+//   only scroll there).
 (function () {
   'use strict';
 
@@ -33,6 +35,18 @@
     if (el && el.matches && el.matches('textarea[data-max-chars]')) checkLength(el);
   }
 
+  function focusField(e) {
+    var link = e.target && e.target.closest && e.target.closest('.error-summary a[href^="#"]');
+    if (!link) return;
+    var field = document.getElementById(decodeURIComponent(link.getAttribute('href').slice(1)));
+    if (!field) return;
+    e.preventDefault();
+    var target = field.matches('input, select, textarea, button') ? field : field.querySelector('input, select, textarea') || field;
+    target.focus();
+    target.scrollIntoView({ block: 'center' });
+  }
+
   document.addEventListener('change', autosubmit);
+  document.addEventListener('click', focusField);
   document.addEventListener('input', onInput);
 })();
