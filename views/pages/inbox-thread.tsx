@@ -23,6 +23,8 @@ export interface ThreadView {
   /** The filters of the list beside the thread, kept in every link and form (`?…` or ''). */
   keep: string;
   maxBytes: number;
+  /** The longest reply text, in characters (code points). */
+  maxChars: number;
   /** The AI state as it holds now, and what the header says beside it. */
   ai: ThreadAi;
   /** Whether and how the channel lets the business write now (its driver's window; open without one). */
@@ -203,8 +205,10 @@ export function ReplyBox({ v, slug, t }: { v: ViewContext; slug: string; t: Thre
       <ReplyWindowNote v={v} w={t.replyWindow} />
       <label class={err ? 'field invalid' : 'field'}>
         <span class="visually-hidden">{v.t('inbox.reply')}</span>
-        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}>{t.reply?.text ?? ''}</textarea>
-        {err ? <small class="error" role="alert">{err}</small> : null}
+        {/* No maxlength, which would cut a pasted text silently: public/forms.js says it is too long instead. */}
+        <textarea name="text" rows={3} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}
+          data-max-chars={String(t.maxChars)} data-too-long={v.t('validation.text_too_long', { n: t.maxChars })}>{t.reply?.text ?? ''}</textarea>
+        <small class="error length-note" role="alert" hidden={!err}>{err ?? ''}</small>
       </label>
       <div class="actions">
         <label class="file">

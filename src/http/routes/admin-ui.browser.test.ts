@@ -109,6 +109,11 @@ test('the inbox list, a thread with its reply box, the channels, the AI settings
     const reply = await page.locator('#reply').boundingBox();
     const send = await page.locator('#reply button[type=submit]').boundingBox();
     assert.ok(reply && send && send.x + send.width <= combo.width, 'the reply box and its button are on the screen');
+    // A reply pasted over the limit is kept whole, with the limit said beside it (as on the customer's page).
+    await page.locator('#reply textarea[name=text]').focus();
+    await page.keyboard.insertText('Жауап. '.repeat(600));
+    assert.is((await page.locator('#reply textarea[name=text]').inputValue()).length, 4200);
+    assert.is(await page.locator('#reply .length-note').innerText(), t('validation.text_too_long', { n: MAX_TEXT_LENGTH }));
     if (combo.width === PHONE) {
       // One pane at a time on a phone: the open thread, with a way back to the list.
       assert.not.ok(await page.locator('.inbox-list').isVisible(), 'the list gives the thread the screen');

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import {
-  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
+  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
   type ConversationStatus,
 } from '../../messaging/index.ts';
 import { getChannelAccount } from '../../channels/index.ts';
@@ -82,5 +82,5 @@ export async function loadThread(
   const replyWindow = driver ? await replyWindowNow(ctx, driver, header.conversation) : undefined;
   const shown = aiStateAt(header.conversation, ctx.clock.now());
   const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };
-  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, replyWindow, ...opts.extra };
+  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, maxChars: MAX_TEXT_LENGTH, ai, replyWindow, ...opts.extra };
 }
