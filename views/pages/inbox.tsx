@@ -161,8 +161,8 @@ export function NewConversationPage(props: { v: ViewContext; client: { slug: str
             <Field label={v.t('inbox.contact.name')} name="name" value={values.name} error={errors?.name ?? errors?.display_name} />
             <label class={errors?.text ? 'field invalid' : 'field'}>
               <span>{v.t('inbox.new.text')}</span>
-              <textarea name="text" rows={4} maxlength={4096} required>{values.text}</textarea>
-              {errors?.text ? <small class="error">{errors.text}</small> : null}
+              <textarea name="text" rows={4} required data-max-chars="4096" data-too-long={v.t('validation.text_too_long', { n: 4096 })}>{values.text}</textarea>
+              <small class="error length-note" hidden={!errors?.text}>{errors?.text ?? ''}</small>
             </label>
             <label class="check"><input type="checkbox" name="pause" value="1" checked={values.pause} /> {v.t('inbox.new.pause')}</label>
             <p class="actions">
