@@ -1,12 +1,13 @@
 import type { Child } from 'hono/jsx';
 import type { ViewContext } from './view-context.ts';
+import { fieldId } from './layout.tsx';
 
 /** A select with its label and inline error; options are [value, label] pairs. */
-export function SelectField(props: { label: string; name: string; value?: string; options: Array<[string, string]>; error?: string }) {
+export function SelectField(props: { label: string; name: string; id?: string; value?: string; options: Array<[string, string]>; error?: string }) {
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <select name={props.name} aria-invalid={props.error ? 'true' : undefined}>
+      <select name={props.name} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)}>
         {props.options.map(([value, label]) => <option value={value} selected={value === (props.value ?? '')}>{label}</option>)}
       </select>
       {props.error ? <small class="error">{props.error}</small> : null}
@@ -14,11 +15,11 @@ export function SelectField(props: { label: string; name: string; value?: string
   );
 }
 
-export function TextAreaField(props: { label: string; name: string; value?: string; error?: string; rows?: number }) {
+export function TextAreaField(props: { label: string; name: string; id?: string; value?: string; error?: string; rows?: number }) {
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <textarea name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined}>{props.value ?? ''}</textarea>
+      <textarea name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)}>{props.value ?? ''}</textarea>
       {props.error ? <small class="error">{props.error}</small> : null}
     </label>
   );
@@ -82,6 +83,17 @@ export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; na
     </nav>
     <ChannelAlerts v={v} slug={slug} />
     </>
+  );
+}
+
+/** The AI assistant's own tabs: its settings, trying it out, and its usage report. */
+export function AiTabs({ v, slug }: { v: ViewContext; slug: string }) {
+  const base = `/clients/${slug}/ai`;
+  const tabs: Array<[string, string]> = [[base, 'ai.tab.settings'], [`${base}/playground`, 'ai.playground'], [`${base}/usage`, 'ai.usage']];
+  return (
+    <nav class="tabs subtabs" aria-label={v.t('ai.title')}>
+      {tabs.map(([href, key]) => <a href={href} class={v.path === href ? 'active' : ''} aria-current={v.path === href ? 'page' : undefined}>{v.t(key)}</a>)}
+    </nav>
   );
 }
 

@@ -1,5 +1,5 @@
 import { Layout } from '../layout.tsx';
-import { ClientTabs } from '../controls.tsx';
+import { AiTabs, ClientTabs } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { Client } from '../../src/tenants/index.ts';
 import type { AiReport, UsageRow } from '../../src/ai/index.ts';
@@ -25,6 +25,7 @@ export function UsagePage({ v, d }: { v: ViewContext; d: UsageView }) {
     <Layout v={v} title={`${v.t('ai.usage')} · ${d.client.name}`}>
       <ClientTabs v={v} slug={d.client.slug} name={d.client.name} />
       <h1>{v.t('ai.usage')}</h1>
+      <AiTabs v={v} slug={d.client.slug} />
       <form method="get" class="filters">
         <label class="field"><span>{v.t('ai.usage.days')}</span>
           <select name="days">{[7, 30, 90].map((n) => <option value={String(n)} selected={n === d.days}>{n}</option>)}</select>

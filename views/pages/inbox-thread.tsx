@@ -23,6 +23,8 @@ export interface ThreadView {
   /** The filters of the list beside the thread, kept in every link and form (`?…` or ''). */
   keep: string;
   maxBytes: number;
+  /** The longest reply text, in characters (code points). */
+  maxChars: number;
   /** The AI state as it holds now, and what the header says beside it. */
   ai: ThreadAi;
   /** Whether and how the channel lets the business write now (its driver's window; open without one). */
@@ -52,6 +54,8 @@ const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted'
 export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
   return (
     <div class="thread" id="thread">
+      {/* Only on a phone, where the open thread hides the list (app.css). */}
+      <a class="back-to-list" href={`/clients/${slug}/inbox${t.keep}`}>← {v.t('inbox.back')}</a>
       <ThreadHead v={v} slug={slug} t={t} />
       <MessageList v={v} slug={slug} t={t} />
       <ReplyBox v={v} slug={slug} t={t} />
@@ -203,9 +207,11 @@ export function ReplyBox({ v, slug, t }: { v: ViewContext; slug: string; t: Thre
       <ReplyWindowNote v={v} w={t.replyWindow} />
       <label class={err ? 'field invalid' : 'field'}>
         <span class="visually-hidden">{v.t('inbox.reply')}</span>
-        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}
+        {/* No maxlength, which would cut a pasted text silently: public/forms.js says it is too long instead. */}
+        <textarea name="text" rows={3} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}
+          data-max-chars={String(t.maxChars)} data-too-long={v.t('validation.text_too_long', { n: t.maxChars })}
           data-templates={t.templates?.length ? JSON.stringify(t.templates) : undefined}>{t.reply?.text ?? ''}</textarea>
-        {err ? <small class="error" role="alert">{err}</small> : null}
+        <small class="error length-note" role="alert" hidden={!err}>{err ?? ''}</small>
         {t.templates?.length ? <small class="muted template-hint" data-template-hint>{v.t('automation.templates.hint', { codes: t.templates.slice(0, 8).map((x) => `/${x.code}`).join(' ') })}</small> : null}
       </label>
       <div class="actions">

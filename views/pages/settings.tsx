@@ -1,4 +1,4 @@
-import { Layout, Csrf } from '../layout.tsx';
+import { Layout, Csrf, ErrorSummary } from '../layout.tsx';
 import { SettingField, type SettingRow } from '../setting-fields.tsx';
 import type { ViewContext } from '../view-context.ts';
 
@@ -16,7 +16,7 @@ export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext
     <Layout v={v} title={v.t('settings.title')}>
       <h1>{v.t('settings.title')}</h1>
       <p class="muted">{v.t('settings.intro')}</p>
-      {errors && Object.keys(errors).length ? <p class="error" role="alert">{v.t('clients.fix_errors')}</p> : null}
+      <ErrorSummary v={v} errors={errors} labels={Object.fromEntries(rows.map((r) => [r.key, r.label ?? r.key]))} />
       <form method="post" action="/settings">
         <Csrf v={v} />
         {rows.map((r) => <SettingField v={v} row={r} value={values?.[r.key]} error={errors?.[r.key]} />)}

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import {
-  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
+  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
   type ConversationStatus,
 } from '../../messaging/index.ts';
 import { getChannelAccount } from '../../channels/index.ts';
@@ -85,5 +85,5 @@ export async function loadThread(
   const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };
   // The response templates, rendered for this contact, for /code in the reply box.
   const templates = await templatesForConversation(ctx.db, ctx.clock, client.id, conversationId);
-  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, replyWindow, templates, ...opts.extra };
+  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, maxChars: MAX_TEXT_LENGTH, ai, replyWindow, templates, ...opts.extra };
 }
