@@ -14,6 +14,9 @@ import {
 import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
+import {
+  quotaMailHandler, rollupHandler, statementMailHandler, statementsHandler, BILLING_ROLLUP_EVERY_MS, BILLING_ROLLUP_KIND, BILLING_STATEMENTS_EVERY_MS, BILLING_STATEMENTS_KIND,
+} from './billing/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
@@ -48,6 +51,10 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => searchIndexHandler(d),
   (d) => searchMergeHandler(d),
   (d) => channelAttentionHandler(d),
+  (d) => rollupHandler(d),
+  (d) => statementsHandler(d),
+  (d) => statementMailHandler(d),
+  (d) => quotaMailHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -57,6 +64,8 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: SEARCH_INDEX_KIND, everyMs: SEARCH_INDEX_EVERY_MS },
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
   { kind: CHANNEL_MAINTENANCE_KIND, everyMs: CHANNEL_MAINTENANCE_EVERY_MS },
+  { kind: BILLING_ROLLUP_KIND, everyMs: BILLING_ROLLUP_EVERY_MS },
+  { kind: BILLING_STATEMENTS_KIND, everyMs: BILLING_STATEMENTS_EVERY_MS },
 ];
 
 /**

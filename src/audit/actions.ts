@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'vault.key_rotated',
   'setup.default_created',
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
+  'billing_plan.created', 'billing_plan.updated', 'billing_plan.assigned', 'billing_details.updated', 'statement.issued',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

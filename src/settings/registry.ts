@@ -1,5 +1,6 @@
 import { badRequest } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
+import { containsCardNumber } from '../lib/card-number.ts';
 
 export interface SettingSpec {
   key: string;
@@ -44,6 +45,17 @@ const graphVersion = (v: string) => {
   return v.trim();
 };
 
+/** Free text an operator types: refused when it holds a payment card number (lib/card-number.ts). */
+const noCard = (max: number) => (v: string) => {
+  const t = text(max)(v);
+  if (containsCardNumber(t)) throw badRequest('This looks like a payment card number. Habar never stores card numbers: remove it.', undefined, 'card_number');
+  return t;
+};
+const percent = (v: string) => {
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(v.trim())) throw badRequest('Expected a percentage from 0 to 99.99, e.g. 12', undefined, 'setting_percent');
+  return String(Number(v.trim()));
+};
+
 /** Runtime settings, edited in the UI or with `habar settings set`. Other rooms register theirs here. */
 export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.host', scope: 'global', help: 'SMTP server for password-reset and notification e-mail', parse: text(255) },
@@ -71,6 +83,11 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'meta.instagram_app_id', scope: 'global', help: 'Instagram app id (Instagram Login, for accounts without a Facebook Page)', parse: text(64) },
   { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'instagram.human_agent_tag', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Let people answer Instagram customers up to 7 days after their last message (Meta\'s HUMAN_AGENT tag; only for a person\'s replies, never automatic ones)', parse: bool },
+  { key: 'billing.operator_name', scope: 'global', help: 'The operator’s company name, printed on statements', parse: noCard(200) },
+  { key: 'billing.operator_bin', scope: 'global', help: 'The operator’s BIN (12 digits), printed on statements', parse: noCard(40) },
+  { key: 'billing.operator_address', scope: 'global', help: 'The operator’s legal address, printed on statements', parse: noCard(500) },
+  { key: 'billing.operator_bank', scope: 'global', help: 'The operator’s bank details (bank, BIC, IBAN), printed on statements', parse: noCard(500) },
+  { key: 'billing.vat_percent', scope: 'global', default: '0', help: 'VAT rate in percent added to statements (e.g. 12; default 0)', parse: percent },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
 ];
 
