@@ -18,6 +18,7 @@ import { webhookRoutes } from './webhooks.api.ts';
 import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
+import { billingRoutes } from './billing.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -26,7 +27,7 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company and
  * /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
-  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
+  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes, billingRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
@@ -38,6 +39,7 @@ const API_TAGS = [
   { name: 'Webhooks', description: 'Outgoing webhooks: registration, the delivery log, and the events posted (see the webhooks section)' },
   { name: 'API keys', description: 'The client’s API keys (listed and revoked here; made only in the admin UI or the CLI)' },
   { name: 'Settings', description: 'Every settings screen of the client, readable and writable' },
+  { name: 'Usage and statements', description: 'What the client used, day by day, and the monthly statements issued for it' },
   { name: 'Meta', description: 'This document' },
 ];
 
