@@ -25,6 +25,7 @@ import { clientSettingsRoutes } from './client-settings.routes.tsx';
 import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
 import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
+import { billingRoutes } from './billing.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -53,4 +54,5 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   instagramWebhookRoutes,
   publicMediaRoutes,
   instagramLoginRoutes,
+  billingRoutes,
 ];
