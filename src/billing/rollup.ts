@@ -17,49 +17,62 @@ const EVENT_KIND: Record<string, ApiUsageKind> = {
   inbound_message: 'message_in', outbound_message: 'message_out', ai_call: 'ai_call', api_call: 'api_call',
 };
 
-/** Recomputes one client-local day of one client from the raw events (in the caller's transaction, or its own). */
+/** Recomputes one client-local day of one client from the raw events. */
 export async function recomputeDay(db: Db, clientId: string, day: string, timeZone: string): Promise<void> {
-  const { start, end } = dayBounds(day, timeZone);
-  await db.transaction().execute(async (trx) => {
-    // Raw SQL would say nothing kysely cannot; json_extract reads the AI call's token counts.
-    const rows = await trx.selectFrom('usage_events')
-      .select([
-        'channel_account_id', 'kind', (eb) => eb.fn.sum<number>('quantity').as('q'),
-        sql<number>`sum(coalesce(json_extract(meta, '$.tokens_in'), 0))`.as('tin'),
-        sql<number>`sum(coalesce(json_extract(meta, '$.tokens_out'), 0))`.as('tout'),
-      ])
-      .where('client_id', '=', clientId).where('at', '>=', start).where('at', '<', end)
-      .groupBy(['channel_account_id', 'kind']).execute();
-    await trx.deleteFrom('usage_daily').where('client_id', '=', clientId).where('day', '=', day).execute();
-    const sums = new Map<string, number>();
-    const add = (channel: string, kind: ApiUsageKind, n: number) => {
-      if (!n) return; // zero rows are left out
-      const k = `${channel}\u0000${kind}`;
-      sums.set(k, (sums.get(k) ?? 0) + n);
-    };
-    for (const r of rows) {
-      const kind = EVENT_KIND[r.kind];
-      if (!kind) continue;
-      const channel = r.channel_account_id ?? '';
-      add(channel, kind, Number(r.q));
-      if (kind === 'ai_call') {
-        add(channel, 'ai_tokens_in', Number(r.tin));
-        add(channel, 'ai_tokens_out', Number(r.tout));
-      }
-    }
-    const values = [...sums].map(([k, quantity]) => {
-      const [channel, kind] = k.split('\u0000');
-      return { client_id: clientId, day, channel_account_id: channel, kind, quantity };
-    });
-    if (values.length) await trx.insertInto('usage_daily').values(values).execute();
-  });
+  await recomputeDays(db, clientId, day, day, timeZone);
 }
 
-/** Recomputes every day of [from, to] (client-local, inclusive) of one client. */
+/**
+ * Recomputes every day of [from, to] (client-local, inclusive) of one client: one pass over the
+ * raw events grouped by UTC minute (every zone's midnight falls on a whole minute), each minute
+ * given to its local day, then the days' counters replaced in one transaction. Returns the days.
+ */
 export async function recomputeDays(db: Db, clientId: string, from: string, to: string, timeZone: string): Promise<number> {
-  let n = 0;
-  for (let d = from; d <= to; d = addDays(d, 1), n++) await recomputeDay(db, clientId, d, timeZone);
-  return n;
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  // bounds[i] is the UTC instant local day i starts; the last one ends the range.
+  const bounds = [...days.map((d) => dayBounds(d, timeZone).start), dayBounds(to, timeZone).end];
+  // json_extract reads the AI call's token counts; the minute is the first 16 characters of the ISO time.
+  const rows = await db.selectFrom('usage_events')
+    .select([
+      sql<string>`substr(at, 1, 16)`.as('minute'), 'channel_account_id', 'kind', (eb) => eb.fn.sum<number>('quantity').as('q'),
+      sql<number>`sum(coalesce(json_extract(meta, '$.tokens_in'), 0))`.as('tin'),
+      sql<number>`sum(coalesce(json_extract(meta, '$.tokens_out'), 0))`.as('tout'),
+    ])
+    .where('client_id', '=', clientId).where('at', '>=', bounds[0]).where('at', '<', bounds[bounds.length - 1])
+    .groupBy([sql`substr(at, 1, 16)`, 'channel_account_id', 'kind']).execute();
+  const sums = new Map<string, number>();
+  const add = (day: string, channel: string, kind: ApiUsageKind, n: number) => {
+    if (!n) return; // zero rows are left out
+    const k = `${day}\u0000${channel}\u0000${kind}`;
+    sums.set(k, (sums.get(k) ?? 0) + n);
+  };
+  let i = 0;
+  let lastMinute = '';
+  for (const r of rows.sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0))) {
+    const kind = EVENT_KIND[r.kind];
+    if (!kind) continue;
+    if (r.minute !== lastMinute) {
+      const at = `${r.minute}:00.000Z`;
+      while (i + 1 < days.length && bounds[i + 1] <= at) i++;
+      lastMinute = r.minute;
+    }
+    const channel = r.channel_account_id ?? '';
+    add(days[i], channel, kind, Number(r.q));
+    if (kind === 'ai_call') {
+      add(days[i], channel, 'ai_tokens_in', Number(r.tin));
+      add(days[i], channel, 'ai_tokens_out', Number(r.tout));
+    }
+  }
+  const values = [...sums].map(([k, quantity]) => {
+    const [day, channel, kind] = k.split('\u0000');
+    return { client_id: clientId, day, channel_account_id: channel, kind, quantity };
+  });
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('usage_daily').where('client_id', '=', clientId).where('day', '>=', from).where('day', '<=', to).execute();
+    for (let at = 0; at < values.length; at += 1000) await trx.insertInto('usage_daily').values(values.slice(at, at + 1000)).execute();
+  });
+  return days.length;
 }
 
 /**
