@@ -22,41 +22,22 @@ export async function recomputeDay(db: Db, clientId: string, day: string, timeZo
   await recomputeDays(db, clientId, day, day, timeZone);
 }
 
-/**
- * Recomputes every day of [from, to] (client-local, inclusive) of one client: one pass over the
- * raw events grouped by UTC minute (every zone's midnight falls on a whole minute), each minute
- * given to its local day, then the days' counters replaced in one transaction. Returns the days.
- */
-export async function recomputeDays(db: Db, clientId: string, from: string, to: string, timeZone: string): Promise<number> {
-  const days: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  // bounds[i] is the UTC instant local day i starts; the last one ends the range.
-  const bounds = [...days.map((d) => dayBounds(d, timeZone).start), dayBounds(to, timeZone).end];
-  // json_extract reads the AI call's token counts; the minute is the first 16 characters of the ISO time.
-  const rows = await db.selectFrom('usage_events')
-    .select([
-      sql<string>`substr(at, 1, 16)`.as('minute'), 'channel_account_id', 'kind', (eb) => eb.fn.sum<number>('quantity').as('q'),
-      sql<number>`sum(coalesce(json_extract(meta, '$.tokens_in'), 0))`.as('tin'),
-      sql<number>`sum(coalesce(json_extract(meta, '$.tokens_out'), 0))`.as('tout'),
-    ])
-    .where('client_id', '=', clientId).where('at', '>=', bounds[0]).where('at', '<', bounds[bounds.length - 1])
-    .groupBy([sql`substr(at, 1, 16)`, 'channel_account_id', 'kind']).execute();
+interface MinuteRow { minute: string; channel_account_id: string | null; kind: string; q: number; tin: number; tout: number }
+
+/** Minute sums → counters per local day, channel and kind (zeros left out); `bounds[i]` starts `days[i]`. */
+function foldMinutes(clientId: string, rows: MinuteRow[], days: string[], bounds: string[]) {
   const sums = new Map<string, number>();
   const add = (day: string, channel: string, kind: ApiUsageKind, n: number) => {
-    if (!n) return; // zero rows are left out
+    if (!n) return;
     const k = `${day}\u0000${channel}\u0000${kind}`;
     sums.set(k, (sums.get(k) ?? 0) + n);
   };
   let i = 0;
-  let lastMinute = '';
-  for (const r of rows.sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0))) {
+  for (const r of [...rows].sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0))) {
     const kind = EVENT_KIND[r.kind];
     if (!kind) continue;
-    if (r.minute !== lastMinute) {
-      const at = `${r.minute}:00.000Z`;
-      while (i + 1 < days.length && bounds[i + 1] <= at) i++;
-      lastMinute = r.minute;
-    }
+    const at = `${r.minute}:00.000Z`;
+    while (i + 1 < days.length && bounds[i + 1] <= at) i++;
     const channel = r.channel_account_id ?? '';
     add(days[i], channel, kind, Number(r.q));
     if (kind === 'ai_call') {
@@ -64,11 +45,34 @@ export async function recomputeDays(db: Db, clientId: string, from: string, to: 
       add(days[i], channel, 'ai_tokens_out', Number(r.tout));
     }
   }
-  const values = [...sums].map(([k, quantity]) => {
+  return [...sums].map(([k, quantity]) => {
     const [day, channel, kind] = k.split('\u0000');
     return { client_id: clientId, day, channel_account_id: channel, kind, quantity };
   });
+}
+
+/**
+ * Recomputes every day of [from, to] (client-local, inclusive) of one client: one pass over the
+ * raw events grouped by UTC minute (every zone's midnight falls on a whole minute), each minute
+ * given to its local day. Read and replaced in one transaction, so two runs at once (the minute's
+ * rollup, the statements job) each write counters they read whole. Returns the number of days.
+ */
+export async function recomputeDays(db: Db, clientId: string, from: string, to: string, timeZone: string): Promise<number> {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  // bounds[i] is the UTC instant local day i starts; the last one ends the range.
+  const bounds = [...days.map((d) => dayBounds(d, timeZone).start), dayBounds(to, timeZone).end];
   await db.transaction().execute(async (trx) => {
+    // json_extract reads the AI call's token counts; the minute is the first 16 characters of the ISO time.
+    const rows = await trx.selectFrom('usage_events')
+      .select([
+        sql<string>`substr(at, 1, 16)`.as('minute'), 'channel_account_id', 'kind', (eb) => eb.fn.sum<number>('quantity').as('q'),
+        sql<number>`sum(coalesce(json_extract(meta, '$.tokens_in'), 0))`.as('tin'),
+        sql<number>`sum(coalesce(json_extract(meta, '$.tokens_out'), 0))`.as('tout'),
+      ])
+      .where('client_id', '=', clientId).where('at', '>=', bounds[0]).where('at', '<', bounds[bounds.length - 1])
+      .groupBy([sql`substr(at, 1, 16)`, 'channel_account_id', 'kind']).execute();
+    const values = foldMinutes(clientId, rows, days, bounds);
     await trx.deleteFrom('usage_daily').where('client_id', '=', clientId).where('day', '>=', from).where('day', '<=', to).execute();
     for (let at = 0; at < values.length; at += 1000) await trx.insertInto('usage_daily').values(values.slice(at, at + 1000)).execute();
   });
@@ -98,7 +102,8 @@ export async function rollupUsage(db: Db, clock: Clock): Promise<{ events: numbe
     events += Number(t.n);
   }
   const now = clock.now().toISOString();
+  // Never backwards (another run may have gone further meanwhile).
   await db.insertInto('usage_rollup_marks').values({ id: 1, last_rowid: to, updated_at: now })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ last_rowid: to, updated_at: now })).execute();
+    .onConflict((oc) => oc.column('id').doUpdateSet({ last_rowid: sql<number>`max(last_rowid, ${to})`, updated_at: now })).execute();
   return { events, days };
 }

@@ -67,7 +67,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
   { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
   { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Answer customers automatically when no member of the client is online', parse: bool },
-  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: text(4096) },
+  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: noCard(4096) },
   { key: 'auto_reply.online_minutes', scope: 'client', default: '10', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
   { key: 'auto_reply.repeat_after_minutes', scope: 'client', default: '60', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
   { key: 'webhooks.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let outgoing webhooks post to loopback, link-local and private network addresses (default false: refused, against SSRF)', parse: bool },
