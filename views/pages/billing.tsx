@@ -118,7 +118,7 @@ export function StatementScreen({ v, d }: { v: ViewContext; d: { client: Client;
   );
 }
 
-export function PlansScreen({ v, d }: { v: ViewContext; d: { plans: Plan[]; errors?: Record<string, string>; values?: Record<string, string> } }) {
+export function PlansScreen({ v, d }: { v: ViewContext; d: { plans: Plan[]; errors?: Record<string, string>; values?: Record<string, string>; editing?: Plan } }) {
   const e = d.errors ?? {};
   const val = d.values ?? {};
   const lim = (x: number | null) => (x === null ? '∞' : String(x));
@@ -130,13 +130,14 @@ export function PlansScreen({ v, d }: { v: ViewContext; d: { plans: Plan[]; erro
         <table data-testid="plans">
           <thead><tr><th>{v.t('plans.name')}</th><th>{v.t('plans.price')}</th><th>{v.t('usage.metric.messages')}</th><th>{v.t('usage.metric.ai_replies')}</th><th>{v.t('usage.metric.ai_tokens')}</th><th>{v.t('usage.metric.api_calls')}</th><th>{v.t('usage.metric.channels')}</th><th>{v.t('plans.on_limit')}</th></tr></thead>
           <tbody>{d.plans.map((p) => (
-            <tr><td>{p.name}</td><td>{money(p.monthlyPriceMinor, p.currency)}</td><td>{lim(p.included.messages)}</td><td>{lim(p.included.ai_replies)}</td><td>{lim(p.included.ai_tokens)}</td><td>{lim(p.included.api_calls)}</td><td>{lim(p.included.channels)}</td><td>{v.t(`plans.on_limit.${p.onLimit}`)}</td></tr>
+            <tr><td><a href={`/billing/plans/${p.id}`}>{p.name}</a></td><td>{money(p.monthlyPriceMinor, p.currency)}</td><td>{lim(p.included.messages)}</td><td>{lim(p.included.ai_replies)}</td><td>{lim(p.included.ai_tokens)}</td><td>{lim(p.included.api_calls)}</td><td>{lim(p.included.channels)}</td><td>{v.t(`plans.on_limit.${p.onLimit}`)}</td></tr>
           ))}</tbody>
         </table>
       )}
       <section class="card">
-        <h2>{v.t('plans.new')}</h2>
-        <form method="post" action="/billing/plans" data-testid="plan-form">
+        <h2>{d.editing ? v.t('plans.edit', { name: d.editing.name }) : v.t('plans.new')}</h2>
+        {d.editing ? <p class="muted">{v.t('plans.edit_note')}</p> : null}
+        <form method="post" action={d.editing ? `/billing/plans/${d.editing.id}` : '/billing/plans'} data-testid="plan-form">
           <Csrf v={v} />
           <Field label={v.t('plans.name')} name="name" value={val.name} error={e.name} required />
           <Field label={v.t('plans.currency')} name="currency" value={val.currency ?? 'KZT'} error={e.currency} />
@@ -148,9 +149,19 @@ export function PlansScreen({ v, d }: { v: ViewContext; d: { plans: Plan[]; erro
             </fieldset>
           ))}
           <SelectField label={v.t('plans.on_limit')} name="on_limit" value={val.on_limit ?? 'bill'} options={[['bill', v.t('plans.on_limit.bill')], ['stop_ai', v.t('plans.on_limit.stop_ai')]]} error={e.on_limit} />
-          <button type="submit">{v.t('plans.create')}</button>
+          <button type="submit">{d.editing ? v.t('common.save') : v.t('plans.create')}</button>
         </form>
       </section>
     </Layout>
   );
+}
+
+/** A plan as the form's values (minor units as typed; unlimited as empty). */
+export function planFormValues(p: Plan): Record<string, string> {
+  const out: Record<string, string> = { name: p.name, currency: p.currency, monthly_price_minor: String(p.monthlyPriceMinor), on_limit: p.onLimit };
+  for (const m of ['messages', 'ai_replies', 'ai_tokens', 'api_calls', 'channels'] as const) {
+    out[`included_${m}`] = p.included[m] === null ? '' : String(p.included[m]);
+    out[`overage_${m}_minor`] = String(p.overageMinor[m]);
+  }
+  return out;
 }

@@ -108,8 +108,16 @@ test('the operator defines a plan in the UI; a card number in its name is refuse
   const bad = await postForm(ctx.app, ctx.admin, '/billing/plans', { ...fields, name: '4111111111111111' });
   assert.is(bad.status, 422);
   const page = (await get(ctx, ctx.admin, '/billing/plans')).text;
-  assert.match(page, /<td>Бизнес<\/td><td>15 000\.00 KZT<\/td><td>1000<\/td><td>∞<\/td>/);
+  assert.match(page, /<td><a href="\/billing\/plans\/[0-9a-z]+">Бизнес<\/a><\/td><td>15 000\.00 KZT<\/td><td>1000<\/td><td>∞<\/td>/);
   assert.not.match(page, /4111111111111111<\/td>/);
+  // Changing it: the form comes prefilled; a bad value is refused, a good one saved.
+  const id = /href="\/billing\/plans\/([0-9a-z]+)"/.exec(page)![1];
+  const edit = (await get(ctx, ctx.admin, `/billing/plans/${id}`)).text;
+  assert.match(edit, /name="included_ai_tokens"[^>]*value="200000"/);
+  assert.is((await postForm(ctx.app, ctx.admin, `/billing/plans/${id}`, { ...fields, monthly_price_minor: '-1' })).status, 422);
+  assert.is((await postForm(ctx.app, ctx.admin, `/billing/plans/${id}`, { ...fields, monthly_price_minor: '1800000' })).status, 303);
+  assert.match((await get(ctx, ctx.admin, '/billing/plans')).text, /18 000\.00 KZT/);
+  assert.is((await get(ctx, ctx.owner, `/billing/plans/${id}`)).status, 403);
 });
 
 test('a statement is a printable page, a CSV and a JSON file for the client; the operator can issue a correction', async (ctx) => {

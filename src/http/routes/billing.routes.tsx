@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import {
-  addMonths, assignPlan, createPlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
+  addMonths, assignPlan, createPlan, getPlan, updatePlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
   statementCsv, updateBillingDetails, usageRows, ON_LIMIT, type PlanInput, type UsageRow,
 } from '../../billing/index.ts';
 import { listChannelAccounts } from '../../channels/index.ts';
@@ -8,7 +8,7 @@ import { badRequest } from '../../lib/errors.ts';
 import { toCsv } from '../../lib/csv.ts';
 import type { Client } from '../../tenants/index.ts';
 import { UsageScreen, type UsageDay, type UsagePageView } from '../../../views/pages/usage.tsx';
-import { BillingScreen, PlansScreen, StatementScreen } from '../../../views/pages/billing.tsx';
+import { BillingScreen, PlansScreen, StatementScreen, planFormValues } from '../../../views/pages/billing.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { readForm } from '../forms.ts';
 import { formErrors } from '../form-errors.ts';
@@ -184,6 +184,26 @@ export function billingRoutes() {
       return html(c, <PlansScreen v={viewContext(c)} d={{ plans: await listPlans(ctx.db), errors, values: f }} />, 422);
     }
     return c.redirect(flashUrl(c, '/billing/plans', 'plans.created_flash'), 303);
+  });
+
+  app.get('/billing/plans/:id', requireUser(['admin']), async (c) => {
+    const db = c.get('ctx').db;
+    const plan = await getPlan(db, c.req.param('id'));
+    return html(c, <PlansScreen v={viewContext(c)} d={{ plans: await listPlans(db), editing: plan, values: planFormValues(plan) }} />);
+  });
+
+  app.post('/billing/plans/:id', requireUser(['admin']), async (c) => {
+    const ctx = c.get('ctx');
+    const plan = await getPlan(ctx.db, c.req.param('id'));
+    const f = await readForm(c);
+    try {
+      await updatePlan(ctx.db, ctx.clock, plan.id, planInput(f), actorOf(c));
+    } catch (err) {
+      const errors = formErrors(err, viewContext(c).t);
+      if (!errors) throw err;
+      return html(c, <PlansScreen v={viewContext(c)} d={{ plans: await listPlans(ctx.db), errors, values: f, editing: plan }} />, 422);
+    }
+    return c.redirect(flashUrl(c, '/billing/plans', 'billing.saved_flash'), 303);
   });
 
   return app;
