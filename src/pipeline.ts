@@ -18,6 +18,9 @@ import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, 
 import {
   exportJobHandler, expireExportsHandler, EXPIRE_EXPORTS_EVERY_MS, EXPIRE_EXPORTS_KIND, purgeHandler, PURGE_EVERY_MS, PURGE_KIND, retentionHandler, RETENTION_EVERY_MS, RETENTION_KIND,
 } from './privacy/index.ts';
+import {
+  quotaMailHandler, rollupHandler, statementMailHandler, statementsHandler, BILLING_ROLLUP_EVERY_MS, BILLING_ROLLUP_KIND, BILLING_STATEMENTS_EVERY_MS, BILLING_STATEMENTS_KIND,
+} from './billing/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
@@ -63,6 +66,10 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => expireExportsHandler(d),
   (d) => purgeHandler(d),
   (d) => erasureJobHandler(eraseDepsOf(d)),
+  (d) => rollupHandler(d),
+  (d) => statementsHandler(d),
+  (d) => statementMailHandler(d),
+  (d) => quotaMailHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -75,6 +82,8 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: RETENTION_KIND, everyMs: RETENTION_EVERY_MS },
   { kind: EXPIRE_EXPORTS_KIND, everyMs: EXPIRE_EXPORTS_EVERY_MS },
   { kind: PURGE_KIND, everyMs: PURGE_EVERY_MS },
+  { kind: BILLING_ROLLUP_KIND, everyMs: BILLING_ROLLUP_EVERY_MS },
+  { kind: BILLING_STATEMENTS_KIND, everyMs: BILLING_STATEMENTS_EVERY_MS },
 ];
 
 /**

@@ -62,6 +62,8 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'webhooks', key: 'clients.tab.webhooks', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'ai', key: 'clients.tab.ai', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'automation', key: 'clients.tab.automation', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'usage', key: 'clients.tab.usage', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'billing', key: 'clients.tab.billing', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'privacy', key: 'clients.tab.privacy', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'exports', key: 'clients.tab.exports', roles: ['admin', 'owner', 'representative'] },
@@ -82,6 +84,7 @@ export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; na
       })}
     </nav>
     <ChannelAlerts v={v} slug={slug} />
+    <QuotaAlerts v={v} slug={slug} />
     </>
   );
 }
@@ -94,6 +97,22 @@ export function AiTabs({ v, slug }: { v: ViewContext; slug: string }) {
     <nav class="tabs subtabs" aria-label={v.t('ai.title')}>
       {tabs.map(([href, key]) => <a href={href} class={v.path === href ? 'active' : ''} aria-current={v.path === href ? 'page' : undefined}>{v.t(key)}</a>)}
     </nav>
+  );
+}
+
+/** The banner of a plan's included amounts used 80 % or more this month (and whether AI replies stopped). */
+export function QuotaAlerts({ v, slug }: { v: ViewContext; slug: string }) {
+  if (!v.quotaAlerts?.length) return null;
+  return (
+    <div class="banner warn" role="alert" id="quota-alerts">
+      {v.quotaAlerts.map((q) => (
+        <p>
+          {v.t('usage.quota_alert', { metric: v.t(`usage.metric.${q.metric}`), used: q.used, included: q.included, percent: q.percent })}
+          {q.aiStopped ? ` ${v.t('usage.ai_stopped')}` : ''}{' '}
+          <a href={`/clients/${slug}/usage`}>{v.t('usage.title')}</a>
+        </p>
+      ))}
+    </div>
   );
 }
 

@@ -33,6 +33,7 @@ export const NAV: NavItem[] = [
   { href: '/api-docs', key: 'nav.api', roles: ['admin', 'support', 'owner', 'representative'] },
   { href: (u) => (u.clientSlug ? `/clients/${u.clientSlug}/inbox` : undefined), key: 'nav.inbox', roles: ['owner', 'representative', 'agent'] },
   { href: '/jobs', key: 'nav.jobs', roles: ['admin'] },
+  { href: '/billing/plans', key: 'nav.plans', roles: ['admin'] },
 ];
 
 export function Layout(props: { v: ViewContext; title: string; children?: Child }) {

@@ -498,6 +498,13 @@ export interface DB {
   automation_firings: AutomationFiringsTable;
   conversation_openings: ConversationOpeningsTable;
   privacy_requests: PrivacyRequestsTable;
+  usage_daily: UsageDailyTable;
+  usage_rollup_marks: UsageRollupMarksTable;
+  billing_plans: BillingPlansTable;
+  billing_plan_assignments: BillingPlanAssignmentsTable;
+  billing_details: BillingDetailsTable;
+  billing_quota_notices: BillingQuotaNoticesTable;
+  statements: StatementsTable;
 }
 
 /** 0014: the register of privacy requests (privacy/requests.ts). */
@@ -549,4 +556,82 @@ export interface WhatsappFirstContactsTable {
   client_id: string;
   /** YYYY-MM-DD (UTC) */
   day: string;
+}
+
+/** Daily usage counters (0018): one per client, client-local day, channel ('' for none) and API kind. */
+export interface UsageDailyTable {
+  client_id: string;
+  day: string;
+  channel_account_id: string;
+  kind: string;
+  quantity: number;
+}
+
+export interface UsageRollupMarksTable {
+  id: number;
+  last_rowid: number;
+  updated_at: string;
+}
+
+/** Plans (0018): money in minor units of `currency`; included amounts null = unlimited. */
+export interface BillingPlansTable {
+  id: string;
+  name: string;
+  currency: Generated<string>;
+  monthly_price_minor: Generated<number>;
+  included_messages: number | null;
+  included_ai_replies: number | null;
+  included_ai_tokens: number | null;
+  included_api_calls: number | null;
+  included_channels: number | null;
+  overage_message_minor: Generated<number>;
+  overage_ai_reply_minor: Generated<number>;
+  overage_ai_tokens_minor: Generated<number>;
+  overage_api_calls_minor: Generated<number>;
+  overage_channel_minor: Generated<number>;
+  /** bill | stop_ai */
+  on_limit: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BillingPlanAssignmentsTable {
+  id: string;
+  client_id: string;
+  plan_id: string | null;
+  starts_on: string;
+  created_at: string;
+}
+
+export interface BillingDetailsTable {
+  client_id: string;
+  legal_name: Generated<string>;
+  bin: Generated<string>;
+  invoice_address: Generated<string>;
+  email: Generated<string>;
+  updated_at: string;
+}
+
+export interface BillingQuotaNoticesTable {
+  client_id: string;
+  period_start: string;
+  metric: string;
+  threshold: number;
+  at: string;
+}
+
+/** Issued statements (0018): immutable (triggers refuse UPDATE and DELETE). */
+export interface StatementsTable {
+  id: string;
+  number: string;
+  year: number;
+  seq: number;
+  client_id: string;
+  period_start: string;
+  period_end: string;
+  issued_at: string;
+  currency: string;
+  total_minor: number;
+  corrects: string | null;
+  document: string;
 }

@@ -50,5 +50,7 @@ export interface HttpEnv {
     clientRequiresTotp?: boolean;
     /** On a client's pages, for those who can act on them: its channels that need a person (the banner). */
     channelAlerts?: Array<{ id: string; name: string; status: string }>;
+    /** On a client's pages, for its owners and the operator: quotas at 80 % or more (the banner). */
+    quotaAlerts?: Array<{ metric: string; included: number; used: number; percent: number; aiStopped: boolean }>;
   };
 }

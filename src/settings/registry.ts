@@ -1,5 +1,6 @@
 import { badRequest } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
+import { containsCardNumber } from '../lib/card-number.ts';
 
 export interface SettingSpec {
   key: string;
@@ -44,6 +45,17 @@ const graphVersion = (v: string) => {
   return v.trim();
 };
 
+/** Free text an operator types: refused when it holds a payment card number (lib/card-number.ts). */
+const noCard = (max: number) => (v: string) => {
+  const t = text(max)(v);
+  if (containsCardNumber(t)) throw badRequest('This looks like a payment card number. Habar never stores card numbers: remove it.', undefined, 'card_number');
+  return t;
+};
+const percent = (v: string) => {
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(v.trim())) throw badRequest('Expected a percentage from 0 to 99.99, e.g. 12', undefined, 'setting_percent');
+  return String(Number(v.trim()));
+};
+
 /** Runtime settings, edited in the UI or with `habar settings set`. Other rooms register theirs here. */
 export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.host', scope: 'global', help: 'SMTP server for password-reset and notification e-mail', parse: text(255) },
@@ -55,7 +67,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
   { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
   { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Answer customers automatically when no member of the client is online', parse: bool },
-  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: text(4096) },
+  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: noCard(4096) },
   { key: 'auto_reply.online_minutes', scope: 'client', default: '10', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
   { key: 'auto_reply.repeat_after_minutes', scope: 'client', default: '60', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
   { key: 'webhooks.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let outgoing webhooks post to loopback, link-local and private network addresses (default false: refused, against SSRF)', parse: bool },
@@ -74,6 +86,11 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'privacy.retention_days', scope: 'client', help: 'Delete chat history (messages, their files, emptied conversations) older than this many days, once a day (unset: kept while the account is active)', parse: int(1, 36500) },
   { key: 'privacy.purge_after_days', scope: 'global', default: '90', help: 'Days after a client\'s termination when everything of it is purged (default 90, as the privacy policy promises)', parse: int(1, 3650) },
   { key: 'privacy.export_link_days', scope: 'global', default: '7', help: 'Days an export\'s download link works before it answers 410 expired and the file is deleted (default 7)', parse: int(1, 90) },
+  { key: 'billing.operator_name', scope: 'global', help: 'The operator’s company name, printed on statements', parse: noCard(200) },
+  { key: 'billing.operator_bin', scope: 'global', help: 'The operator’s BIN (12 digits), printed on statements', parse: noCard(40) },
+  { key: 'billing.operator_address', scope: 'global', help: 'The operator’s legal address, printed on statements', parse: noCard(500) },
+  { key: 'billing.operator_bank', scope: 'global', help: 'The operator’s bank details (bank, BIC, IBAN), printed on statements', parse: noCard(500) },
+  { key: 'billing.vat_percent', scope: 'global', default: '0', help: 'VAT rate in percent added to statements (e.g. 12; default 0)', parse: percent },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
   { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];

@@ -32,7 +32,7 @@ export function UsagePage({ v, d }: { v: ViewContext; d: UsageView }) {
         </label>
         <button type="submit" class="small">{v.t('common.filter')}</button>
       </form>
-      <p class="muted">{v.t('ai.usage.intro')}</p>
+      <p class="muted">{v.t('ai.usage.intro')} <a href={`/clients/${d.client.slug}/usage`} data-testid="all-usage">{v.t('usage.all_usage')}</a></p>
       {d.rows.length === 0 ? <p class="muted">{v.t('common.none')}</p> : (
         <table data-testid="usage-table">
           <thead><tr><th>{v.t('ai.usage.day')}</th><th>{v.t('ai.usage.model')}</th><th>{v.t('ai.usage.calls')}</th><th>{v.t('ai.usage.failures')}</th><th>{v.t('ai.usage.tokens_in')}</th><th>{v.t('ai.usage.tokens_out')}</th><th>{v.t('ai.usage.cost')}</th></tr></thead>

@@ -49,7 +49,7 @@ const threadBase = (slug: string, id: string) => `/clients/${slug}/inbox/${id}`;
 
 /** How long "take over" can pause the AI for (minutes; '' = until resumed). */
 const PAUSE_CHOICES = ['', '30', '60', '240', '1440'];
-const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted'];
+const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted', 'plan_quota'];
 
 export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
   return (

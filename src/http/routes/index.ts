@@ -29,6 +29,7 @@ import { automationRoutes } from './automation.routes.tsx';
 import { exportsRoutes } from './exports.routes.tsx';
 import { terminationRoutes } from './termination.routes.tsx';
 import { privacyRoutes } from './privacy.routes.tsx';
+import { billingRoutes } from './billing.routes.tsx';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -61,4 +62,5 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   exportsRoutes,
   terminationRoutes,
   privacyRoutes,
+  billingRoutes,
 ];

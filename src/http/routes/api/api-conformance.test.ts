@@ -7,6 +7,7 @@ import { apiClient, buildApiTenant, type ApiResult } from '../../../testing/api-
 import { WebhookReceiver } from '../../../testing/webhook-receiver.ts';
 import { createApiKey } from '../../../auth/index.ts';
 import { setSetting } from '../../../settings/index.ts';
+import { assignPlan, createPlan, issueStatement } from '../../../billing/index.ts';
 import { getMessage, inTransaction } from '../../../messaging/index.ts';
 import { ERROR_CODES } from './openapi-builder.ts';
 import { updateRequest } from '../../../privacy/index.ts';
@@ -71,7 +72,9 @@ class Conformance {
     const documented = op.responses[String(res.status)];
     assert.ok(documented, `${what}: status ${res.status} is not documented for ${method} ${t.path} (${Object.keys(op.responses).join(', ')})`);
     const esc = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
-    if (documented.content?.['application/json']) {
+    if (documented.content?.['text/csv'] && /^text\/csv/.test(res.headers.get('content-type') ?? '')) {
+      assert.type(res.body, 'string', `${what}: a CSV body`);
+    } else if (documented.content?.['application/json']) {
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/, what);
       this.validate(`/paths/${esc(t.path)}/${method.toLowerCase()}/responses/${res.status}/content/application~1json/schema`, res.body, what);
       if (res.status >= 400) this.codes.add(res.body.error.code);
@@ -311,6 +314,22 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   const spare = (await call('POST', '/api/v1/webhooks', { url: rx.url, events: ['message.sent'] })).body;
   assert.is((await call('DELETE', `/api/v1/webhooks/${spare.id}`)).status, 204);
   assert.is((await call('DELETE', `/api/v1/webhooks/${spare.id}`)).status, 204);
+
+  // Usage and statements.
+  await call('GET', '/api/v1/usage');
+  await call('GET', '/api/v1/usage?from=2025-01-01&to=2026-06-01');
+  const plan = await createPlan(app.ctx.db, app.ctx.clock, {
+    name: 'Basic', currency: 'KZT', monthlyPriceMinor: 100_000, included: { messages: 1, ai_replies: null, ai_tokens: null, api_calls: null, channels: null },
+    overageMinor: { messages: 100, ai_replies: 0, ai_tokens: 0, api_calls: 0, channels: 0 }, onLimit: 'bill',
+  }, { id: null, label: 'test' });
+  await assignPlan(app.ctx.db, app.ctx.clock, t.client.id, plan.id, '2026-01-01', { id: null, label: 'test' });
+  const statement = (await issueStatement(app.ctx, t.client.id, { start: '2026-01-01', end: '2026-01-31' }, { by: { id: null, label: 'test' } }))!;
+  await call('GET', '/api/v1/statements');
+  await call('GET', '/api/v1/statements?cursor=bogus');
+  await call('GET', `/api/v1/statements/${statement.number}`);
+  await call('GET', `/api/v1/statements/${statement.number}?format=csv`);
+  await call('GET', `/api/v1/statements/${statement.number}?format=pdf`);
+  await call('GET', '/api/v1/statements/2026-99999');
 
   // A suspended client's key: 403 on every operation.
   await app.ctx.db.updateTable('clients').set({ status: 'suspended' }).where('id', '=', t.client.id).execute();

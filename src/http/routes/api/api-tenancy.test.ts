@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../../../testing/test-app.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
 import { setSetting } from '../../../settings/index.ts';
+import { assignPlan, createPlan, issueStatement } from '../../../billing/index.ts';
 
 // TENANCY of the REST API: client A's key gets 404 (never another answer, never a change) for
 // every documented /api/v1 operation filled with client B's ids. The operations come from the
@@ -42,7 +43,15 @@ test.before(async (ctx) => {
   // A finished export, so that B's own key can download what A's key must not find.
   const request = (await b.api('POST', '/api/v1/exports')).body;
   await app.ctx.jobs.drain();
+  const by = { id: null, label: 'test' };
+  const plan = await createPlan(app.ctx.db, app.ctx.clock, {
+    name: 'B plan', currency: 'KZT', monthlyPriceMinor: 1, included: { messages: null, ai_replies: null, ai_tokens: null, api_calls: null, channels: null },
+    overageMinor: { messages: 0, ai_replies: 0, ai_tokens: 0, api_calls: 0, channels: 0 }, onLimit: 'bill',
+  }, by);
+  await assignPlan(app.ctx.db, app.ctx.clock, b.client.id, plan.id, '2026-01-01', by);
+  const statement = (await issueStatement(app.ctx, b.client.id, { start: '2026-01-01', end: '2026-01-31' }, { by }))!;
   ctx.ids = {
+    number: statement.number,
     request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
     key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id,
   };
@@ -85,7 +94,7 @@ test('client A’s key gets 404 for every /api/v1 operation with client B’s id
 
 test('client A’s lists and settings never show client B’s rows', async ({ a, ids }) => {
   const bIds = Object.values(ids);
-  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`]) {
+  for (const path of ['/api/v1/statements', '/api/v1/usage', '/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`]) {
     const res = await a.api('GET', path);
     assert.is(res.status, 200, path);
     const text = JSON.stringify(res.body);

@@ -22,6 +22,7 @@ import { automationRoutes } from './automation.api.ts';
 import { requestRoutes } from './requests.api.ts';
 import { exportRoutes } from './exports.api.ts';
 import { contactPrivacyRoutes } from './contact-privacy.api.ts';
+import { billingRoutes } from './billing.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -31,7 +32,7 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, settingsRoutes,
-  requestRoutes, contactPrivacyRoutes, exportRoutes,
+  requestRoutes, contactPrivacyRoutes, exportRoutes, billingRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
@@ -45,6 +46,7 @@ const API_TAGS = [
   { name: 'API keys', description: 'The client’s API keys (listed and revoked here; made only in the admin UI or the CLI)' },
   { name: 'Automation', description: 'Automation rules and response templates, each read and replaced as a whole set (the UI\'s import/export format)' },
   { name: 'Settings', description: 'Every settings screen of the client, readable and writable' },
+  { name: 'Usage and statements', description: 'What the client used, day by day, and the monthly statements issued for it' },
   { name: 'Meta', description: 'This document' },
 ];
 

@@ -14,6 +14,8 @@ export const ERROR_CODES: Record<string, string> = {
   invalid_field: '400: a value of the wrong type or outside what the field allows',
   too_long: '400: a text longer than its maxLength (counted in characters, as JSON Schema counts them)',
   invalid_cursor: '400: a cursor that is not a next_cursor this list gave',
+  range_too_long: '400: a date range longer than the operation allows (usage: 366 days)',
+  card_number: '400: a text that holds a payment card number (Habar never stores one)',
   invalid_request: '400: a request that is wrong as a whole (no single field to blame)',
   invalid_attachment: '400: an attachment id that is unknown or already on a message',
   invalid_phone: '400: not a phone number',
@@ -75,7 +77,7 @@ export interface ApiOperation {
   /** Extra request media types besides JSON (e.g. multipart uploads). */
   multipart?: z.ZodType;
   /** Each status: a description, and a JSON schema (an error status without one gets the Error schema). */
-  responses: Record<number, { description: string; schema?: z.ZodType; media?: string }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; media?: string; /** The same answer as CSV too (text/csv, e.g. with ?format=csv) */ alsoCsv?: boolean }>;
   /** Served without an API key (only the document itself). */
   public?: boolean;
 }
@@ -146,7 +148,10 @@ const errorContent = { 'application/json': { schema: { $ref: '#/components/schem
 function operationResponses(op: ApiOperation, components: Json): Json {
   const responses: Json = {};
   for (const [status, r] of Object.entries(op.responses)) {
-    if (r.schema) responses[status] = { description: r.description, content: { [r.media ?? 'application/json']: { schema: toSchema(r.schema, components, 'output') } } };
+    if (r.schema) {
+      responses[status] = { description: r.description, content: { [r.media ?? 'application/json']: { schema: toSchema(r.schema, components, 'output') } } };
+      if (r.alsoCsv) ((responses[status] as Json).content as Json)['text/csv'] = { schema: { type: 'string' } };
+    }
     else if (Number(status) >= 400) responses[status] = { description: r.description, content: errorContent };
     else if (r.media) responses[status] = { description: r.description, content: { [r.media]: {} } };
     else responses[status] = { description: r.description };

@@ -1,0 +1,12 @@
+/** One CSV cell (RFC 4180 quoting); a leading = + - @ (or tab/CR) gets a quote first, so no spreadsheet runs it as a formula (OWASP CSV injection). */
+export function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows to CSV text with CRLF line ends, the header first. */
+export function toCsv(header: string[], rows: Array<Array<string | number | null | undefined>>): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
