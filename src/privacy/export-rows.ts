@@ -42,9 +42,27 @@ export async function countRows(db: Db, t: PersonalDataTable, by: RowsBy, id: st
   return Number(r.rows[0]?.n ?? 0);
 }
 
-/** The table's rows of the client or contact, page by page (by rowid), the omitted columns left out. */
+/** Whether a table was made WITHOUT ROWID (it is then paged by its primary key instead). */
+async function withoutRowid(db: Db, table: string): Promise<boolean> {
+  const r = await sql<{ sql: string | null }>`select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db);
+  return /without\s+rowid/i.test(r.rows[0]?.sql ?? '');
+}
+
+/**
+ * The table's rows of the client or contact, page by page, the omitted columns left out: by rowid,
+ * or for a WITHOUT ROWID table (e.g. usage_daily) in primary-key order with an offset.
+ */
 export async function* readRows(db: Db, t: PersonalDataTable, by: RowsBy, id: string, columns: Array<{ name: string }>): AsyncGenerator<Row[]> {
   const cols = sql.join(columns.map((c) => sql.ref(c.name)));
+  if (await withoutRowid(db, t.table)) {
+    const pk = (await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${t.table}) where pk > 0 order by pk`.execute(db)).rows.map((c) => sql.ref(c.name));
+    for (let offset = 0; ; offset += PAGE) {
+      const r = await sql<Row>`select ${cols} from ${sql.table(t.table)} where ${whereRows(by, id)} ${secretFilter(t)}
+        order by ${sql.join(pk)} limit ${PAGE} offset ${offset}`.execute(db as Kysely<unknown>);
+      if (r.rows.length) yield r.rows;
+      if (r.rows.length < PAGE) return;
+    }
+  }
   let after = -1;
   for (;;) {
     const r = await sql<Row & { __rowid: number }>`select rowid as __rowid, ${cols} from ${sql.table(t.table)}

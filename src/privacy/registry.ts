@@ -100,6 +100,14 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   { table: 'ai_settings', holds: 'AI instructions, facts, FAQ', byClient: { column: 'client_id' }, omit: ['api_key'] },
   { table: 'transfer_consents', holds: 'authorisations of transfers abroad, by member', byClient: { column: 'client_id' } },
   { table: 'usage_events', holds: 'usage counts for billing (no person)', byClient: { column: 'client_id' } },
+  { table: 'usage_daily', holds: 'daily usage counters per channel and kind (no person)', byClient: { column: 'client_id' } },
+  { table: 'billing_plan_assignments', holds: 'which plan the client is on, from when', byClient: { column: 'client_id' } },
+  { table: 'billing_details', holds: 'billing details: company, BIN, invoice address, billing e-mail', byClient: { column: 'client_id' } },
+  { table: 'billing_quota_notices', holds: 'which quota warnings were sent (no person)', byClient: { column: 'client_id' } },
+  {
+    table: 'statements', holds: 'issued monthly statements: the company\'s legal name, BIN, invoice address, amounts (no person)', byClient: { column: 'client_id' },
+    clientPurge: { do: 'keep', why: 'issued statements are accounting records the law requires to keep longer; they hold company details only, and cannot be changed once issued' },
+  },
   { table: 'automation_rules', holds: 'the client’s automation rules (names, keywords, template codes)', byClient: { column: 'client_id' } },
   { table: 'response_templates', holds: 'the client’s response templates (texts)', byClient: { column: 'client_id' } },
   { table: 'business_hours', holds: 'the client’s business hours', byClient: { column: 'client_id' } },
@@ -133,6 +141,8 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
 export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   vault_keys: 'key ids and check values of the master key',
   schema_migrations: 'which migrations ran',
+  usage_rollup_marks: 'how far the usage rollup has read (a row id)',
+  billing_plans: 'the operator\'s plans: names, prices, included amounts',
 };
 
 export const PERSONAL_DATA_FILES: readonly PersonalDataFiles[] = [
