@@ -60,6 +60,7 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'api-keys', key: 'clients.tab.api_keys', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'webhooks', key: 'clients.tab.webhooks', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'ai', key: 'clients.tab.ai', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'chatwoot', key: 'clients.tab.chatwoot', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
 ];
 

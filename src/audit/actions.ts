@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'vault.key_rotated',
   'setup.default_created',
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
+  'chatwoot.connected', 'chatwoot.updated', 'chatwoot.disconnected', 'chatwoot.resync_requested',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

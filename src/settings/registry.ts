@@ -71,6 +71,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'meta.instagram_app_id', scope: 'global', help: 'Instagram app id (Instagram Login, for accounts without a Facebook Page)', parse: text(64) },
   { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'instagram.human_agent_tag', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Let people answer Instagram customers up to 7 days after their last message (Meta\'s HUMAN_AGENT tag; only for a person\'s replies, never automatic ones)', parse: bool },
+  { key: 'chatwoot.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let a client connect a Chatwoot on a loopback or private network address, also over plain http (default false: https to public addresses only)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
 ];
 

@@ -22,9 +22,10 @@ import { eventNames } from './event-names.ts';
 import { units } from './units.ts';
 import { firstSteps } from './first-steps.ts';
 import { apiReference } from './api-reference.ts';
+import { chatwoot } from './chatwoot.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, chatwoot);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

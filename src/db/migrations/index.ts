@@ -12,6 +12,7 @@ import * as m0010 from './0010_ai_keywords.ts';
 import * as m0011 from './0011_channel_profiles.ts';
 import * as m0012 from './0012_whatsapp_auth.ts';
 import * as m0013 from './0013_message_reply_to.ts';
+import * as m0017 from './0017_chatwoot.ts';
 import * as m0020 from './0020_first_steps.ts';
 
 export interface Migration {
@@ -38,5 +39,6 @@ export const MIGRATIONS: Migration[] = [
   { version: 11, name: '0011_channel_profiles', up: m0011.up },
   { version: 12, name: '0012_whatsapp_auth', up: m0012.up },
   { version: 13, name: '0013_message_reply_to', up: m0013.up },
+  { version: 17, name: '0017_chatwoot', up: m0017.up },
   { version: 20, name: '0020_first_steps', up: m0020.up },
 ];

@@ -25,6 +25,8 @@ import { clientSettingsRoutes } from './client-settings.routes.tsx';
 import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
 import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
+import { chatwootRoutes } from './chatwoot.routes.tsx';
+import { chatwootWebhookRoutes } from './chatwoot-webhook.routes.ts';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -53,4 +55,6 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   instagramWebhookRoutes,
   publicMediaRoutes,
   instagramLoginRoutes,
+  chatwootRoutes,
+  chatwootWebhookRoutes,
 ];

@@ -18,15 +18,16 @@ import { webhookRoutes } from './webhooks.api.ts';
 import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
+import { chatwootSettingsRoutes } from './chatwoot-settings.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
 /** Every /api/v1 area, one sub-app each. A new area adds its route list here (and so to the document).
- * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company and
- * /settings/security win over the generic /settings/{area}. */
+ * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company,
+ * /settings/chatwoot (credentials checked) and /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
-  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
+  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, chatwootSettingsRoutes, settingsRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */

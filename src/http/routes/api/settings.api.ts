@@ -6,6 +6,7 @@ import { pathId, readJson } from './validation.ts';
 import { findArea, settingsAreas, type FieldInfo, type FieldType } from './settings-areas.ts';
 import { AiSettingsJson, AiSettingsPut } from './ai-settings.api.ts';
 import { CompanySettingsJson, CompanySettingsPatch, SecuritySettingsJson } from './company-settings.api.ts';
+import { ChatwootSettingsJson, ChatwootSettingsPut } from './chatwoot-settings.api.ts';
 import type { ApiRoute } from './api-route.ts';
 
 const SettingsValues = named('SettingsValues', z.record(z.string(), z.unknown()),
@@ -46,6 +47,7 @@ let routedAreas: Array<{ name: string; fields: FieldInfo[] }> | undefined;
 const ownRouteAreas = () => (routedAreas ??= [
   { name: 'ai', fields: routedArea(AiSettingsPut, AiSettingsJson) },
   { name: 'company', fields: routedArea(CompanySettingsPatch, CompanySettingsJson) },
+  { name: 'chatwoot', fields: routedArea(ChatwootSettingsPut, ChatwootSettingsJson) },
   // require_totp is read-only through the API (see PUT /api/v1/settings/security).
   { name: 'security', fields: routedArea(z.object({}), SecuritySettingsJson) },
 ]);

@@ -1,0 +1,87 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { findChannelAccount } from '../channels/index.ts';
+import type { JobHandler, Job } from '../jobs/index.ts';
+import {
+  findContact, getConversation, inTransaction, queueOutbound, setConversationStatus, MAX_TEXT_LENGTH, type ChannelDirectory, type EventHub,
+} from '../messaging/index.ts';
+import { link, localId } from './links.ts';
+import { signedBy, splitForChannel, toMessengerMarks } from './format.ts';
+import { CHATWOOT_INBOUND_KIND } from './webhook.ts';
+
+export interface InboundDeps {
+  db: Db;
+  clock: Clock;
+  hub: EventHub;
+  log: Logger;
+  /** The channel kinds' rules (their text limits), when the composition has them. */
+  channels?: ChannelDirectory;
+}
+
+interface InboundPayload {
+  channel_account_id: string;
+  event: string;
+  id: number | null;
+  conversation_id: number | null;
+  content: string;
+  status: string | null;
+  sender_name: string | null;
+  in_reply_to: number | string | null;
+}
+
+/** The agent's reply as the customer receives it: the channel's marks, signed if asked, split to the channel's limit. */
+async function partsFor(deps: InboundDeps, clientId: string, channelAccountId: string, p: InboundPayload): Promise<string[]> {
+  const sign = await deps.db.selectFrom('chatwoot_accounts').select('sign_agent_name').where('client_id', '=', clientId).executeTakeFirst();
+  let text = toMessengerMarks(p.content ?? '').trim();
+  if (sign?.sign_agent_name && p.sender_name && text) text = signedBy(p.sender_name, text);
+  const account = await findChannelAccount(deps.db, channelAccountId);
+  const max = Math.min(MAX_TEXT_LENGTH, (account && deps.channels?.rulesFor(account.kind)?.limits.maxTextLength) || MAX_TEXT_LENGTH);
+  return text ? splitForChannel(text, max) : [];
+}
+
+/**
+ * An agent's public reply in Chatwoot becomes our outbound message (a person's: it pauses the AI
+ * through the reply-state owner, like any agent reply), linked to Chatwoot's id in the same
+ * transaction, so a redelivered event or a retried job never sends it twice. Parts beyond the
+ * first (a channel's limit) get synthetic negative ids in the map: mirrored, never sent back.
+ */
+async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Promise<void> {
+  const clientId = job.clientId!;
+  const conversationId = p.conversation_id === null ? undefined : await localId(deps.db, clientId, 'conversation', p.conversation_id);
+  if (!conversationId || p.id === null || (await localId(deps.db, clientId, 'message', p.id))) return;
+  const parts = await partsFor(deps, clientId, p.channel_account_id, p);
+  if (!parts.length) return; // attachments only: not carried back (see the README)
+  const replyTo = p.in_reply_to === null ? undefined : await localId(deps.db, clientId, 'message', Number(p.in_reply_to));
+  await inTransaction(deps, async (trx, events) => {
+    if (await localId(trx, clientId, 'message', p.id!)) return;
+    const conversation = await getConversation(trx, clientId, conversationId);
+    const contact = await findContact(trx, conversation.contactId);
+    if (!contact || contact.restricted) return;
+    for (const [i, text] of parts.entries()) {
+      const { message, events: e } = await queueOutbound(trx, deps.clock, conversation, { text, authorKind: 'agent', ...(i === 0 && replyTo ? { replyToMessageId: replyTo } : {}) });
+      await link(trx, deps.clock, { clientId, kind: 'message', localId: message.id, remoteId: i === 0 ? p.id! : -(p.id! * 1000 + i), contactId: conversation.contactId });
+      events.push(...e);
+    }
+  });
+}
+
+/** Resolving (or reopening) in Chatwoot does the same here; the AI's watcher then resumes it where the client allows. */
+async function statusChanged(deps: InboundDeps, job: Job, p: InboundPayload): Promise<void> {
+  const clientId = job.clientId!;
+  const conversationId = p.conversation_id === null ? undefined : await localId(deps.db, clientId, 'conversation', p.conversation_id);
+  if (!conversationId || (p.status !== 'resolved' && p.status !== 'open')) return;
+  await setConversationStatus(deps, clientId, conversationId, p.status);
+}
+
+/** Works through what Chatwoot's webhook told us (queued per Chatwoot conversation, in order). */
+export function chatwootInboundHandler(deps: InboundDeps): JobHandler {
+  return {
+    kind: CHATWOOT_INBOUND_KIND,
+    async run(job) {
+      const p = job.payload as unknown as InboundPayload;
+      if (p.event === 'message_created') await agentReplied(deps, job, p);
+      else if (p.event === 'conversation_status_changed') await statusChanged(deps, job, p);
+    },
+  };
+}
