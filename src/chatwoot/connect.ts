@@ -16,8 +16,9 @@ export interface ConnectDeps extends InboxDeps {
 /** Chatwoot's refusal as a 400 naming the field to fix, quoting only Chatwoot's own reason. */
 function refusal(err: ChatwootError) {
   const field = err.status === 401 || err.status === 403 ? 'api_token' : err.status === 404 ? 'account_id' : 'url';
-  const e = badRequest(`Chatwoot refused the connection: ${err.reason}`, field, 'chatwoot_refused');
-  e.params = { reason: err.reason };
+  const reason = err.status ? `${err.reason} (HTTP ${err.status})` : err.reason;
+  const e = badRequest(`Chatwoot refused the connection: ${reason}`, field, 'chatwoot_refused');
+  e.params = { detail: reason };
   return e;
 }
 
