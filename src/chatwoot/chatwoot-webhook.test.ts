@@ -49,7 +49,7 @@ test('private notes never leave Chatwoot', async ({ w }) => {
   assert.equal(await outbound(w, c.conversationId), []);
 });
 
-test('with sign_agent_name the agent’s name comes first; a long reply is split to the channel’s limit', async ({ w }) => {
+test('with sign_agent_name the agent’s name comes first', async ({ w }) => {
   await saveChatwootSettings(w.app.ctx, w.ch.clientId, { signAgentName: true }, SYSTEM_ACTOR);
   const { c, remote } = await mirrored(w);
   w.cw.agentWrites(remote.id, 'Hello!', { agent: 'Aigerim' });
