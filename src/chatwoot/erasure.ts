@@ -46,3 +46,16 @@ export function chatwootDeleteContactHandler(deps: { db: Db; vault: Vault; clock
     },
   };
 }
+
+/**
+ * Chatwoot's step of a contact's erasure, in the shape of the privacy room's ErasureStep (which
+ * lists it: privacy never imports us the other way): inside the erasure's transaction it queues
+ * the deletion of the person's Chatwoot contact and drops their id map rows.
+ */
+export const chatwootErasureStep = {
+  name: 'chatwoot-contact',
+  async inTransaction(trx: Db, deps: { clock: Clock }, subject: { clientId: string; contactId: string }): Promise<{ evidence: Record<string, number> }> {
+    const queued = await queueChatwootContactErasure(trx, deps.clock, subject.clientId, subject.contactId);
+    return { evidence: { chatwoot_contacts_queued_for_deletion: queued ? 1 : 0 } };
+  },
+};

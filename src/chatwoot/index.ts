@@ -13,7 +13,7 @@ export { chatwootMirrorHandler, type MirrorDeps } from './mirror-job.ts';
 export { receiveChatwootWebhook, signChatwoot, CHATWOOT_INBOUND_KIND, SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER } from './webhook.ts';
 export { chatwootInboundHandler, type InboundDeps } from './inbound-job.ts';
 export { requestResync, chatwootResyncHandler, CHATWOOT_RESYNC_KIND, MAX_RESYNC_HOURS } from './resync.ts';
-export { queueChatwootContactErasure, chatwootDeleteContactHandler, CHATWOOT_DELETE_CONTACT_KIND } from './erasure.ts';
+export { queueChatwootContactErasure, chatwootDeleteContactHandler, chatwootErasureStep, CHATWOOT_DELETE_CONTACT_KIND } from './erasure.ts';
 export { listLinks } from './links.ts';
 export { chatwootStatus, chatwootPruneHandler, CHATWOOT_PRUNE_KIND, CHATWOOT_PRUNE_EVERY_MS, type ChatwootStatusView } from './status.ts';
 export { toChatwootMarkdown, toMessengerMarks, splitForChannel } from './format.ts';
