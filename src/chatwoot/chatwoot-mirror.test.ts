@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
-import { changeReplyState, ANY_STATE, findConversation, sendMessage } from '../messaging/index.ts';
+import { changeReplyState, ANY_STATE, findConversation, sendMessage, storeAttachment } from '../messaging/index.ts';
 import { chatwootWorld, endWorld, type ChatwootWorld } from '../testing/chatwoot-fixture.ts';
 import { customerSays } from '../testing/messaging-fixtures.ts';
 import { chatwootStatus } from './index.ts';
@@ -35,6 +35,7 @@ test('a customer’s messages appear under one contact and one pending conversat
   const conv = w.cw.conversationOf(first.conversationId)!;
   assert.ok(conv);
   assert.is(conv.status, 'pending', 'the AI owns it');
+  assert.equal(conv.labels, ['habar', 'sandbox']);
   const msgs = w.cw.messagesIn(conv.id);
   assert.equal(msgs.map((m) => [m.message_type, m.content]), [['incoming', 'Hello, is the **blue** one in stock?'], ['incoming', 'Size M'], ['incoming', 'Thanks']]);
   assert.ok(msgs.every((m) => m.source_id?.startsWith('habar:msg:')));
@@ -57,6 +58,16 @@ test('an AI reply is an outgoing message; a reply typed on the phone is a privat
     ['incoming', false, 'Hi'], ['outgoing', false, 'Hello from the assistant'], ['outgoing', true, '📱 Typed on the phone:\nI’ll call you'],
   ]);
   assert.is(msgs[1].content_attributes.habar_author, 'ai');
+});
+
+test('a customer’s file arrives in Chatwoot as an attachment of the message (multipart)', async ({ w }) => {
+  const bytes = new TextEncoder().encode('%PDF-1.4 price list');
+  const file = await storeAttachment(w.app.ctx.db, w.app.ctx.clock, w.app.ctx.config.dataDir, { clientId: w.ch.clientId, fileName: 'prices.pdf', mime: 'application/pdf', bytes });
+  await w.app.ctx.channels.host.ingest({ channelAccountId: w.ch.id, platformMessageId: 'f-1', text: 'Here it is', attachments: [file], from: { identities: [{ kind: 'sandbox', value: 'ivan' }] } });
+  await w.run();
+  assert.is(w.cw.messages.length, 1);
+  assert.is(w.cw.messages[0].content, 'Here it is');
+  assert.equal(w.cw.messages[0].attachments, [{ file_name: 'prices.pdf', file_type: 'application/pdf', size: bytes.byteLength }]);
 });
 
 test('while Chatwoot is down for many minutes messages wait, retried with backoff; when it returns they arrive once, in order', async ({ w }) => {

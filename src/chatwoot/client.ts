@@ -157,6 +157,11 @@ export class ChatwootClient {
     return this.call('POST', `/conversations/${conversationId}/toggle_status`, { status });
   }
 
+  /** Sets the conversation's labels (Chatwoot replaces the whole set). */
+  setLabels(conversationId: number, labels: string[]): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/labels`, { labels });
+  }
+
   async createMessage(conversationId: number, m: NewMessage): Promise<RemoteMessage> {
     const path = `/conversations/${conversationId}/messages`;
     if (!m.files?.length) {

@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
 import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
+import { findChannelAccount } from '../channels/index.ts';
 import { findContact, findConversation, findMessage, getAttachment, type Contact, type Conversation, type Message } from '../messaging/index.ts';
 import { ChatwootClient, ChatwootError, type ClientOptions, type NewMessage } from './client.ts';
 import { clientFor, connectionOf, recordOutcome } from './accounts.ts';
@@ -68,6 +69,11 @@ async function ensureConversation(r: Run, conv: Conversation, contact: Contact):
     }
     const status = conv.status === 'resolved' ? 'resolved' : conv.aiState === 'active' ? 'pending' : 'open';
     remote = await r.cw.createConversation({ sourceId, inboxId, contactId: contactRemote, status, attributes: { habar_conversation_id: conv.id } });
+    // Labels say where it came from (filterable in Chatwoot); a refusal is no reason to stop.
+    const account = await findChannelAccount(r.deps.db, conv.channelAccountId);
+    await r.cw.setLabels(remote.id, ['habar', ...(account ? [account.kind] : [])]).catch((err: unknown) => {
+      if (!(err instanceof ChatwootError) || err.retryable) throw err;
+    });
   }
   await link(r.deps.db, r.deps.clock, { clientId: r.clientId, kind: 'conversation', localId: conv.id, remoteId: remote.id, contactId: contact.id });
   return remote.id;

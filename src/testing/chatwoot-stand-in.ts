@@ -5,7 +5,7 @@ import { signChatwoot } from '../chatwoot/index.ts';
 
 export interface CwInbox { id: number; name: string; channel_type: string; webhook_url: string; secret: string }
 export interface CwContact { id: number; name: string; identifier: string | null; phone_number: string | null }
-export interface CwConversation { id: number; inbox_id: number; contact_id: number; status: string; additional_attributes: Record<string, unknown> }
+export interface CwConversation { id: number; inbox_id: number; contact_id: number; status: string; additional_attributes: Record<string, unknown>; labels: string[] }
 export interface CwMessage {
   id: number; conversation_id: number; content: string; message_type: 'incoming' | 'outgoing'; private: boolean; source_id: string | null;
   content_attributes: Record<string, unknown>; sender: { id: number; name: string; type: 'user' | 'contact' | 'agent_bot' };
@@ -159,7 +159,7 @@ export class ChatwootStandIn {
       return [200, { payload: this.conversations.filter((c) => c.contact_id === Number(m![1])) }];
     }
     if (method === 'POST' && path === '/conversations') {
-      const c: CwConversation = { id: this.id(), inbox_id: Number(b.inbox_id), contact_id: Number(b.contact_id), status: String(b.status ?? 'open'), additional_attributes: (b.additional_attributes as Record<string, unknown>) ?? {} };
+      const c: CwConversation = { id: this.id(), inbox_id: Number(b.inbox_id), contact_id: Number(b.contact_id), status: String(b.status ?? 'open'), additional_attributes: (b.additional_attributes as Record<string, unknown>) ?? {}, labels: [] };
       this.conversations.push(c);
       return [200, c];
     }
@@ -169,6 +169,12 @@ export class ChatwootStandIn {
       this.toggles.push({ conversation_id: c.id, status: String(b.status) });
       this.setStatus(c, String(b.status));
       return [200, { meta: {}, payload: { success: true, current_status: c.status, conversation_id: c.id } }];
+    }
+    if (method === 'POST' && (m = /^\/conversations\/(\d+)\/labels$/.exec(path))) {
+      const c = this.conversations.find((x) => x.id === Number(m![1]));
+      if (!c) return [404, { error: 'Resource could not be found' }];
+      c.labels = [...new Set((b.labels as string[]) ?? [])];
+      return [200, { payload: c.labels }];
     }
     if (method === 'GET' && (m = /^\/conversations\/(\d+)\/messages$/.exec(path))) {
       return [200, { meta: {}, payload: this.messages.filter((x) => x.conversation_id === Number(m![1])) }];
