@@ -115,6 +115,41 @@ test('a create whose answer was lost (a crash between create and map write) is f
   assert.equal(links.map((l) => l.remote_id).sort(), msgs.map((m) => m.id).sort());
 });
 
+test('a customer message’s mirror job is written in the message’s own transaction, before any job runs', async ({ w }) => {
+  const c = await customerSays(w.app, w.ch.id, 'kate', 'Hello');
+  const jobs = await w.app.ctx.db.selectFrom('jobs').select(['kind', 'status', 'queue_key', 'contact_id']).where('kind', '=', 'chatwoot.mirror').execute();
+  assert.equal(jobs, [{ kind: 'chatwoot.mirror', status: 'pending', queue_key: `chatwoot:${c.conversationId}`, contact_id: c.contactId }]);
+});
+
+test('a contact Chatwoot already has under our identifier (made before a crash lost its map row) is reused, not made again', async ({ w }) => {
+  const c = await customerSays(w.app, w.ch.id, 'zoe', 'Hello again');
+  w.cw.contacts.push({ id: 42, name: 'zoe', identifier: `habar:${c.contactId}`, phone_number: null });
+  await w.run();
+  assert.is(w.cw.contacts.length, 1);
+  assert.is(w.cw.conversationOf(c.conversationId)!.contact_id, 42);
+});
+
+test('a conversation deleted in Chatwoot is made again with the next message', async ({ w }) => {
+  const c = await customerSays(w.app, w.ch.id, 'olga', 'first');
+  await w.run();
+  w.cw.conversations = [];
+  w.cw.contacts = [];
+  await customerSays(w.app, w.ch.id, 'olga', 'second');
+  await w.run();
+  assert.equal(w.cw.messagesIn(w.cw.conversationOf(c.conversationId)!.id).map((m) => m.content), ['second']);
+  assert.is(w.cw.contacts.length, 1);
+  assert.is((await chatwootStatus(w.app.ctx.db, w.ch.clientId)).dead, 0);
+});
+
+test('a channel added after Connect gets its own inbox on first use', async ({ w }) => {
+  const { buildChannel } = await import('../testing/messaging-fixtures.ts');
+  const second = await buildChannel(w.app, w.ch.clientId, 'sandbox', 'Second sandbox');
+  const c = await customerSays(w.app, second.id, 'yan', 'on the new one');
+  await w.run();
+  assert.equal(w.cw.inboxes.map((i) => i.name), ['Habar: Sandbox', 'Habar: Second sandbox']);
+  assert.is(w.cw.conversationOf(c.conversationId)!.inbox_id, w.cw.inboxes[1].id);
+});
+
 test('first messages of several customers at once each get their own contact and conversation, none twice', async ({ w }) => {
   await Promise.all(['e1', 'e2', 'e3'].flatMap((who) => [customerSays(w.app, w.ch.id, who, `${who} a`), customerSays(w.app, w.ch.id, who, `${who} b`)]));
   await w.run();

@@ -30,6 +30,11 @@ export async function link(db: Db, clock: Clock, l: { clientId: string; kind: Li
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** Forgets a pair (its remote side was deleted in Chatwoot: it is made again on next use). */
+export async function unlink(db: Db, clientId: string, kind: LinkKind, localId: string): Promise<void> {
+  await db.deleteFrom('chatwoot_links').where('client_id', '=', clientId).where('kind', '=', kind).where('local_id', '=', localId).execute();
+}
+
 /** A client's id map (its export), optionally one contact's. */
 export async function listLinks(db: Db, clientId: string, contactId?: string) {
   let q = db.selectFrom('chatwoot_links').select(['kind', 'local_id', 'remote_id', 'contact_id', 'created_at']).where('client_id', '=', clientId);

@@ -9,7 +9,7 @@ import { findContact, findConversation, findMessage, getAttachment, type Contact
 import { ChatwootClient, ChatwootError, type ClientOptions, type NewMessage } from './client.ts';
 import { clientFor, connectionOf, recordOutcome } from './accounts.ts';
 import { inboxFor } from './inboxes.ts';
-import { link, remoteId } from './links.ts';
+import { link, remoteId, unlink } from './links.ts';
 import { CHATWOOT_MIRROR_KIND, type MirrorOp } from './mirror.ts';
 import { toChatwootMarkdown } from './format.ts';
 
@@ -129,12 +129,22 @@ async function mirrorMessage(r: Run, id: string): Promise<void> {
   const [conv, contact] = [await findConversation(r.deps.db, m.conversationId), await findContact(r.deps.db, m.contactId)];
   if (!conv || !contact) return;
   if (contact.restricted) return restricted(r, conv);
-  const convRemote = await ensureConversation(r, conv, contact);
+  let convRemote = await ensureConversation(r, conv, contact);
   const sourceId = sourceIdOf('msg', m.id);
   // A previous attempt may have created it and died before the map write: find it by source_id.
   let made = r.job.attempts > 1 ? (await r.cw.listMessages(convRemote)).find((x) => x.source_id === sourceId) : undefined;
   const replyTo = m.replyToMessageId ? await remoteId(r.deps.db, r.clientId, 'message', m.replyToMessageId) : undefined;
-  made ??= await r.cw.createMessage(convRemote, await messageFor(r, m, replyTo));
+  const message = await messageFor(r, m, replyTo);
+  try {
+    made ??= await r.cw.createMessage(convRemote, message);
+  } catch (err) {
+    if (!(err instanceof ChatwootError) || err.status !== 404) throw err;
+    // Someone deleted the conversation (or the contact) in Chatwoot: it is made again, once.
+    await unlink(r.deps.db, r.clientId, 'conversation', conv.id);
+    await unlink(r.deps.db, r.clientId, 'contact', contact.id);
+    convRemote = await ensureConversation(r, conv, contact);
+    made = await r.cw.createMessage(convRemote, message);
+  }
   await link(r.deps.db, r.deps.clock, { clientId: r.clientId, kind: 'message', localId: m.id, remoteId: made.id, contactId: m.contactId });
 }
 
