@@ -57,6 +57,18 @@ test('with sign_agent_name the agent’s name comes first', async ({ w }) => {
   assert.equal((await outbound(w, c.conversationId)).map((m) => m.text), ['*Aigerim*:\nHello!']);
 });
 
+test('a file an agent attaches in Chatwoot reaches the customer with the reply', async ({ w }) => {
+  const { c, remote } = await mirrored(w);
+  const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+  w.cw.agentWrites(remote.id, 'Our catalogue', { files: [{ name: 'catalogue.png', mime: 'image/png', bytes }] });
+  await w.run();
+  const [m] = await w.app.ctx.db.selectFrom('messages').select(['text', 'attachments', 'status']).where('conversation_id', '=', c.conversationId).where('direction', '=', 'out').execute();
+  assert.is(m.text, 'Our catalogue');
+  assert.is(m.status, 'sent');
+  const [file] = JSON.parse(m.attachments) as Array<{ name: string; mime: string; size: number }>;
+  assert.equal([file.name, file.mime, file.size], ['catalogue.png', 'image/png', bytes.byteLength]);
+});
+
 test('resolving in Chatwoot resolves here and hands the conversation back to the AI', async ({ w }) => {
   const { c, remote } = await mirrored(w);
   w.cw.agentWrites(remote.id, 'Done, thanks');

@@ -184,6 +184,27 @@ export class ChatwootClient {
     return (await this.call<{ payload: RemoteMessage[] }>('GET', `/conversations/${conversationId}/messages`)).payload;
   }
 
+  /**
+   * Downloads a file an agent attached (its data_url), only from Chatwoot's own origin and at most
+   * `maxBytes`; the name from the URL's last segment.
+   */
+  async download(url: string, maxBytes: number): Promise<{ bytes: Uint8Array; mime: string; name: string }> {
+    let u: URL;
+    try { u = new URL(url, this.creds.url); } catch { throw new ChatwootError(null, 'The attachment URL is not valid'); }
+    if (u.origin !== new URL(this.creds.url).origin) throw new ChatwootError(400, 'The attachment is not on the Chatwoot server');
+    let res: Response;
+    try {
+      res = await this.doFetch(u, { headers: { api_access_token: this.creds.apiToken }, signal: AbortSignal.timeout(this.timeoutMs * 3) });
+    } catch (err) {
+      throw new ChatwootError(null, `Could not download the attachment: ${(err as Error).message}`);
+    }
+    if (!res.ok) throw new ChatwootError(res.status, 'The attachment could not be downloaded');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw new ChatwootError(413, 'The attachment is too large');
+    const name = decodeURIComponent(u.pathname.split('/').pop() || 'file');
+    return { bytes, mime: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim(), name };
+  }
+
   deleteContact(contactId: number): Promise<unknown> {
     return this.call('DELETE', `/contacts/${contactId}`);
   }

@@ -1,11 +1,17 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { Vault } from '../vault/index.ts';
 import { findChannelAccount } from '../channels/index.ts';
 import type { JobHandler, Job } from '../jobs/index.ts';
 import {
-  findContact, getConversation, inTransaction, queueOutbound, setConversationStatus, MAX_TEXT_LENGTH, type ChannelDirectory, type EventHub,
+  findContact, getConversation, inTransaction, queueOutbound, setConversationStatus, storeAttachment, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH,
+  type AttachmentMeta, type ChannelDirectory, type EventHub,
 } from '../messaging/index.ts';
+import { ChatwootError, type ClientOptions } from './client.ts';
+import { clientFor, connectionOf } from './accounts.ts';
+import { retryDelayMs } from './mirror-job.ts';
+import { PermanentJobError, RetryLaterError } from '../jobs/index.ts';
 import { link, localId } from './links.ts';
 import { signedBy, splitForChannel, toMessengerMarks } from './format.ts';
 import { CHATWOOT_INBOUND_KIND } from './webhook.ts';
@@ -15,6 +21,9 @@ export interface InboundDeps {
   clock: Clock;
   hub: EventHub;
   log: Logger;
+  vault: Vault;
+  config: { dataDir: string };
+  http?: ClientOptions;
   /** The channel kinds' rules (their text limits), when the composition has them. */
   channels?: ChannelDirectory;
 }
@@ -28,6 +37,27 @@ interface InboundPayload {
   status: string | null;
   sender_name: string | null;
   in_reply_to: number | string | null;
+  attachments?: string[];
+}
+
+/** The files an agent attached, downloaded from Chatwoot and stored here (linked to the message when it is queued). */
+async function agentFiles(deps: InboundDeps, clientId: string, contactId: string, urls: string[]): Promise<AttachmentMeta[]> {
+  if (!urls.length) return [];
+  const conn = await connectionOf(deps.db, deps.vault, clientId);
+  if (!conn) return [];
+  const cw = clientFor(conn, deps.http);
+  const files: AttachmentMeta[] = [];
+  for (const url of urls) {
+    try {
+      const f = await cw.download(url, MAX_ATTACHMENT_BYTES);
+      files.push(await storeAttachment(deps.db, deps.clock, deps.config.dataDir, { clientId, contactId, fileName: f.name, mime: f.mime, bytes: f.bytes }));
+    } catch (err) {
+      if (!(err instanceof ChatwootError)) throw err;
+      if (!err.retryable) throw new PermanentJobError(err.message);
+      throw new RetryLaterError(err.message, retryDelayMs(1));
+    }
+  }
+  return files;
 }
 
 /** The agent's reply as the customer receives it: the channel's marks, signed if asked, split to the channel's limit. */
@@ -51,7 +81,10 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
   const conversationId = p.conversation_id === null ? undefined : await localId(deps.db, clientId, 'conversation', p.conversation_id);
   if (!conversationId || p.id === null || (await localId(deps.db, clientId, 'message', p.id))) return;
   const parts = await partsFor(deps, clientId, p.channel_account_id, p);
-  if (!parts.length) return; // attachments only: not carried back (see the README)
+  const owner = await getConversation(deps.db, clientId, conversationId);
+  const files = await agentFiles(deps, clientId, owner.contactId, p.attachments ?? []);
+  if (!parts.length && !files.length) return;
+  if (!parts.length) parts.push('');
   const replyTo = p.in_reply_to === null ? undefined : await localId(deps.db, clientId, 'message', Number(p.in_reply_to));
   await inTransaction(deps, async (trx, events) => {
     if (await localId(trx, clientId, 'message', p.id!)) return;
@@ -59,7 +92,9 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
     const contact = await findContact(trx, conversation.contactId);
     if (!contact || contact.restricted) return;
     for (const [i, text] of parts.entries()) {
-      const { message, events: e } = await queueOutbound(trx, deps.clock, conversation, { text, authorKind: 'agent', ...(i === 0 && replyTo ? { replyToMessageId: replyTo } : {}) });
+      const { message, events: e } = await queueOutbound(trx, deps.clock, conversation, {
+        text, authorKind: 'agent', ...(i === 0 && replyTo ? { replyToMessageId: replyTo } : {}), ...(i === 0 && files.length ? { attachments: files } : {}),
+      });
       await link(trx, deps.clock, { clientId, kind: 'message', localId: message.id, remoteId: i === 0 ? p.id! : -(p.id! * 1000 + i), contactId: conversation.contactId });
       events.push(...e);
     }

@@ -95,6 +95,7 @@ export async function receiveChatwootWebhook(
         channel_account_id: inbox.channelAccountId, event: p.event, id: p.id ?? null, conversation_id: remoteConversation ?? null,
         content: p.content ?? '', status: p.status ?? null, sender_name: p.sender?.available_name ?? p.sender?.name ?? null,
         in_reply_to: p.content_attributes?.in_reply_to ?? null,
+        attachments: (p.attachments ?? []).slice(0, 10).map((a) => a.data_url).filter((u): u is string => typeof u === 'string'),
       },
     });
     return { outcome: 'queued' as const };

@@ -9,7 +9,7 @@ export interface CwConversation { id: number; inbox_id: number; contact_id: numb
 export interface CwMessage {
   id: number; conversation_id: number; content: string; message_type: 'incoming' | 'outgoing'; private: boolean; source_id: string | null;
   content_attributes: Record<string, unknown>; sender: { id: number; name: string; type: 'user' | 'contact' | 'agent_bot' };
-  attachments: Array<{ file_name: string; file_type: string; size: number }>;
+  attachments: Array<{ file_name: string; file_type: string; size: number; data_url?: string }>;
 }
 
 /**
@@ -50,6 +50,8 @@ export class ChatwootStandIn {
   url = '';
   private port = 0;
   private nextId = 100;
+  /** Files agents attached, served at their data_url (like Active Storage). */
+  private blobs = new Map<string, { mime: string; bytes: Uint8Array }>();
   private server: http.Server | undefined;
   private inFlight = new Set<Promise<unknown>>();
 
@@ -87,6 +89,11 @@ export class ChatwootStandIn {
     };
     if (this.mode === 'down') {
       res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body><h1>503 Service Unavailable</h1>secret internal hostname cw-backend-3</body></html>');
+      return;
+    }
+    const blob = this.blobs.get((req.url ?? '').split('?')[0]);
+    if (req.method === 'GET' && blob) {
+      res.writeHead(200, { 'content-type': blob.mime }).end(Buffer.from(blob.bytes));
       return;
     }
     const m = /^\/api\/v1\/accounts\/(\d+)(\/.*)$/.exec((req.url ?? '').split('?')[0]);
@@ -216,12 +223,17 @@ export class ChatwootStandIn {
   }
 
   /** An agent writes in Chatwoot (a public reply, or a private note). */
-  agentWrites(conversationId: number, content: string, opts: { private?: boolean; agent?: string; inReplyTo?: number } = {}): CwMessage {
+  agentWrites(conversationId: number, content: string, opts: { private?: boolean; agent?: string; inReplyTo?: number; files?: Array<{ name: string; mime: string; bytes: Uint8Array }> } = {}): CwMessage {
     const c = this.conversations.find((x) => x.id === conversationId);
     if (!c) throw new Error(`no conversation ${conversationId}`);
+    const attachments = (opts.files ?? []).map((f) => {
+      const path = `/rails/active_storage/blobs/${this.id()}/${encodeURIComponent(f.name)}`;
+      this.blobs.set(path, { mime: f.mime, bytes: f.bytes });
+      return { file_name: f.name, file_type: f.mime.startsWith('image/') ? 'image' : 'file', size: f.bytes.byteLength, data_url: `${this.url}${path}` };
+    });
     return this.addMessage(c, {
       content, message_type: 'outgoing', private: !!opts.private, source_id: null, content_attributes: opts.inReplyTo ? { in_reply_to: opts.inReplyTo } : {},
-      sender: { id: 5, name: opts.agent ?? 'Aigerim', type: 'user' }, attachments: [],
+      sender: { id: 5, name: opts.agent ?? 'Aigerim', type: 'user' }, attachments,
     });
   }
 
