@@ -82,12 +82,19 @@ export async function resumeAiOnResolve(db: Db, clientId: string): Promise<boole
   return r ? !!r.resume_ai_on_resolve : true;
 }
 
-/** Records the outcome of a call to Chatwoot for the status page (the last error stays until a success). */
+/**
+ * Records the outcome of a call to Chatwoot for the status page: the last error (kept, with its
+ * time, beside the last success). A success is written at most once a minute (not a write per message).
+ */
 export async function recordOutcome(db: Db, clock: Clock, clientId: string, error: string | null): Promise<void> {
-  const now = clock.now().toISOString();
-  await db.updateTable('chatwoot_accounts')
-    .set(error === null ? { last_ok_at: now } : { last_error: error.slice(0, 500), last_error_at: now })
-    .where('client_id', '=', clientId).execute();
+  const now = clock.now();
+  if (error !== null) {
+    await db.updateTable('chatwoot_accounts').set({ last_error: error.slice(0, 500), last_error_at: now.toISOString() }).where('client_id', '=', clientId).execute();
+    return;
+  }
+  const stale = new Date(now.getTime() - 60_000).toISOString();
+  await db.updateTable('chatwoot_accounts').set({ last_ok_at: now.toISOString() }).where('client_id', '=', clientId)
+    .where((eb) => eb.or([eb('last_ok_at', 'is', null), eb('last_ok_at', '<', stale), eb('last_error_at', '>', eb.ref('last_ok_at'))])).execute();
 }
 
 /** Validates a patch's shapes (the credentials are checked against Chatwoot by the caller). */
