@@ -69,6 +69,34 @@ test('a file an agent attaches in Chatwoot reaches the customer with the reply',
   assert.equal([file.name, file.mime, file.size], ['catalogue.png', 'image/png', bytes.byteLength]);
 });
 
+test('a reply the agent deletes in Chatwoot before it left is never sent; one already sent stays sent', async ({ w }) => {
+  const { c, remote } = await mirrored(w);
+  const wrong = w.cw.agentWrites(remote.id, 'The price is 100');
+  await w.cw.settle();
+  // The reply is queued; its channel is busy (its send is due later), and meanwhile the agent deletes it.
+  await w.app.ctx.jobs.pump();
+  while (w.app.ctx.jobs.running) await new Promise((r) => setTimeout(r, 5));
+  const later = new Date(w.clock.now().getTime() + 3600_000).toISOString();
+  assert.is(Number((await w.app.ctx.db.updateTable('jobs').set({ run_at: later }).where('kind', '=', 'message.send').where('status', '=', 'pending').executeTakeFirst()).numUpdatedRows), 1);
+  const deleted = { ...wrong, content: 'This message was deleted', content_attributes: { deleted: true } };
+  assert.is(await w.cw.post(remote.inbox_id, { event: 'message_updated', ...deleted, conversation: { id: remote.id } }), 200);
+  await w.run();
+  w.clock.advance(2 * 3600_000);
+  await w.run();
+  const [m] = await w.app.ctx.db.selectFrom('messages').select(['status', 'deleted_at', 'error']).where('conversation_id', '=', c.conversationId).where('direction', '=', 'out').execute();
+  assert.is(m.status, 'failed');
+  assert.ok(m.deleted_at);
+  assert.is(m.error, 'Withdrawn before it was sent');
+  assert.is((await w.app.ctx.db.selectFrom('sandbox_deliveries').select('message_id').execute()).length, 0, 'the customer never got it');
+
+  const sent = w.cw.agentWrites(remote.id, 'The price is 120');
+  await w.run();
+  await w.cw.post(remote.inbox_id, { event: 'message_updated', ...sent, content_attributes: { deleted: true }, conversation: { id: remote.id } });
+  await w.run();
+  const out = await outbound(w, c.conversationId);
+  assert.equal(out.map((x) => [x.text, x.status]), [['The price is 100', 'failed'], ['The price is 120', 'sent']]);
+});
+
 test('resolving in Chatwoot resolves here and hands the conversation back to the AI', async ({ w }) => {
   const { c, remote } = await mirrored(w);
   w.cw.agentWrites(remote.id, 'Done, thanks');

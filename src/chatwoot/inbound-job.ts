@@ -5,7 +5,7 @@ import type { Vault } from '../vault/index.ts';
 import { findChannelAccount } from '../channels/index.ts';
 import type { JobHandler, Job } from '../jobs/index.ts';
 import {
-  findContact, getConversation, inTransaction, queueOutbound, setConversationStatus, storeAttachment, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH,
+  findContact, getConversation, inTransaction, queueOutbound, setConversationStatus, storeAttachment, withdrawOutbound, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH,
   type AttachmentMeta, type ChannelDirectory, type EventHub,
 } from '../messaging/index.ts';
 import { ChatwootError, type ClientOptions } from './client.ts';
@@ -101,6 +101,26 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
   });
 }
 
+/**
+ * An agent deleted their reply in Chatwoot: if it has not left yet, it is withdrawn (never sent);
+ * if the customer has it already, a private note there says so (a message cannot be unsent).
+ */
+async function agentDeleted(deps: InboundDeps, job: Job, p: InboundPayload): Promise<void> {
+  const clientId = job.clientId!;
+  const messageId = p.id === null ? undefined : await localId(deps.db, clientId, 'message', p.id);
+  if (!messageId) return;
+  // The parts a long reply was split into go with it.
+  const parts = [messageId];
+  for (let i = 1; i < 20; i++) {
+    const part = await localId(deps.db, clientId, 'message', -(p.id! * 1000 + i));
+    if (!part) break;
+    parts.push(part);
+  }
+  const outcomes = [];
+  for (const id of parts) outcomes.push(await withdrawOutbound(deps, clientId, id));
+  if (outcomes.includes('sent')) deps.log.info('chatwoot', 'a reply deleted in Chatwoot had already been sent', { job_id: job.id });
+}
+
 /** Resolving (or reopening) in Chatwoot does the same here; the AI's watcher then resumes it where the client allows. */
 async function statusChanged(deps: InboundDeps, job: Job, p: InboundPayload): Promise<void> {
   const clientId = job.clientId!;
@@ -116,6 +136,7 @@ export function chatwootInboundHandler(deps: InboundDeps): JobHandler {
     async run(job) {
       const p = job.payload as unknown as InboundPayload;
       if (p.event === 'message_created') await agentReplied(deps, job, p);
+      else if (p.event === 'message_updated') await agentDeleted(deps, job, p);
       else if (p.event === 'conversation_status_changed') await statusChanged(deps, job, p);
     },
   };

@@ -44,12 +44,14 @@ interface Payload {
   attachments?: Array<{ data_url?: string; file_type?: string }>;
 }
 
-/** Whether an event is one we act on: an agent's public reply (not our own echo), a status change. */
+/** Whether an event is one we act on: an agent's public reply (not our own echo) or its deletion, a status change. */
 function wanted(p: Payload): boolean {
   if (p.event === 'message_created') {
     const outgoing = p.message_type === 'outgoing' || p.message_type === 1;
     return outgoing && !p.private && p.sender?.type === 'user' && !String(p.source_id ?? '').startsWith('habar:');
   }
+  // An agent deleted a message: only one of theirs that we carried to the customer can matter.
+  if (p.event === 'message_updated') return !!p.content_attributes?.deleted && !p.private && !String(p.source_id ?? '').startsWith('habar:');
   return p.event === 'conversation_status_changed';
 }
 
@@ -80,7 +82,8 @@ export async function receiveChatwootWebhook(
     throw badRequest('The body is not JSON', undefined, 'invalid_json');
   }
   if (!p || typeof p !== 'object' || !account?.connected_at || !wanted(p)) return { outcome: 'ignored' };
-  const keys = [h.delivery ? `delivery:${h.delivery.slice(0, 100)}` : null, p.event === 'message_created' && p.id ? `message:${p.id}` : null].filter((k): k is string => !!k);
+  const byId = p.event === 'message_created' ? 'message' : p.event === 'message_updated' ? 'deleted' : null;
+  const keys = [h.delivery ? `delivery:${h.delivery.slice(0, 100)}` : null, byId && p.id ? `${byId}:${p.id}` : null].filter((k): k is string => !!k);
   const now = deps.clock.now().toISOString();
   const remoteConversation = p.event === 'conversation_status_changed' ? p.id : p.conversation?.id;
   return deps.db.transaction().execute(async (trx) => {
