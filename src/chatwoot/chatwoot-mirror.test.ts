@@ -173,6 +173,20 @@ test('a handoff opens the conversation; the AI taking it back makes it pending a
   assert.equal(w.cw.toggles.map((t) => t.status), ['open', 'pending']);
 });
 
+test('assigning a conversation to a member assigns it in Chatwoot to the agent with the same e-mail; unassigning unassigns', async ({ w }) => {
+  const c = await customerSays(w.app, w.ch.id, 'lena', 'Hello');
+  await w.run();
+  const { buildUser } = await import('../testing/test-app.ts');
+  const { assignConversation } = await import('../messaging/index.ts');
+  const member = await buildUser(w.app, 'agent', w.ch.clientId, 'Aigerim@example.kz');
+  await assignConversation(w.app.ctx, w.ch.clientId, c.conversationId, member.id);
+  await w.run();
+  await assignConversation(w.app.ctx, w.ch.clientId, c.conversationId, null);
+  await w.run();
+  const remote = w.cw.conversationOf(c.conversationId)!;
+  assert.equal(w.cw.assignments, [{ conversation_id: remote.id, assignee_id: 5 }, { conversation_id: remote.id, assignee_id: null }]);
+});
+
 test('a restricted person is not mirrored any more: their conversation gets one private note, then nothing', async ({ w }) => {
   const c = await customerSays(w.app, w.ch.id, 'frank', 'before');
   await w.run();

@@ -157,6 +157,16 @@ export class ChatwootClient {
     return this.call('POST', `/conversations/${conversationId}/toggle_status`, { status });
   }
 
+  /** The account's agents (id, name, e-mail). */
+  async listAgents(): Promise<Array<{ id: number; name?: string; email?: string }>> {
+    return this.call('GET', '/agents');
+  }
+
+  /** Assigns the conversation to an agent (null: nobody). */
+  assign(conversationId: number, agentId: number | null): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/assignments`, { assignee_id: agentId });
+  }
+
   /** Sets the conversation's labels (Chatwoot replaces the whole set). */
   setLabels(conversationId: number, labels: string[]): Promise<unknown> {
     return this.call('POST', `/conversations/${conversationId}/labels`, { labels });

@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
 import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
 import { findChannelAccount } from '../channels/index.ts';
+import { findUserById } from '../auth/index.ts';
 import { findContact, findConversation, findMessage, getAttachment, type Contact, type Conversation, type Message } from '../messaging/index.ts';
 import { ChatwootClient, ChatwootError, type ClientOptions, type NewMessage } from './client.ts';
 import { clientFor, connectionOf, recordOutcome } from './accounts.ts';
@@ -167,6 +168,16 @@ async function mirrorStatus(r: Run, conversationId: string, status: MirrorOp & {
   await r.cw.toggleStatus(remote, status.status);
 }
 
+/** The member a conversation is assigned to here, as the Chatwoot agent with the same e-mail (none: unassigned there). */
+async function mirrorAssignee(r: Run, conversationId: string, userId: string | null): Promise<void> {
+  const remote = await remoteId(r.deps.db, r.clientId, 'conversation', conversationId);
+  if (!remote) return;
+  const user = userId ? await findUserById(r.deps.db, userId) : undefined;
+  const email = user?.email.toLowerCase();
+  const agent = email ? (await r.cw.listAgents()).find((a) => a.email?.toLowerCase() === email) : undefined;
+  await r.cw.assign(remote, agent?.id ?? null);
+}
+
 /**
  * Runs one mirror step against Chatwoot. Idempotent: every create is checked against the id map
  * first and, on a retry, against Chatwoot's source_id, so a repeat or a crash between a create
@@ -187,6 +198,7 @@ export function chatwootMirrorHandler(deps: MirrorDeps): JobHandler {
         if (op.op === 'message') await mirrorMessage(r, op.message_id);
         else if (op.op === 'failed') await mirrorFailure(r, op.message_id);
         else if (op.op === 'status') await mirrorStatus(r, op.conversation_id, op);
+        else if (op.op === 'assign') await mirrorAssignee(r, op.conversation_id, op.user_id);
       } catch (err) {
         if (!(err instanceof ChatwootError)) throw err;
         await recordOutcome(deps.db, deps.clock, clientId, err.message);

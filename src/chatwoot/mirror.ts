@@ -1,10 +1,11 @@
 import { compiled, type Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob } from '../jobs/index.ts';
+import { newId } from '../lib/ids.ts';
 import type { MessagingEvent, TransactionalSubscriber } from '../messaging/index.ts';
 import type { ChatwootStatus } from './client.ts';
 
-/** The job kind of every mirror step (payload.op: message, failed, status). */
+/** The job kind of every mirror step (payload.op: message, failed, status, assign). */
 export const CHATWOOT_MIRROR_KIND = 'chatwoot.mirror';
 /** Retried with backoff while Chatwoot is down (capped at 5 minutes): about a day of attempts. */
 export const MIRROR_MAX_ATTEMPTS = 300;
@@ -12,7 +13,8 @@ export const MIRROR_MAX_ATTEMPTS = 300;
 export type MirrorOp =
   | { op: 'message'; message_id: string }
   | { op: 'failed'; message_id: string }
-  | { op: 'status'; conversation_id: string; status: ChatwootStatus };
+  | { op: 'status'; conversation_id: string; status: ChatwootStatus }
+  | { op: 'assign'; conversation_id: string; user_id: string | null };
 
 const connected = compiled<{ clientId: string }, { one: number }>((db, arg) =>
   db.selectFrom('chatwoot_accounts').select((eb) => eb.lit(1).as('one')).where('client_id', '=', arg('clientId')).where('connected_at', 'is not', null));
@@ -41,12 +43,15 @@ function stepOf(e: MessagingEvent): { key: string; op: MirrorOp; conversationId:
   }
   if (e.type !== 'conversation.updated') return undefined;
   const c = e.conversation;
+  if (e.change === 'assignee') {
+    return { key: `chatwoot:assign:${c.id}:${newId()}`, op: { op: 'assign', conversation_id: c.id, user_id: c.assigneeUserId }, conversationId: c.id, contactId: c.contactId };
+  }
   let status: ChatwootStatus | undefined;
   // The people's side is open: a handoff, a person's pause. While the AI owns it, it is pending.
   if (e.change === 'ai_state') status = c.status === 'resolved' ? undefined : c.aiState === 'active' ? 'pending' : c.aiState === 'off' ? undefined : 'open';
   else if (e.change === 'status' || e.change === 'reopened') status = c.status === 'resolved' ? 'resolved' : c.aiState === 'active' ? 'pending' : 'open';
   if (!status) return undefined;
-  return { key: `chatwoot:status:${c.id}:${e.at}:${status}`, op: { op: 'status', conversation_id: c.id, status }, conversationId: c.id, contactId: c.contactId };
+  return { key: `chatwoot:status:${c.id}:${newId()}`, op: { op: 'status', conversation_id: c.id, status }, conversationId: c.id, contactId: c.contactId };
 }
 
 /**

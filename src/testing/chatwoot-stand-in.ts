@@ -43,6 +43,8 @@ export class ChatwootStandIn {
   messages: CwMessage[] = [];
   toggles: Array<{ conversation_id: number; status: string }> = [];
   deletedContacts: number[] = [];
+  agents: Array<{ id: number; name: string; email: string }> = [{ id: 5, name: 'Aigerim', email: 'aigerim@example.kz' }];
+  assignments: Array<{ conversation_id: number; assignee_id: number | null }> = [];
   /** Requests by "METHOD /path" (without the account prefix), to assert what was called. */
   calls: string[] = [];
   /** Webhook posts made and what Habar answered. */
@@ -176,6 +178,13 @@ export class ChatwootStandIn {
       this.toggles.push({ conversation_id: c.id, status: String(b.status) });
       this.setStatus(c, String(b.status));
       return [200, { meta: {}, payload: { success: true, current_status: c.status, conversation_id: c.id } }];
+    }
+    if (method === 'GET' && path === '/agents') return [200, this.agents];
+    if (method === 'POST' && (m = /^\/conversations\/(\d+)\/assignments$/.exec(path))) {
+      const c = this.conversations.find((x) => x.id === Number(m![1]));
+      if (!c) return [404, { error: 'Resource could not be found' }];
+      this.assignments.push({ conversation_id: c.id, assignee_id: (b.assignee_id as number | null) ?? null });
+      return [200, b.assignee_id ? this.agents.find((a) => a.id === b.assignee_id) ?? {} : {}];
     }
     if (method === 'POST' && (m = /^\/conversations\/(\d+)\/labels$/.exec(path))) {
       const c = this.conversations.find((x) => x.id === Number(m![1]));
