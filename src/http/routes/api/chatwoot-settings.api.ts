@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { chatwootStatus, saveChatwootSettings, type ChatwootPatch } from '../../../chatwoot/index.ts';
-import { badRequest } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
 import { named } from './openapi-builder.ts';
 import { apiActor, apiClientId } from './api-env.ts';
-import { chars, parseWith, readJson } from './validation.ts';
+import { chars, readSettingsPatch } from './validation.ts';
 import { time } from './representation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -72,11 +71,7 @@ export const chatwootSettingsRoutes: ApiRoute[] = [
     responses: { 200: { description: 'The settings after the change', schema: ChatwootSettingsJson } },
     async handler(c) {
       const ctx = c.get('ctx');
-      const raw = await readJson(c, z.unknown());
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
-      const ro = Object.keys(raw).find((k) => READ_ONLY.includes(k));
-      if (ro) throw badRequest(`${ro} is read-only`, ro, 'read_only_field');
-      await saveChatwootSettings(ctx, apiClientId(c), toPatch(parseWith(ChatwootSettingsPut, raw)), apiActor(c));
+      await saveChatwootSettings(ctx, apiClientId(c), toPatch(await readSettingsPatch(c, ChatwootSettingsPut, READ_ONLY)), apiActor(c));
       return c.json(await chatwootJson(ctx, apiClientId(c)));
     },
   },
