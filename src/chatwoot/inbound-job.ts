@@ -5,7 +5,7 @@ import type { Vault } from '../vault/index.ts';
 import { findChannelAccount } from '../channels/index.ts';
 import type { JobHandler, Job } from '../jobs/index.ts';
 import {
-  findContact, getConversation, inTransaction, queueOutbound, setConversationStatus, storeAttachment, withdrawOutbound, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH,
+  findContact, findConversation, getConversation, inTransaction, queueOutbound, setConversationStatus, storeAttachment, withdrawOutbound, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH,
   type AttachmentMeta, type ChannelDirectory, type EventHub,
 } from '../messaging/index.ts';
 import { ChatwootError, type ClientOptions } from './client.ts';
@@ -81,7 +81,8 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
   const conversationId = p.conversation_id === null ? undefined : await localId(deps.db, clientId, 'conversation', p.conversation_id);
   if (!conversationId || p.id === null || (await localId(deps.db, clientId, 'message', p.id))) return;
   const parts = await partsFor(deps, clientId, p.channel_account_id, p);
-  const owner = await getConversation(deps.db, clientId, conversationId);
+  const owner = await findConversation(deps.db, conversationId);
+  if (!owner || owner.clientId !== clientId) return; // erased meanwhile
   const files = await agentFiles(deps, clientId, owner.contactId, p.attachments ?? []);
   if (!parts.length && !files.length) return;
   if (!parts.length) parts.push('');
