@@ -150,6 +150,29 @@ test('a channel added after Connect gets its own inbox on first use', async ({ w
   assert.is(w.cw.conversationOf(c.conversationId)!.inbox_id, w.cw.inboxes[1].id);
 });
 
+test('a Chatwoot slower than the timeout is a failed attempt; the retry finds what the slow call made, so nothing is made twice', async ({ w }) => {
+  const { JobRunner } = await import('../jobs/index.ts');
+  const { chatwootMirrorHandler } = await import('./index.ts');
+  const c = await customerSays(w.app, w.ch.id, 'pete', 'first');
+  await w.run();
+  await customerSays(w.app, w.ch.id, 'pete', 'slow one');
+  w.cw.mode = 'down';
+  await w.run(); // the customer's message is processed; its mirror step waits for Chatwoot
+  w.cw.mode = 'ok';
+  w.cw.delayMs = 400;
+  w.clock.advance(60_000);
+  // The mirror with a 150 ms timeout (the server's is 10 s).
+  const runner = new JobRunner(w.app.ctx).register(chatwootMirrorHandler({ ...w.app.ctx, http: { timeoutMs: 150, readRetries: 0 } }));
+  await runner.drain();
+  assert.match((await chatwootStatus(w.app.ctx.db, w.ch.clientId)).settings.lastError!, /did not answer within 0.15 s/);
+  await new Promise((r) => setTimeout(r, 500)); // the slow call completes on Chatwoot's side
+  assert.is(w.cw.messages.length, 2, 'Chatwoot made it after Habar gave up waiting');
+  w.cw.delayMs = 0;
+  w.clock.advance(60_000);
+  await runner.drain();
+  assert.equal(w.cw.messagesIn(w.cw.conversationOf(c.conversationId)!.id).map((m) => m.content), ['first', 'slow one']);
+});
+
 test('first messages of several customers at once each get their own contact and conversation, none twice', async ({ w }) => {
   await Promise.all(['e1', 'e2', 'e3'].flatMap((who) => [customerSays(w.app, w.ch.id, who, `${who} a`), customerSays(w.app, w.ch.id, who, `${who} b`)]));
   await w.run();

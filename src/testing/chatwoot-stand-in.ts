@@ -17,8 +17,8 @@ export interface CwMessage {
  * Chatwoot's payload shapes and `api_access_token` auth. Like the real one it posts a
  * message_created webhook to an API inbox's webhook_url for EVERY message created there (ours
  * included), signed per inbox (4.13+) or not at all (older versions); it can go down (503 from a
- * proxy, or no listener at all), answer a create with 500 after saving it (the reply lost), and
- * send every webhook twice.
+ * proxy, or no listener at all), slow down (answering after the caller gave up, having done the
+ * work), answer a create with 500 after saving it (the reply lost), and send every webhook twice.
  */
 export class ChatwootStandIn {
   token = 'cw-token-1';
@@ -33,6 +33,8 @@ export class ChatwootStandIn {
   duplicateWebhooks = false;
   /** The next message create is saved, then answered 500 (as if the reply were lost). */
   loseNextCreateReply = false;
+  /** Each API write (not a read) waits this long before it is handled, and is handled even if the caller gave up. */
+  delayMs = 0;
   /** The time the webhooks are stamped with (a test passes its clock). */
   now: () => number = () => Date.now();
 
@@ -111,6 +113,7 @@ export class ChatwootStandIn {
       const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
       body = { content: form.get('content'), message_type: form.get('message_type'), private: form.get('private') === 'true', source_id: form.get('source_id'), files: form.getAll('attachments[]') };
     }
+    if (this.delayMs && req.method !== 'GET') await new Promise((r) => setTimeout(r, this.delayMs));
     try {
       const out = await this.route(req.method ?? 'GET', path, body);
       send(out[0], out[1]);
