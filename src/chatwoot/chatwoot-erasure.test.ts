@@ -13,7 +13,7 @@ test.after.each(async (ctx) => {
   await endWorld(ctx.w);
 });
 
-test('a person’s id map is in the client’s export; erasing them deletes their Chatwoot contact (through a job, retried while Chatwoot is down)', async ({ w }) => {
+test('a person’s id map rows are listed (for the export); erasing them deletes their Chatwoot contact (through a job, retried while Chatwoot is down)', async ({ w }) => {
   const alice = await customerSays(w.app, w.ch.id, 'alice', 'Hello');
   const bob = await customerSays(w.app, w.ch.id, 'bob', 'Hi');
   await w.run();
