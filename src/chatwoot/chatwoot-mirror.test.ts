@@ -34,7 +34,7 @@ test('a customer’s messages appear under one contact and one pending conversat
   assert.is(w.cw.contacts[0].identifier, `habar:${first.contactId}`);
   const conv = w.cw.conversationOf(first.conversationId)!;
   assert.ok(conv);
-  assert.is(conv.status, 'pending', 'the AI owns it');
+  assert.is(conv.status, 'open', 'no assistant is on: the people own it');
   assert.equal(conv.labels, ['habar', 'sandbox']);
   const msgs = w.cw.messagesIn(conv.id);
   assert.equal(msgs.map((m) => [m.message_type, m.content]), [['incoming', 'Hello, is the **blue** one in stock?'], ['incoming', 'Size M'], ['incoming', 'Thanks']]);
@@ -182,10 +182,20 @@ test('first messages of several customers at once each get their own contact and
   assert.is(new Set(w.cw.contacts.map((x) => x.identifier)).size, 3);
 });
 
-test('a handoff opens the conversation; the AI taking it back makes it pending again', async ({ w }) => {
+test('while the AI owns a conversation it is pending; a handoff opens it; the AI taking it back makes it pending again', async ({ w }) => {
+  const { updateAiSettings } = await import('../ai/index.ts');
+  await updateAiSettings(w.app.ctx.db, w.app.ctx.vault, w.app.ctx.clock, w.ch.clientId, { enabled: true, provider: 'faq' }, SYSTEM_ACTOR);
   const c = await customerSays(w.app, w.ch.id, 'erin', 'I want a person');
   await w.run();
   const remote = w.cw.conversationOf(c.conversationId)!;
+  assert.is(remote.status, 'pending', 'made pending: the AI owns it');
+  w.cw.toggles.length = 0;
+  const { findConversation: find } = await import('../messaging/index.ts');
+  if ((await find(w.app.ctx.db, c.conversationId))!.aiState !== 'active') {
+    await changeReplyState(w.app.ctx, (await find(w.app.ctx.db, c.conversationId))!, ANY_STATE, { to: 'active' });
+    await w.run();
+    w.cw.toggles.length = 0;
+  }
   const conv = (await findConversation(w.app.ctx.db, c.conversationId))!;
   await changeReplyState(w.app.ctx, conv, conv, { to: 'handed_off', reason: 'customer_asked' });
   await w.run();

@@ -6,6 +6,7 @@ import type { Vault } from '../vault/index.ts';
 import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
 import { findChannelAccount } from '../channels/index.ts';
 import { findUserById } from '../auth/index.ts';
+import { getAiSettings } from '../ai/index.ts';
 import { findContact, findConversation, findMessage, getAttachment, type Contact, type Conversation, type Message } from '../messaging/index.ts';
 import { ChatwootClient, ChatwootError, type ClientOptions, type NewMessage } from './client.ts';
 import { clientFor, connectionOf, recordOutcome } from './accounts.ts';
@@ -68,7 +69,9 @@ async function ensureConversation(r: Run, conv: Conversation, contact: Contact):
     } catch (err) {
       if (!(err instanceof ChatwootError) || err.status !== 422) throw err; // exists already
     }
-    const status = conv.status === 'resolved' ? 'resolved' : conv.aiState === 'active' ? 'pending' : 'open';
+    // Pending while the AI owns it (an assistant that is on and active here); open for the people otherwise.
+    const aiOwns = conv.aiState === 'active' && (await getAiSettings(r.deps.db, conv.clientId)).enabled;
+    const status = conv.status === 'resolved' ? 'resolved' : aiOwns ? 'pending' : 'open';
     remote = await r.cw.createConversation({ sourceId, inboxId, contactId: contactRemote, status, attributes: { habar_conversation_id: conv.id } });
     // Labels say where it came from (filterable in Chatwoot); a refusal is no reason to stop.
     const account = await findChannelAccount(r.deps.db, conv.channelAccountId);

@@ -2,6 +2,7 @@ import { compiled, type Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob } from '../jobs/index.ts';
 import { newId } from '../lib/ids.ts';
+import { getAiSettings } from '../ai/index.ts';
 import type { MessagingEvent, TransactionalSubscriber } from '../messaging/index.ts';
 import type { ChatwootStatus } from './client.ts';
 
@@ -69,7 +70,10 @@ export function chatwootMirror(deps: { clock: Clock }): TransactionalSubscriber 
       if (!step) continue;
       let yes = on.get(e.clientId);
       if (yes === undefined) on.set(e.clientId, yes = !!(await connected.first(trx, { clientId: e.clientId })));
-      if (yes) await enqueueMirror(trx, deps.clock, { clientId: e.clientId, ...step });
+      if (!yes) continue;
+      // Without an assistant switched on, nobody automatic owns a conversation: open, not pending.
+      if (step.op.op === 'status' && step.op.status === 'pending' && !(await getAiSettings(trx, e.clientId)).enabled) step.op.status = 'open';
+      await enqueueMirror(trx, deps.clock, { clientId: e.clientId, ...step });
     }
   };
 }
