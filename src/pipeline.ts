@@ -8,7 +8,7 @@ import type { Logger } from './lib/logger.ts';
 import type { Vault } from './vault/index.ts';
 import { JobRunner, pruneJobsHandler, PRUNE_JOBS_EVERY_MS, PRUNE_JOBS_KIND, type JobHandler } from './jobs/index.ts';
 import {
-  EventHub, offlineAutoReplyStep, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND,
+  EventHub, offlineAutoReplyStep, type ChannelDirectory, processMessageHandler, searchIndexHandler, searchMergeHandler, sendJobHandler, SEARCH_INDEX_EVERY_MS, SEARCH_INDEX_KIND,
   SEARCH_MERGE_EVERY_MS, SEARCH_MERGE_KIND, type ResponderStep, type Subscriber, type TransactionalSubscriber,
 } from './messaging/index.ts';
 import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND, ChannelManager, channelAttentionHandler, channelAttentionWatcher, type ChannelDriver } from './channels/index.ts';
@@ -21,6 +21,10 @@ import {
 import {
   quotaMailHandler, rollupHandler, statementMailHandler, statementsHandler, BILLING_ROLLUP_EVERY_MS, BILLING_ROLLUP_KIND, BILLING_STATEMENTS_EVERY_MS, BILLING_STATEMENTS_KIND,
 } from './billing/index.ts';
+import {
+  chatwootDeleteContactHandler, chatwootInboundHandler, chatwootMirror, chatwootMirrorHandler, chatwootPruneHandler, chatwootResyncHandler, resumeAiOnResolve,
+  CHATWOOT_PRUNE_EVERY_MS, CHATWOOT_PRUNE_KIND,
+} from './chatwoot/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
@@ -48,8 +52,8 @@ export const RESPONDER_STEPS: Array<(deps: PipelineDeps) => ResponderStep> = [
   (d) => aiResponderStep(d),
 ];
 
-/** Job handlers besides the messaging core's (process, send). Rooms add theirs here. */
-export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
+/** Job handlers besides the messaging core's (process, send). Rooms add theirs here (`channels`: the kinds' rules). */
+export const JOB_HANDLERS: Array<(deps: PipelineDeps & { channels: ChannelDirectory }) => JobHandler> = [
   (d) => pruneJobsHandler(d),
   (d) => webhookDeliveryHandler(d),
   (d) => pruneDeliveriesHandler(d),
@@ -70,6 +74,11 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => statementsHandler(d),
   (d) => statementMailHandler(d),
   (d) => quotaMailHandler(d),
+  (d) => chatwootMirrorHandler(d),
+  (d) => chatwootInboundHandler(d),
+  (d) => chatwootResyncHandler(d),
+  (d) => chatwootDeleteContactHandler(d),
+  (d) => chatwootPruneHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -84,6 +93,7 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: PURGE_KIND, everyMs: PURGE_EVERY_MS },
   { kind: BILLING_ROLLUP_KIND, everyMs: BILLING_ROLLUP_EVERY_MS },
   { kind: BILLING_STATEMENTS_KIND, everyMs: BILLING_STATEMENTS_EVERY_MS },
+  { kind: CHATWOOT_PRUNE_KIND, everyMs: CHATWOOT_PRUNE_EVERY_MS },
 ];
 
 /**
@@ -101,12 +111,17 @@ export type HubSubscriber =
 export const HUB_SUBSCRIBERS: Array<(deps: PipelineDeps & { jobs: JobRunner }) => HubSubscriber> = [
   // The AI state follows the people: a person's reply pauses the AI, resolving resumes it. It
   // adds its conversation.updated (ai_state) events to the transaction's...
-  (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher(d) }),
+  // Whether resolving resumes the AI is the client's choice (Chatwoot's resume_ai_on_resolve).
+  (d) => ({ name: 'ai-state-follows-people', inTransaction: humanReplyWatcher({ ...d, resumeOnResolve: resumeAiOnResolve }) }),
   // A channel that needs a person (logged out, QR expired): its audit entry and owner e-mail job, with the status change.
   (d) => ({ name: 'channel-attention', inTransaction: channelAttentionWatcher(d) }),
   // Automation: which message opened a conversation, the no-agent-reply timers a person's reply
   // cancels, the conversation.resolved rules queued with the resolution.
   (d) => ({ name: 'automation', inTransaction: automationWatcher(d) }),
+  // The Chatwoot mirror: after the AI state watcher, so the handoffs and resumes it adds are
+  // mirrored (toggle_status) in the same transaction; it adds no events itself, so its place
+  // before the outgoing webhooks changes nothing they announce.
+  (d) => ({ name: 'chatwoot-mirror', inTransaction: chatwootMirror(d) }),
   // The outgoing webhooks come after both, so they announce the changes the watchers added too.
   (d) => ({ name: 'outgoing-webhooks', inTransaction: webhookEventForwarder({ ...d, represent: { channel: channelStatusJson, conversation: conversationJson, message: messageJson } }) }),
   // Work was queued with what committed (a processing job, a send job, a delivery): the job
@@ -137,7 +152,7 @@ export function buildPipeline(
   jobs.register(processMessageHandler(deps, RESPONDER_STEPS.map((f) => f(deps))));
   jobs.register(sendJobHandler(deps, channels));
   jobs.register(channels.maintenanceHandler());
-  for (const h of JOB_HANDLERS) jobs.register(h(deps));
+  for (const h of JOB_HANDLERS) jobs.register(h({ ...deps, channels }));
   for (const p of PERIODIC_JOBS) jobs.registerPeriodic(p.kind, p.everyMs);
   for (const make of opts.subscribers ?? HUB_SUBSCRIBERS) {
     const s = make({ ...deps, jobs });

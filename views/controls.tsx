@@ -64,6 +64,7 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'automation', key: 'clients.tab.automation', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'usage', key: 'clients.tab.usage', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'billing', key: 'clients.tab.billing', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'chatwoot', key: 'clients.tab.chatwoot', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'privacy', key: 'clients.tab.privacy', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'exports', key: 'clients.tab.exports', roles: ['admin', 'owner', 'representative'] },

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
   'rules.replaced', 'templates.replaced', 'business_hours.updated',
   'billing_plan.created', 'billing_plan.updated', 'billing_plan.assigned', 'billing_details.updated', 'statement.issued',
+  'chatwoot.connected', 'chatwoot.updated', 'chatwoot.disconnected', 'chatwoot.resync_requested',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -505,6 +505,10 @@ export interface DB {
   billing_details: BillingDetailsTable;
   billing_quota_notices: BillingQuotaNoticesTable;
   statements: StatementsTable;
+  chatwoot_accounts: ChatwootAccountsTable;
+  chatwoot_inboxes: ChatwootInboxesTable;
+  chatwoot_links: ChatwootLinksTable;
+  chatwoot_seen: ChatwootSeenTable;
 }
 
 /** 0014: the register of privacy requests (privacy/requests.ts). */
@@ -634,4 +638,48 @@ export interface StatementsTable {
   total_minor: number;
   corrects: string | null;
   document: string;
+}
+
+/** A client's Chatwoot connection (migration 0017); the secrets sealed (context "chatwoot_accounts.<column>"). */
+export interface ChatwootAccountsTable {
+  client_id: string;
+  url: string;
+  account_id: number;
+  api_token: string | null;
+  webhook_secret: string | null;
+  sign_agent_name: Generated<number>;
+  resume_ai_on_resolve: Generated<number>;
+  /** Set by a successful Connect; null: configured, not connected (nothing is mirrored). */
+  connected_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  last_ok_at: string | null;
+  updated_at: string;
+}
+
+/** The Chatwoot API-channel inbox of a channel account; `secret` (sealed) signs its webhooks (Chatwoot 4.13+). */
+export interface ChatwootInboxesTable {
+  channel_account_id: string;
+  client_id: string;
+  inbox_id: number;
+  webhook_token: string;
+  secret: string | null;
+  created_at: string;
+}
+
+/** Our contact / conversation / message ↔ Chatwoot's id, unique both ways per client and kind. */
+export interface ChatwootLinksTable {
+  client_id: string;
+  kind: string;
+  local_id: string;
+  remote_id: number;
+  contact_id: string | null;
+  created_at: string;
+}
+
+/** Webhook deliveries and messages already received from Chatwoot (dedupe), pruned after a while. */
+export interface ChatwootSeenTable {
+  client_id: string;
+  key: string;
+  seen_at: string;
 }

@@ -15,7 +15,7 @@ export { EventHub, type MessagingEvent, type MessagingEventType, type Conversati
 // Inbound: channels call this; acknowledge the platform only after it resolves.
 export { ingestInbound, isStoredMessage, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
 // What a platform reports later about a stored message: receipts, a customer's edit or deletion.
-export { recordReceipt, recordMessageChange, type MessageChange } from './message-changes.ts';
+export { recordReceipt, recordMessageChange, withdrawOutbound, type MessageChange } from './message-changes.ts';
 
 // Outbound: agents, the API and automation.
 export { sendMessage, startConversation, queueOutbound, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';

@@ -42,7 +42,7 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
     async run(job: Job) {
       const messageId = String(job.payload.messageId);
       const row = await findMessageRow(db, messageId);
-      if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
+      if (!row || row.deleted_at || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, withdrawn, or already sent
       const account = await channelAccountRef(db, row.channel_account_id);
       if (!account) throw new PermanentJobError('The channel no longer exists');
       if (account.halted) throw new PermanentJobError('The client\u2019s account was terminated: nothing is sent any more');

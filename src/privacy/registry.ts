@@ -100,6 +100,13 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   { table: 'ai_settings', holds: 'AI instructions, facts, FAQ', byClient: { column: 'client_id' }, omit: ['api_key'] },
   { table: 'transfer_consents', holds: 'authorisations of transfers abroad, by member', byClient: { column: 'client_id' } },
   { table: 'usage_events', holds: 'usage counts for billing (no person)', byClient: { column: 'client_id' } },
+  { table: 'chatwoot_accounts', holds: 'the client\'s Chatwoot connection: URL, account id (token and secret sealed)', byClient: { column: 'client_id' }, omit: ['api_token', 'webhook_secret'] },
+  { table: 'chatwoot_inboxes', holds: 'which Chatwoot inbox mirrors each channel account', byClient: { column: 'client_id' }, omit: ['webhook_token', 'secret'] },
+  {
+    table: 'chatwoot_links', holds: 'id map: our contacts, conversations and messages ↔ Chatwoot\'s ids', byClient: { column: 'client_id' }, byContact: { column: 'contact_id' },
+    contactErasure: { do: 'step', step: 'chatwoot-contact' },
+  },
+  { table: 'chatwoot_seen', holds: 'which Chatwoot webhook deliveries were received (ids only)', byClient: { column: 'client_id' } },
   { table: 'usage_daily', holds: 'daily usage counters per channel and kind (no person)', byClient: { column: 'client_id' } },
   { table: 'billing_plan_assignments', holds: 'which plan the client is on, from when', byClient: { column: 'client_id' } },
   { table: 'billing_details', holds: 'billing details: company, BIN, invoice address, billing e-mail', byClient: { column: 'client_id' } },

@@ -91,6 +91,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'billing.operator_address', scope: 'global', help: 'The operator’s legal address, printed on statements', parse: noCard(500) },
   { key: 'billing.operator_bank', scope: 'global', help: 'The operator’s bank details (bank, BIC, IBAN), printed on statements', parse: noCard(500) },
   { key: 'billing.vat_percent', scope: 'global', default: '0', help: 'VAT rate in percent added to statements (e.g. 12; default 0)', parse: percent },
+  { key: 'chatwoot.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let a client connect a Chatwoot on a loopback or private network address, also over plain http (default false: https to public addresses only)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
   { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];

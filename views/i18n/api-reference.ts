@@ -307,6 +307,10 @@ const TEXTS: Array<[string, string, string]> = [
   ['The ZIP archive', 'ZIP-архив', 'ZIP мұрағаты'],
   ['The export is still being written (not_ready)', 'Выгрузка ещё готовится (not_ready)', 'Жүктеме әлі дайындалуда (not_ready)'],
   ['The link expired (expired): request a new export', 'Срок ссылки истёк (expired): запросите новую выгрузку', 'Сілтеме мерзімі өтті (expired): жаңа жүктеме сұраңыз'],
+  ['The Chatwoot connection', 'Подключение к Chatwoot', 'Chatwoot-қа қосылу'],
+  ['The token and the webhook secret are write-only: reads show api_token_set and webhook_secret_set.', 'Токен и секрет вебхука только записываются: при чтении видны api_token_set и webhook_secret_set.', 'Токен мен вебхук құпиясы тек жазылады: оқығанда api_token_set және webhook_secret_set көрінеді.'],
+  ['Connect to Chatwoot or change its options (only the fields present)', 'Подключить Chatwoot или изменить его параметры (только переданные поля)', 'Chatwoot-ты қосу немесе оның параметрлерін өзгерту (тек берілген өрістер)'],
+  ['A change of url, account_id or api_token is checked against Chatwoot before anything is stored: a refusal answers 400 chatwoot_refused with Chatwoot’s own reason (field api_token, account_id or url).', 'Изменение url, account_id или api_token проверяется в Chatwoot до сохранения: при отказе ответ 400 chatwoot_refused с причиной от самого Chatwoot (поле api_token, account_id или url).', 'url, account_id немесе api_token өзгерісі сақталмай тұрып Chatwoot-та тексеріледі: бас тартса, Chatwoot-тың өз себебімен 400 chatwoot_refused жауабы (api_token, account_id немесе url өрісі).'],
 ];
 
 const column = (i: 0 | 1 | 2) => Object.fromEntries(TEXTS.map((row) => [apiTextKey(row[0]), row[i]]));

@@ -26,9 +26,10 @@ import { automation } from './automation.ts';
 import { privacy } from './privacy.ts';
 import { dataLifecycle } from './data-lifecycle.ts';
 import { billing } from './billing.ts';
+import { chatwoot } from './chatwoot.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, automation, privacy, dataLifecycle, billing);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, automation, privacy, dataLifecycle, billing, chatwoot);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

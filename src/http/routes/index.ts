@@ -30,6 +30,8 @@ import { exportsRoutes } from './exports.routes.tsx';
 import { terminationRoutes } from './termination.routes.tsx';
 import { privacyRoutes } from './privacy.routes.tsx';
 import { billingRoutes } from './billing.routes.tsx';
+import { chatwootRoutes } from './chatwoot.routes.tsx';
+import { chatwootWebhookRoutes } from './chatwoot-webhook.routes.ts';
 
 /** One sub-app per screen (or API area), mounted at '/' in this order. Add new screens here. */
 export const SCREENS: Array<() => Hono<HttpEnv>> = [
@@ -63,4 +65,6 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   terminationRoutes,
   privacyRoutes,
   billingRoutes,
+  chatwootRoutes,
+  chatwootWebhookRoutes,
 ];

@@ -23,16 +23,17 @@ import { requestRoutes } from './requests.api.ts';
 import { exportRoutes } from './exports.api.ts';
 import { contactPrivacyRoutes } from './contact-privacy.api.ts';
 import { billingRoutes } from './billing.api.ts';
+import { chatwootSettingsRoutes } from './chatwoot-settings.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
 /** Every /api/v1 area, one sub-app each. A new area adds its route list here (and so to the document).
- * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company and
- * /settings/security win over the generic /settings/{area}. */
+ * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company,
+ * /settings/chatwoot (credentials checked) and /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
   channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, settingsRoutes,
-  requestRoutes, contactPrivacyRoutes, exportRoutes, billingRoutes,
+  requestRoutes, contactPrivacyRoutes, exportRoutes, billingRoutes, chatwootSettingsRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
