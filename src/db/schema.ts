@@ -491,6 +491,22 @@ export interface DB {
   business_hours: BusinessHoursTable;
   automation_firings: AutomationFiringsTable;
   conversation_openings: ConversationOpeningsTable;
+  backup_runs: BackupRunsTable;
+}
+
+/** Off-site backup uploads, restore drills and notices (backups/runs.ts). */
+export interface BackupRunsTable {
+  id: string;
+  kind: 'upload' | 'drill' | 'notice';
+  status: 'running' | 'ok' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  object_key: string | null;
+  bytes_done: Generated<number>;
+  bytes_total: Generated<number>;
+  error: string | null;
+  /** JSON */
+  details: Generated<string>;
 }
 
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */

@@ -13,6 +13,7 @@ import * as m0011 from './0011_channel_profiles.ts';
 import * as m0012 from './0012_whatsapp_auth.ts';
 import * as m0013 from './0013_message_reply_to.ts';
 import * as m0016 from './0016_automation.ts';
+import * as m0019 from './0019_remote_backups.ts';
 import * as m0020 from './0020_first_steps.ts';
 
 export interface Migration {
@@ -40,5 +41,6 @@ export const MIGRATIONS: Migration[] = [
   { version: 12, name: '0012_whatsapp_auth', up: m0012.up },
   { version: 13, name: '0013_message_reply_to', up: m0013.up },
   { version: 16, name: '0016_automation', up: m0016.up },
+  { version: 19, name: '0019_remote_backups', up: m0019.up },
   { version: 20, name: '0020_first_steps', up: m0020.up },
 ];
