@@ -15,6 +15,8 @@ import { CHANNEL_DRIVERS, CHANNEL_MAINTENANCE_EVERY_MS, CHANNEL_MAINTENANCE_KIND
 import { aiReplyJobHandler, aiResponderStep, handoffNoticeHandler, humanReplyWatcher, stopStartStep } from './ai/index.ts';
 import { automationActionsHandler, automationEventHandler, automationWatcher, noAgentReplyHandler, rulesResponderStep } from './automation/index.ts';
 import { pruneDeliveriesHandler, webhookDeliveryHandler, webhookEventForwarder, PRUNE_DELIVERIES_EVERY_MS, PRUNE_DELIVERIES_KIND } from './webhooks/index.ts';
+import { DRILL_CHECK_EVERY_MS, DRILL_KIND, remoteSettingsGuard, restoreDrillHandler } from './backups/index.ts';
+import type { SettingsGuard } from './settings/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 
 /** What steps and handlers may use (the AppContext before it is complete). */
@@ -53,6 +55,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps) => JobHandler> = [
   (d) => noAgentReplyHandler(d),
   (d) => automationEventHandler(d),
   (d) => automationActionsHandler({ ...d, represent: conversationJson }),
+  (d) => restoreDrillHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -62,6 +65,16 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: SEARCH_INDEX_KIND, everyMs: SEARCH_INDEX_EVERY_MS },
   { kind: SEARCH_MERGE_KIND, everyMs: SEARCH_MERGE_EVERY_MS },
   { kind: CHANNEL_MAINTENANCE_KIND, everyMs: CHANNEL_MAINTENANCE_EVERY_MS },
+  { kind: DRILL_KIND, everyMs: DRILL_CHECK_EVERY_MS },
+];
+
+/**
+ * Rules over a whole install-wide settings change, run before it is stored (the UI and the CLI
+ * alike); one that throws refuses the change. Rooms add theirs here.
+ */
+export const SETTINGS_GUARDS: SettingsGuard[] = [
+  // backup.remote.*: the Kazakhstan rule and the write-and-delete check whenever enabled stays true.
+  remoteSettingsGuard,
 ];
 
 /**
@@ -96,6 +109,7 @@ export interface Pipeline {
   hub: EventHub;
   jobs: JobRunner;
   channels: ChannelManager;
+  settingsGuards: readonly SettingsGuard[];
 }
 
 /**
@@ -122,5 +136,5 @@ export function buildPipeline(
     if ('inTransaction' in s) hub.subscribeInTransaction(s.inTransaction);
     else hub.subscribe(s.afterCommit);
   }
-  return { hub, jobs, channels };
+  return { hub, jobs, channels, settingsGuards: SETTINGS_GUARDS };
 }

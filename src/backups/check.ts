@@ -45,6 +45,6 @@ export const remoteSettingsGuard: SettingsGuard = async ({ changes, clientId, af
   try {
     await checkRemoteTarget(target);
   } catch (err) {
-    throw badRequest(`The off-site storage check failed: ${(err as Error).message}`, REMOTE_KEYS.endpoint, 'remote_backup_check');
+    throw badRequest(`The off-site storage check failed: ${(err as Error).message}`, REMOTE_KEYS.endpoint, 'remote_backup_check', { detail: (err as Error).message });
   }
 };

@@ -23,9 +23,10 @@ import { units } from './units.ts';
 import { firstSteps } from './first-steps.ts';
 import { apiReference } from './api-reference.ts';
 import { automation } from './automation.ts';
+import { backups } from './backups.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, automation);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, automation, backups);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

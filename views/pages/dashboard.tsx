@@ -1,11 +1,14 @@
 import { Layout, Csrf } from '../layout.tsx';
 import type { ViewContext } from '../view-context.ts';
+import { RemoteBackupCard, type RemoteBackupView } from '../remote-backup.tsx';
 
 export interface DashboardData {
   clients?: { slug: string; name: string; status: string }[];
   client?: { slug: string; name: string };
   userCount?: number;
   firstSteps?: FirstStepsView;
+  /** Operator admins: off-site backups and the last restore drill. */
+  remoteBackup?: RemoteBackupView;
 }
 
 /** One of the first steps: done is derived from the data; href is where to take it. */
@@ -60,6 +63,7 @@ export function DashboardPage({ v, data }: { v: ViewContext; data: DashboardData
           <ul>{data.clients.map((cl) => <li><a href={`/clients/${cl.slug}`}>{cl.name}</a> <small>{cl.slug}</small></li>)}</ul>
         </section>
       ) : null}
+      {data.remoteBackup ? <RemoteBackupCard v={v} r={data.remoteBackup} compact /> : null}
       {data.client ? (
         <section class="card">
           <h2>{v.t('dashboard.your_client')}</h2>
