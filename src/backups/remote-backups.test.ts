@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { backupTo, openSqlite } from '../db/index.ts';
+import { backupTo } from '../db/index.ts';
 import { setSettings } from '../settings/index.ts';
 import { ManualClock } from '../lib/clock.ts';
 import { startS3StandIn, type S3StandIn } from '../testing/s3-stand-in.ts';

@@ -4,12 +4,12 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { loadBootConfig, type BootConfig } from '../config/boot-config.ts';
 import { backupTo, openSqlite, verifyDataFile, type DB } from '../db/index.ts';
 import { checkMasterKey } from '../vault/index.ts';
-import { backupKeyFromMaster, locationRefusal, openObjectStore, sendBackup, targetOf } from '../backups/index.ts';
+import { backupKeyFromMaster, locationRefusal, openObjectStore, sendBackup } from '../backups/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { CliIo, Command } from './commands.ts';
 import { existingDataFile } from './open-data.ts';
 import { noMorePositionals, usageError, valueFlag } from './options.ts';
-import { progressLine, remoteSettingsForCli, REMOTE_FLAGS, requireMasterKey } from './remote-target.ts';
+import { cliTarget, progressLine, remoteSettingsForCli, REMOTE_FLAGS, requireMasterKey } from './remote-target.ts';
 
 /** `--to remote`: a snapshot of the data file, encrypted and uploaded with its manifest, then remote retention. */
 async function backupToRemote(io: CliIo, config: Readonly<BootConfig>, file: string): Promise<number> {
@@ -17,7 +17,7 @@ async function backupToRemote(io: CliIo, config: Readonly<BootConfig>, file: str
   const settings = await remoteSettingsForCli(io, config, masterKey, false);
   const refusal = locationRefusal(settings);
   if (refusal) throw new AppError('remote_backup_location', refusal, 1);
-  const target = targetOf(settings);
+  const target = cliTarget(settings);
   const snapshot = path.join(config.dataDir, 'backups', `.remote-upload-${process.pid}.db`);
   const sqlite = openSqlite(file, { readonly: true });
   try {

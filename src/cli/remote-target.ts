@@ -5,7 +5,7 @@ import type { BootConfig } from '../config/boot-config.ts';
 import { DB_FILE, openFileReadonly, type DB } from '../db/index.ts';
 import { readMasterKey, Vault } from '../vault/index.ts';
 import { parseSettingValue } from '../settings/index.ts';
-import { readRemoteSettings, REMOTE_KEYS, type RemoteSettings } from '../backups/index.ts';
+import { readRemoteSettings, REMOTE_KEYS, targetOf, type RemoteSettings, type RemoteTarget } from '../backups/index.ts';
 import { AppError, isAppError } from '../lib/errors.ts';
 import type { CliIo } from './commands.ts';
 import { usageError, valueFlag } from './options.ts';
@@ -80,4 +80,13 @@ export function progressLine(io: CliIo, verb: string): (sent: number, total: num
     last = Date.now();
     io.stderr.write(`${verb}: ${(sent / 1048576).toFixed(1)} MB sent (data file ${(total / 1048576).toFixed(1)} MB)\n`);
   };
+}
+
+/** The target, or an error that also names the command line's way to give it. */
+export function cliTarget(s: RemoteSettings): RemoteTarget {
+  try {
+    return targetOf(s);
+  } catch (err) {
+    throw new AppError('remote_not_configured', `${(err as Error).message} (or give --remote-endpoint and --remote-bucket, and the keys in ${ACCESS_KEY_ENV} and ${SECRET_KEY_ENV})`, 1);
+  }
 }

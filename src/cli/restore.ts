@@ -6,8 +6,8 @@ import { backupFileName, backupTo, DB_FILE, latestVersion, openFileReadonly, ope
 import { checkMasterKey, readMasterKey } from '../vault/index.ts';
 import { AppError } from '../lib/errors.ts';
 import type { CliIo, Command } from './commands.ts';
-import { backupKeyFromMaster, fetchRemoteBackup, openObjectStore, pickRemoteBackup, targetOf } from '../backups/index.ts';
-import { remoteSettingsForCli, REMOTE_FLAGS, requireMasterKey } from './remote-target.ts';
+import { backupKeyFromMaster, fetchRemoteBackup, openObjectStore, pickRemoteBackup } from '../backups/index.ts';
+import { cliTarget, remoteSettingsForCli, REMOTE_FLAGS, requireMasterKey } from './remote-target.ts';
 import { refuseWhileServing } from './open-data.ts';
 import { noMorePositionals, usageError, valueFlag } from './options.ts';
 
@@ -100,7 +100,7 @@ function parseAt(io: CliIo): Date | undefined {
 async function restoreFromRemote(io: CliIo, config: Readonly<BootConfig>, at: Date | undefined): Promise<number> {
   refuseWhileServing(config, 'restore');
   const masterKey = requireMasterKey(config);
-  const target = targetOf(await remoteSettingsForCli(io, config, masterKey, true));
+  const target = cliTarget(await remoteSettingsForCli(io, config, masterKey, true));
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const fetched = path.join(config.dataDir, `${DB_FILE}.remote-restore`);
   const store = openObjectStore(target);
