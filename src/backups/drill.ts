@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyDataFile } from '../db/index.ts';
 import { listUsers } from '../auth/index.ts';
 import { readSmtpConfig, sendMail } from '../mail/index.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { fetchRemoteBackup, pickRemoteBackup } from './fetch.ts';
-import { describeDataFile } from './manifest.ts';
+import { inspectDataFile } from './inspect.ts';
 import { openObjectStore } from './s3-store.ts';
 import { finishRun, lastRun, startRun } from './runs.ts';
 import { backupKeyOf, type BackupDeps } from './scheduled.ts';
@@ -39,8 +38,9 @@ export async function runRestoreDrill(deps: BackupDeps, scratchDir: string): Pro
       const backup = await pickRemoteBackup(store, target.prefix);
       objectKey = backup.objectKey;
       const manifest = await fetchRemoteBackup(store, backup, backupKeyOf(deps.vault), file);
-      verifyDataFile(file);
-      const { tables } = describeDataFile(file);
+      const { tables, integrity } = await inspectDataFile(file, { integrity: true });
+      if (integrity !== 'ok') throw new Error(`the restored copy failed the integrity check: ${integrity}`);
+      if (!['schema_migrations', 'clients', 'users'].every((t) => t in tables)) throw new Error('the restored copy is not a Habar data file');
       const names = new Set([...Object.keys(tables), ...Object.keys(manifest.tables)]);
       const differ = [...names].filter((n) => tables[n] !== manifest.tables[n]).map((n) => `${n}: ${tables[n] ?? 'missing'} rows, manifest ${manifest.tables[n] ?? 'missing'}`);
       if (differ.length) throw new Error(`row counts differ from the manifest: ${differ.join('; ')}`);

@@ -1,4 +1,3 @@
-import { openFileReadonly } from '../db/index.ts';
 import { AppError } from '../lib/errors.ts';
 
 /**
@@ -48,21 +47,6 @@ export function groupBackups(prefix: string, keys: Array<{ key: string; size: nu
     stamp, time: timeOfStamp(stamp), objectKey: objectKeyOf(prefix, stamp), manifestKey: manifestKeyOf(prefix, stamp),
     complete: e.object !== undefined && !!e.manifest, objectBytes: e.object ?? 0,
   }));
-}
-
-/** Schema version and each table's row count of a data file that no server is using. */
-export function describeDataFile(file: string): { schemaVersion: number; tables: Record<string, number> } {
-  const opened = openFileReadonly(file);
-  try {
-    const names = (opened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    const tables: Record<string, number> = {};
-    // Table names come from sqlite_master itself; a count needs the name in the SQL text.
-    for (const n of names) tables[n] = (opened.sqlite.prepare(`SELECT count(*) AS n FROM "${n.replaceAll('"', '""')}"`).get() as { n: number }).n;
-    const v = opened.sqlite.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
-    return { schemaVersion: Number(v.v ?? 0), tables };
-  } finally {
-    opened.close();
-  }
 }
 
 export function parseManifest(text: string, key: string): Manifest {

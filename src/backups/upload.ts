@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { encryptStream, measuring } from './envelope.ts';
-import { describeDataFile, groupBackups, listPrefixOf, manifestKeyOf, objectKeyOf, stampOf, type Manifest } from './manifest.ts';
+import { groupBackups, listPrefixOf, manifestKeyOf, objectKeyOf, stampOf, type Manifest } from './manifest.ts';
 import type { ObjectStore } from './s3-store.ts';
+import { inspectDataFile } from './inspect.ts';
 
 /** The backup key and the id of the master key it came from (recorded in each manifest). */
 export interface BackupKey { key: Buffer; masterKeyId: string }
@@ -18,7 +19,7 @@ export interface Uploaded { objectKey: string; manifest: Manifest }
 export async function uploadBackupFile(
   store: ObjectStore, prefix: string, key: BackupKey, file: string, at: Date, onProgress?: (sent: number, fileBytes: number) => void,
 ): Promise<Uploaded> {
-  const { schemaVersion, tables } = describeDataFile(file);
+  const { schemaVersion, tables } = await inspectDataFile(file);
   const size = fs.statSync(file).size;
   const stamp = stampOf(at);
   const objectKey = objectKeyOf(prefix, stamp);

@@ -56,8 +56,8 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 const etagOf = (b: Buffer) => `"${createHash('md5').update(b).digest('hex')}"`;
 
-/** Starts the stand-in with one bucket (`bucket`) and one key pair. */
-export async function startS3StandIn(opts: { bucket?: string; accessKey?: string; secretKey?: string } = {}): Promise<S3StandIn> {
+/** Starts the stand-in with one bucket (`bucket`) and one key pair; `discardBodies` keeps no bytes (benchmarks of large uploads). */
+export async function startS3StandIn(opts: { bucket?: string; accessKey?: string; secretKey?: string; port?: number; discardBodies?: boolean } = {}): Promise<S3StandIn> {
   const accessKey = opts.accessKey ?? 'HABARTESTKEY';
   const secretKey = opts.secretKey ?? 'habar-test-secret';
   const buckets = new Map<string, Map<string, StoredObject>>([[opts.bucket ?? 'habar-backups', new Map()]]);
@@ -110,7 +110,7 @@ export async function startS3StandIn(opts: { bucket?: string; accessKey?: string
           partFailures--;
           return errorXml(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
         }
-        up.parts.set(Number(q.get('partNumber')), body);
+        up.parts.set(Number(q.get('partNumber')), opts.discardBodies ? Buffer.alloc(0) : body);
         res.writeHead(200, { etag: etagOf(body) });
         res.end();
         return;
@@ -135,7 +135,7 @@ export async function startS3StandIn(opts: { bucket?: string; accessKey?: string
     }
     if (req.method === 'PUT') {
       const etag = etagOf(body);
-      bucket.set(key, { body, lastModified: new Date(), etag });
+      bucket.set(key, { body: opts.discardBodies ? Buffer.alloc(0) : body, lastModified: new Date(), etag });
       res.writeHead(200, { etag });
       res.end();
       return;
@@ -167,7 +167,7 @@ export async function startS3StandIn(opts: { bucket?: string; accessKey?: string
   const server = http.createServer((req, res) => {
     handle(req, res, standIn).catch((err) => errorXml(res, 500, 'InternalError', String(err)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   standIn.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return standIn;
 }
