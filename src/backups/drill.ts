@@ -107,6 +107,9 @@ export function restoreDrillHandler(deps: BackupDeps & { config: { dataDir: stri
       const store = openObjectStore(target);
       try {
         await pruneRemote(store, target.prefix, settings.keep, settings.keepDays, deps.clock.now());
+      } catch (err) {
+        // The drill below meets the same storage and reports it; retention tries again tomorrow.
+        deps.log.error('lifecycle', 'off-site retention failed', { error: err as Error });
       } finally {
         store.close();
       }
