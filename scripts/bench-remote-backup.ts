@@ -98,7 +98,7 @@ async function main() {
       await backupTo(app.ctx.sqlite, snapshotFile);
       times.snapshot = performance.now() - a;
       const b = performance.now();
-      const done = await uploadBackupFile(store, 'bench', backupKeyOf(app.ctx.vault), snapshotFile, new Date());
+      const done = await uploadBackupFile(target, backupKeyOf(app.ctx.vault), snapshotFile, new Date());
       times.upload = performance.now() - b;
       times.objectMb = done.manifest.object_size / 1048576;
     })();

@@ -52,7 +52,7 @@ test('an upload is the encrypted object plus its manifest (time, schema, sizes, 
   const file = await snapshot(app, work);
   const store = openObjectStore(target);
   const at = new Date('2026-03-01T02:00:00Z');
-  const done = await uploadBackupFile(store, target.prefix, backupKeyOf(app.ctx.vault), file, at);
+  const done = await uploadBackupFile(target, backupKeyOf(app.ctx.vault), file, at);
   store.close();
   assert.equal(objects(s3), ['prod/habar/habar-20260301T020000Z.db.enc', 'prod/habar/habar-20260301T020000Z.manifest.json']);
   const bucket = s3.buckets.get('habar-backups')!;
@@ -75,7 +75,7 @@ test('retention keeps the newest N and drops backups older than the age limit, m
   const file = await snapshot(app, work);
   const store = openObjectStore(target);
   const key = backupKeyOf(app.ctx.vault);
-  for (const day of [1, 2, 3, 4, 5]) await uploadBackupFile(store, target.prefix, key, file, new Date(`2026-03-0${day}T02:00:00Z`));
+  for (const day of [1, 2, 3, 4, 5]) await uploadBackupFile(target, key, file, new Date(`2026-03-0${day}T02:00:00Z`));
   assert.is(objects(s3).length, 10);
   const byCount = await pruneRemote(store, target.prefix, 3, 30, new Date('2026-03-05T03:00:00Z'));
   assert.equal(byCount, ['prod/habar/habar-20260302T020000Z.db.enc', 'prod/habar/habar-20260301T020000Z.db.enc']);
@@ -90,7 +90,7 @@ test('a fetched backup is the same data; a damaged object or a wrong master key 
   await buildClient(app, { slug: 'kept' });
   const file = await snapshot(app, work);
   const store = openObjectStore(target);
-  await uploadBackupFile(store, target.prefix, backupKeyOf(app.ctx.vault), file, new Date('2026-03-01T02:00:00Z'));
+  await uploadBackupFile(target, backupKeyOf(app.ctx.vault), file, new Date('2026-03-01T02:00:00Z'));
   const backup = await pickRemoteBackup(store, target.prefix);
   const out = path.join(work, 'out.db');
   await fetchRemoteBackup(store, backup, backupKeyOf(app.ctx.vault), out);
@@ -120,7 +120,7 @@ test('a large backup goes up in parts; a part that fails is sent again and the b
   s3.failNextPart(1);
   const store = openObjectStore(target);
   const seen: number[] = [];
-  await uploadBackupFile(store, target.prefix, backupKeyOf(app.ctx.vault), file, new Date('2026-03-01T02:00:00Z'), (sent) => seen.push(sent));
+  await uploadBackupFile(target, backupKeyOf(app.ctx.vault), file, new Date('2026-03-01T02:00:00Z'), (sent) => seen.push(sent));
   const partCalls = s3.calls.filter((c) => c.startsWith('PUT') && c.includes('partNumber'));
   assert.ok(partCalls.length >= 4, `three parts and one retry: ${partCalls.join(', ')}`);
   assert.ok(s3.calls.some((c) => c.startsWith('POST') && c.endsWith('?uploads')), 'a multipart upload');
@@ -192,7 +192,7 @@ test('a drill whose row counts differ from the manifest fails and names the tabl
   const file = await snapshot(app, work);
   await enableRemote(app, target);
   const store = openObjectStore(target);
-  await uploadBackupFile(store, target.prefix, backupKeyOf(app.ctx.vault), file, new Date('2026-03-01T02:00:00Z'));
+  await uploadBackupFile(target, backupKeyOf(app.ctx.vault), file, new Date('2026-03-01T02:00:00Z'));
   store.close();
   assert.is((await runRestoreDrill(app.ctx, path.join(work, 'scratch'))).ok, true);
   const manifest = s3.buckets.get('habar-backups')!.get('prod/habar/habar-20260301T020000Z.manifest.json')!;

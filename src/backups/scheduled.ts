@@ -23,7 +23,7 @@ export async function sendBackup(
   store: ObjectStore, target: RemoteTarget, key: BackupKey, file: string, at: Date, keep: { count: number; days: number },
   onProgress?: (sent: number, fileBytes: number) => void,
 ): Promise<Uploaded & { pruned: string[] }> {
-  const uploaded = await uploadBackupFile(store, target.prefix, key, file, at, onProgress);
+  const uploaded = await uploadBackupFile(target, key, file, at, onProgress);
   const pruned = await pruneRemote(store, target.prefix, keep.count, keep.days, at);
   return { ...uploaded, pruned };
 }

@@ -1,39 +1,69 @@
 import fs from 'node:fs';
-import { pipeline } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { encryptStream, measuring } from './envelope.ts';
+import { Worker } from 'node:worker_threads';
+import { isSea, readEmbeddedAsset } from '../lib/sea.ts';
+import { AppError } from '../lib/errors.ts';
 import { groupBackups, listPrefixOf, manifestKeyOf, objectKeyOf, stampOf, type Manifest } from './manifest.ts';
-import type { ObjectStore } from './s3-store.ts';
+import { openObjectStore, type ObjectStore } from './s3-store.ts';
 import { inspectDataFile } from './inspect.ts';
+import type { RemoteTarget } from './target.ts';
+import type { UploadReport, UploadWorkerData } from './upload-worker.ts';
+
+/** Asset key of the upload thread's bundle inside the binary (build.config.ts `workers`). */
+export const UPLOAD_WORKER_ASSET = 'workers/backup-upload-worker.cjs';
 
 /** The backup key and the id of the master key it came from (recorded in each manifest). */
 export interface BackupKey { key: Buffer; masterKeyId: string }
 
 export interface Uploaded { objectKey: string; manifest: Manifest }
 
+/** Compresses, encrypts and uploads `file` as `objectKey` in the upload thread; resolves with the sizes and digests. */
+function uploadInThread(target: RemoteTarget, key: Buffer, file: string, objectKey: string, onProgress?: (sent: number) => void) {
+  const data: UploadWorkerData = { file, target, objectKey, key: new Uint8Array(key) };
+  return new Promise<Extract<UploadReport, { type: 'done' }>>((resolve, reject) => {
+    let worker: Worker;
+    if (isSea()) {
+      const code = readEmbeddedAsset(UPLOAD_WORKER_ASSET)?.toString('utf8');
+      if (!code) return reject(new AppError('internal', `The executable lacks ${UPLOAD_WORKER_ASSET}`, 500, false));
+      worker = new Worker(code, { eval: true, workerData: data });
+    } else {
+      worker = new Worker(new URL('./upload-worker.ts', import.meta.url), { workerData: data });
+    }
+    let settled = false;
+    worker.on('message', (r: UploadReport) => {
+      if (r.type === 'progress') return onProgress?.(r.sent);
+      settled = true;
+      if (r.type === 'done') resolve(r);
+      else reject(new AppError(r.code === 'remote_storage' ? 'remote_storage' : 'remote_upload_failed', r.message, 502));
+    });
+    worker.once('error', (err) => { if (!settled) { settled = true; reject(err); } });
+    worker.once('exit', (code) => { if (!settled) reject(new Error(`the upload thread stopped (exit code ${code})`)); });
+  });
+}
+
 /**
  * Compresses, encrypts and uploads a consistent data file (a snapshot no server writes to) as
  * `<prefix>/habar-<stamp>.db.enc`, then its manifest: a backup counts once its manifest is there.
- * `onProgress` hears the encrypted bytes sent and the data file's size.
+ * The heavy work runs in worker threads (row counts, then the upload). `onProgress` hears the
+ * encrypted bytes sent and the data file's size.
  */
 export async function uploadBackupFile(
-  store: ObjectStore, prefix: string, key: BackupKey, file: string, at: Date, onProgress?: (sent: number, fileBytes: number) => void,
+  target: RemoteTarget, key: BackupKey, file: string, at: Date, onProgress?: (sent: number, fileBytes: number) => void,
 ): Promise<Uploaded> {
   const { schemaVersion, tables } = await inspectDataFile(file);
   const size = fs.statSync(file).size;
   const stamp = stampOf(at);
-  const objectKey = objectKeyOf(prefix, stamp);
-  const plain = measuring();
-  const sealed = measuring();
-  let failed: Error | undefined;
-  const body = pipeline(fs.createReadStream(file), plain, createGzip({ level: 6 }), encryptStream(key.key), sealed, (err) => { if (err) failed = err; });
-  await store.upload(objectKey, body, (sent) => onProgress?.(sent, size));
-  if (failed) throw failed;
+  const objectKey = objectKeyOf(target.prefix, stamp);
+  const done = await uploadInThread(target, key.key, file, objectKey, (sent) => onProgress?.(sent, size));
   const manifest: Manifest = {
-    format: 'habar-backup/1', time: at.toISOString(), schema_version: schemaVersion, size: plain.bytes(), sha256: plain.sha256(),
-    object_size: sealed.bytes(), object_sha256: sealed.sha256(), master_key_id: key.masterKeyId, tables,
+    format: 'habar-backup/1', time: at.toISOString(), schema_version: schemaVersion, size: done.size, sha256: done.sha256,
+    object_size: done.objectSize, object_sha256: done.objectSha256, master_key_id: key.masterKeyId, tables,
   };
-  await store.upload(manifestKeyOf(prefix, stamp), Buffer.from(JSON.stringify(manifest, null, 2)));
+  const store = openObjectStore(target);
+  try {
+    await store.upload(manifestKeyOf(target.prefix, stamp), Buffer.from(JSON.stringify(manifest, null, 2)));
+  } finally {
+    store.close();
+  }
   return { objectKey, manifest };
 }
 

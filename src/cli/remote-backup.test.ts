@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { openSqlite } from '../db/index.ts';
 import { setSettings } from '../settings/index.ts';
-import { backupKeyOf, openObjectStore, uploadBackupFile } from '../backups/index.ts';
+import { backupKeyOf, uploadBackupFile } from '../backups/index.ts';
 import { backupTo } from '../db/index.ts';
 import { runHabarInProcess } from '../testing/cli.ts';
 import { startS3StandIn, type S3StandIn } from '../testing/s3-stand-in.ts';
@@ -66,10 +66,9 @@ test('--at picks the newest backup at or before that time; a new server restores
   await buildClient(app, { slug: 'second' });
   const second = path.join(work, 'second.db');
   await backupTo(app.ctx.sqlite, second);
-  const store = openObjectStore({ endpoint: s3.endpoint, region: '', bucket: 'habar-backups', prefix: 'site-1', accessKey: s3.accessKey, secretKey: s3.secretKey });
-  await uploadBackupFile(store, 'site-1', backupKeyOf(app.ctx.vault), first, new Date('2026-03-01T02:00:00Z'));
-  await uploadBackupFile(store, 'site-1', backupKeyOf(app.ctx.vault), second, new Date('2026-03-02T02:00:00Z'));
-  store.close();
+  const target = { endpoint: s3.endpoint, region: '', bucket: 'habar-backups', prefix: 'site-1', accessKey: s3.accessKey, secretKey: s3.secretKey };
+  await uploadBackupFile(target, backupKeyOf(app.ctx.vault), first, new Date('2026-03-01T02:00:00Z'));
+  await uploadBackupFile(target, backupKeyOf(app.ctx.vault), second, new Date('2026-03-02T02:00:00Z'));
   const masterKey = fs.readFileSync(path.join(app.dir, 'master.key'), 'utf8').trim();
 
   const fresh = path.join(work, 'new-server');
