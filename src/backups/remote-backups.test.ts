@@ -188,6 +188,30 @@ test('the restore drill passes on a good backup and records it; on a damaged one
   }
 });
 
+test('when no drill has passed for two weeks (one hangs), the admins get one e-mail a week about it', async ({ app, target, clock }) => {
+  const smtp: SmtpStandIn = await startSmtpStandIn();
+  try {
+    await setSettings(app.ctx.db, app.ctx.vault, clock, { 'smtp.host': '127.0.0.1', 'smtp.port': String(smtp.port), 'smtp.from': 'habar@example.kz' }, null, { id: null, label: 'test' });
+    const admin = await buildUser(app, 'admin', null, 'ops2@example.kz');
+    await enableRemote(app, target);
+    const row = (id: string, kind: 'upload' | 'drill', status: 'ok' | 'running', at: string) =>
+      app.ctx.db.insertInto('backup_runs').values({ id, kind, status, started_at: at, finished_at: status === 'ok' ? at : null }).execute();
+    await row('u1', 'upload', 'ok', '2026-02-10T02:00:00.000Z');
+    await row('d1', 'drill', 'ok', '2026-02-12T03:00:00.000Z');
+    await row('d2', 'drill', 'running', '2026-02-28T03:00:00.000Z');
+    const handler = restoreDrillHandler(app.ctx);
+    await handler.run({} as never);
+    const mail = await smtp.waitFor(admin.email);
+    assert.match(mail.raw, /^Subject: /m);
+    assert.is((await lastRun(app.ctx.db, 'notice'))?.details.reason, 'drill_stale');
+    clock.advance(DAY);
+    await handler.run({} as never);
+    assert.is(smtp.messages.filter((m) => m.to.includes(admin.email)).length, 1, 'not again the next day');
+  } finally {
+    await smtp.close();
+  }
+});
+
 test('a drill whose row counts differ from the manifest fails and names the table', async ({ app, s3, target, work }) => {
   const file = await snapshot(app, work);
   await enableRemote(app, target);
