@@ -143,6 +143,7 @@ test('the scheduled upload sends the newest local backup once, records it, and t
   const run = await lastRun(app.ctx.db, 'upload');
   assert.is(run?.status, 'ok');
   assert.is(run?.objectKey, up!.objectKey);
+  assert.is(run?.bytesTotal, fs.statSync(path.join(dir, 'habar-20260301T020000-scheduled.db')).size, 'the progress line knows the file size');
   assert.is(objects(s3).length, 2);
   const horizon = await remoteBackupHorizon(app.ctx.db, app.ctx.vault, clock.now());
   assert.equal(horizon, new Date(clock.now().getTime() + 11 * DAY), 'keep_days plus the day between retention passes');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/index.ts';
 import { backupFileName, lastBackupAt } from '../db/index.ts';
@@ -48,7 +49,7 @@ export async function uploadIfDue(deps: BackupDeps, localDir: string): Promise<U
   if (last?.status === 'failed' && deps.clock.now().getTime() - Date.parse(last.finishedAt ?? last.startedAt) < UPLOAD_RETRY_MS) return undefined;
   const target = targetOf(settings);
   const file = path.join(localDir, backupFileName(at, 'scheduled'));
-  const runId = await startRun(deps.db, deps.clock, 'upload');
+  const runId = await startRun(deps.db, deps.clock, 'upload', fs.statSync(file).size);
   const store = openObjectStore(target);
   let lastWrite = 0;
   let progress = Promise.resolve();
