@@ -7,7 +7,7 @@ import { openSqlite } from '../db/index.ts';
 import { setSettings } from '../settings/index.ts';
 import { backupKeyOf, uploadBackupFile } from '../backups/index.ts';
 import { backupTo } from '../db/index.ts';
-import { runHabarInProcess } from '../testing/cli.ts';
+import { runHabarInProcess, startHabar } from '../testing/cli.ts';
 import { startS3StandIn, type S3StandIn } from '../testing/s3-stand-in.ts';
 import { buildClient, makeTestApp, tempDir, type TestApp } from '../testing/test-app.ts';
 
@@ -91,7 +91,7 @@ test('--at picks the newest backup at or before that time; a new server restores
   assert.not.match(r.stderr, /warning/, 'the master key given opens the restored data');
 });
 
-test('a damaged object, a wrong master key or a bad --at is refused, and the data file is unchanged', async ({ app, s3 }) => {
+test('a damaged object, a wrong master key, a running server or a bad --at is refused, and the data file is unchanged', async ({ app, s3 }) => {
   const up = await runHabarInProcess(['backup', '--data-dir', app.dir, '--to', 'remote']);
   assert.is(up.code, 0, up.stderr);
   const key = up.stdout.match(/^backup: (\S+)/m)![1];
@@ -115,6 +115,19 @@ test('a damaged object, a wrong master key or a bad --at is refused, and the dat
   assert.match(bad.stderr, /--at takes an RFC 3339 time/);
   assert.is(sha(dataFile), before, 'nothing changed');
   assert.not.ok(fs.existsSync(path.join(app.dir, 'backups')) && fs.readdirSync(path.join(app.dir, 'backups')).length, 'nothing was kept: nothing was replaced');
+
+  // A running server (it writes the file itself, so the check is on what a restore would change).
+  s3.buckets.get('habar-backups')!.get(key)!.body[obj.body.length - 5] ^= 0x10;
+  const server = await startHabar(['--data-dir', app.dir]);
+  try {
+    const busy = await runHabarInProcess(['restore', '--data-dir', app.dir, '--from', 'remote']);
+    assert.is.not(busy.code, 0);
+    assert.match(busy.stderr, /stop it before you restore/);
+  } finally {
+    await server.stop();
+  }
+  assert.ok(slugs(dataFile).includes('before'));
+  assert.not.ok(fs.existsSync(path.join(app.dir, 'backups')) && fs.readdirSync(path.join(app.dir, 'backups')).some((f) => f.includes('before-restore')));
 });
 
 test.run();
