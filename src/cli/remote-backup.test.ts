@@ -51,6 +51,8 @@ test('backup --to remote uploads an encrypted copy and prints its key; restore -
 
   await buildClient(app, { slug: 'after' });
   await app.close();
+  const doctor = await runHabarInProcess(['doctor', '--data-dir', app.dir]);
+  assert.match(doctor.stdout, /ok {4}off-site backups last upload none yet; last restore drill passed never/);
   const r = await runHabarInProcess(['restore', '--data-dir', app.dir, '--from', 'remote']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^restored: ${m![1].replace(/\./g, '\\.')} -> `, 'm'));
