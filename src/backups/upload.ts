@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { isSea, readEmbeddedAsset } from '../lib/sea.ts';
+import { runThread } from './thread.ts';
 import { AppError } from '../lib/errors.ts';
 import { groupBackups, listPrefixOf, manifestKeyOf, objectKeyOf, stampOf, type Manifest } from './manifest.ts';
 import { openObjectStore, type ObjectStore } from './s3-store.ts';
@@ -17,27 +16,13 @@ export interface BackupKey { key: Buffer; masterKeyId: string }
 export interface Uploaded { objectKey: string; manifest: Manifest }
 
 /** Compresses, encrypts and uploads `file` as `objectKey` in the upload thread; resolves with the sizes and digests. */
-function uploadInThread(target: RemoteTarget, key: Buffer, file: string, objectKey: string, onProgress?: (sent: number) => void) {
+async function uploadInThread(target: RemoteTarget, key: Buffer, file: string, objectKey: string, onProgress?: (sent: number) => void) {
   const data: UploadWorkerData = { file, target, objectKey, key: new Uint8Array(key) };
-  return new Promise<Extract<UploadReport, { type: 'done' }>>((resolve, reject) => {
-    let worker: Worker;
-    if (isSea()) {
-      const code = readEmbeddedAsset(UPLOAD_WORKER_ASSET)?.toString('utf8');
-      if (!code) return reject(new AppError('internal', `The executable lacks ${UPLOAD_WORKER_ASSET}`, 500, false));
-      worker = new Worker(code, { eval: true, workerData: data });
-    } else {
-      worker = new Worker(new URL('./upload-worker.ts', import.meta.url), { workerData: data });
-    }
-    let settled = false;
-    worker.on('message', (r: UploadReport) => {
-      if (r.type === 'progress') return onProgress?.(r.sent);
-      settled = true;
-      if (r.type === 'done') resolve(r);
-      else reject(new AppError(r.code === 'remote_storage' ? 'remote_storage' : 'remote_upload_failed', r.message, 502));
-    });
-    worker.once('error', (err) => { if (!settled) { settled = true; reject(err); } });
-    worker.once('exit', (code) => { if (!settled) reject(new Error(`the upload thread stopped (exit code ${code})`)); });
+  const r = await runThread<UploadReport>(UPLOAD_WORKER_ASSET, new URL('./upload-worker.ts', import.meta.url), data, (x) => x.type !== 'progress', (x) => {
+    if (x.type === 'progress') onProgress?.(x.sent);
   });
+  if (r.type !== 'done') throw new AppError(r.type === 'error' && r.code === 'remote_storage' ? 'remote_storage' : 'remote_upload_failed', r.type === 'error' ? r.message : 'upload failed', 502);
+  return r;
 }
 
 /**
