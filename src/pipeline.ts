@@ -25,6 +25,8 @@ import {
   chatwootDeleteContactHandler, chatwootInboundHandler, chatwootMirror, chatwootMirrorHandler, chatwootPruneHandler, chatwootResyncHandler, resumeAiOnResolve,
   CHATWOOT_PRUNE_EVERY_MS, CHATWOOT_PRUNE_KIND,
 } from './chatwoot/index.ts';
+import { DRILL_CHECK_EVERY_MS, DRILL_KIND, remoteSettingsGuard, restoreDrillHandler } from './backups/index.ts';
+import type { SettingsGuard } from './settings/index.ts';
 import { channelStatusJson, conversationJson, messageJson } from './http/routes/api/representation.ts';
 import { eraseDepsOf, erasureJobHandler, recordKeywordObjection } from './privacy/index.ts';
 
@@ -79,6 +81,7 @@ export const JOB_HANDLERS: Array<(deps: PipelineDeps & { channels: ChannelDirect
   (d) => chatwootResyncHandler(d),
   (d) => chatwootDeleteContactHandler(d),
   (d) => chatwootPruneHandler(d),
+  (d) => restoreDrillHandler(d),
 ];
 
 /** Periodic jobs (one row each in the jobs table, re-armed after every run); their handlers are above. */
@@ -94,6 +97,16 @@ export const PERIODIC_JOBS: Array<{ kind: string; everyMs: number }> = [
   { kind: BILLING_ROLLUP_KIND, everyMs: BILLING_ROLLUP_EVERY_MS },
   { kind: BILLING_STATEMENTS_KIND, everyMs: BILLING_STATEMENTS_EVERY_MS },
   { kind: CHATWOOT_PRUNE_KIND, everyMs: CHATWOOT_PRUNE_EVERY_MS },
+  { kind: DRILL_KIND, everyMs: DRILL_CHECK_EVERY_MS },
+];
+
+/**
+ * Rules over a whole install-wide settings change, run before it is stored (the UI and the CLI
+ * alike); one that throws refuses the change. Rooms add theirs here.
+ */
+export const SETTINGS_GUARDS: SettingsGuard[] = [
+  // backup.remote.*: the Kazakhstan rule and the write-and-delete check whenever enabled stays true.
+  remoteSettingsGuard,
 ];
 
 /**
@@ -133,6 +146,7 @@ export interface Pipeline {
   hub: EventHub;
   jobs: JobRunner;
   channels: ChannelManager;
+  settingsGuards: readonly SettingsGuard[];
 }
 
 /**
@@ -159,5 +173,5 @@ export function buildPipeline(
     if ('inTransaction' in s) hub.subscribeInTransaction(s.inTransaction);
     else hub.subscribe(s.afterCommit);
   }
-  return { hub, jobs, channels };
+  return { hub, jobs, channels, settingsGuards: SETTINGS_GUARDS };
 }

@@ -509,6 +509,7 @@ export interface DB {
   chatwoot_inboxes: ChatwootInboxesTable;
   chatwoot_links: ChatwootLinksTable;
   chatwoot_seen: ChatwootSeenTable;
+  backup_runs: BackupRunsTable;
 }
 
 /** 0014: the register of privacy requests (privacy/requests.ts). */
@@ -536,6 +537,21 @@ export interface PrivacyRequestsTable {
   expires_at: string | null;
   backups_expire_at: string | null;
   updated_at: string;
+}
+
+/** Off-site backup uploads, restore drills and notices (backups/runs.ts). */
+export interface BackupRunsTable {
+  id: string;
+  kind: 'upload' | 'drill' | 'notice';
+  status: 'running' | 'ok' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  object_key: string | null;
+  bytes_done: Generated<number>;
+  bytes_total: Generated<number>;
+  error: string | null;
+  /** JSON */
+  details: Generated<string>;
 }
 
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */

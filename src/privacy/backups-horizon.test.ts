@@ -60,4 +60,22 @@ test('the last backup holding an erased person is deleted by backups_expire_at, 
   for (const f of scheduled()) assert.not.ok(fs.readFileSync(path.join(dir, f)).includes('Zhanar-Unique-Marker-7731'), `${f} holds nothing of the person`);
 });
 
+test('with off-site backups on, the promise waits for their retention too (the later of the two)', async ({ app, clock }) => {
+  const { setSettings } = await import('../settings/index.ts');
+  // Stored directly: the write-and-delete check of the storage is the backups room's own test.
+  await setSettings(app.ctx.db, app.ctx.vault, app.ctx.clock, {
+    'backup.remote.endpoint': 'http://127.0.0.1:9', 'backup.remote.bucket': 'habar-backups', 'backup.remote.access_key': 'k', 'backup.remote.secret_key': 's',
+    'backup.remote.in_kazakhstan': 'true', 'backup.remote.keep_days': '30', 'backup.remote.enabled': 'true',
+  }, null, { id: null, label: 'test' });
+  const t = await buildApiTenant(app, 'acme');
+  await t.customerSays('Please forget me', 'aigul');
+  const contactId = (await t.api('GET', '/api/v1/contacts')).body.data[0].id;
+  const erased = (await t.api('POST', `/api/v1/contacts/${contactId}/erase`)).body;
+  await app.ctx.jobs.drain();
+  const record = (await t.api('GET', `/api/v1/requests/${erased.id}`)).body;
+  assert.is(record.status, 'done');
+  const days = (Date.parse(record.backups_expire_at) - clock.now().getTime()) / (24 * HOUR);
+  assert.ok(days >= 30 && days <= 31.01, `off-site copies live 30 days (+1 between retention passes), not the local 3: ${days}`);
+});
+
 test.run();

@@ -13,6 +13,8 @@ import { PERSONAL_DATA, type PersonalDataTable, type RowsBy } from './registry.t
 import { ERASURE_STEPS, type ErasureDeps, type ErasureSubject } from './erasure-steps.ts';
 import { findRequest, listRequests, updateRequest, type PrivacyRequest } from './requests.ts';
 import { recordRequestIn, type PrivacyBy, type PrivacyDeps } from './restriction.ts';
+import { remoteBackupHorizon } from '../backups/index.ts';
+import type { Vault } from '../vault/index.ts';
 
 export const ERASURE_JOB = 'privacy.erasure';
 
@@ -37,6 +39,13 @@ export function eraseDepsOf(ctx: PrivacyDeps & Omit<ErasureDeps, 'dataDir'> & { 
 export function backupsExpireAt(at: Date, backups: { intervalHours: number; keep: number }): string | null {
   if (!backups.intervalHours) return null;
   return new Date(at.getTime() + backups.keep * (backups.intervalHours * 3_600_000 + BACKUP_CHECK_MS)).toISOString();
+}
+
+/** When the last backup holding the person is gone: the later of the local rotation and the off-site retention (null: neither rotates). */
+async function allBackupsGoneAt(deps: { db: Db; vault: Vault; backups: { intervalHours: number; keep: number } }, now: Date): Promise<string | null> {
+  const local = backupsExpireAt(now, deps.backups);
+  const remote = (await remoteBackupHorizon(deps.db, deps.vault, now))?.toISOString() ?? null;
+  return local && remote ? (local > remote ? local : remote) : local ?? remote;
 }
 
 const contactRows = (e: PersonalDataTable, by: RowsBy, s: ErasureSubject) => {
@@ -137,7 +146,7 @@ export function erasureJobHandler(deps: EraseDeps): JobHandler {
       const now = deps.clock.now();
       const prior = request.evidence as { steps?: Record<string, number> };
       await updateRequest(deps.db, deps.clock, id, {
-        status: 'done', evidence: { steps: { ...prior.steps, ...steps }, wal_truncated: true }, backupsExpireAt: backupsExpireAt(now, deps.backups),
+        status: 'done', evidence: { steps: { ...prior.steps, ...steps }, wal_truncated: true }, backupsExpireAt: await allBackupsGoneAt(deps, now),
       });
       await recordAudit(deps.db, deps.clock, { actor: SYSTEM_ACTOR, action: 'privacy_request.completed', clientId: request.clientId, targetType: 'contact', targetId: request.contactId ?? undefined, details: { request_id: id, kind: 'erasure' } });
       deps.log.info('privacy', 'erasure done', { request_id: id });

@@ -40,6 +40,22 @@ const baseUrl = (v: string) => {
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(u) || u.length > 300) throw badRequest('Expected a full http(s) URL without a query, e.g. https://graph.facebook.com', undefined, 'setting_url');
   return u;
 };
+const s3Endpoint = (v: string) => {
+  const u = v.trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/?#]+$/.test(u) || u.length > 300) throw badRequest('Expected the storage address as http(s)://host[:port], e.g. https://s3.example.kz', undefined, 'setting_s3_endpoint');
+  return u;
+};
+const s3Bucket = (v: string) => {
+  const b = v.trim();
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw badRequest('Expected a bucket name: 3-63 lower-case letters, digits, dots and hyphens', undefined, 'setting_bucket');
+  return b;
+};
+const s3Prefix = (v: string) => {
+  const p = v.trim();
+  if (p.length > 200 || p.startsWith('/') || p.endsWith('/') || /\/\/|[\\\u0000-\u001f]/.test(p)) throw badRequest('Expected a folder path inside the bucket without a leading or trailing slash, e.g. habar/prod', undefined, 'setting_prefix');
+  return p;
+};
+
 const graphVersion = (v: string) => {
   if (!/^v\d{1,3}\.\d{1,2}$/.test(v.trim())) throw badRequest('Expected a Graph API version such as v21.0', undefined, 'setting_graph_version');
   return v.trim();
@@ -92,6 +108,17 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'billing.operator_bank', scope: 'global', help: 'The operator’s bank details (bank, BIC, IBAN), printed on statements', parse: noCard(500) },
   { key: 'billing.vat_percent', scope: 'global', default: '0', help: 'VAT rate in percent added to statements (e.g. 12; default 0)', parse: percent },
   { key: 'chatwoot.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let a client connect a Chatwoot on a loopback or private network address, also over plain http (default false: https to public addresses only)', parse: bool },
+  { key: 'backup.remote.endpoint', scope: 'global', help: 'Off-site backups: the S3-compatible storage address, e.g. https://s3.example.kz or http://127.0.0.1:9000 (a MinIO beside Habar)', parse: s3Endpoint },
+  { key: 'backup.remote.region', scope: 'global', help: 'Off-site backups: the storage region (as the provider names it; us-east-1 when it has none)', parse: text(64) },
+  { key: 'backup.remote.bucket', scope: 'global', help: 'Off-site backups: the bucket', parse: s3Bucket },
+  { key: 'backup.remote.prefix', scope: 'global', help: 'Off-site backups: the folder inside the bucket, without a trailing slash (empty: the top of the bucket)', parse: s3Prefix },
+  { key: 'backup.remote.access_key', scope: 'global', help: 'Off-site backups: the access key id', parse: text(128) },
+  { key: 'backup.remote.secret_key', scope: 'global', secret: true, help: 'Off-site backups: the secret access key (sealed)', parse: text(256) },
+  { key: 'backup.remote.in_kazakhstan', scope: 'global', choices: ['true', 'false'], default: 'false', help: 'Off-site backups: the storage is in Kazakhstan (required to switch them on, unless an exception is recorded)', parse: bool },
+  { key: 'backup.remote.exception', scope: 'global', help: 'Off-site backups: the recorded reason for storage outside Kazakhstan', parse: text(1000) },
+  { key: 'backup.remote.keep', scope: 'global', default: '7', help: 'Off-site backups: how many to keep (default 7)', parse: int(1, 1000) },
+  { key: 'backup.remote.keep_days', scope: 'global', default: '30', help: 'Off-site backups: delete those older than this many days (default 30)', parse: int(1, 3650) },
+  { key: 'backup.remote.enabled', scope: 'global', choices: ['true', 'false'], default: 'false', help: 'Upload each scheduled backup, encrypted, to the off-site storage (checked by writing and deleting a test object first)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
   { key: 'privacy.request_due_days', scope: 'client', default: '30', help: 'Days within which a privacy request (export, erasure, restriction, objection) must be answered (default 30, as the policy promises; set fewer where local law is stricter)', parse: int(1, 365) },
 ];

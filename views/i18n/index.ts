@@ -27,9 +27,10 @@ import { privacy } from './privacy.ts';
 import { dataLifecycle } from './data-lifecycle.ts';
 import { billing } from './billing.ts';
 import { chatwoot } from './chatwoot.ts';
+import { backups } from './backups.ts';
 
 // Each screen keeps its strings in its own file here; list it once below.
-export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, automation, privacy, dataLifecycle, billing, chatwoot);
+export const CATALOG = mergeCatalogs(common, auth, clients, members, supportAccess, staff, audit, settings, customerChat, api, inbox, channels, jobs, ai, clientSettings, passwords, instagram, fieldErrors, settingLabels, eventNames, units, firstSteps, apiReference, automation, privacy, dataLifecycle, billing, chatwoot, backups);
 
 export const translator = (lang: Lang): T => makeTranslator(CATALOG, lang);
 export { LANGS, LANG_NAMES, type Lang, type T, type Catalog } from './translator.ts';

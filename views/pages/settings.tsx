@@ -1,6 +1,7 @@
 import { Layout, Csrf, ErrorSummary } from '../layout.tsx';
 import { SettingField, type SettingRow } from '../setting-fields.tsx';
 import type { ViewContext } from '../view-context.ts';
+import { RemoteBackupCard, type RemoteBackupView } from '../remote-backup.tsx';
 
 export type { SettingRow } from '../setting-fields.tsx';
 
@@ -11,7 +12,7 @@ export interface MetaUrls {
   instagramLoginRedirect: string;
 }
 
-export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string>; meta?: MetaUrls }) {
+export function SettingsPage({ v, rows, values, errors, meta, remote }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string>; meta?: MetaUrls; remote?: RemoteBackupView }) {
   return (
     <Layout v={v} title={v.t('settings.title')}>
       <h1>{v.t('settings.title')}</h1>
@@ -22,6 +23,7 @@ export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext
         {rows.map((r) => <SettingField v={v} row={r} value={values?.[r.key]} error={errors?.[r.key]} />)}
         <button type="submit">{v.t('common.save')}</button>
       </form>
+      {remote ? <RemoteBackupCard v={v} r={remote} /> : null}
       {meta ? (
         <section class="card" id="meta-urls">
           <h2>{v.t('settings.meta.title')}</h2>

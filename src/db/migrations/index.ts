@@ -17,6 +17,7 @@ import * as m0015 from './0015_client_purge.ts';
 import * as m0016 from './0016_automation.ts';
 import * as m0018 from './0018_billing.ts';
 import * as m0017 from './0017_chatwoot.ts';
+import * as m0019 from './0019_remote_backups.ts';
 import * as m0020 from './0020_first_steps.ts';
 
 export interface Migration {
@@ -48,5 +49,6 @@ export const MIGRATIONS: Migration[] = [
   { version: 16, name: '0016_automation', up: m0016.up },
   { version: 18, name: '0018_billing', up: m0018.up },
   { version: 17, name: '0017_chatwoot', up: m0017.up },
+  { version: 19, name: '0019_remote_backups', up: m0019.up },
   { version: 20, name: '0020_first_steps', up: m0020.up },
 ];
