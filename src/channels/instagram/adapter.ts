@@ -9,6 +9,7 @@ import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
 import { lookUpAccount } from './connect.ts';
 import { graphHostOf, igAccountIdOf, pageIdOf, readInstagramCredentials, type InstagramCredentials } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
+import { withStoredMedia } from './media.ts';
 import { deliveryMode, pollConversations, POLL_EVERY_MS } from './polling.ts';
 
 /** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
@@ -41,7 +42,7 @@ function messageBody(m: OutboundMessage, maxText: number, fileUrl: (id: string) 
  * tagged HUMAN_AGENT, up to 7 days where the client allows it), and turns a token Meta no longer
  * accepts into "reconnect needed". Messages arrive through the webhook (InstagramWebhook).
  */
-export function createInstagramAdapter(account: ChannelAccount, host: ChannelHost, rules: ChannelRules): ChannelAdapter {
+export function createInstagramAdapter(account: ChannelAccount, host: ChannelHost, rules: ChannelRules, opts: { pollEveryMs?: number } = {}): ChannelAdapter {
   const igId = igAccountIdOf(account) ?? '';
   // Connected through a Page (Facebook Login): the Send API is the Page's.
   const sender = pageIdOf(account) ?? igId;
@@ -119,7 +120,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     }
   }
 
-  // Polling mode (no public HTTPS URL for Meta's webhooks): the Conversations API every 30 s.
+  // Polling mode (no public HTTPS URL for Meta's webhooks): the Conversations API every 30 s (`opts.pollEveryMs`).
   let timer: NodeJS.Timeout | undefined;
   let since = new Date(host.clock.now().getTime() - 24 * 3600_000).toISOString();
   let polling: Promise<void> | undefined;
@@ -127,7 +128,11 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     const api = await graphAndToken();
     if (!api) return;
     try {
-      const r = await pollConversations({ graph: api.graph, host: graphHost, token: api.token, accountId: account.id, igId, owner: sender, ingest: host.ingest }, since);
+      const media = { db: host.db, clock: host.clock, log: host.log, dataDir: host.dataDir, graph: api.graph };
+      const r = await pollConversations({
+        graph: api.graph, host: graphHost, token: api.token, accountId: account.id, igId, owner: sender, ingest: host.ingest,
+        withMedia: (event) => withStoredMedia(media, account.clientId, event),
+      }, since);
       since = r.since;
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
@@ -144,7 +149,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
       host.log.info('channel', 'instagram polling mode: the public URL cannot take Meta\'s webhooks', { channel_account_id: account.id });
       timer = setInterval(() => {
         polling ??= poll().catch((err) => host.log.error('channel', 'instagram poll failed', { channel_account_id: account.id, error: err as Error })).finally(() => (polling = undefined));
-      }, POLL_EVERY_MS);
+      }, opts.pollEveryMs ?? POLL_EVERY_MS);
       timer.unref();
     },
     maintain: () => upkeep(),

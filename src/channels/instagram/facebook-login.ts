@@ -4,7 +4,7 @@ import { randomToken } from '../../lib/ids.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ConnectDeps } from '../channel.ts';
-import { connectError, saveInstagramAccount, SUBSCRIBED_FIELDS } from './connect.ts';
+import { connectError, saveInstagramAccount, subscribeToWebhooks } from './connect.ts';
 import { GraphClient } from './graph-client.ts';
 import { findByIgAccountId } from './instagram-accounts.ts';
 import { loadMetaConfig, type MetaConfig } from './meta-config.ts';
@@ -121,7 +121,7 @@ export class FacebookLogin {
     if (!p?.login || !page) throw new AppError('bad_state', 'This login was not started here, or that account was not offered', 400);
     const { graph } = await this.graph();
     try {
-      await graph.post(`/${page.pageId}/subscribed_apps`, { token: page.pageToken, query: { subscribed_fields: SUBSCRIBED_FIELDS } });
+      await subscribeToWebhooks(graph, page.pageId, page.pageToken);
     } catch (err) {
       throw connectError(err);
     }
