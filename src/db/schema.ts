@@ -433,6 +433,20 @@ export interface DB {
   messages_fts_pending: MessagesFtsPendingTable;
   whatsapp_auth_keys: WhatsappAuthKeysTable;
   whatsapp_first_contacts: WhatsappFirstContactsTable;
+  pending_logins: PendingLoginsTable;
+}
+
+/** Facebook / Instagram logins between Meta's dialog and the account picked (channels/instagram/pending-logins.ts). */
+export interface PendingLoginsTable {
+  /** sha256 of the OAuth `state` (the state itself is only in the URL). */
+  state_hash: string;
+  /** facebook | instagram */
+  flow: string;
+  session_id: string;
+  client_id: string;
+  /** Sealed (context "pending_logins.login"): the user token and the Pages' tokens, after the code exchange. */
+  login: string | null;
+  created_at: string;
 }
 
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */

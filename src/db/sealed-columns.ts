@@ -18,4 +18,5 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'webhooks', column: 'secret', pk: ['id'] },
   { table: 'ai_settings', column: 'api_key', pk: ['client_id'] },
   { table: 'whatsapp_auth_keys', column: 'value', pk: ['channel_account_id', 'type', 'key_hash'] },
+  { table: 'pending_logins', column: 'login', pk: ['state_hash'] },
 ];
