@@ -255,6 +255,8 @@ export interface MessagesTable {
   deleted_at: string | null;
   /** An outbound message's answer to a message of the same conversation (quoted on the platform). */
   reply_to_message_id: string | null;
+  /** A failure's reason as JSON {key, params} (a catalog key), beside `error`'s English text. */
+  error_reason: string | null;
   updated_at: string;
 }
 

@@ -26,12 +26,12 @@ const ATTACHMENT_TYPE: Array<[string, string]> = [['image/', 'image'], ['video/'
  * is a signed, expiring link to Habar that `fileUrl` makes), or why it cannot be sent.
  */
 function messageBody(m: OutboundMessage, maxText: number, fileUrl: (id: string) => string): Record<string, unknown> {
-  if (m.text.length > maxText) throw new PermanentJobError(`Instagram takes at most ${maxText} characters in one message`);
+  if (m.text.length > maxText) throw new PermanentJobError(`Instagram takes at most ${maxText} characters in one message`, { key: 'send.text_too_long', params: { max: maxText } });
   if (m.attachments.length === 0) return { text: m.text };
   const [file] = m.attachments;
   const type = ATTACHMENT_TYPE.find(([prefix]) => file.mime.startsWith(prefix))?.[1];
   if (m.attachments.length > 1 || m.text.trim() || !(file.url || file.id) || !type) {
-    throw new PermanentJobError('Instagram takes one image, video or audio file by its public URL, without text, per message');
+    throw new PermanentJobError('Instagram takes one image, video or audio file by its public URL, without text, per message', { key: 'send.one_file_by_url' });
   }
   return { attachment: { type, payload: { url: file.url ?? fileUrl(file.id!) } } };
 }
@@ -58,7 +58,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
   function fileUrl(attachmentId: string): string {
     const publicUrl = host.publicUrl?.();
     if (!publicUrl || deliveryMode(publicUrl).mode === 'polling') {
-      throw new PermanentJobError('Instagram fetches a file from a public HTTPS address, and this server has none (polling mode): set --public-url to one to send files');
+      throw new PermanentJobError('Instagram fetches a file from a public HTTPS address, and this server has none (polling mode): set --public-url to one to send files', { key: 'send.no_public_url' });
     }
     const token = publicMediaToken(host.vault, attachmentId, new Date(host.clock.now().getTime() + PUBLIC_MEDIA_TTL_MS));
     return `${publicUrl.replace(/\/$/, '')}/media/${token}`;
@@ -73,9 +73,9 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
 
   async function checkWindow(m: OutboundMessage): Promise<string | undefined> {
     const [conversation, stored] = await Promise.all([findConversation(host.db, m.conversationId), findMessage(host.db, m.messageId)]);
-    if (!conversation || !stored) throw new PermanentJobError('The conversation no longer exists');
+    if (!conversation || !stored) throw new PermanentJobError('The conversation no longer exists', { key: 'send.conversation_gone' });
     const may = mayReplyNow(await replyWindowNow(host, rules, conversation), stored.authorKind);
-    if (!may.ok) throw new PermanentJobError(may.reason);
+    if (!may.ok) throw new PermanentJobError(may.reason, { key: may.key });
     return may.tag;
   }
 
@@ -159,11 +159,11 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     },
     async send(m: OutboundMessage): Promise<SendResult> {
       const recipient = m.to.find((i) => i.kind === 'ig_id')?.value;
-      if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account');
+      if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account', { key: 'send.no_recipient' });
       const message = messageBody(m, rules.limits.maxTextLength, fileUrl);
       const tag = await checkWindow(m);
       const api = await graphAndToken();
-      if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again');
+      if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again', { key: 'send.reconnect' });
       try {
         const r = await api.graph.post<{ message_id?: string }>(`/${sender}/messages`, {
           token: api.token, host: graphHost, body: { recipient: { id: recipient }, message, ...(tag ? { messaging_type: 'MESSAGE_TAG', tag } : {}) },
@@ -175,8 +175,8 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
         await reportFailure(err);
         if (err.kind === 'timeout') throw new SendOutcomeUnknownError(err.message);
         if (err.transient) throw err;
-        if (channelStatusFor(err)) throw new PermanentJobError(`Meta refused the account's token (${err.message}): connect the account again`);
-        throw new PermanentJobError(`Instagram refused the message: ${err.message}`);
+        if (channelStatusFor(err)) throw new PermanentJobError(`Meta refused the account's token (${err.message}): connect the account again`, { key: 'send.reconnect' });
+        throw new PermanentJobError(`Instagram refused the message: ${err.message}`, { key: 'send.platform_refused', params: { error: err.message } });
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { AttachmentMeta, InboundEvent, IngestResult } from '../../messaging/index.ts';
 import type { GraphClient, GraphHost } from './graph-client.ts';
+import { UNSUPPORTED } from './webhook-events.ts';
 
 /** How often a polling account asks the Conversations API (well inside its rate limits). */
 export const POLL_EVERY_MS = 30_000;
@@ -56,10 +57,11 @@ function polledAttachments(m: ConversationMessage): AttachmentMeta[] {
   for (const a of m.attachments?.data ?? []) {
     const url = a.image_data?.url ?? a.video_data?.url ?? a.file_url;
     const mime = a.mime_type ?? (a.image_data ? 'image/jpeg' : a.video_data ? 'video/mp4' : 'application/octet-stream');
-    out.push({ name: a.name ?? (a.image_data ? 'Image' : a.video_data ? 'Video' : 'File'), mime, size: a.size ?? 0, ...(url ? { url } : {}) });
+    const label = a.name ? undefined : a.image_data ? 'image' : a.video_data ? 'video' : 'file';
+    out.push({ name: a.name ?? (label === 'image' ? 'Image' : label === 'video' ? 'Video' : 'File'), ...(label ? { label } : {}), mime, size: a.size ?? 0, ...(url ? { url } : {}) });
   }
-  for (const s of m.shares?.data ?? []) if (s.link) out.push({ name: 'Shared post', mime: 'text/uri-list', size: 0, url: s.link });
-  if (m.is_unsupported && out.length === 0) out.push({ name: 'Unsupported attachment', mime: 'application/octet-stream', size: 0 });
+  for (const s of m.shares?.data ?? []) if (s.link) out.push({ name: 'Shared post', label: 'share', mime: 'text/uri-list', size: 0, url: s.link });
+  if (m.is_unsupported && out.length === 0) out.push(UNSUPPORTED);
   return out;
 }
 

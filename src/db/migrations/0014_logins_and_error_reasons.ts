@@ -5,7 +5,10 @@ import type { Kysely } from 'kysely';
 // between Meta's dialog and its callback loses nothing. The `state` from the URL is kept only as
 // its hash; after the code exchange, the Pages' tokens are sealed in `login`. Rows live 15 minutes,
 // and go with the session (logout) or the client.
+// A failed message's reason as a catalog key with its values (JSON), so that the thread says it in
+// the reader's language; `error` keeps the English text for the API and logs.
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('messages').addColumn('error_reason', 'text').execute();
   await db.schema.createTable('pending_logins')
     .addColumn('state_hash', 'text', (c) => c.primaryKey())
     .addColumn('flow', 'text', (c) => c.notNull())
