@@ -12,7 +12,7 @@ import * as m0010 from './0010_ai_keywords.ts';
 import * as m0011 from './0011_channel_profiles.ts';
 import * as m0012 from './0012_whatsapp_auth.ts';
 import * as m0013 from './0013_message_reply_to.ts';
-import * as m0014 from './0014_logins_and_error_reasons.ts';
+import * as m0021 from './0021_logins_and_error_reasons.ts';
 
 export interface Migration {
   version: number;
@@ -38,5 +38,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 11, name: '0011_channel_profiles', up: m0011.up },
   { version: 12, name: '0012_whatsapp_auth', up: m0012.up },
   { version: 13, name: '0013_message_reply_to', up: m0013.up },
-  { version: 14, name: '0014_logins_and_error_reasons', up: m0014.up },
+  { version: 21, name: '0021_logins_and_error_reasons', up: m0021.up },
 ];
