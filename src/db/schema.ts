@@ -259,6 +259,8 @@ export interface MessagesTable {
   deleted_at: string | null;
   /** An outbound message's answer to a message of the same conversation (quoted on the platform). */
   reply_to_message_id: string | null;
+  /** A failure's reason as JSON {key, params} (a catalog key), beside `error`'s English text. */
+  error_reason: string | null;
   updated_at: string;
 }
 
@@ -510,6 +512,7 @@ export interface DB {
   chatwoot_links: ChatwootLinksTable;
   chatwoot_seen: ChatwootSeenTable;
   backup_runs: BackupRunsTable;
+  pending_logins: PendingLoginsTable;
 }
 
 /** 0014: the register of privacy requests (privacy/requests.ts). */
@@ -552,6 +555,19 @@ export interface BackupRunsTable {
   error: string | null;
   /** JSON */
   details: Generated<string>;
+}
+
+/** Facebook / Instagram logins between Meta's dialog and the account picked (channels/instagram/pending-logins.ts). */
+export interface PendingLoginsTable {
+  /** sha256 of the OAuth `state` (the state itself is only in the URL). */
+  state_hash: string;
+  /** facebook | instagram */
+  flow: string;
+  session_id: string;
+  client_id: string;
+  /** Sealed (context "pending_logins.login"): the user token and the Pages' tokens, after the code exchange. */
+  login: string | null;
+  created_at: string;
 }
 
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */

@@ -21,4 +21,5 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'chatwoot_accounts', column: 'webhook_secret', pk: ['client_id'] },
   { table: 'chatwoot_inboxes', column: 'secret', pk: ['channel_account_id'] },
   { table: 'whatsapp_auth_keys', column: 'value', pk: ['channel_account_id', 'type', 'key_hash'] },
+  { table: 'pending_logins', column: 'login', pk: ['state_hash'] },
 ];

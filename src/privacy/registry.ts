@@ -107,6 +107,7 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
     contactErasure: { do: 'step', step: 'chatwoot-contact' },
   },
   { table: 'chatwoot_seen', holds: 'which Chatwoot webhook deliveries were received (ids only)', byClient: { column: 'client_id' } },
+  { table: 'pending_logins', holds: 'Facebook and Instagram logins in progress (15 minutes; tokens sealed)', byClient: { column: 'client_id' }, omit: ['state_hash', 'login'] },
   { table: 'usage_daily', holds: 'daily usage counters per channel and kind (no person)', byClient: { column: 'client_id' } },
   { table: 'billing_plan_assignments', holds: 'which plan the client is on, from when', byClient: { column: 'client_id' } },
   { table: 'billing_details', holds: 'billing details: company, BIN, invoice address, billing e-mail', byClient: { column: 'client_id' } },

@@ -1,7 +1,7 @@
 import { Field, Csrf } from '../layout.tsx';
 import { ActionButton, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import type { AiState, Message, ReplyWindow, ThreadHeader } from '../../src/messaging/index.ts';
+import type { AiState, AttachmentMeta, Message, ReplyWindow, ThreadHeader } from '../../src/messaging/index.ts';
 
 // One conversation in the inbox: its header (state and actions), the live message list, the
 // reply box (text and a file) and the contact editor. Each part is also an htmx fragment.
@@ -169,6 +169,31 @@ function authorOf(v: ViewContext, m: Message, t: ThreadView): string {
 
 const kb = (n: number) => (n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
+/** A catalog entry, or undefined when the catalog has no such key (the translator answers a missing key with the key). */
+function known(v: ViewContext, key: string, params?: Record<string, string | number>): string | undefined {
+  const s = v.t(key, params);
+  return s === key ? undefined : s;
+}
+
+/** A failed message's reason in the reader's language (its English text when the reason has no catalog entry). */
+function failureText(v: ViewContext, m: Message): string {
+  return (m.errorReason && known(v, m.errorReason.key, m.errorReason.params)) ?? m.error ?? '';
+}
+
+/** One file of a message: stored here (a download), only at the platform (a link), or not kept, with why. */
+function FileItem({ v, base, a }: { v: ViewContext; base: string; a: AttachmentMeta }) {
+  const label = (a.label && known(v, `inbox.file.label.${a.label}`)) || a.name;
+  const remote = a.url && /^https?:\/\//i.test(a.url) ? a.url : undefined;
+  return (
+    <p class="msg-file">
+      {a.id
+        ? <a href={`${base}/attachments/${a.id}`} hx-boost="false" download={a.name}>{label}</a>
+        : remote ? <a href={remote} hx-boost="false" target="_blank" rel="noopener noreferrer">{label}</a> : <span>{label}</span>}
+      {a.notStored ? <> <small class="file-not-stored">({v.t(`inbox.file.not_stored.${a.notStored}`)})</small></> : a.size ? <> <small>({kb(a.size)})</small></> : null}
+    </p>
+  );
+}
+
 function MessageItem({ v, slug, m, t }: { v: ViewContext; slug: string; m: Message; t: ThreadView }) {
   const base = threadBase(slug, m.conversationId);
   return (
@@ -181,15 +206,8 @@ function MessageItem({ v, slug, m, t }: { v: ViewContext; slug: string; m: Messa
         {m.deletedAt ? <> · <span class="badge off msg-deleted" title={v.time(m.deletedAt)}>{v.t('inbox.deleted')}</span></> : null}
       </small>
       {m.text ? <p class="msg-text">{m.text}</p> : null}
-      {m.attachments.map((a) => (
-        <p class="msg-file">
-          {a.id
-            ? <a href={`${base}/attachments/${a.id}`} hx-boost="false" download={a.name}>{a.name}</a>
-            : <span>{a.name}</span>}
-          {' '}<small>({kb(a.size)})</small>
-        </p>
-      ))}
-      {m.status === 'failed' && m.error ? <p class="error msg-error">{v.t('inbox.delivery.failed_because', { error: m.error })}</p> : null}
+      {m.attachments.map((a) => <FileItem v={v} base={base} a={a} />)}
+      {m.status === 'failed' && m.error ? <p class="error msg-error">{v.t('inbox.delivery.failed_because', { error: failureText(v, m) })}</p> : null}
     </li>
   );
 }

@@ -15,10 +15,11 @@ import * as m0013 from './0013_message_reply_to.ts';
 import * as m0014 from './0014_privacy.ts';
 import * as m0015 from './0015_client_purge.ts';
 import * as m0016 from './0016_automation.ts';
-import * as m0018 from './0018_billing.ts';
 import * as m0017 from './0017_chatwoot.ts';
+import * as m0018 from './0018_billing.ts';
 import * as m0019 from './0019_remote_backups.ts';
 import * as m0020 from './0020_first_steps.ts';
+import * as m0021 from './0021_logins_and_error_reasons.ts';
 
 export interface Migration {
   version: number;
@@ -47,8 +48,9 @@ export const MIGRATIONS: Migration[] = [
   { version: 14, name: '0014_privacy', up: m0014.up },
   { version: 15, name: '0015_client_purge', up: m0015.up },
   { version: 16, name: '0016_automation', up: m0016.up },
-  { version: 18, name: '0018_billing', up: m0018.up },
   { version: 17, name: '0017_chatwoot', up: m0017.up },
+  { version: 18, name: '0018_billing', up: m0018.up },
   { version: 19, name: '0019_remote_backups', up: m0019.up },
   { version: 20, name: '0020_first_steps', up: m0020.up },
+  { version: 21, name: '0021_logins_and_error_reasons', up: m0021.up },
 ];
