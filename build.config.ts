@@ -2,6 +2,8 @@
 // to the project root.
 import { SQLITE_ADDON_ASSET } from './src/lib/sea.ts';
 import { CHECKPOINT_WORKER_ASSET } from './src/db/checkpointer.ts';
+import { INSPECT_WORKER_ASSET } from './src/backups/inspect.ts';
+import { UPLOAD_WORKER_ASSET } from './src/backups/upload.ts';
 
 export default {
   /** Bundled (esbuild, CommonJS) and run as the SEA main script. */
@@ -20,6 +22,8 @@ export default {
   /** Worker-thread scripts, each bundled on its own (CommonJS) and embedded: asset key -> entry. */
   workers: {
     [CHECKPOINT_WORKER_ASSET]: 'src/db/checkpoint-worker.ts',
+    [INSPECT_WORKER_ASSET]: 'src/backups/inspect-worker.ts',
+    [UPLOAD_WORKER_ASSET]: 'src/backups/upload-worker.ts',
   },
   /**
    * Optional packages left out of the bundle: Baileys imports them only inside try/catch or

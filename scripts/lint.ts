@@ -32,7 +32,7 @@ const KIND_COMPARISON = new RegExp(`[!=]==?\\s*${KIND}|${KIND}\\s*[!=]==?|case\\
 
 /** Lines of `src` that compare something to a channel kind's name. */
 const kindComparisons = (src: string) => src.split('\n').map((l, i) => [i + 1, l] as const).filter(([, l]) => KIND_COMPARISON.test(l) && !/^\s*(\/\/|\*)/.test(l));
-const DOMAIN = ['tenants', 'auth', 'messaging', 'channels', 'ai', 'automation', 'chatwoot', 'privacy', 'billing', 'audit', 'jobs', 'settings', 'mail', 'webhooks'];
+const DOMAIN = ['tenants', 'auth', 'messaging', 'channels', 'ai', 'automation', 'chatwoot', 'privacy', 'billing', 'audit', 'jobs', 'settings', 'mail', 'webhooks', 'backups'];
 
 for (const file of walk(path.join(root, 'src'))) {
   const rel = path.relative(path.join(root, 'src'), file).split(path.sep);
@@ -58,6 +58,7 @@ for (const file of walk(path.join(root, 'src'))) {
       if (room === 'channels' && ['ai', 'automation', 'chatwoot', 'billing'].includes(tRoom)) problems.push(`${rel.join('/')}: channels import ${tRoom}/ (they hand events to messaging; downstream reacts to its jobs)`);
     } else if (!isTest) {
       if (spec === 'openai' && room !== 'ai') problems.push(`${rel.join('/')}: only ai/ imports openai`);
+      if (spec.startsWith('@aws-sdk/') && rel.join('/') !== 'backups/s3-store.ts') problems.push(`${rel.join('/')}: only backups/s3-store.ts speaks S3 (@aws-sdk)`);
       if (spec.startsWith('@whiskeysockets/baileys') && !rel.join('/').startsWith('channels/whatsapp/')) problems.push(`${rel.join('/')}: only channels/whatsapp/ imports Baileys`);
     }
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { backupIfDue } from './db/index.ts';
+import { backupIfDue, BACKUP_CHECK_MS } from './db/index.ts';
+import { closeAbandonedRuns, uploadIfDue } from './backups/index.ts';
 import type { AppContext } from './http/env.ts';
 
 export interface Background {
@@ -8,12 +9,12 @@ export interface Background {
 
 type Worker = (ctx: AppContext) => { stop(): Promise<void> | void };
 
-/** How often the scheduled-backup worker looks whether a backup is due. */
-export const BACKUP_CHECK_MS = 10 * 60_000;
+export { BACKUP_CHECK_MS };
 
 /**
  * Scheduled backups into <data-dir>/backups every --backup-interval-hours (by the clock, so
- * restarts keep the rhythm), keeping the newest --backup-keep. `checkMs` is how often it looks.
+ * restarts keep the rhythm), keeping the newest --backup-keep; with off-site backups on, the
+ * newest one is then uploaded (retried at a later look when it failed). `checkMs` is how often it looks.
  */
 export function scheduledBackupsEvery(checkMs: number): Worker {
   return (ctx) => {
@@ -28,7 +29,14 @@ export function scheduledBackupsEvery(checkMs: number): Worker {
       } catch (err) {
         ctx.log.error('lifecycle', 'scheduled backup failed', { error: err as Error });
       }
+      try {
+        await uploadIfDue(ctx, dir);
+      } catch (err) {
+        ctx.log.error('lifecycle', 'off-site backup upload failed', { error: err as Error });
+      }
     };
+    // An upload that was running when the process stopped did not finish.
+    void closeAbandonedRuns(ctx.db, ctx.clock).catch(() => undefined);
     const timer = setInterval(() => {
       running ??= check().finally(() => (running = undefined));
     }, checkMs);

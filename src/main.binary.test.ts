@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CookieJar, csrfFrom } from './testing/test-app.ts';
+import { startS3StandIn } from './testing/s3-stand-in.ts';
+import { openSqlite } from './db/index.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const test = suite('single executable');
@@ -33,6 +35,16 @@ function run(args: string[], input?: string): { code: number; stdout: string; st
     const e = err as { status: number; stdout: Buffer; stderr: Buffer };
     return { code: e.status, stdout: e.stdout.toString(), stderr: e.stderr.toString() };
   }
+}
+
+/** Like run(), but this process keeps serving meanwhile (a stand-in the binary talks to). */
+function runAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(bin, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d) => (stdout += d));
+  proc.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
 async function start(dataDir: string): Promise<{ proc: ChildProcess; url: string; lines: string[] }> {
@@ -128,6 +140,31 @@ test('the binary serves, backs up while serving, restores into a fresh data dir 
     }
   } finally {
     if (first.proc.exitCode === null) first.proc.kill('SIGKILL');
+  }
+});
+
+test('the binary uploads an encrypted backup off-site (its threads embedded) and restores it onto an empty data dir', async () => {
+  const s3 = await startS3StandIn();
+  try {
+    const dataA = path.join(work, 'a');
+    const set = await runAsync(['settings', 'set', '--data-dir', dataA, `backup.remote.endpoint=${s3.endpoint}`, 'backup.remote.bucket=habar-backups',
+      `backup.remote.access_key=${s3.accessKey}`, `backup.remote.secret_key=${s3.secretKey}`, 'backup.remote.in_kazakhstan=true', 'backup.remote.enabled=true']);
+    assert.is(set.code, 0, set.stderr);
+    const up = await runAsync(['backup', '--data-dir', dataA, '--to', 'remote']);
+    assert.is(up.code, 0, up.stderr);
+    assert.match(up.stdout, /^backup: habar-\d{8}T\d{6}Z\.db\.enc \(\d+ bytes, schema \d+\)$/m);
+    const dataC = path.join(work, 'c');
+    const env = {
+      HABAR_MASTER_KEY: fs.readFileSync(path.join(dataA, 'master.key'), 'utf8').trim(),
+      HABAR_BACKUP_REMOTE_ACCESS_KEY: s3.accessKey, HABAR_BACKUP_REMOTE_SECRET_KEY: s3.secretKey,
+    };
+    const restored = await runAsync(['restore', '--data-dir', dataC, '--from', 'remote', '--remote-endpoint', s3.endpoint, '--remote-bucket', 'habar-backups'], env);
+    assert.is(restored.code, 0, restored.stderr);
+    const db = openSqlite(path.join(dataC, 'habar.db'), { readonly: true });
+    assert.ok(db.prepare("SELECT 1 FROM clients WHERE slug = 'kaspi-flowers'").get());
+    db.close();
+  } finally {
+    await s3.close();
   }
 });
 

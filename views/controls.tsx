@@ -1,12 +1,13 @@
 import type { Child } from 'hono/jsx';
 import type { ViewContext } from './view-context.ts';
+import { fieldId } from './layout.tsx';
 
 /** A select with its label and inline error; options are [value, label] pairs. */
-export function SelectField(props: { label: string; name: string; value?: string; options: Array<[string, string]>; error?: string }) {
+export function SelectField(props: { label: string; name: string; id?: string; value?: string; options: Array<[string, string]>; error?: string }) {
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <select name={props.name} aria-invalid={props.error ? 'true' : undefined}>
+      <select name={props.name} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)}>
         {props.options.map(([value, label]) => <option value={value} selected={value === (props.value ?? '')}>{label}</option>)}
       </select>
       {props.error ? <small class="error">{props.error}</small> : null}
@@ -14,11 +15,11 @@ export function SelectField(props: { label: string; name: string; value?: string
   );
 }
 
-export function TextAreaField(props: { label: string; name: string; value?: string; error?: string; rows?: number }) {
+export function TextAreaField(props: { label: string; name: string; id?: string; value?: string; error?: string; rows?: number }) {
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <textarea name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined}>{props.value ?? ''}</textarea>
+      <textarea name={props.name} rows={props.rows ?? 3} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)}>{props.value ?? ''}</textarea>
       {props.error ? <small class="error">{props.error}</small> : null}
     </label>
   );
@@ -60,8 +61,14 @@ export const CLIENT_TABS: ClientTab[] = [
   { path: 'api-keys', key: 'clients.tab.api_keys', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'webhooks', key: 'clients.tab.webhooks', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'ai', key: 'clients.tab.ai', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'automation', key: 'clients.tab.automation', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'usage', key: 'clients.tab.usage', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'billing', key: 'clients.tab.billing', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'chatwoot', key: 'clients.tab.chatwoot', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'settings', key: 'clients.tab.settings', roles: ['admin', 'support', 'owner', 'representative'] },
   { path: 'privacy', key: 'clients.tab.privacy', roles: ['admin', 'support', 'owner', 'representative'] },
+  { path: 'exports', key: 'clients.tab.exports', roles: ['admin', 'owner', 'representative'] },
+  { path: 'termination', key: 'clients.tab.termination', roles: ['admin'] },
   { path: 'data-map', key: 'clients.tab.data_map', roles: ['admin', 'support', 'owner', 'representative'] },
 ];
 
@@ -79,7 +86,35 @@ export function ClientTabs({ v, slug, name }: { v: ViewContext; slug: string; na
       })}
     </nav>
     <ChannelAlerts v={v} slug={slug} />
+    <QuotaAlerts v={v} slug={slug} />
     </>
+  );
+}
+
+/** The AI assistant's own tabs: its settings, trying it out, and its usage report. */
+export function AiTabs({ v, slug }: { v: ViewContext; slug: string }) {
+  const base = `/clients/${slug}/ai`;
+  const tabs: Array<[string, string]> = [[base, 'ai.tab.settings'], [`${base}/playground`, 'ai.playground'], [`${base}/usage`, 'ai.usage']];
+  return (
+    <nav class="tabs subtabs" aria-label={v.t('ai.title')}>
+      {tabs.map(([href, key]) => <a href={href} class={v.path === href ? 'active' : ''} aria-current={v.path === href ? 'page' : undefined}>{v.t(key)}</a>)}
+    </nav>
+  );
+}
+
+/** The banner of a plan's included amounts used 80 % or more this month (and whether AI replies stopped). */
+export function QuotaAlerts({ v, slug }: { v: ViewContext; slug: string }) {
+  if (!v.quotaAlerts?.length) return null;
+  return (
+    <div class="banner warn" role="alert" id="quota-alerts">
+      {v.quotaAlerts.map((q) => (
+        <p>
+          {v.t('usage.quota_alert', { metric: v.t(`usage.metric.${q.metric}`), used: q.used, included: q.included, percent: q.percent })}
+          {q.aiStopped ? ` ${v.t('usage.ai_stopped')}` : ''}{' '}
+          <a href={`/clients/${slug}/usage`}>{v.t('usage.title')}</a>
+        </p>
+      ))}
+    </div>
   );
 }
 

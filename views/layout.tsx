@@ -4,9 +4,11 @@ import type { ViewContext } from './view-context.ts';
 import { LANGS, LANG_NAMES } from './i18n/index.ts';
 
 // htmx config as JSON (no inline script, CSP-safe): swap 4xx responses so inline validation shows,
-// and no injected indicator <style> (style-src 'self').
+// and no injected indicator <style> (style-src 'self'). Settling leaves out `style`: copying a style
+// attribute (Chromium gives form inputs an empty one) is an inline style the CSP refuses.
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
+  attributesToSettle: ['class', 'width', 'height'],
   allowEval: false,
   allowScriptTags: false,
   responseHandling: [
@@ -31,6 +33,7 @@ export const NAV: NavItem[] = [
   { href: '/api-docs', key: 'nav.api', roles: ['admin', 'support', 'owner', 'representative'] },
   { href: (u) => (u.clientSlug ? `/clients/${u.clientSlug}/inbox` : undefined), key: 'nav.inbox', roles: ['owner', 'representative', 'agent'] },
   { href: '/jobs', key: 'nav.jobs', roles: ['admin'] },
+  { href: '/billing/plans', key: 'nav.plans', roles: ['admin'] },
   { href: '/operator/policy', key: 'nav.privacy_registers', roles: ['admin'] },
 ];
 
@@ -51,6 +54,9 @@ export function Layout(props: { v: ViewContext; title: string; children?: Child 
         {/* Live updates (SSE → htmx refresh) and the upload size guard. On every page, the login page too:
             boosted navigation swaps only the body, so a script must already be here when the inbox arrives. */}
         <script src="/public/inbox.js" defer></script>
+        <script src="/public/templates.js" defer></script>
+        {/* Forms: the language menu applies on change, the customer chat's length check. */}
+        <script src="/public/forms.js" defer></script>
       </head>
       <body hx-boost="true">
         {/* The CSRF header sits inside the body, not on it: a boosted swap replaces the body's
@@ -80,12 +86,13 @@ function TopBar({ v }: { v: ViewContext }) {
         })}
       </nav>
       <div class="user">
-        <form method="post" action="/account/language" class="inline">
+        {/* Applies on change (public/forms.js); a full page load, so <html lang> and the title follow. */}
+        <form method="post" action="/account/language" class="inline" hx-boost="false">
           <input type="hidden" name="_csrf" value={v.csrf} />
           <select name="language" aria-label={v.t('nav.language')} data-autosubmit="true">
             {LANGS.map((l) => <option value={l} selected={l === v.lang}>{LANG_NAMES[l]}</option>)}
           </select>
-          <button type="submit" class="small">{v.t('nav.language')}</button>
+          <noscript><button type="submit" class="small">{v.t('nav.language')}</button></noscript>
         </form>
         <a href="/account">{v.user!.email}</a>
         <form method="post" action="/logout" class="inline">
@@ -97,13 +104,16 @@ function TopBar({ v }: { v: ViewContext }) {
   );
 }
 
-/** A form field with its label and inline error. */
-export function Field(props: { label: string; name: string; value?: string; type?: string; error?: string; required?: boolean; autocomplete?: string; placeholder?: string }) {
+/** The id of a form field's input (what an error summary links to); `id` overrides it where a page has two fields of one name. */
+export const fieldId = (name: string, id?: string) => id ?? `field-${name}`;
+
+/** A form field with its label and inline error; a number field says its range (min/max). */
+export function Field(props: { label: string; name: string; id?: string; value?: string; type?: string; error?: string; required?: boolean; autocomplete?: string; placeholder?: string; min?: number; max?: number }) {
   return (
     <label class={props.error ? 'field invalid' : 'field'}>
       <span>{props.label}</span>
-      <input name={props.name} type={props.type ?? 'text'} value={props.value ?? ''} required={props.required}
-        autocomplete={props.autocomplete} placeholder={props.placeholder} aria-invalid={props.error ? 'true' : undefined} />
+      <input name={props.name} type={props.type ?? 'text'} value={props.value ?? ''} required={props.required} min={props.min} max={props.max}
+        autocomplete={props.autocomplete} placeholder={props.placeholder} aria-invalid={props.error ? 'true' : undefined} id={fieldId(props.name, props.id)} />
       {props.error ? <small class="error">{props.error}</small> : null}
     </label>
   );
@@ -111,4 +121,22 @@ export function Field(props: { label: string; name: string; value?: string; type
 
 export function Csrf({ v }: { v: ViewContext }) {
   return <input type="hidden" name="_csrf" value={v.csrf} />;
+}
+
+/**
+ * What went wrong in a long form, at its top: the "nothing was saved" line and one link per field
+ * with an error, to that field's input (`fieldId`). `labels` names the fields (else the name shows).
+ */
+export function ErrorSummary({ v, errors, labels = {}, ids = {} }: { v: ViewContext; errors?: Record<string, string>; labels?: Record<string, string>; ids?: Record<string, string> }) {
+  const entries = Object.entries(errors ?? {});
+  if (!entries.length) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex={-1}>
+      <p class="error">{v.t('clients.fix_errors')}</p>
+      <ul>
+        {entries.map(([name, message]) => (name === 'form' ? <li>{message}</li>
+          : <li><a href={`#${ids[name] ?? fieldId(name)}`} hx-boost="false">{labels[name] ?? name}</a>: {message}</li>))}
+      </ul>
+    </div>
+  );
 }

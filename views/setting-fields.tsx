@@ -1,4 +1,5 @@
 import type { ViewContext } from './view-context.ts';
+import { fieldId } from './layout.tsx';
 
 /** How a setting is edited: secrets are write-only passwords; a checkbox sends `has:<key>` beside it so an unticked box means false. */
 export type SettingControl = 'password' | 'checkbox' | 'number' | 'select' | 'textarea' | 'text';
@@ -17,6 +18,9 @@ export interface SettingRow {
   value?: string;
   /** Whether a value is stored (what secrets show instead of their value). */
   isSet: boolean;
+  /** A number's allowed range. */
+  min?: number;
+  max?: number;
 }
 
 /** One setting's input with its label, help and inline error; `value` is what the user sent back (after an error). */
@@ -28,7 +32,7 @@ export function SettingField({ v, row, value, error }: { v: ViewContext; row: Se
     return (
       <div class={error ? 'field invalid' : 'field'}>
         <input type="hidden" name={`has:${row.key}`} value="1" />
-        <label class="check"><input type="checkbox" name={row.key} value="true" checked={shown === 'true'} aria-invalid={invalid} /> {row.label ?? <code>{row.key}</code>}</label>
+        <label class="check"><input type="checkbox" name={row.key} value="true" checked={shown === 'true'} aria-invalid={invalid} id={fieldId(row.key)} /> {row.label ?? <code>{row.key}</code>}</label>
         <SettingHelp v={v} row={row} error={error} />
       </div>
     );
@@ -38,17 +42,18 @@ export function SettingField({ v, row, value, error }: { v: ViewContext; row: Se
       <label>
         {name}
         {row.control === 'password' ? (
-          <input name={row.key} type="password" value="" autocomplete="new-password" aria-invalid={invalid}
+          <input name={row.key} type="password" value="" autocomplete="new-password" aria-invalid={invalid} id={fieldId(row.key)}
             placeholder={row.isSet ? v.t('settings.secret_keep') : v.t('settings.secret_enter')} />
         ) : row.control === 'select' ? (
-          <select name={row.key} aria-invalid={invalid}>
+          <select name={row.key} aria-invalid={invalid} id={fieldId(row.key)}>
             {row.default === undefined ? <option value="" selected={shown === ''}>{v.t('settings.unset')}</option> : null}
             {(row.choices ?? []).map((ch) => <option value={ch} selected={ch === shown}>{choiceName(v, ch)}</option>)}
           </select>
         ) : row.control === 'textarea' ? (
-          <textarea name={row.key} rows={4} aria-invalid={invalid}>{shown}</textarea>
+          <textarea name={row.key} rows={4} aria-invalid={invalid} id={fieldId(row.key)}>{shown}</textarea>
         ) : (
-          <input name={row.key} type={row.control === 'number' ? 'number' : 'text'} value={shown} aria-invalid={invalid} />
+          <input name={row.key} type={row.control === 'number' ? 'number' : 'text'} value={shown} aria-invalid={invalid}
+            min={row.control === 'number' ? row.min : undefined} max={row.control === 'number' ? row.max : undefined} id={fieldId(row.key)} />
         )}
       </label>
       <SettingHelp v={v} row={row} error={error} />

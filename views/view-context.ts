@@ -12,6 +12,8 @@ export interface ViewContext {
   flash?: string;
   /** On a client's pages: its channels that need a person (shown as a banner under the client's tabs). */
   channelAlerts?: Array<{ id: string; name: string; status: string }>;
+  /** On a client's pages: the plan's amounts used 80 % or more this month (a banner). */
+  quotaAlerts?: Array<{ metric: string; included: number; used: number; percent: number; aiStopped: boolean }>;
 }
 
 export function timeFormatter(lang: Lang, timeZone: string) {

@@ -1,6 +1,7 @@
 // A client's AI settings: read (with defaults when never saved), validate and update a patch.
 // The API key is sealed (context "ai_settings.api_key") and never leaves this module except to
 // the provider call.
+import { refuseCardNumber } from '../lib/card-number.ts';
 import type { Selectable } from 'kysely';
 import type { AiSettingsTable, Db } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
@@ -171,11 +172,13 @@ export function validateAiPatch(p: AiSettingsPatch): AiSettingsPatch {
   if (p.resumeAfterMinutes !== undefined && (!Number.isInteger(p.resumeAfterMinutes) || p.resumeAfterMinutes < 0 || p.resumeAfterMinutes > LIMITS.resumeMax)) throw badRequest(`resume_after_minutes must be a whole number from 0 to ${LIMITS.resumeMax}`, 'resume_after_minutes', 'invalid_field', { reason: 'number_range', min: 0, max: LIMITS.resumeMax });
   if (p.disclosure !== undefined && p.disclosure !== null) {
     if (charLength(p.disclosure) > LIMITS.disclosure) throw badRequest(`disclosure: at most ${LIMITS.disclosure} characters`, 'disclosure', 'too_long');
+    refuseCardNumber(p.disclosure, 'disclosure');
     out.disclosure = p.disclosure.trim() || null;
   }
   if (p.fallbackText !== undefined) {
     if (!p.fallbackText.trim()) throw badRequest('fallback_text cannot be empty: customers receive it when the assistant cannot answer', 'fallback_text', 'invalid_field', { reason: 'fallback_empty' });
     if (charLength(p.fallbackText) > LIMITS.fallback) throw badRequest(`fallback_text: at most ${LIMITS.fallback} characters`, 'fallback_text', 'too_long');
+    refuseCardNumber(p.fallbackText, 'fallback_text');
     out.fallbackText = p.fallbackText.trim();
   }
   if (p.replyLength !== undefined && !REPLY_LENGTHS.includes(p.replyLength)) throw badRequest('reply_length must be short, medium or long', 'reply_length');

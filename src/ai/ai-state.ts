@@ -118,14 +118,15 @@ export async function changeAiState(deps: StateDeps, actor: AuditActor & { ip?: 
 /**
  * The AI state follows the people, inside the transaction of what they did (so it commits with
  * it, or not at all): a person's message (inbox, API, typed on the phone) pauses the AI;
- * resolving the conversation resumes a paused or handed-off AI; a resume marks earlier agent
+ * resolving the conversation resumes a paused or handed-off AI (unless `resumeOnResolve` says the
+ * client turned that off: Chatwoot's resume_ai_on_resolve); a resume marks earlier agent
  * messages as no longer pausing. The state changes it makes are added to the transaction's
  * events, which it also reads to their end (a resume it makes is recorded like any other), and
  * which the subscribers after it see (outgoing webhooks: src/pipeline.ts lists it before them).
  * A failure here is logged and does not undo the person's action: effectiveAiState still holds
  * the AI back. The composition subscribes it (src/pipeline.ts, HUB_SUBSCRIBERS).
  */
-export function humanReplyWatcher(deps: { clock: Clock; log: Logger }): TransactionalSubscriber {
+export function humanReplyWatcher(deps: { clock: Clock; log: Logger; resumeOnResolve?: (db: Db, clientId: string) => Promise<boolean> }): TransactionalSubscriber {
   return async (trx, events) => {
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
@@ -135,7 +136,9 @@ export function humanReplyWatcher(deps: { clock: Clock; log: Logger }): Transact
           if (conv) await pauseForHumanIn(trx, deps.clock, events, conv);
         } else if (e.type === 'conversation.updated' && e.change === 'status' && e.conversation.status === 'resolved') {
           const conv = await findConversation(trx, e.conversation.id);
-          if (conv && (conv.aiState === 'paused' || conv.aiState === 'handed_off')) await changeReplyStateIn(trx, deps.clock, events, conv, conv, { to: 'active' });
+          if (conv && (conv.aiState === 'paused' || conv.aiState === 'handed_off') && (await (deps.resumeOnResolve?.(trx, conv.clientId) ?? true))) {
+            await changeReplyStateIn(trx, deps.clock, events, conv, conv, { to: 'active' });
+          }
         } else if (e.type === 'conversation.updated' && e.change === 'ai_state' && e.conversation.aiState === 'active') {
           await upsertAiConversation(trx, deps.clock, ids(e.conversation), { resumed_at: e.at });
         }

@@ -16,7 +16,7 @@ export const HANDOFF_NOTIFY_JOB = 'ai.handoff_notify';
 
 const REASONS: Record<string, string> = {
   keyword: 'the customer asked for a person', tool: 'the assistant could not help', failures: 'the AI provider failed',
-  no_match: 'the FAQ has no answer', restricted: 'the customer restricted processing',
+  no_match: 'the FAQ has no answer', restricted: 'the customer restricted processing', plan_quota: 'the plan’s AI limit for this month is reached',
 };
 
 /** Queues the notice (in the caller's transaction). */

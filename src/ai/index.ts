@@ -17,7 +17,7 @@ export { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, TRANSFE
 // The pipeline: the responder step, the debounced reply job, the per-conversation state.
 export { aiResponderStep, aiReplyJobHandler, scheduleReply, AI_REPLY_JOB } from './responder.ts';
 export { answerConversation } from './reply-job.ts';
-export { handoffNoticeHandler, HANDOFF_NOTIFY_JOB } from './handoff-notify.ts';
+export { handoffNoticeHandler, enqueueHandoffNotice, HANDOFF_NOTIFY_JOB } from './handoff-notify.ts';
 export { stopStartStep, STOP_STEP_ORDER } from './stop-step.ts';
 export { type AiDeps, asksForHuman, aiApplies } from './gate.ts';
 export { changeAiState, effectiveAiState, humanReplyWatcher } from './ai-state.ts';
@@ -31,13 +31,14 @@ export { formatUsd } from './pricing.ts';
 // Building blocks (benchmarks and tests use them too).
 export { Redactor, NoRedaction, luhnValid } from './redact.ts';
 export { FaqIndex, FAQ_CONFIDENCE_THRESHOLD, type FaqEntry, type FaqResult } from './faq-responder.ts';
-export { findKeyword, isCommand, isFormOf } from './keywords.ts';
+export { findKeyword, findKeywordIn, containsWords, isCommand, isFormOf, StemMemo } from './keywords.ts';
+export { detectLanguage, words, type Language } from './text-normalise.ts';
 export { buildLexicon, BUILT_IN_SYNONYMS } from './lexicon.ts';
 export { DEMO_FAQ } from './demo-faq.ts';
 export { writeDemoAiSettings } from './demo-settings.ts';
 export { countTokens, countChatTokens, warmTokenizer } from './tokenizer.ts';
 export { selectWindow, foldSummary, buildChatMessages, DEFAULT_BUDGET, type ThreadMessage, type ChatMessage } from './context.ts';
-export { prepareContext, loadRecentTurns } from './thread.ts';
+export { prepareContext, loadRecentTurns, forgetSummaries } from './thread.ts';
 export { runTurn, buildRequest, type TurnResult, type EngineDeps } from './reply-engine.ts';
 export { AiProviderError, type CallOptions } from './openai-client.ts';
 export { aiRecipients } from './recipients.ts';

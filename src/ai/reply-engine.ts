@@ -49,7 +49,7 @@ export interface TurnUsage {
 
 export type TurnOutcome =
   | { kind: 'answer'; text: string }
-  | { kind: 'handoff'; reason: 'tool' | 'no_match'; detail: string }
+  | { kind: 'handoff'; reason: 'tool' | 'no_match' | 'plan_quota'; detail: string }
   | { kind: 'failed'; code: string; message: string };
 
 export interface TurnResult {

@@ -19,6 +19,7 @@ import { quietSeconds } from './quiet-period.ts';
 import { getAiConversation, loadRecentTurns, prepareContext, upsertAiConversation, type Turn } from './thread.ts';
 import { recordAiCall } from './usage.ts';
 import { enqueueHandoffNotice } from './handoff-notify.ts';
+import { aiQuotaReached } from '../billing/index.ts';
 
 /** Customer turns after the business's last real answer (AI, rule or person; not notices). */
 export function unanswered(turns: Turn[]): Turn[] {
@@ -45,8 +46,13 @@ export async function answerConversation(deps: AiDeps, conversationId: string): 
   // A message arrived inside the quiet period after this job was due: its own job answers.
   if (new Date(newest.createdAt).getTime() + quietSeconds(newest.text, s.debounceSeconds) * 1000 > deps.clock.now().getTime()) return null;
 
-  await transcribeVoiceNotes(deps, s, conv, turns, pending);
   const state = await getAiConversation(deps.db, conv.id);
+  // The plan's limit was reached since the question was scheduled: hand off once, with the fallback text, no provider call.
+  if (await aiQuotaReached(deps.db, deps.clock, conv.clientId)) {
+    await commitTurn(deps, conv, s, newest, { outcome: { kind: 'handoff', reason: 'plan_quota', detail: 'plan limit reached' }, request: null, usage: null, redacted: 0 }, null, state?.failures ?? 0);
+    return { outcome: 'handoff', providerMs: 0 };
+  }
+  await transcribeVoiceNotes(deps, s, conv, turns, pending);
   const ctx = prepareContext(turns, state);
   const result = await runTurn(deps, { clientId: conv.clientId, conversationId: conv.id, businessName: client?.name ?? '', settings: s, window: ctx.window, summary: ctx.summary });
   await commitTurn(deps, conv, s, newest, result, ctx.nextSummary, state?.failures ?? 0);

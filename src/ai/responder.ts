@@ -16,6 +16,7 @@ import { getAiConversation, upsertAiConversation } from './thread.ts';
 import { answerConversation } from './reply-job.ts';
 import { aiApplies, asksForHuman, type AiDeps } from './gate.ts';
 import { enqueueHandoffNotice } from './handoff-notify.ts';
+import { aiQuotaReached } from '../billing/index.ts';
 
 export const AI_REPLY_JOB = 'ai.reply';
 const aiQueue = (conversationId: string) => `ai:${conversationId}`;
@@ -56,14 +57,17 @@ export function aiResponderStep(deps: AiDeps): ResponderStep {
       if (decided.state !== 'active') return decided.record ? { action: 'pass', apply: record } : { action: 'pass' };
       const lang = detectLanguage(message.text, s.languages[0] ?? 'ru');
       const ids = { conversationId: conversation.id, clientId: conversation.clientId, contactId: conversation.contactId };
-      if (asksForHuman(message.text, s.handoffKeywords)) {
+      // A person is asked for, or the plan stops AI replies past its limit (billing decides; messages
+      // still flow and people still answer): handed off once, with the fallback text, never silent.
+      const reason = asksForHuman(message.text, s.handoffKeywords) ? 'keyword' : (await aiQuotaReached(deps.db, deps.clock, conversation.clientId)) ? 'plan_quota' : null;
+      if (reason) {
         const at = deps.clock.now().toISOString();
         return {
           // Decided on the state the step saw: a person's change since makes it do nothing.
-          action: 'handoff', reason: 'keyword', text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
+          action: 'handoff', reason, text: pickLanguageLine(s.fallbackText, lang), authorKind: 'ai',
           apply: async (trx) => {
-            await upsertAiConversation(trx, deps.clock, ids, { handoff_reason: 'keyword', handed_off_at: at });
-            await enqueueHandoffNotice(trx, deps.clock, conversation, 'keyword');
+            await upsertAiConversation(trx, deps.clock, ids, { handoff_reason: reason, handed_off_at: at });
+            await enqueueHandoffNotice(trx, deps.clock, conversation, reason);
           },
         };
       }

@@ -61,3 +61,14 @@ export function prepareContext(turns: Turn[], state: Pick<AiConversation, 'summa
   const summary = foldSummary(state?.summary ?? null, fresh, budget);
   return { window, summary, nextSummary: { summary, throughId: fresh[fresh.length - 1].id } };
 }
+
+/**
+ * Forgets the rolling summaries of these conversations (chat-history retention deleted messages
+ * they may retell); the next reply folds a new one from what is left.
+ */
+export async function forgetSummaries(db: Db, conversationIds: readonly string[]): Promise<number> {
+  if (!conversationIds.length) return 0;
+  const r = await db.updateTable('ai_conversations').set({ summary: null, summary_through_id: null }).where('conversation_id', 'in', [...conversationIds])
+    .where('summary', 'is not', null).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -6,7 +6,7 @@ export const AUDIT_ACTIONS = [
   'auth.totp_enabled', 'auth.totp_disabled', 'auth.totp_passed', 'auth.totp_failed',
   'auth.password_reset_requested', 'auth.password_reset',
   'user.created', 'user.updated', 'user.enabled', 'user.disabled', 'user.password_changed', 'user.password_reset',
-  'client.created', 'client.updated',
+  'client.created', 'client.updated', 'client.terminated', 'client.purged',
   'settings.updated',
   'api_key.created', 'api_key.revoked',
   'webhook.created', 'webhook.updated', 'webhook.paused', 'webhook.resumed', 'webhook.deleted',
@@ -19,7 +19,12 @@ export const AUDIT_ACTIONS = [
   'audit.exported',
   'vault.key_rotated',
   'setup.default_created',
+  'chat_history.retention_applied',
+  'export.requested', 'export.downloaded',
   'ai_state.changed', 'ai_settings.updated', 'ai_consent.recorded', 'ai_consent.withdrawn',
+  'rules.replaced', 'templates.replaced', 'business_hours.updated',
+  'billing_plan.created', 'billing_plan.updated', 'billing_plan.assigned', 'billing_details.updated', 'statement.issued',
+  'chatwoot.connected', 'chatwoot.updated', 'chatwoot.disconnected', 'chatwoot.resync_requested',
   'policy.published', 'policy.accepted', 'breach.recorded', 'breach.updated', 'processing_activity.created', 'processing_activity.deleted',
 ] as const;
 

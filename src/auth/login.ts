@@ -34,10 +34,22 @@ export async function login(db: Db, clock: Clock, input: { email: string; passwo
     });
     throw wrongCredentials();
   }
+  if (user.clientId && (await clientTerminated(db, user.clientId))) {
+    await recordAudit(db, clock, {
+      actor: { id: user.id, label: user.email }, action: 'auth.sign_in_failed', clientId: user.clientId, ip: input.ip, details: { reason: 'client_terminated' },
+    });
+    throw new AppError('client_terminated', 'This company\u2019s Habar account has been terminated: signing in is no longer possible', 403);
+  }
   await loginSucceeded(db, clock, input.email, input.ip);
   const { token, session } = await createSession(db, clock, user.id, { ip: input.ip, userAgent: input.userAgent, totpPending: user.totpEnabled });
   await recordAudit(db, clock, { actor: { id: user.id, label: user.email }, action: 'auth.signed_in', clientId: user.clientId, ip: input.ip, details: { totp_pending: user.totpEnabled } });
   return { token, session, user };
+}
+
+/** A member's client has been terminated: nobody of it signs in any more. */
+async function clientTerminated(db: Db, clientId: string): Promise<boolean> {
+  const r = await db.selectFrom('clients').select('status').where('id', '=', clientId).executeTakeFirst();
+  return r?.status === 'terminated';
 }
 
 /**

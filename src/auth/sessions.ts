@@ -38,13 +38,13 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
   const id = hashToken(token);
   // One query per request: the member's client (slug for links, time zone for dates) comes along.
   const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').leftJoin('clients', 'clients.id', 'users.client_id').selectAll('users')
-    .select(['sessions.id as s_id', 'sessions.csrf_token', 'sessions.totp_pending', 'sessions.created_at as s_created', 'sessions.last_seen_at', 'sessions.expires_at', 'clients.slug as client_slug', 'clients.timezone as client_timezone', 'clients.require_totp as client_require_totp'])
+    .select(['sessions.id as s_id', 'sessions.csrf_token', 'sessions.totp_pending', 'sessions.created_at as s_created', 'sessions.last_seen_at', 'sessions.expires_at', 'clients.slug as client_slug', 'clients.timezone as client_timezone', 'clients.require_totp as client_require_totp', 'clients.status as client_status'])
     .where('sessions.id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const now = clock.now().getTime();
   const idleOut = now - new Date(row.last_seen_at).getTime() > SESSION_IDLE_MS;
   const pendingOut = !!row.totp_pending && now - new Date(row.s_created).getTime() > TOTP_PENDING_MS;
-  if (idleOut || pendingOut || now >= new Date(row.expires_at).getTime() || row.disabled) {
+  if (idleOut || pendingOut || now >= new Date(row.expires_at).getTime() || row.disabled || row.client_status === 'terminated') {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return undefined;
   }
@@ -67,6 +67,13 @@ export async function endAllSessions(db: Db, userId: string, exceptSessionId?: s
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
   const r = await q.executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Ends every session of a client's members (the client was terminated). Returns how many ended. */
+export async function endClientSessions(db: Db, clientId: string): Promise<number> {
+  const members = db.selectFrom('users').select('id').where('client_id', '=', clientId);
+  const r = await db.deleteFrom('sessions').where('user_id', 'in', members).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

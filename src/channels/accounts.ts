@@ -99,6 +99,13 @@ export async function listChannelAccounts(db: Db, clientId?: string): Promise<Ch
   return (await q.execute()).map(toChannelAccount);
 }
 
+/** The channel accounts that should run: not deleted, and their client not terminated. */
+export async function listRunnableChannelAccounts(db: Db): Promise<ChannelAccount[]> {
+  const rows = await db.selectFrom('channel_accounts').innerJoin('clients', 'clients.id', 'channel_accounts.client_id').selectAll('channel_accounts')
+    .where('channel_accounts.deleted_at', 'is', null).where('clients.status', '!=', 'terminated').orderBy('channel_accounts.created_at').execute();
+  return rows.map(toChannelAccount);
+}
+
 /** The account behind a customer page's token (a deleted account has no page). */
 export async function findChannelByToken(db: Db, token: string): Promise<ChannelAccount | undefined> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;

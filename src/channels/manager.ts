@@ -4,7 +4,7 @@ import {
   inTransaction, ingestInbound, normalisePhone, recordMessageChange, recordReceipt, type ChannelAccountRef, type ChannelDirectory, type ChannelKind,
   type ChannelSender, type ChannelStatus, type InboundEvent, type IngestResult, type MessagingDeps, type OutboundMessage, type SendResult,
 } from '../messaging/index.ts';
-import { findChannelAccount, listChannelAccounts, setChannelProfile, type ChannelAccount } from './accounts.ts';
+import { findChannelAccount, listChannelAccounts, listRunnableChannelAccounts, setChannelProfile, type ChannelAccount } from './accounts.ts';
 import type { ChannelAdapter, ChannelDriver, ChannelHost, PairingInfo } from './channel.ts';
 import { EchoGuard } from './echo-guard.ts';
 import { ChannelRegistry } from './registry.ts';
@@ -137,7 +137,18 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
   /** Starts the adapters of every channel account. */
   async start(): Promise<void> {
     this.running = true;
-    for (const account of await listChannelAccounts(this.host.db)) await this.startAccount(account);
+    for (const account of await listRunnableChannelAccounts(this.host.db)) await this.startAccount(account);
+  }
+
+  /** Stops the adapters of one client's accounts (it was terminated); their rows stay until the purge. */
+  async stopClient(clientId: string): Promise<void> {
+    for (const account of await listChannelAccounts(this.host.db, clientId)) {
+      try {
+        await this.stopAccount(account.id);
+      } catch (err) {
+        this.host.log.error('channel', 'adapter failed to stop', { channel_account_id: account.id, error: err as Error });
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -191,7 +202,11 @@ export class ChannelManager implements ChannelSender, ChannelDirectory {
     return {
       kind: CHANNEL_MAINTENANCE_KIND,
       run: async () => {
-        for (const account of await listChannelAccounts(this.host.db)) {
+        const runnable = await listRunnableChannelAccounts(this.host.db);
+        // A client terminated from the command line beside this server: its adapters stop here.
+        const keep = new Set(runnable.map((a) => a.id));
+        for (const id of [...this.adapters.keys()]) if (!keep.has(id)) await this.stopAccount(id).catch(() => undefined);
+        for (const account of runnable) {
           const entry = this.adapters.get(account.id) ?? this.make(account);
           if (!entry?.adapter.maintain) continue;
           try {

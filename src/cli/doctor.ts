@@ -5,6 +5,7 @@ import { describeConfig, loadBootConfig, type BootConfig } from '../config/boot-
 import { currentVersion, DB_FILE, latestVersion, openSqlite, type DB } from '../db/index.ts';
 import { checkMasterKey, keyIdOf, readMasterKey } from '../vault/index.ts';
 import { whatsappSelfCheck } from '../channels/index.ts';
+import { DRILL_STALE_MS, lastRun, REMOTE_KEYS } from '../backups/index.ts';
 import type { Command } from './commands.ts';
 import { pidNote, runningServer } from './serve.ts';
 import { noMorePositionals } from './options.ts';
@@ -46,12 +47,24 @@ async function dataChecks(cfg: Readonly<BootConfig>): Promise<Check[]> {
       ? { ok: false, what: 'schema', detail: `version ${version} is newer than this Habar knows (${known}); run the newer Habar that wrote it` }
       : { ok: true, what: 'schema', detail: version === known ? `version ${version} (current)` : `version ${version}; the next start migrates it to ${known} after a backup` });
     out.push(await keyCheck(cfg, db));
+    const remote = await remoteCheck(db);
+    if (remote) out.push(remote);
   } catch (err) {
     out.push({ ok: false, what: 'data file', detail: `${file} cannot be read: ${(err as Error).message}` });
   } finally {
     await db?.destroy();
   }
   return out;
+}
+
+/** Off-site backups, when on: the last upload and the last restore drill that passed (two weeks old is a problem). */
+async function remoteCheck(db: Kysely<DB>): Promise<Check | undefined> {
+  const enabled = await db.selectFrom('settings').select('value').where('client_id', '=', '').where('key', '=', REMOTE_KEYS.enabled).executeTakeFirst().catch(() => undefined);
+  if (enabled?.value !== 'true') return undefined;
+  const [upload, drill] = await Promise.all([lastRun(db, 'upload', 'ok'), lastRun(db, 'drill', 'ok')]).catch(() => [undefined, undefined]);
+  const stale = !drill?.finishedAt || Date.now() - Date.parse(drill.finishedAt) > DRILL_STALE_MS;
+  const detail = `last upload ${upload?.finishedAt ?? 'none yet'}; last restore drill passed ${drill?.finishedAt ?? 'never'}`;
+  return { ok: !upload || !stale, what: 'off-site backups', detail: !upload || !stale ? detail : `${detail}: no drill has passed for two weeks; see the dashboard` };
 }
 
 async function keyCheck(cfg: Readonly<BootConfig>, db: Kysely<DB>): Promise<Check> {

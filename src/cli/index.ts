@@ -6,6 +6,7 @@ import { restoreCommand } from './restore.ts';
 import { rotateKeyCommand } from './rotate-key.ts';
 import { userCreateCommand, userResetPasswordCommand } from './user.ts';
 import { clientCreateCommand } from './client.ts';
+import { clientPurgePlanCommand, clientTerminateCommand } from './client-termination.ts';
 import { settingsSetCommand } from './settings.ts';
 import { doctorCommand } from './doctor.ts';
 import { apiKeyCreateCommand } from './api-key.ts';
@@ -19,6 +20,8 @@ export const COMMANDS: Command[] = [
   userCreateCommand,
   userResetPasswordCommand,
   clientCreateCommand,
+  clientTerminateCommand,
+  clientPurgePlanCommand,
   settingsSetCommand,
   doctorCommand,
   apiKeyCreateCommand,

@@ -43,7 +43,7 @@ export const settingsSetCommand: Command = {
       // All or nothing: one invalid value leaves every setting as it was.
       const changes = Object.fromEntries(pairs.map((p) => [p.key, p.value]));
       if (client) await updateClientSettings(db, vault, clock, client.id, { settings: changes }, CLI_ACTOR);
-      else await setSettings(db, vault, clock, changes, null, CLI_ACTOR);
+      else await setSettings(db, vault, clock, changes, null, CLI_ACTOR, undefined, app.ctx.settingsGuards);
       for (const p of pairs) {
         const secret = settingSpec(p.key)!.secret;
         io.stdout.write(`${p.key}: ${p.value === null ? 'cleared' : secret ? 'set (sealed)' : `set to ${JSON.stringify(p.value)}`}\n`);

@@ -20,6 +20,8 @@ export interface BootConfig {
   backupIntervalHours: number;
   backupKeep: number;
   workers: boolean;
+  /** Bearer token /metrics requires; with it, per-client usage series are included. */
+  metricsToken?: string;
 }
 
 interface OptionSpec {
@@ -46,6 +48,7 @@ export const BOOT_OPTIONS: OptionSpec[] = [
   { flag: 'backup-interval-hours', env: 'HABAR_BACKUP_INTERVAL_HOURS', def: '24', help: 'Scheduled backups into <data-dir>/backups every N hours (0 turns them off)' },
   { flag: 'backup-keep', env: 'HABAR_BACKUP_KEEP', def: '7', help: 'How many scheduled backups to keep' },
   { flag: 'workers', env: 'HABAR_WORKERS', def: 'true', help: 'Run background workers (jobs, channels) in this process' },
+  { flag: 'metrics-token', env: 'HABAR_METRICS_TOKEN', def: undefined, secret: true, flagAllowed: false, help: 'Bearer token /metrics then requires; per-client usage series are shown only with it (environment only)' },
 ];
 
 const configError = (message: string) => new AppError('config_invalid', message, 2);
@@ -131,6 +134,7 @@ export function loadBootConfig(flags: Record<string, string>, env: Record<string
     backupIntervalHours: int(where('backup-interval-hours'), raw['backup-interval-hours']!, 0, 24 * 365),
     backupKeep: int(where('backup-keep'), raw['backup-keep']!, 1, 1000),
     workers: bool(where('workers'), raw.workers!),
+    metricsToken: raw['metrics-token'] || undefined,
   });
 }
 
@@ -145,6 +149,7 @@ export function describeConfig(cfg: BootConfig): Record<string, string> {
     trust_proxy: String(cfg.trustProxy),
     master_key: cfg.masterKey ? 'from HABAR_MASTER_KEY (****)' : `file ${cfg.masterKeyFile}`,
     log_level: cfg.logLevel,
+    metrics: cfg.metricsToken ? 'bearer token required (****)' : 'open, per-client series left out',
     backups: cfg.backupIntervalHours ? `every ${cfg.backupIntervalHours} h, keep ${cfg.backupKeep}` : 'off',
   };
 }

@@ -89,6 +89,12 @@ export function lastBackupAt(dir: string, tag = 'scheduled'): Date | undefined {
 }
 
 /**
+ * How often the scheduled-backup worker looks whether a backup is due: each scheduled backup may
+ * come up to this much after its interval (privacy: when an erased person leaves the last backup).
+ */
+export const BACKUP_CHECK_MS = 10 * 60_000;
+
+/**
  * A scheduled backup when the newest one is `intervalHours` old or older (or there is none), then
  * keeps the newest `keep`. Reading the last time from the files keeps the schedule across restarts.
  */

@@ -15,6 +15,8 @@ export interface ClientsTable {
   require_totp: Generated<number>;
   status: Generated<string>;
   terminated_at: string | null;
+  /** When the terminated client's data was purged (0015); the row stays as a stripped tombstone. */
+  purged_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -257,6 +259,8 @@ export interface MessagesTable {
   deleted_at: string | null;
   /** An outbound message's answer to a message of the same conversation (quoted on the platform). */
   reply_to_message_id: string | null;
+  /** A failure's reason as JSON {key, params} (a catalog key), beside `error`'s English text. */
+  error_reason: string | null;
   updated_at: string;
 }
 
@@ -409,6 +413,57 @@ export interface MessagesFtsPendingTable {
   rowid: number;
 }
 
+/** A client's automation rule: `definition` is the JSON {trigger, conditions, actions} (automation/rule-schema.ts). */
+export interface AutomationRulesTable {
+  id: string;
+  client_id: string;
+  position: number;
+  name: string;
+  enabled: Generated<number>;
+  definition: string;
+  fired_count: Generated<number>;
+  last_fired_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResponseTemplatesTable {
+  id: string;
+  client_id: string;
+  position: number;
+  code: string;
+  /** JSON {"ru", "kk", "en"}. */
+  texts: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BusinessHoursTable {
+  client_id: string;
+  /** JSON {"mon": [["09:00", "18:00"]], ...}; a day absent or [] is closed. */
+  week: Generated<string>;
+  /** JSON ["2026-12-16", ...]. */
+  holidays: Generated<string>;
+  out_of_hours_template: string | null;
+  /** Bumped by every change of the client's rules, templates or hours (the evaluator's cache key). */
+  revision: Generated<number>;
+  updated_at: string;
+}
+
+export interface AutomationFiringsTable {
+  id: string;
+  client_id: string;
+  conversation_id: string;
+  fired_at: string;
+}
+
+export interface ConversationOpeningsTable {
+  conversation_id: string;
+  client_id: string;
+  /** The inbound message that opened or reopened the conversation. */
+  message_id: string;
+}
+
 export interface DB {
   clients: ClientsTable;
   users: UsersTable;
@@ -439,7 +494,25 @@ export interface DB {
   messages_fts_pending: MessagesFtsPendingTable;
   whatsapp_auth_keys: WhatsappAuthKeysTable;
   whatsapp_first_contacts: WhatsappFirstContactsTable;
+  automation_rules: AutomationRulesTable;
+  response_templates: ResponseTemplatesTable;
+  business_hours: BusinessHoursTable;
+  automation_firings: AutomationFiringsTable;
+  conversation_openings: ConversationOpeningsTable;
   privacy_requests: PrivacyRequestsTable;
+  usage_daily: UsageDailyTable;
+  usage_rollup_marks: UsageRollupMarksTable;
+  billing_plans: BillingPlansTable;
+  billing_plan_assignments: BillingPlanAssignmentsTable;
+  billing_details: BillingDetailsTable;
+  billing_quota_notices: BillingQuotaNoticesTable;
+  statements: StatementsTable;
+  chatwoot_accounts: ChatwootAccountsTable;
+  chatwoot_inboxes: ChatwootInboxesTable;
+  chatwoot_links: ChatwootLinksTable;
+  chatwoot_seen: ChatwootSeenTable;
+  backup_runs: BackupRunsTable;
+  pending_logins: PendingLoginsTable;
   policy_versions: PolicyVersionsTable;
   policy_acceptances: PolicyAcceptancesTable;
   breaches: BreachesTable;
@@ -474,6 +547,34 @@ export interface PrivacyRequestsTable {
   updated_at: string;
 }
 
+/** Off-site backup uploads, restore drills and notices (backups/runs.ts). */
+export interface BackupRunsTable {
+  id: string;
+  kind: 'upload' | 'drill' | 'notice';
+  status: 'running' | 'ok' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  object_key: string | null;
+  bytes_done: Generated<number>;
+  bytes_total: Generated<number>;
+  error: string | null;
+  /** JSON */
+  details: Generated<string>;
+}
+
+/** Facebook / Instagram logins between Meta's dialog and the account picked (channels/instagram/pending-logins.ts). */
+export interface PendingLoginsTable {
+  /** sha256 of the OAuth `state` (the state itself is only in the URL). */
+  state_hash: string;
+  /** facebook | instagram */
+  flow: string;
+  session_id: string;
+  client_id: string;
+  /** Sealed (context "pending_logins.login"): the user token and the Pages' tokens, after the code exchange. */
+  login: string | null;
+  created_at: string;
+}
+
 /** WhatsApp auth state: creds and signal keys, one sealed row each (channels/whatsapp/auth-state.ts). */
 export interface WhatsappAuthKeysTable {
   channel_account_id: string;
@@ -498,6 +599,127 @@ export interface WhatsappFirstContactsTable {
   day: string;
 }
 
+/** Daily usage counters (0018): one per client, client-local day, channel ('' for none) and API kind. */
+export interface UsageDailyTable {
+  client_id: string;
+  day: string;
+  channel_account_id: string;
+  kind: string;
+  quantity: number;
+}
+
+export interface UsageRollupMarksTable {
+  id: number;
+  last_rowid: number;
+  updated_at: string;
+}
+
+/** Plans (0018): money in minor units of `currency`; included amounts null = unlimited. */
+export interface BillingPlansTable {
+  id: string;
+  name: string;
+  currency: Generated<string>;
+  monthly_price_minor: Generated<number>;
+  included_messages: number | null;
+  included_ai_replies: number | null;
+  included_ai_tokens: number | null;
+  included_api_calls: number | null;
+  included_channels: number | null;
+  overage_message_minor: Generated<number>;
+  overage_ai_reply_minor: Generated<number>;
+  overage_ai_tokens_minor: Generated<number>;
+  overage_api_calls_minor: Generated<number>;
+  overage_channel_minor: Generated<number>;
+  /** bill | stop_ai */
+  on_limit: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BillingPlanAssignmentsTable {
+  id: string;
+  client_id: string;
+  plan_id: string | null;
+  starts_on: string;
+  created_at: string;
+}
+
+export interface BillingDetailsTable {
+  client_id: string;
+  legal_name: Generated<string>;
+  bin: Generated<string>;
+  invoice_address: Generated<string>;
+  email: Generated<string>;
+  updated_at: string;
+}
+
+export interface BillingQuotaNoticesTable {
+  client_id: string;
+  period_start: string;
+  metric: string;
+  threshold: number;
+  at: string;
+}
+
+/** Issued statements (0018): immutable (triggers refuse UPDATE and DELETE). */
+export interface StatementsTable {
+  id: string;
+  number: string;
+  year: number;
+  seq: number;
+  client_id: string;
+  period_start: string;
+  period_end: string;
+  issued_at: string;
+  currency: string;
+  total_minor: number;
+  corrects: string | null;
+  document: string;
+}
+
+/** A client's Chatwoot connection (migration 0017); the secrets sealed (context "chatwoot_accounts.<column>"). */
+export interface ChatwootAccountsTable {
+  client_id: string;
+  url: string;
+  account_id: number;
+  api_token: string | null;
+  webhook_secret: string | null;
+  sign_agent_name: Generated<number>;
+  resume_ai_on_resolve: Generated<number>;
+  /** Set by a successful Connect; null: configured, not connected (nothing is mirrored). */
+  connected_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  last_ok_at: string | null;
+  updated_at: string;
+}
+
+/** The Chatwoot API-channel inbox of a channel account; `secret` (sealed) signs its webhooks (Chatwoot 4.13+). */
+export interface ChatwootInboxesTable {
+  channel_account_id: string;
+  client_id: string;
+  inbox_id: number;
+  webhook_token: string;
+  secret: string | null;
+  created_at: string;
+}
+
+/** Our contact / conversation / message ↔ Chatwoot's id, unique both ways per client and kind. */
+export interface ChatwootLinksTable {
+  client_id: string;
+  kind: string;
+  local_id: string;
+  remote_id: number;
+  contact_id: string | null;
+  created_at: string;
+}
+
+/** Webhook deliveries and messages already received from Chatwoot (dedupe), pruned after a while. */
+export interface ChatwootSeenTable {
+  client_id: string;
+  key: string;
+  seen_at: string;
+}
 /** 0022: the operator's privacy-policy versions (privacy/policy-versions.ts). */
 export interface PolicyVersionsTable {
   id: string;

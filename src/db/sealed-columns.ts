@@ -17,5 +17,9 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'channel_accounts', column: 'credentials', pk: ['id'] },
   { table: 'webhooks', column: 'secret', pk: ['id'] },
   { table: 'ai_settings', column: 'api_key', pk: ['client_id'] },
+  { table: 'chatwoot_accounts', column: 'api_token', pk: ['client_id'] },
+  { table: 'chatwoot_accounts', column: 'webhook_secret', pk: ['client_id'] },
+  { table: 'chatwoot_inboxes', column: 'secret', pk: ['channel_account_id'] },
   { table: 'whatsapp_auth_keys', column: 'value', pk: ['channel_account_id', 'type', 'key_hash'] },
+  { table: 'pending_logins', column: 'login', pk: ['state_hash'] },
 ];

@@ -4,6 +4,7 @@ import type { AuditBy } from '../audit/index.ts';
 import { assertClientAccess, assertRole, findClient, type Client, type Principal } from '../tenants/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { channelsNeedingAttention } from '../channels/index.ts';
+import { quotaAlerts } from '../billing/index.ts';
 import type { HttpEnv } from './env.ts';
 
 export const principalOf = (u: User): Principal => ({ id: u.id, email: u.email, role: u.role, clientId: u.clientId });
@@ -35,5 +36,7 @@ export async function scopedClient(c: Context<HttpEnv>, opts: { roles?: string[]
   await assertClientAccess(ctx.db, ctx.clock, p, client.id, { ip: c.get('ip'), what: opts.what });
   // The banner on the client's pages: a channel logged out on the phone (or that must be paired again).
   if (CLIENT_EDITOR_ROLES.includes(user.role)) c.set('channelAlerts', await channelsNeedingAttention(ctx.db, client.id));
+  // The plan's quotas at 80 % or more this month: the owners' (and the operator's) banner.
+  if (['admin', 'owner'].includes(user.role)) c.set('quotaAlerts', await quotaAlerts(ctx.db, ctx.clock, client.id));
   return client;
 }

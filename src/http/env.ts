@@ -1,6 +1,7 @@
 import type { Db, Sqlite } from '../db/index.ts';
 import type { Checkpointer } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
+import type { SettingsGuard } from '../settings/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { BootConfig } from '../config/boot-config.ts';
@@ -25,6 +26,8 @@ export interface AppContext {
   jobs: JobRunner;
   /** One adapter per channel account; the send jobs' way out. */
   channels: ChannelManager;
+  /** Rules every install-wide settings change passes before it is stored (SETTINGS_GUARDS in pipeline.ts). */
+  settingsGuards: readonly SettingsGuard[];
   /** The public URL (from --public-url, else the listening address once known). */
   publicUrl(): string;
   /** The WAL checkpointer thread, once the server listens (db/checkpointer.ts). */
@@ -50,5 +53,7 @@ export interface HttpEnv {
     clientRequiresTotp?: boolean;
     /** On a client's pages, for those who can act on them: its channels that need a person (the banner). */
     channelAlerts?: Array<{ id: string; name: string; status: string }>;
+    /** On a client's pages, for its owners and the operator: quotas at 80 % or more (the banner). */
+    quotaAlerts?: Array<{ metric: string; included: number; used: number; percent: number; aiStopped: boolean }>;
   };
 }

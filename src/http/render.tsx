@@ -22,6 +22,7 @@ export function viewContext(c: Context<HttpEnv>, opts: { timezone?: string; flas
     user: user ? { name: user.name, email: user.email, role: user.role, clientSlug: c.get('clientSlug') ?? null } : undefined,
     flash: opts.flash ?? readFlash(c, lang),
     channelAlerts: c.get('channelAlerts'),
+    quotaAlerts: c.get('quotaAlerts'),
   };
 }
 

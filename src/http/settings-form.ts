@@ -1,4 +1,4 @@
-import { parseSettingValue, settingKind, storedSettings, type SettingSpec } from '../settings/index.ts';
+import { integerRange, parseSettingValue, settingKind, storedSettings, type SettingSpec } from '../settings/index.ts';
 import { isAppError } from '../lib/errors.ts';
 import type { SettingControl, SettingRow } from '../../views/setting-fields.tsx';
 import type { T } from '../../views/i18n/index.ts';
@@ -35,6 +35,7 @@ export async function settingRows(ctx: AppContext, t: T, specs: SettingSpec[], c
       choices: s.choices ?? (control === 'select' && settingKind(s) === 'boolean' ? ['true', 'false'] : undefined),
       default: s.secret ? undefined : s.default,
       value: s.secret ? undefined : stored.get(s.key),
+      ...integerRange(s),
     });
   }
   return rows;

@@ -6,6 +6,7 @@ import { DEMO_SLUG, getClient, grantSupportAccess, revokeSupportAccess, type Cli
 import { recordAudit } from '../audit/index.ts';
 import { createApiKey } from '../auth/index.ts';
 import { CSRF_EXEMPT } from './server.ts';
+import { replaceRules, replaceTemplates } from '../automation/index.ts';
 
 // TENANCY: a member of client A (owner, representative, agent), a support user without a grant and
 // client A's API key get 401/403/404 — never 200, never a change — for every registered route that
@@ -36,6 +37,9 @@ async function seedTenantB(app: TestApp): Promise<Client> {
   const grant = await grantSupportAccess(db, clock, { clientId: b.id, grantedBy: owner.id, hours: 1, reason: 'old' }, { id: owner.id, label: owner.email });
   await revokeSupportAccess(db, clock, b.id, grant.id, { id: owner.id, label: owner.email });
   await recordAudit(db, clock, { actor: { id: owner.id, label: owner.email }, action: 'client.updated', clientId: b.id, details: { fields: ['name'] } });
+  // Automation: a template and a rule (the rule screens take its id).
+  await replaceTemplates(db, clock, b.id, { version: 1, templates: [{ code: 'hi', text: { ru: 'Здравствуйте', kk: '', en: '' } }] }, { id: owner.id, label: owner.email });
+  await replaceRules(db, clock, b.id, { version: 1, rules: [{ name: 'B rule', enabled: true, trigger: { event: 'message.received' }, conditions: [], actions: [{ type: 'send_template', code: 'hi' }] }] }, { id: owner.id, label: owner.email });
   return getClient(db, b.id);
 }
 

@@ -9,6 +9,6 @@
 // commit that published hub events (src/pipeline.ts, HUB_SUBSCRIBERS); after a change that
 // publishes none (a retry, a redelivery), call `ctx.jobs.wake()`.
 export { JobRunner, type RunnerOptions } from './runner.ts';
-export { enqueueJob, markJobDone, reschedulePending, getJob, listJobs, countJobs, retryJob, pruneDoneJobs, type EnqueueSpec } from './queue.ts';
-export { PermanentJobError, RetryLaterError, backoffMs, toJob, type Job, type JobHandler, type JobStatus } from './job.ts';
+export { enqueueJob, markJobDone, cancelPendingJobs, reschedulePending, getJob, listJobs, countJobs, retryJob, pruneDoneJobs, type EnqueueSpec } from './queue.ts';
+export { PermanentJobError, RetryLaterError, backoffMs, toJob, type Job, type JobFailureReason, type JobHandler, type JobStatus } from './job.ts';
 export { pruneJobsHandler, PRUNE_JOBS_KIND, PRUNE_JOBS_EVERY_MS } from './prune.ts';

@@ -47,12 +47,21 @@ export interface JobHandler {
   kind: string;
   run(job: Job): Promise<void>;
   /** Called once when the job goes dead (gave up), to leave a visible failure (e.g. mark a message failed). */
-  onDead?(job: Job, error: string): Promise<void>;
+  onDead?(job: Job, error: string, reason?: JobFailureReason): Promise<void>;
 }
 
-/** Gives up at once: retrying cannot help (bad input, a permanent refusal by the remote side). */
+/** Why a job gave up, for people: a catalog key (views/i18n) and its values, said in the reader's language. */
+export interface JobFailureReason {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** Gives up at once: retrying cannot help (bad input, a permanent refusal by the remote side). `reason`: the same, translatable. */
 export class PermanentJobError extends Error {
   override name = 'PermanentJobError';
+  constructor(message: string, readonly reason?: JobFailureReason) {
+    super(message);
+  }
 }
 
 /** Retries after the given delay instead of the computed backoff. */

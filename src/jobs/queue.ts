@@ -82,6 +82,18 @@ export async function reschedulePending(db: Db, clock: Clock, spec: { queueKey: 
   return Number(r.numUpdatedRows) > 0;
 }
 
+/**
+ * Cancels the pending jobs of this kind for a conversation (the condition they waited for went
+ * away): they are finished without running, `last_error` saying so. In the caller's transaction.
+ */
+export async function cancelPendingJobs(db: Db, clock: Clock, spec: { conversationId: string; kind: string; reason: string }): Promise<number> {
+  const now = clock.now().toISOString();
+  const r = await db.updateTable('jobs').set({ status: 'done', last_error: spec.reason, finished_at: now, updated_at: now })
+    .where('conversation_id', '=', spec.conversationId).where('kind', '=', spec.kind).where('status', '=', PENDING).where('every_ms', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function getJob(db: Db, id: string): Promise<Job | undefined> {
   const r = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toJob(r);

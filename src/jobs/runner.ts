@@ -330,7 +330,7 @@ export class JobRunner {
       .where('id', '=', job.id).execute();
     log.error('jobs', 'job dead', { job_id: job.id, kind: job.kind, attempts: job.attempts, error: message });
     try {
-      await this.handlers.get(job.kind)?.onDead?.({ ...job, status: 'dead', lastError: message }, message);
+      await this.handlers.get(job.kind)?.onDead?.({ ...job, status: 'dead', lastError: message }, message, permanent ? (err as PermanentJobError).reason : undefined);
     } catch (hookErr) {
       log.error('jobs', 'onDead hook failed', { job_id: job.id, kind: job.kind, error: hookErr as Error });
     }

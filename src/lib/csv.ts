@@ -1,12 +1,12 @@
-// CSV for spreadsheets: RFC 4180 quoting, CRLF lines, and cells that would run as a formula
-// (a leading = + - @, tab or CR) prefixed with a quote (OWASP CSV injection).
-const cell = (v: string | number | boolean | null | undefined) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
+/** One CSV cell (RFC 4180 quoting); a leading = + - @ (or tab/CR) gets a quote first, so no spreadsheet runs it as a formula (OWASP CSV injection). */
+export function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
-/** A header row and the rows, as one CSV text. */
-export function toCsv(head: string[], rows: Array<Array<string | number | boolean | null | undefined>>): string {
-  return [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+/** Rows to CSV text with CRLF line ends, the header first. */
+export function toCsv(header: string[], rows: Array<Array<string | number | null | undefined>>): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

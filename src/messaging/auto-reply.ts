@@ -4,6 +4,7 @@ import type { Vault } from '../vault/index.ts';
 import { getSetting } from '../settings/index.ts';
 import { anyMemberOnline } from '../auth/index.ts';
 import type { ResponderStep } from './responders.ts';
+import type { Conversation } from './types.ts';
 
 export interface AutoReplySettings {
   enabled: boolean;
@@ -23,6 +24,19 @@ export async function autoReplySettings(db: Db, vault: Vault, clientId: string):
 }
 
 /**
+ * Whether an automatic "we are away" answer (this step's, or the automation room's out-of-hours
+ * template) may go to the conversation now: not within `repeat_after_minutes` of the last one.
+ */
+export function autoReplyDue(conversation: Conversation, s: AutoReplySettings, now: Date): boolean {
+  return !conversation.lastAutoReplyAt || now.getTime() - new Date(conversation.lastAutoReplyAt).getTime() >= s.repeatAfterMinutes * 60_000;
+}
+
+/** Records an automatic "we are away" answer (in the caller's transaction): the next waits repeat_after_minutes. */
+export async function markAutoRepliedIn(trx: Db, conversationId: string, at: string): Promise<void> {
+  await trx.updateTable('conversations').set({ last_auto_reply_at: at }).where('id', '=', conversationId).execute();
+}
+
+/**
  * The responder step shipped with the messaging core: when the client enabled it and no member
  * is online, answer with the client's text — at most once per conversation per
  * `repeat_after_minutes`, and not while an agent has taken the conversation over, nor to a
@@ -39,14 +53,12 @@ export function offlineAutoReplyStep(deps: { db: Db; clock: Clock; vault: Vault 
       if (!s.enabled || !s.text.trim()) return { action: 'pass' };
       const now = deps.clock.now();
       if (conversation.aiState === 'paused' && (!conversation.aiPausedUntil || conversation.aiPausedUntil > now.toISOString())) return { action: 'pass' };
-      if (conversation.lastAutoReplyAt && now.getTime() - new Date(conversation.lastAutoReplyAt).getTime() < s.repeatAfterMinutes * 60_000) return { action: 'pass' };
+      if (!autoReplyDue(conversation, s, now)) return { action: 'pass' };
       if (await anyMemberOnline(deps.db, deps.clock, conversation.clientId, s.onlineMinutes)) return { action: 'pass' };
       const at = now.toISOString();
       return {
         action: 'answer', text: s.text, authorKind: 'system',
-        apply: async (trx) => {
-          await trx.updateTable('conversations').set({ last_auto_reply_at: at }).where('id', '=', conversation.id).execute();
-        },
+        apply: (trx) => markAutoRepliedIn(trx, conversation.id, at),
       };
     },
   };

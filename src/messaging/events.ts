@@ -2,7 +2,8 @@ import type { Db } from '../db/index.ts';
 import type { ChannelKind, ChannelStatus, Conversation, Message } from './types.ts';
 
 /** Why a conversation.updated event fired. */
-export type ConversationChange = 'created' | 'reopened' | 'status' | 'assignee' | 'ai_state' | 'read' | 'contact';
+/** `rule`: an automation rule's call_webhook action sends the conversation as it is (no change of its own). */
+export type ConversationChange = 'created' | 'reopened' | 'status' | 'assignee' | 'ai_state' | 'read' | 'contact' | 'rule';
 
 export interface ChannelStatusInfo {
   id: string;

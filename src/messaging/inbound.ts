@@ -68,7 +68,7 @@ export async function ingestInbound(deps: MessagingDeps, event: InboundEvent): P
 async function ingestWithin(trx: Db, deps: MessagingDeps, event: InboundEvent, events: MessagingEvent[]): Promise<IngestResult> {
   const direction = event.direction ?? 'in';
   const account = await channelAccountRef(trx, event.channelAccountId);
-  if (!account || account.deleted) throw notFound('No such channel account');
+  if (!account || account.deleted || account.halted) throw notFound('No such channel account');
   const clientId = account.clientId;
   const existing = await byPlatformId.first(trx, { account: account.id, platformId: event.platformMessageId });
   if (existing) {

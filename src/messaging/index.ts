@@ -15,7 +15,7 @@ export { EventHub, type MessagingEvent, type MessagingEventType, type Conversati
 // Inbound: channels call this; acknowledge the platform only after it resolves.
 export { ingestInbound, isStoredMessage, PROCESS_MESSAGE_JOB, type MessagingDeps } from './inbound.ts';
 // What a platform reports later about a stored message: receipts, a customer's edit or deletion.
-export { recordReceipt, recordMessageChange, type MessageChange } from './message-changes.ts';
+export { recordReceipt, recordMessageChange, withdrawOutbound, type MessageChange } from './message-changes.ts';
 
 // Outbound: agents, the API and automation.
 export { sendMessage, startConversation, queueOutbound, SEND_MESSAGE_JOB, type OutboundInput } from './outbound.ts';
@@ -36,12 +36,14 @@ export { getMessage, findMessage, listMessages, listMessagesAfter, toMessage, re
 // The automatic-reply state (ai_state, ai_paused_until): its only writer, compare-and-set.
 export { changeReplyState, changeReplyStateIn, ANY_STATE, type ReplyStateTarget, type ReplyStateExpectation, type ReplyStateOutcome } from './reply-state.ts';
 export { storeAttachment, getAttachment, MAX_ATTACHMENT_BYTES } from './attachments.ts';
+export { pruneHistoryBefore, type HistoryPruned } from './history-retention.ts';
 export { publicMediaToken, publicMediaFile, PUBLIC_MEDIA_TTL_MS } from './public-media.ts';
 
 // The responder chain: steps registered in src/pipeline.ts (RESPONDER_STEPS).
 export { processMessageHandler, type ResponderStep, type ResponderInput, type ResponderResult } from './responders.ts';
-export { offlineAutoReplyStep, autoReplySettings, type AutoReplySettings } from './auto-reply.ts';
+export { offlineAutoReplyStep, autoReplySettings, autoReplyDue, markAutoRepliedIn, type AutoReplySettings } from './auto-reply.ts';
 export { inTransaction } from './transaction.ts';
+export { channelAccountRef } from './channel-ref.ts';
 // Whether a conversation may be answered now, by its channel's window (the inbox and the adapters ask).
 export { replyWindow, replyWindowNow, mayReplyNow, type ReplyWindow } from './reply-window.ts';
 // The built-in inbox's read side (list with search, thread header and pages).

@@ -59,3 +59,22 @@ export async function recordMessageChange(deps: MessagingDeps, accountId: string
     return true;
   });
 }
+
+/**
+ * A person withdrew an outbound message before it left (an agent deleted it in Chatwoot): it is
+ * marked deleted and failed, and its send job leaves it. One that has left, or whose send is under
+ * way, cannot be withdrawn ('sent'). Publishes message.updated. Another client's is 'not_found'.
+ */
+export async function withdrawOutbound(deps: MessagingDeps, clientId: string, messageId: string): Promise<'withdrawn' | 'sent' | 'not_found'> {
+  const now = deps.clock.now().toISOString();
+  return inTransaction(deps, async (trx, events) => {
+    const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).where('client_id', '=', clientId).where('direction', '=', 'out').executeTakeFirst();
+    if (!row) return 'not_found';
+    if (row.deleted_at) return 'withdrawn';
+    if ((row.status !== 'queued' && row.status !== 'failed') || row.in_flight_at) return 'sent';
+    const changes = { deleted_at: now, status: 'failed', error: 'Withdrawn before it was sent', updated_at: now };
+    await trx.updateTable('messages').set(changes).where('id', '=', row.id).execute();
+    events.push({ type: 'message.updated', clientId, at: now, message: toMessage({ ...row, ...changes }) });
+    return 'withdrawn';
+  });
+}

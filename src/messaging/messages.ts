@@ -6,7 +6,15 @@ import { badRequest, notFound } from '../lib/errors.ts';
 import type { AttachmentMeta, AuthorKind, Direction, Message, MessageStatus } from './types.ts';
 
 /** A message row as selected, or as just inserted (without the columns only later changes set). */
-type MessageRowLike = Omit<Selectable<MessagesTable>, 'edited_at' | 'deleted_at' | 'reply_to_message_id'> & { edited_at?: string | null; deleted_at?: string | null; reply_to_message_id?: string | null };
+type MessageRowLike = Omit<Selectable<MessagesTable>, 'edited_at' | 'deleted_at' | 'reply_to_message_id' | 'error_reason'> & {
+  edited_at?: string | null; deleted_at?: string | null; reply_to_message_id?: string | null; error_reason?: string | null;
+};
+
+/** A failure's reason (JSON {key, params}); none or a damaged one reads as none. */
+function parseReason(json: string | null | undefined): Message['errorReason'] {
+  if (!json) return null;
+  try { return JSON.parse(json); } catch { return null; }
+}
 
 /** A row's attachments column (JSON); a damaged one reads as none. */
 function parseAttachments(json: string): AttachmentMeta[] {
@@ -18,14 +26,14 @@ export function toMessage(r: MessageRowLike): Message {
   return {
     id: r.id, clientId: r.client_id, contactId: r.contact_id, conversationId: r.conversation_id, channelAccountId: r.channel_account_id,
     direction: r.direction as Direction, authorKind: r.author_kind as AuthorKind, authorUserId: r.author_user_id,
-    platformMessageId: r.platform_message_id, text: r.text, attachments, status: r.status as MessageStatus, error: r.error,
+    platformMessageId: r.platform_message_id, text: r.text, attachments, status: r.status as MessageStatus, error: r.error, errorReason: parseReason(r.error_reason),
     inFlight: !!r.in_flight_at, uncertain: !!r.uncertain, createdAt: r.created_at, sentAt: r.sent_at, deliveredAt: r.delivered_at, readAt: r.read_at,
     editedAt: r.edited_at ?? null, deletedAt: r.deleted_at ?? null, replyToMessageId: r.reply_to_message_id ?? null,
   };
 }
 
 /** A whole message row, as inbound and outbound messages are stored. */
-export type MessageRow = Required<Omit<Insertable<MessagesTable>, 'edited_at' | 'deleted_at'>>;
+export type MessageRow = Required<Omit<Insertable<MessagesTable>, 'edited_at' | 'deleted_at' | 'error_reason'>>;
 
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageRow> = [
   'id', 'client_id', 'contact_id', 'conversation_id', 'channel_account_id', 'direction', 'author_kind', 'author_user_id',

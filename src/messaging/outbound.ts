@@ -98,7 +98,7 @@ export async function startConversation(
 ): Promise<{ conversation: Conversation; contact: Contact; message: Message; created: boolean }> {
   validateOutbound(input);
   const account = await channelAccountRef(deps.db, input.channelAccountId);
-  if (!account || account.clientId !== input.clientId || account.deleted) throw notFound('No such channel');
+  if (!account || account.clientId !== input.clientId || account.deleted || account.halted) throw notFound('No such channel');
   // The channel's driver says whether and how a conversation starts, and how its contacts are addressed.
   const rules = deps.channels.rulesFor(account.kind);
   if (!rules?.startConversation) throw badRequest('This channel cannot start a conversation: the customer writes first', 'channel', 'cannot_start');

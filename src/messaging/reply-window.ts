@@ -32,16 +32,19 @@ export function replyWindow(rules: Pick<ChannelRules, 'replyWindowMs' | 'humanAg
   return { state: 'closed', reason: 'human_window_closed' };
 }
 
-/** Whether a message by this author may go now, and with which tag; a refusal says why in a sentence. */
-export function mayReplyNow(window: ReplyWindow, authorKind: AuthorKind): { ok: true; tag?: string } | { ok: false; reason: string } {
+/**
+ * Whether a message by this author may go now, and with which tag; a refusal says why in a
+ * sentence (`reason`) and as a catalog key (`key`, views/i18n: send.*) for the thread.
+ */
+export function mayReplyNow(window: ReplyWindow, authorKind: AuthorKind): { ok: true; tag?: string } | { ok: false; reason: string; key: string } {
   if (window.state === 'open') return { ok: true };
   if (window.state === 'human_only') {
     if (authorKind === 'agent') return { ok: true, tag: window.tag };
-    return { ok: false, reason: 'Outside the 24-hour window only a person may answer (tagged as a human agent); automatic replies are not allowed' };
+    return { ok: false, key: 'send.human_only', reason: 'Outside the 24-hour window only a person may answer (tagged as a human agent); automatic replies are not allowed' };
   }
-  if (window.reason === 'no_customer_message') return { ok: false, reason: 'The customer has not written on this channel: only they can open the conversation' };
-  if (window.reason === 'human_window_closed') return { ok: false, reason: 'More than 7 days have passed since the customer’s last message: nothing can be sent until they write again' };
-  return { ok: false, reason: 'More than 24 hours have passed since the customer’s last message: nothing can be sent until they write again' };
+  if (window.reason === 'no_customer_message') return { ok: false, key: 'send.no_customer_message', reason: 'The customer has not written on this channel: only they can open the conversation' };
+  if (window.reason === 'human_window_closed') return { ok: false, key: 'send.human_window_closed', reason: 'More than 7 days have passed since the customer’s last message: nothing can be sent until they write again' };
+  return { ok: false, key: 'send.window_closed', reason: 'More than 24 hours have passed since the customer’s last message: nothing can be sent until they write again' };
 }
 
 /** A conversation's reply window now, the client's setting for the tagged human window read fresh. */

@@ -99,7 +99,7 @@ async function loadInput(db: Db, job: Job): Promise<ResponderInput | undefined> 
     findContact(db, message.contactId),
     channelAccountRef(db, message.channelAccountId),
   ]);
-  if (!conversation || !contact || !channel) return undefined;
+  if (!conversation || !contact || !channel || channel.halted) return undefined;
   return { job, message, conversation, contact, channel };
 }
 

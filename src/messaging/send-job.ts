@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { compiled } from '../db/index.ts';
 import type { Logger } from '../lib/logger.ts';
-import { markJobDone, PermanentJobError, type Job, type JobHandler } from '../jobs/index.ts';
+import { markJobDone, PermanentJobError, type Job, type JobFailureReason, type JobHandler } from '../jobs/index.ts';
 import { recordUsage } from '../billing/index.ts';
 import { listIdentities } from './contacts.ts';
 import { findMessageRow, toMessage } from './messages.ts';
@@ -42,9 +42,10 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
     async run(job: Job) {
       const messageId = String(job.payload.messageId);
       const row = await findMessageRow(db, messageId);
-      if (!row || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, or already sent
+      if (!row || row.deleted_at || (row.status !== 'queued' && row.status !== 'failed')) return; // erased, withdrawn, or already sent
       const account = await channelAccountRef(db, row.channel_account_id);
       if (!account) throw new PermanentJobError('The channel no longer exists');
+      if (account.halted) throw new PermanentJobError('The client\u2019s account was terminated: nothing is sent any more');
       const idempotent = sender.idempotent(account);
       if (!idempotent) {
         const now = clock.now().toISOString();
@@ -92,11 +93,11 @@ export function sendJobHandler(deps: MessagingDeps & { log: Logger }, sender: Ch
       }
       await inTransaction(deps, (trx, events) => recordSent(trx, events, platformMessageId));
     },
-    async onDead(job: Job, error: string) {
+    async onDead(job: Job, error: string, reason?: JobFailureReason) {
       const messageId = String(job.payload.messageId);
       const now = clock.now().toISOString();
       await inTransaction(deps, async (trx, events) => {
-        const r = await trx.updateTable('messages').set({ status: 'failed', error: error.slice(0, 500), in_flight_at: null, updated_at: now })
+        const r = await trx.updateTable('messages').set({ status: 'failed', error: error.slice(0, 500), error_reason: reason ? JSON.stringify(reason) : null, in_flight_at: null, updated_at: now })
           .where('id', '=', messageId).where('status', '=', 'queued').executeTakeFirst();
         if (Number(r.numUpdatedRows) === 0) return;
         const row = await trx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow();

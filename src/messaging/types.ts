@@ -33,6 +33,8 @@ export interface ChannelAccountRef {
   kind: ChannelKind;
   /** The account was deleted: its conversations stay readable, but nothing new comes in or starts on it. */
   deleted?: boolean;
+  /** The client was terminated: nothing comes in, goes out or is answered on its channels any more. */
+  halted?: boolean;
 }
 
 export interface IdentityRef {
@@ -48,6 +50,10 @@ export interface AttachmentMeta {
   size: number;
   /** A remote location the platform gave (not fetched by the pipeline). */
   url?: string;
+  /** A file the platform sent that Habar did not store, and why (the thread says so in the reader's language). */
+  notStored?: 'download_failed' | 'too_large' | 'storage_full' | 'downloads_off';
+  /** What a nameless file stands for (image, story_reply, share, unsupported, …): the thread shows it translated, `name` is its English fallback. */
+  label?: string;
   /** When the file was stored here (absent on messages stored before it was recorded). */
   createdAt?: string;
 }
@@ -97,6 +103,8 @@ export interface Message {
   attachments: AttachmentMeta[];
   status: MessageStatus;
   error: string | null;
+  /** The failure's reason as a catalog key and values (the thread says it in the reader's language); `error` is its English text. */
+  errorReason: { key: string; params?: Record<string, string | number> } | null;
   /** A send call is under way (or was when a crash happened) on a platform without idempotency. */
   inFlight: boolean;
   /** A crash left the outcome of a send unknown; it was retried at most once. Shown in the thread. */

@@ -1,5 +1,5 @@
 // Erasure steps: what a room must do beyond deleting the rows the registry lists. A room adds its
-// step here (the Chatwoot mirror will add its remote contact). `inTransaction` runs inside the
+// step here (the Chatwoot mirror adds its remote contact). `inTransaction` runs inside the
 // erasure's one database transaction, before the contact's rows go; what it returns as `later`
 // (ids and paths only, never personal data: it is stored in a job row) reaches its `afterCommit`,
 // which runs in the erasure job after the commit: files, remote parties. Both must be idempotent.
@@ -10,6 +10,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
 import { eraseWhatsappContactKeys } from '../channels/index.ts';
+import { chatwootErasureStep } from '../chatwoot/index.ts';
 
 export interface ErasureDeps {
   db: Db;
@@ -73,4 +74,4 @@ const whatsappSessionKeys: ErasureStep = {
 };
 
 /** Every erasure step, in order. */
-export const ERASURE_STEPS: readonly ErasureStep[] = [whatsappSessionKeys, attachmentFiles];
+export const ERASURE_STEPS: readonly ErasureStep[] = [whatsappSessionKeys, attachmentFiles, chatwootErasureStep];

@@ -4,6 +4,7 @@
 // the request is marked done. Idempotent: erasing an erased person answers their record again.
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { BACKUP_CHECK_MS } from '../db/index.ts';
 import { enqueueJob, PermanentJobError, RetryLaterError, type JobHandler } from '../jobs/index.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import { getContact, inTransaction, listIdentities } from '../messaging/index.ts';
@@ -12,6 +13,8 @@ import { PERSONAL_DATA, type PersonalDataTable, type RowsBy } from './registry.t
 import { ERASURE_STEPS, type ErasureDeps, type ErasureSubject } from './erasure-steps.ts';
 import { findRequest, listRequests, updateRequest, type PrivacyRequest } from './requests.ts';
 import { recordRequestIn, type PrivacyBy, type PrivacyDeps } from './restriction.ts';
+import { remoteBackupHorizon } from '../backups/index.ts';
+import type { Vault } from '../vault/index.ts';
 
 export const ERASURE_JOB = 'privacy.erasure';
 
@@ -28,10 +31,21 @@ export function eraseDepsOf(ctx: PrivacyDeps & Omit<ErasureDeps, 'dataDir'> & { 
   return { ...ctx, dataDir: ctx.config.dataDir, backups: { intervalHours: ctx.config.backupIntervalHours, keep: ctx.config.backupKeep }, ...(jobs ? { wake: () => jobs.wake() } : {}) };
 }
 
-/** When the last scheduled backup taken before `at` is pruned (null: no scheduled backups rotate). */
+/**
+ * When the last scheduled backup taken before `at` is pruned (null: no scheduled backups rotate):
+ * `keep` newer ones must be taken first, each at most an interval plus the worker's check period
+ * after the one before (db/backup.ts, BACKUP_CHECK_MS).
+ */
 export function backupsExpireAt(at: Date, backups: { intervalHours: number; keep: number }): string | null {
   if (!backups.intervalHours) return null;
-  return new Date(at.getTime() + backups.intervalHours * backups.keep * 3_600_000).toISOString();
+  return new Date(at.getTime() + backups.keep * (backups.intervalHours * 3_600_000 + BACKUP_CHECK_MS)).toISOString();
+}
+
+/** When the last backup holding the person is gone: the later of the local rotation and the off-site retention (null: neither rotates). */
+async function allBackupsGoneAt(deps: { db: Db; vault: Vault; backups: { intervalHours: number; keep: number } }, now: Date): Promise<string | null> {
+  const local = backupsExpireAt(now, deps.backups);
+  const remote = (await remoteBackupHorizon(deps.db, deps.vault, now))?.toISOString() ?? null;
+  return local && remote ? (local > remote ? local : remote) : local ?? remote;
 }
 
 const contactRows = (e: PersonalDataTable, by: RowsBy, s: ErasureSubject) => {
@@ -132,7 +146,7 @@ export function erasureJobHandler(deps: EraseDeps): JobHandler {
       const now = deps.clock.now();
       const prior = request.evidence as { steps?: Record<string, number> };
       await updateRequest(deps.db, deps.clock, id, {
-        status: 'done', evidence: { steps: { ...prior.steps, ...steps }, wal_truncated: true }, backupsExpireAt: backupsExpireAt(now, deps.backups),
+        status: 'done', evidence: { steps: { ...prior.steps, ...steps }, wal_truncated: true }, backupsExpireAt: await allBackupsGoneAt(deps, now),
       });
       await recordAudit(deps.db, deps.clock, { actor: SYSTEM_ACTOR, action: 'privacy_request.completed', clientId: request.clientId, targetType: 'contact', targetId: request.contactId ?? undefined, details: { request_id: id, kind: 'erasure' } });
       deps.log.info('privacy', 'erasure done', { request_id: id });

@@ -20,6 +20,17 @@ export type ContactErasure =
   /** Handled by an erasure step (ERASURE_STEPS), e.g. rows found by a keyed hash of the number. */
   | { do: 'step'; step: string };
 
+/**
+ * What the purge of a terminated client (policy 5.2: 90 days after termination) does to its rows;
+ * absent: deleted. What the law requires to keep longer (issued billing statements, once billing
+ * exists) registers `keep` or `strip` here, and survives the purge stripped of the rest.
+ */
+export type ClientPurge =
+  /** The rows stay with these columns set to these values (nothing left names anyone). */
+  | { do: 'strip'; set: Record<string, string | number | null>; why: string }
+  /** The rows stay as they are (see `why`). */
+  | { do: 'keep'; why: string };
+
 export interface PersonalDataTable {
   table: string;
   /** What personal data it holds (docs/PRIVACY.md and the export's schema description). */
@@ -35,6 +46,8 @@ export interface PersonalDataTable {
   secretRowsWhere?: { column: string; value: string | number };
   /** Derived data (a search index) that follows its source's rows; never exported itself. */
   derivedFrom?: string;
+  /** What purging a terminated client does to the rows (absent: delete). */
+  clientPurge?: ClientPurge;
   /** Why rows are kept or have no client (for the record). */
   why?: string;
 }
@@ -52,7 +65,13 @@ export interface PersonalDataFiles {
 
 export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   // Client-owned: the account, its members and configuration.
-  { table: 'clients', holds: 'company name, contact e-mail, phone, invoice address, contact persons', byClient: { column: 'id' } },
+  {
+    table: 'clients', holds: 'company name, contact e-mail, phone, invoice address, contact persons', byClient: { column: 'id' },
+    clientPurge: {
+      do: 'strip', set: { name: '', contact_email: '', phone: '', invoice_address: '', contact_persons: '[]' },
+      why: 'the id stays (slug replaced) so that records kept longer by law, and the audit log, still point at a client',
+    },
+  },
   { table: 'users', holds: 'members: e-mail, name, language', byClient: { column: 'client_id' }, omit: ['password_hash', 'totp_secret', 'totp_last_step'] },
   { table: 'sessions', holds: 'members\' sign-ins: IP address, browser', byClient: { column: 'user_id', in: { table: 'users', key: 'client_id' } }, omit: ['id', 'csrf_token'] },
   { table: 'password_resets', holds: 'members\' reset requests (times only)', byClient: { column: 'user_id', in: { table: 'users', key: 'client_id' } }, omit: ['id'] },
@@ -64,6 +83,7 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   {
     table: 'audit_log', holds: 'who did what (actors by label, subjects by internal id)', byClient: { column: 'client_id' },
     contactErasure: { do: 'keep', why: 'entries name people by internal id only; a member\'s erasure pseudonymises the actor label' },
+    clientPurge: { do: 'keep', why: 'the audit log keeps that things happened (not what was deleted); members\' labels are pseudonymised' },
   },
   { table: 'settings', holds: 'client settings (auto-reply text, …)', byClient: { column: 'client_id' }, secretRowsWhere: { column: 'sealed', value: 1 } },
   { table: 'api_keys', holds: 'key labels and who made them', byClient: { column: 'client_id' }, omit: ['key_hash'] },
@@ -80,6 +100,27 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   { table: 'ai_settings', holds: 'AI instructions, facts, FAQ', byClient: { column: 'client_id' }, omit: ['api_key'] },
   { table: 'transfer_consents', holds: 'authorisations of transfers abroad, by member', byClient: { column: 'client_id' } },
   { table: 'usage_events', holds: 'usage counts for billing (no person)', byClient: { column: 'client_id' } },
+  { table: 'chatwoot_accounts', holds: 'the client\'s Chatwoot connection: URL, account id (token and secret sealed)', byClient: { column: 'client_id' }, omit: ['api_token', 'webhook_secret'] },
+  { table: 'chatwoot_inboxes', holds: 'which Chatwoot inbox mirrors each channel account', byClient: { column: 'client_id' }, omit: ['webhook_token', 'secret'] },
+  {
+    table: 'chatwoot_links', holds: 'id map: our contacts, conversations and messages ↔ Chatwoot\'s ids', byClient: { column: 'client_id' }, byContact: { column: 'contact_id' },
+    contactErasure: { do: 'step', step: 'chatwoot-contact' },
+  },
+  { table: 'chatwoot_seen', holds: 'which Chatwoot webhook deliveries were received (ids only)', byClient: { column: 'client_id' } },
+  { table: 'pending_logins', holds: 'Facebook and Instagram logins in progress (15 minutes; tokens sealed)', byClient: { column: 'client_id' }, omit: ['state_hash', 'login'] },
+  { table: 'usage_daily', holds: 'daily usage counters per channel and kind (no person)', byClient: { column: 'client_id' } },
+  { table: 'billing_plan_assignments', holds: 'which plan the client is on, from when', byClient: { column: 'client_id' } },
+  { table: 'billing_details', holds: 'billing details: company, BIN, invoice address, billing e-mail', byClient: { column: 'client_id' } },
+  { table: 'billing_quota_notices', holds: 'which quota warnings were sent (no person)', byClient: { column: 'client_id' } },
+  {
+    table: 'statements', holds: 'issued monthly statements: the company\'s legal name, BIN, invoice address, amounts (no person)', byClient: { column: 'client_id' },
+    clientPurge: { do: 'keep', why: 'issued statements are accounting records the law requires to keep longer; they hold company details only, and cannot be changed once issued' },
+  },
+  { table: 'automation_rules', holds: 'the client’s automation rules (names, keywords, template codes)', byClient: { column: 'client_id' } },
+  { table: 'response_templates', holds: 'the client’s response templates (texts)', byClient: { column: 'client_id' } },
+  { table: 'business_hours', holds: 'the client’s business hours', byClient: { column: 'client_id' } },
+  { table: 'automation_firings', holds: 'when rules acted in a conversation, the last hour only (internal ids)', byClient: { column: 'client_id' } },
+  { table: 'conversation_openings', holds: 'which message opened a conversation (internal ids)', byClient: { column: 'client_id' } },
   { table: 'policy_acceptances', holds: 'which owner accepted which policy version (by internal id)', byClient: { column: 'client_id' } },
   { table: 'breach_clients', holds: 'which breaches of the register affect the client', byClient: { column: 'client_id' } },
   { table: 'privacy_requests', holds: 'the register of privacy requests (people by internal id)', byClient: { column: 'client_id' }, byContact: { column: 'contact_id' },
@@ -110,6 +151,8 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
 export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   vault_keys: 'key ids and check values of the master key',
   schema_migrations: 'which migrations ran',
+  usage_rollup_marks: 'how far the usage rollup has read (a row id)',
+  billing_plans: 'the operator\'s plans: names, prices, included amounts',
   policy_versions: 'the operator\'s policy texts and effective dates',
   processing_activities: 'the operator\'s own record of processing activities (GDPR Art. 30): descriptions, no person',
   breaches: 'the operator\'s breach register: what happened and when (clients by breach_clients, people never)',

@@ -1,3 +1,3 @@
 export { SETTINGS, settingSpec, type SettingSpec } from './registry.ts';
-export { getSetting, setSetting, setSettings, hasSetting, storedSettings, parseSettingValue } from './settings.ts';
-export { settingKind, type SettingKind } from './value-kind.ts';
+export { getSetting, setSetting, setSettings, hasSetting, storedSettings, parseSettingValue, type SettingsGuard, type SettingsChange } from './settings.ts';
+export { settingKind, integerRange, type SettingKind } from './value-kind.ts';

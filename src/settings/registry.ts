@@ -1,5 +1,6 @@
 import { badRequest } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
+import { containsCardNumber } from '../lib/card-number.ts';
 
 export interface SettingSpec {
   key: string;
@@ -39,11 +40,37 @@ const baseUrl = (v: string) => {
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(u) || u.length > 300) throw badRequest('Expected a full http(s) URL without a query, e.g. https://graph.facebook.com', undefined, 'setting_url');
   return u;
 };
+const s3Endpoint = (v: string) => {
+  const u = v.trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/?#]+$/.test(u) || u.length > 300) throw badRequest('Expected the storage address as http(s)://host[:port], e.g. https://s3.example.kz', undefined, 'setting_s3_endpoint');
+  return u;
+};
+const s3Bucket = (v: string) => {
+  const b = v.trim();
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw badRequest('Expected a bucket name: 3-63 lower-case letters, digits, dots and hyphens', undefined, 'setting_bucket');
+  return b;
+};
+const s3Prefix = (v: string) => {
+  const p = v.trim();
+  if (p.length > 200 || p.startsWith('/') || p.endsWith('/') || /\/\/|[\\\u0000-\u001f]/.test(p)) throw badRequest('Expected a folder path inside the bucket without a leading or trailing slash, e.g. habar/prod', undefined, 'setting_prefix');
+  return p;
+};
+
 const graphVersion = (v: string) => {
   if (!/^v\d{1,3}\.\d{1,2}$/.test(v.trim())) throw badRequest('Expected a Graph API version such as v21.0', undefined, 'setting_graph_version');
   return v.trim();
 };
 
+/** Free text an operator types: refused when it holds a payment card number (lib/card-number.ts). */
+const noCard = (max: number) => (v: string) => {
+  const t = text(max)(v);
+  if (containsCardNumber(t)) throw badRequest('This looks like a payment card number. Habar never stores card numbers: remove it.', undefined, 'card_number');
+  return t;
+};
+const percent = (v: string) => {
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(v.trim())) throw badRequest('Expected a percentage from 0 to 99.99, e.g. 12', undefined, 'setting_percent');
+  return String(Number(v.trim()));
+};
 const timeZone = (v: string) => {
   const z = v.trim();
   try {
@@ -65,7 +92,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
   { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
   { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Answer customers automatically when no member of the client is online', parse: bool },
-  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: text(4096) },
+  { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: noCard(4096) },
   { key: 'auto_reply.online_minutes', scope: 'client', default: '10', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },
   { key: 'auto_reply.repeat_after_minutes', scope: 'client', default: '60', help: 'Send the automatic answer again in the same conversation only after this many minutes (default 60)', parse: int(0, 10080) },
   { key: 'webhooks.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let outgoing webhooks post to loopback, link-local and private network addresses (default false: refused, against SSRF)', parse: bool },
@@ -81,6 +108,26 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'meta.instagram_app_id', scope: 'global', help: 'Instagram app id (Instagram Login, for accounts without a Facebook Page)', parse: text(64) },
   { key: 'meta.instagram_app_secret', scope: 'global', secret: true, help: "Instagram app secret (sealed): also signs those accounts' webhooks", parse: text(200) },
   { key: 'instagram.human_agent_tag', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Let people answer Instagram customers up to 7 days after their last message (Meta\'s HUMAN_AGENT tag; only for a person\'s replies, never automatic ones)', parse: bool },
+  { key: 'privacy.retention_days', scope: 'client', help: 'Delete chat history (messages, their files, emptied conversations) older than this many days, once a day (unset: kept while the account is active)', parse: int(1, 36500) },
+  { key: 'privacy.purge_after_days', scope: 'global', default: '90', help: 'Days after a client\'s termination when everything of it is purged (default 90, as the privacy policy promises)', parse: int(1, 3650) },
+  { key: 'privacy.export_link_days', scope: 'global', default: '7', help: 'Days an export\'s download link works before it answers 410 expired and the file is deleted (default 7)', parse: int(1, 90) },
+  { key: 'billing.operator_name', scope: 'global', help: 'The operator’s company name, printed on statements', parse: noCard(200) },
+  { key: 'billing.operator_bin', scope: 'global', help: 'The operator’s BIN (12 digits), printed on statements', parse: noCard(40) },
+  { key: 'billing.operator_address', scope: 'global', help: 'The operator’s legal address, printed on statements', parse: noCard(500) },
+  { key: 'billing.operator_bank', scope: 'global', help: 'The operator’s bank details (bank, BIC, IBAN), printed on statements', parse: noCard(500) },
+  { key: 'billing.vat_percent', scope: 'global', default: '0', help: 'VAT rate in percent added to statements (e.g. 12; default 0)', parse: percent },
+  { key: 'chatwoot.allow_private_targets', scope: 'global', choices: ['true', 'false'], help: 'Let a client connect a Chatwoot on a loopback or private network address, also over plain http (default false: https to public addresses only)', parse: bool },
+  { key: 'backup.remote.endpoint', scope: 'global', help: 'Off-site backups: the S3-compatible storage address, e.g. https://s3.example.kz or http://127.0.0.1:9000 (a MinIO beside Habar)', parse: s3Endpoint },
+  { key: 'backup.remote.region', scope: 'global', help: 'Off-site backups: the storage region (as the provider names it; us-east-1 when it has none)', parse: text(64) },
+  { key: 'backup.remote.bucket', scope: 'global', help: 'Off-site backups: the bucket', parse: s3Bucket },
+  { key: 'backup.remote.prefix', scope: 'global', help: 'Off-site backups: the folder inside the bucket, without a trailing slash (empty: the top of the bucket)', parse: s3Prefix },
+  { key: 'backup.remote.access_key', scope: 'global', help: 'Off-site backups: the access key id', parse: text(128) },
+  { key: 'backup.remote.secret_key', scope: 'global', secret: true, help: 'Off-site backups: the secret access key (sealed)', parse: text(256) },
+  { key: 'backup.remote.in_kazakhstan', scope: 'global', choices: ['true', 'false'], default: 'false', help: 'Off-site backups: the storage is in Kazakhstan (required to switch them on, unless an exception is recorded)', parse: bool },
+  { key: 'backup.remote.exception', scope: 'global', help: 'Off-site backups: the recorded reason for storage outside Kazakhstan', parse: text(1000) },
+  { key: 'backup.remote.keep', scope: 'global', default: '7', help: 'Off-site backups: how many to keep (default 7)', parse: int(1, 1000) },
+  { key: 'backup.remote.keep_days', scope: 'global', default: '30', help: 'Off-site backups: delete those older than this many days (default 30)', parse: int(1, 3650) },
+  { key: 'backup.remote.enabled', scope: 'global', choices: ['true', 'false'], default: 'false', help: 'Upload each scheduled backup, encrypted, to the off-site storage (checked by writing and deleting a test object first)', parse: bool },
   { key: 'sandbox.rate_limit_per_minute', scope: 'global', help: 'Messages a sandbox customer page accepts per minute from one IP address (default 60; the whole link takes ten times as many)', parse: int(1, 1_000_000) },
   { key: 'operator.timezone', scope: 'global', default: 'Asia/Almaty', help: 'The operator\'s time zone: policy effective dates and breach deadlines count in it (default Asia/Almaty)', parse: timeZone },
   { key: 'policy.dpa_template', scope: 'global', help: 'The data processing agreement template (markdown with {{placeholders}}); empty: the built-in one', parse: text(50_000) },

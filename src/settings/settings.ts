@@ -61,17 +61,35 @@ export async function setSetting(db: Db, vault: Vault, clock: Clock, key: string
     .onConflict((oc) => oc.columns(['client_id', 'key']).doUpdateSet({ value: stored, sealed: spec.secret ? 1 : 0, updated_at: now })).execute();
 }
 
+/** A change to settings as a guard sees it: `after` reads a key as it will be once the change is stored. */
+export interface SettingsChange {
+  changes: Record<string, string | null>;
+  clientId: string | null;
+  after(key: string): Promise<string | undefined>;
+}
+
+/**
+ * A rule over a whole change, run before anything is stored (e.g. checking a connection the new
+ * values describe); it throws a field error to refuse, which changes nothing. Rooms register
+ * theirs in SETTINGS_GUARDS (src/pipeline.ts).
+ */
+export type SettingsGuard = (change: SettingsChange) => Promise<void>;
+
 /**
  * The settings change of the UI, the API and the CLI: stores several settings at once, all or none
  * (each value validated first; null clears), and records `settings.updated` with the keys, never the
  * values (some are secrets). `clientId` null is the install-wide scope. `also` runs in the same
- * transaction and names further changed fields for the audit row (a client's time zone).
+ * transaction and names further changed fields for the audit row (a client's time zone). `guards`
+ * run after validation and before the transaction; one that throws refuses the whole change.
  */
 export async function setSettings(
   db: Db, vault: Vault, clock: Clock, changes: Record<string, string | null>, clientId: string | null, by: AuditBy,
-  also?: (trx: Db) => Promise<string[]>,
+  also?: (trx: Db) => Promise<string[]>, guards: readonly SettingsGuard[] = [],
 ): Promise<void> {
-  for (const [key, value] of Object.entries(changes)) if (value !== null) parseSettingValue(key, value, clientId);
+  const parsed = new Map<string, string | null>();
+  for (const [key, value] of Object.entries(changes)) parsed.set(key, value === null ? null : parseSettingValue(key, value, clientId));
+  const after = async (key: string) => (parsed.has(key) ? parsed.get(key) ?? undefined : getSetting(db, vault, key, clientId));
+  for (const guard of guards) await guard({ changes, clientId, after });
   await db.transaction().execute(async (trx) => {
     for (const [key, value] of Object.entries(changes)) await setSetting(trx, vault, clock, key, value, clientId);
     const keys = [...Object.keys(changes), ...(also ? await also(trx) : [])];

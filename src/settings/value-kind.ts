@@ -25,3 +25,18 @@ export function settingKind(spec: SettingSpec): SettingKind {
   if (probe(spec, 'x'.repeat(LONG_TEXT + 1)) !== undefined) return 'long_text';
   return 'text';
 }
+
+/**
+ * An integer setting's allowed range, as its parser reports it when it refuses a word
+ * (`setting_number` with {min, max}); undefined for other kinds or a parser that says no range.
+ */
+export function integerRange(spec: SettingSpec): { min: number; max: number } | undefined {
+  if (settingKind(spec) !== 'integer') return undefined;
+  try {
+    spec.parse('x');
+  } catch (err) {
+    const p = (err as { params?: Record<string, unknown> }).params;
+    if (typeof p?.min === 'number' && typeof p.max === 'number') return { min: p.min, max: p.max };
+  }
+  return undefined;
+}

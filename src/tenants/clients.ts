@@ -6,6 +6,7 @@ import { newId } from '../lib/ids.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
 import { isValidEmail } from '../auth/index.ts';
+import { containsCardNumber } from '../lib/card-number.ts';
 
 export interface ContactPerson {
   name: string;
@@ -26,6 +27,8 @@ export interface Client {
   requireTotp: boolean;
   status: 'active' | 'terminated';
   terminatedAt: string | null;
+  /** Set once a terminated client's data was purged (the row is then a stripped tombstone). */
+  purgedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,7 +39,7 @@ export function toClient(r: Selectable<ClientsTable>): Client {
   return {
     id: r.id, slug: r.slug, name: r.name, contactEmail: r.contact_email, phone: r.phone, invoiceAddress: r.invoice_address,
     contactPersons: persons, timezone: r.timezone, requireTotp: !!r.require_totp, status: r.status as Client['status'],
-    terminatedAt: r.terminated_at, createdAt: r.created_at, updatedAt: r.updated_at,
+    terminatedAt: r.terminated_at, purgedAt: r.purged_at ?? null, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -87,6 +90,12 @@ export function clientInputProblems(input: ClientInput, creating: boolean): Fiel
   if (input.contactEmail && !isValidEmail(input.contactEmail)) add('contact_email', 'invalid_email', 'Enter a valid e-mail address');
   if (input.phone && !PHONE.test(input.phone.trim())) add('phone', 'invalid_phone', 'Enter a phone number such as +7 701 234 56 78');
   if (input.invoiceAddress && charLength(input.invoiceAddress) > 1000) add('invoice_address', 'too_long', 'The invoice address is too long');
+  // Habar never stores payment card numbers, wherever an owner or the operator types one.
+  const cardText = 'This looks like a payment card number. Habar never stores card numbers: remove it.';
+  for (const [field, value] of [['name', input.name], ['invoice_address', input.invoiceAddress]] as const) {
+    if (value && containsCardNumber(value) && !out.some((p) => p.field === field)) add(field, 'card_number', cardText);
+  }
+  if ((input.contactPersons ?? []).some((p) => containsCardNumber(`${p.name ?? ''}\n${p.role ?? ''}`))) add('contact_persons', 'card_number', cardText);
   if (input.timezone !== undefined && !isValidTimezone(input.timezone)) add('timezone', 'invalid_timezone', `Unknown time zone "${input.timezone}"`);
   const persons = input.contactPersons ?? [];
   if (persons.length > MAX_CONTACT_PERSONS) add('contact_persons', 'too_many_persons', `At most ${MAX_CONTACT_PERSONS} contact persons`);
@@ -131,7 +140,7 @@ export async function createClient(db: Db, clock: Clock, input: ClientInput & { 
     id: newId(), slug: input.slug, name: input.name.trim(), contact_email: input.contactEmail?.trim() ?? '',
     phone: input.phone?.trim() ?? '', invoice_address: input.invoiceAddress?.trim() ?? '',
     contact_persons: JSON.stringify(input.contactPersons ?? []), timezone: input.timezone ?? 'Asia/Almaty',
-    require_totp: input.requireTotp ? 1 : 0, status: 'active', terminated_at: null, created_at: now, updated_at: now,
+    require_totp: input.requireTotp ? 1 : 0, status: 'active', terminated_at: null, purged_at: null, created_at: now, updated_at: now,
   };
   await db.insertInto('clients').values(row).execute();
   return toClient(row);

@@ -5,3 +5,4 @@ export * from './embedded-default.ts';
 export * from './members.ts';
 export * from './client-changes.ts';
 export * from './client-settings.ts';
+export * from './termination.ts';

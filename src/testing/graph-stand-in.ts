@@ -30,6 +30,8 @@ export interface StandInPage {
   pageToken: string;
   igId: string;
   username: string;
+  /** System-user tokens (Meta Business Suite) given access to this Page: `/me/accounts` lists it for them. */
+  systemUserTokens?: string[];
 }
 
 /** Meta's error answer: `{"error": {message, type, code, error_subcode, fbtrace_id}}` with an HTTP status. */
@@ -50,6 +52,9 @@ export const RATE_LIMITED: GraphFault = { status: 400, code: 4, message: 'Applic
 export function metaSignature(appSecret: string, raw: string): string {
   return 'sha256=' + createHmac('sha256', appSecret).update(raw).digest('hex');
 }
+
+/** A file on a message the Conversations API lists (served by the stand-in's CDN under its name). */
+export interface ConversationFile { name: string; mime: string; size: number }
 
 export class GraphStandIn {
   readonly requests: GraphRequestRecord[] = [];
@@ -75,7 +80,7 @@ export class GraphStandIn {
   private readonly codes = new Set<string>();
   private readonly userTokens = new Map<string, 'short' | 'long'>();
   /** Conversations the Conversations API lists (polling mode), newest message last. */
-  readonly conversations: Array<{ id: string; igId: string; customerId: string; updated: string; messages: Array<{ id: string; created_time: string; from: string; text: string }> }> = [];
+  readonly conversations: Array<{ id: string; igId: string; customerId: string; updated: string; messages: Array<{ id: string; created_time: string; from: string; text: string; files?: ConversationFile[] }> }> = [];
   private faults: Array<{ path: RegExp; fault: GraphFault }> = [];
   private server?: http.Server;
   private hanging: http.ServerResponse[] = [];
@@ -90,19 +95,25 @@ export class GraphStandIn {
   /** A Page the logging-in person manages; its Page token also works for its Instagram account. */
   addPage(p: StandInPage): this {
     this.pages.push(p);
-    this.accounts.set(p.igId, { igId: p.igId, username: p.username, token: p.pageToken });
+    if (!this.accounts.has(p.igId)) this.accounts.set(p.igId, { igId: p.igId, username: p.username, token: p.pageToken });
     return this;
   }
 
+  /** Whether a token opens an Instagram account: its own, its Page's, or a system user's with access to the Page. */
+  private opens(account: StandInAccount, token: string | undefined): boolean {
+    if (!token) return false;
+    return account.token === token || this.pages.some((p) => p.igId === account.igId && (p.pageToken === token || !!p.systemUserTokens?.includes(token)));
+  }
+
   /** A message in an account's conversation with a customer, as the Conversations API will list it (`fromBusiness`: sent by the account). */
-  addConversationMessage(igId: string, customerId: string, text: string, at: Date, fromBusiness = false): string {
+  addConversationMessage(igId: string, customerId: string, text: string, at: Date, fromBusiness = false, files?: ConversationFile[]): string {
     let conv = this.conversations.find((c) => c.igId === igId && c.customerId === customerId);
     if (!conv) {
       conv = { id: `aWdfconv${++this.seq}`, igId, customerId, updated: at.toISOString(), messages: [] };
       this.conversations.push(conv);
     }
     const id = `aWdfmsg${++this.seq}`;
-    conv.messages.push({ id, created_time: at.toISOString(), from: fromBusiness ? igId : customerId, text });
+    conv.messages.push({ id, created_time: at.toISOString(), from: fromBusiness ? igId : customerId, text, ...(files ? { files } : {}) });
     conv.updated = at.toISOString();
     return id;
   }
@@ -176,7 +187,9 @@ export class GraphStandIn {
       res.end(this.consentPage(record.query));
       return;
     }
-    const answer = path === '/oauth/access_token' ? this.token(record.query) : path === '/me/accounts' ? this.meAccounts(record.query) : await this.route(record);
+    const answer = path === '/oauth/access_token' ? this.token(record.query) : path === '/me/accounts' ? this.meAccounts(record.query)
+      : path === '/me' ? this.mePage(record.query) ?? { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } }
+      : await this.route(record);
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   }
@@ -237,11 +250,20 @@ export class GraphStandIn {
   }
 
   private meAccounts(q: Record<string, string>): { status: number; body: unknown } {
-    if (!this.userTokens.has(q.access_token)) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
+    const systemUser = this.pages.some((p) => p.systemUserTokens?.includes(q.access_token));
+    if (!this.userTokens.has(q.access_token) && !systemUser) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
+    // A system user sees the Pages it was given; the person logging in, the Pages they manage themselves.
+    const pages = this.pages.filter((p) => (systemUser ? p.systemUserTokens?.includes(q.access_token) : !p.systemUserTokens));
     return {
       status: 200,
-      body: { data: this.pages.map((p) => ({ id: p.pageId, name: p.name, access_token: p.pageToken, instagram_business_account: { id: p.igId, username: p.username } })) },
+      body: { data: pages.map((p) => ({ id: p.pageId, name: p.name, access_token: p.pageToken, instagram_business_account: { id: p.igId, username: p.username } })) },
     };
+  }
+
+  /** `/me` with a Page token is the Page (with its linked Instagram account). */
+  private mePage(q: Record<string, string>): { status: number; body: unknown } | undefined {
+    const p = this.pages.find((x) => x.pageToken === q.access_token);
+    return p ? { status: 200, body: { id: p.pageId, name: p.name, instagram_business_account: { id: p.igId } } } : undefined;
   }
 
   private error(res: http.ServerResponse, f: GraphFault): void {
@@ -253,10 +275,16 @@ export class GraphStandIn {
     const token = r.query.access_token;
     const conv = this.conversations.find((c) => r.path === `/${c.id}`);
     if (conv) {
-      if (token !== this.accounts.get(conv.igId)?.token) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
+      const owner = this.accounts.get(conv.igId);
+      if (!owner || !this.opens(owner, token)) return { status: 400, body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } } };
       // Newest first, as Meta lists them; `to` names the other side.
+      // Like Meta, the attachments edge only when the fields ask for it; a file's URL is the stand-in's CDN.
+      const withFiles = /attachments\{/.test(r.query.fields ?? '');
       const data = [...conv.messages].reverse().map((m) => ({
         id: m.id, created_time: m.created_time, message: m.text, from: { id: m.from }, to: { data: [{ id: m.from === conv.igId ? conv.customerId : conv.igId }] },
+        ...(withFiles && m.files ? {
+          attachments: { data: m.files.map((f) => ({ name: f.name, mime_type: f.mime, size: f.size, [f.mime.startsWith('image/') ? 'image_data' : 'file_url']: f.mime.startsWith('image/') ? { url: `${this.url}/cdn/${f.name}` } : `${this.url}/cdn/${f.name}` })) },
+        } : {}),
       }));
       return { status: 200, body: { id: conv.id, messages: { data } } };
     }
@@ -270,13 +298,16 @@ export class GraphStandIn {
     const account = m ? (page ? this.accounts.get(page.igId) : this.accounts.get(m[1])) : undefined;
     const invalid = { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf' } } };
     if (!m || !account) return { status: 400, body: { error: { message: `Unsupported get request. Object with ID '${m?.[1] ?? ''}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } } };
-    if (token !== account.token) return invalid;
+    // The Page's own calls (its Send API, its subscription) take the Page's token only.
+    if (page ? token !== page.pageToken : !this.opens(account, token)) return invalid;
     if (r.method === 'GET' && m[2] === 'conversations') {
       const data = this.conversations.filter((c) => c.igId === account.igId).sort((a, b) => b.updated.localeCompare(a.updated)).map((c) => ({ id: c.id, updated_time: c.updated }));
       return { status: 200, body: { data } };
     }
     if (r.method === 'GET' && !m[2]) return { status: 200, body: { id: account.igId, username: account.username, name: account.name ?? account.username } };
     if (r.method === 'POST' && m[2] === 'subscribed_apps') {
+      // On the Graph API the subscription is the Page's; an Instagram account node has no such edge.
+      if (!page) return { status: 400, body: { error: { message: '(#100) Tried accessing nonexisting field (subscribed_apps) on node type (InstagramBusinessAccount)', type: 'OAuthException', code: 100 } } };
       this.subscriptions.set(account.igId, r.query.subscribed_fields ?? '');
       return { status: 200, body: { success: true } };
     }

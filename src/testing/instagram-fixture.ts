@@ -7,10 +7,12 @@ import { createChannelAccount, type ChannelAccount } from '../channels/index.ts'
 export const APP_SECRET = 'meta-app-secret-for-tests';
 export const VERIFY_TOKEN = 'verify-me-please';
 export const IG_ACCOUNT = { igId: '17841400000000001', username: 'coffee.kz', token: 'EAAG-system-user-token' };
+/** The Facebook Page IG_ACCOUNT is linked to; IG_ACCOUNT's system-user token has access to it. */
+export const IG_PAGE = { pageId: '104000000000900', name: 'Coffee KZ', pageToken: 'EAAG-page-token-coffee', igId: IG_ACCOUNT.igId, username: IG_ACCOUNT.username, systemUserTokens: [IG_ACCOUNT.token] };
 
 /** A Graph stand-in with one Instagram account, and the app's meta.* settings pointing at it. */
 export async function startMeta(app: TestApp): Promise<GraphStandIn> {
-  const graph = new GraphStandIn().addAccount(IG_ACCOUNT);
+  const graph = new GraphStandIn().addAccount(IG_ACCOUNT).addPage(IG_PAGE);
   const url = await graph.start();
   await setSettings(app.ctx.db, app.ctx.vault, app.ctx.clock, {
     'meta.app_id': '1234567890', 'meta.app_secret': APP_SECRET, 'meta.verify_token': VERIFY_TOKEN,

@@ -1,4 +1,4 @@
-export { Vault, isSealed, keyIdOf } from './seal.ts';
+export { Vault, isSealed, keyIdOf, deriveKeyFrom } from './seal.ts';
 export { readMasterKey, writeKeyFile, generateKey, parseKey, type KeySource } from './key-source.ts';
 export { unlockVault, checkMasterKey } from './unlock.ts';
 export { rotateKey } from './rotate.ts';

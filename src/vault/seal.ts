@@ -6,6 +6,9 @@ const PREFIX = 'hv1';
 /** The id of a key: a short fingerprint, stored beside each sealed value to support rotation. */
 export const keyIdOf = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
+/** A 32-byte key for `purpose`, derived from a master key with HKDF-SHA256 (what `Vault.deriveKey` gives for the active key). */
+export const deriveKeyFrom = (master: Buffer, purpose: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `habar:${purpose}`, 32));
+
 /**
  * Seals secrets with AES-256-GCM: a fresh 96-bit nonce per record, the key id in the envelope,
  * and an optional context string (e.g. "users.totp_secret") bound as additional data.
@@ -52,7 +55,7 @@ export class Vault {
    * It changes when the master key is rotated.
    */
   deriveKey(purpose: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.keys.get(this.activeKeyId)!, Buffer.alloc(0), `habar:${purpose}`, 32));
+    return deriveKeyFrom(this.keys.get(this.activeKeyId)!, purpose);
   }
 
   keyIdOfSealed(sealed: string): string | undefined {

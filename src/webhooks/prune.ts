@@ -14,6 +14,12 @@ export async function pruneDeliveries(db: Db, clock: Clock, olderThanMs = KEEP_D
   return Number(r.numDeletedRows);
 }
 
+/** Deletes a client's deliveries created before `cutoff` (ISO), whatever their state: their payloads quote messages (chat-history retention). */
+export async function deleteClientDeliveriesBefore(db: Db, clientId: string, cutoff: string): Promise<number> {
+  const r = await db.deleteFrom('webhook_deliveries').where('client_id', '=', clientId).where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** The periodic job that keeps the delivery log to its retention. */
 export function pruneDeliveriesHandler(deps: { db: Db; clock: Clock }): JobHandler {
   return { kind: PRUNE_DELIVERIES_KIND, async run() { await pruneDeliveries(deps.db, deps.clock); } };

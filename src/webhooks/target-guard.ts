@@ -54,7 +54,7 @@ export async function assertWebhookTarget(db: Db, vault: Vault, url: string): Pr
   const host = hostOf(url);
   if (!host || !(isLocalhostName(host) || isPrivateAddress(host))) return;
   if (await privateTargetsAllowed(db, vault)) return;
-  throw badRequest('Webhooks cannot post to local or private network addresses', 'url', 'private_url');
+  throw badRequest(`Webhooks cannot post to local or private network addresses; an administrator can allow them with the setting ${ALLOW_PRIVATE_TARGETS}`, 'url', 'private_url');
 }
 
 export interface TargetDeps {
@@ -91,7 +91,7 @@ export async function checkDeliveryTarget(deps: TargetDeps, url: string): Promis
     if (addresses.length === 0) return refuse(`Could not resolve ${host}`);
   }
   if ((addresses.some((a) => isPrivateAddress(a.address)) || isLocalhostName(host)) && !(await privateTargetsAllowed(deps.db, deps.vault))) {
-    return refuse('Refused: the URL leads to a local or private network address');
+    return refuse(`Refused: the URL leads to a local or private network address (allowed only with the setting ${ALLOW_PRIVATE_TARGETS})`);
   }
   return { pin: addresses };
 }

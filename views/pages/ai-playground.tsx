@@ -1,5 +1,5 @@
 import { Layout, Csrf } from '../layout.tsx';
-import { ClientTabs, TextAreaField } from '../controls.tsx';
+import { AiTabs, ClientTabs, TextAreaField } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { Client } from '../../src/tenants/index.ts';
 import type { PlaygroundResult } from '../../src/ai/index.ts';
@@ -31,6 +31,7 @@ export function PlaygroundPage({ v, d }: { v: ViewContext; d: PlaygroundView }) 
     <Layout v={v} title={`${v.t('ai.playground')} · ${d.client.name}`}>
       <ClientTabs v={v} slug={d.client.slug} name={d.client.name} />
       <h1>{v.t('ai.playground')}</h1>
+      <AiTabs v={v} slug={d.client.slug} />
       <p class="muted">{v.t('ai.playground.intro')}</p>
       <form method="post" action={`/clients/${d.client.slug}/ai/playground`} class="card">
         <Csrf v={v} />

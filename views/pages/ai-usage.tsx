@@ -1,5 +1,5 @@
 import { Layout } from '../layout.tsx';
-import { ClientTabs } from '../controls.tsx';
+import { AiTabs, ClientTabs } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { Client } from '../../src/tenants/index.ts';
 import type { AiReport, UsageRow } from '../../src/ai/index.ts';
@@ -25,13 +25,14 @@ export function UsagePage({ v, d }: { v: ViewContext; d: UsageView }) {
     <Layout v={v} title={`${v.t('ai.usage')} · ${d.client.name}`}>
       <ClientTabs v={v} slug={d.client.slug} name={d.client.name} />
       <h1>{v.t('ai.usage')}</h1>
+      <AiTabs v={v} slug={d.client.slug} />
       <form method="get" class="filters">
         <label class="field"><span>{v.t('ai.usage.days')}</span>
           <select name="days">{[7, 30, 90].map((n) => <option value={String(n)} selected={n === d.days}>{n}</option>)}</select>
         </label>
         <button type="submit" class="small">{v.t('common.filter')}</button>
       </form>
-      <p class="muted">{v.t('ai.usage.intro')}</p>
+      <p class="muted">{v.t('ai.usage.intro')} <a href={`/clients/${d.client.slug}/usage`} data-testid="all-usage">{v.t('usage.all_usage')}</a></p>
       {d.rows.length === 0 ? <p class="muted">{v.t('common.none')}</p> : (
         <table data-testid="usage-table">
           <thead><tr><th>{v.t('ai.usage.day')}</th><th>{v.t('ai.usage.model')}</th><th>{v.t('ai.usage.calls')}</th><th>{v.t('ai.usage.failures')}</th><th>{v.t('ai.usage.tokens_in')}</th><th>{v.t('ai.usage.tokens_out')}</th><th>{v.t('ai.usage.cost')}</th></tr></thead>

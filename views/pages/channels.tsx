@@ -65,7 +65,7 @@ export function ChannelsPage({ v, d }: { v: ViewContext; d: ChannelsView }) {
           <p class="muted">{v.t('channels.whatsapp_hint')}</p>
           <form method="post" action={`${base}/whatsapp`}>
             <Csrf v={v} />
-            <Field label={v.t('channels.name')} name="name" value={d.whatsapp?.values?.name ?? v.t('channels.whatsapp_default_name')} error={d.whatsapp?.errors?.name} required />
+            <Field label={v.t('channels.name')} name="name" id="field-whatsapp-name" value={d.whatsapp?.values?.name ?? v.t('channels.whatsapp_default_name')} error={d.whatsapp?.errors?.name} required />
             <button type="submit">{v.t('common.create')}</button>
           </form>
           <details>
@@ -84,17 +84,17 @@ export function ChannelTable({ v, d }: { v: ViewContext; d: ChannelsView }) {
   return (
     <div id="channel-table" hx-get={`/clients/${d.client.slug}/channels?part=table`} hx-trigger="live delay:200ms" hx-swap="outerHTML" data-live-on="channel">
       {d.channels.length === 0 ? <p class="muted">{v.t('channels.none')}</p> : (
-        <table>
+        <table class="stack">
           <thead><tr><th>{v.t('channels.name')}</th><th>{v.t('channels.kind')}</th><th>{v.t('channels.status')}</th><th>{v.t('channels.phone')}</th><th>{v.t('channels.last_error')}</th><th>{v.t('channels.customer_page')}</th></tr></thead>
           <tbody>
             {d.channels.map((ch) => (
               <tr id={`channel-${ch.id}`}>
-                <td><a href={`/clients/${d.client.slug}/channels/${ch.id}`}>{ch.name}</a></td>
-                <td>{kindName(v, ch.kind)}</td>
-                <td><ChannelStatusBadge v={v} status={ch.status} /> {ch.statusAt ? <small>{v.time(ch.statusAt)}</small> : null}</td>
-                <td>{ch.phone ? <span>{ch.phone}{ch.profileName ? <small class="muted"> {ch.profileName}</small> : null}</span> : <span class="muted">—</span>}</td>
-                <td>{ch.lastError ? <span class="error">{ch.lastError}</span> : <span class="muted">—</span>}</td>
-                <td>
+                <td data-label={v.t('channels.name')}><a href={`/clients/${d.client.slug}/channels/${ch.id}`}>{ch.name}</a></td>
+                <td data-label={v.t('channels.kind')}>{kindName(v, ch.kind)}</td>
+                <td data-label={v.t('channels.status')}><ChannelStatusBadge v={v} status={ch.status} /> {ch.statusAt ? <small>{v.time(ch.statusAt)}</small> : null}</td>
+                <td data-label={v.t('channels.phone')}>{ch.phone ? <span>{ch.phone}{ch.profileName ? <small class="muted"> {ch.profileName}</small> : null}</span> : <span class="muted">—</span>}</td>
+                <td data-label={v.t('channels.last_error')}>{ch.lastError ? <span class="error">{ch.lastError}</span> : <span class="muted">—</span>}</td>
+                <td data-label={v.t('channels.customer_page')}>
                   {ch.customerUrl ? (
                     <span class="actions">
                       <code class="url">{ch.customerUrl}</code>

@@ -1,4 +1,4 @@
-import { Layout, Csrf } from '../layout.tsx';
+import { Layout, Csrf, ErrorSummary } from '../layout.tsx';
 import { ClientTabs } from '../controls.tsx';
 import { SettingField, type SettingRow } from '../setting-fields.tsx';
 import type { ViewContext } from '../view-context.ts';
@@ -27,14 +27,13 @@ export function ClientSettingsPage({ v, d }: { v: ViewContext; d: ClientSettings
     const prefix = r.key.split('.')[0];
     groups.set(prefix, [...(groups.get(prefix) ?? []), r]);
   }
-  const hasErrors = d.errors && Object.keys(d.errors).length > 0;
   return (
     <Layout v={v} title={`${v.t('client_settings.title')} · ${d.client.name}`}>
       <ClientTabs v={v} slug={d.client.slug} name={d.client.name} />
       <h1>{v.t('client_settings.title')}</h1>
       <p class="muted">{v.t('client_settings.intro')}</p>
       {d.canEdit ? null : <p class="muted" role="status">{v.t('client_settings.read_only')}</p>}
-      {hasErrors ? <p class="error" role="alert">{v.t('clients.fix_errors')}</p> : null}
+      <ErrorSummary v={v} errors={d.errors} labels={Object.fromEntries(d.rows.map((r) => [r.key, r.label ?? r.key]))} />
       <form method="post" action={`/clients/${d.client.slug}/settings`}>
         <Csrf v={v} />
         <fieldset disabled={!d.canEdit}>

@@ -1,4 +1,4 @@
-import { Layout, Field, Csrf } from '../layout.tsx';
+import { Layout, Field, Csrf, ErrorSummary } from '../layout.tsx';
 import { TextAreaField, ClientTabs } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
 import type { Client, ContactPerson } from '../../src/tenants/index.ts';
@@ -24,16 +24,16 @@ export function ClientsListPage({ v, clients, canCreate, supportOnly }: { v: Vie
       {supportOnly ? <p class="muted">{v.t('clients.support_only')}</p> : null}
       {canCreate ? <p><a href="/clients/new">{v.t('clients.new')}</a></p> : null}
       {clients.length === 0 ? <p class="muted">{v.t('clients.empty')}</p> : (
-        <table>
+        <table class="stack">
           <thead><tr><th>{v.t('clients.name')}</th><th>{v.t('clients.slug')}</th><th>{v.t('clients.contact_email')}</th><th>{v.t('clients.status')}</th><th>{v.t('clients.created_at')}</th></tr></thead>
           <tbody>
             {clients.map((cl) => (
               <tr>
-                <td><a href={`/clients/${cl.slug}`}>{cl.name}</a></td>
-                <td><code>{cl.slug}</code></td>
-                <td>{cl.contactEmail}</td>
-                <td>{v.t(`clients.status_${cl.status}`)}</td>
-                <td>{v.time(cl.createdAt)}</td>
+                <td data-label={v.t('clients.name')}><a href={`/clients/${cl.slug}`}>{cl.name || cl.slug}</a></td>
+                <td data-label={v.t('clients.slug')}><code>{cl.slug}</code></td>
+                <td data-label={v.t('clients.contact_email')}>{cl.contactEmail}</td>
+                <td data-label={v.t('clients.status')}>{v.t(`clients.status_${cl.status}`)}</td>
+                <td data-label={v.t('clients.created_at')}>{v.time(cl.createdAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -99,7 +99,10 @@ export function ClientFormPage({ v, values, errors, client, canSetTotp = true }:
       {client ? <ClientTabs v={v} slug={client.slug} name={client.name} /> : null}
       <section class="card">
         <h1>{title}</h1>
-        {errors && Object.keys(errors).length ? <p class="error" role="alert">{v.t('clients.fix_errors')}</p> : null}
+        <ErrorSummary v={v} errors={errors} labels={{
+          name: v.t('clients.name'), slug: v.t('clients.slug'), contact_email: v.t('clients.contact_email'), phone: v.t('clients.phone'),
+          invoice_address: v.t('clients.invoice_address'), timezone: v.t('clients.timezone'), contact_persons: v.t('clients.contact_persons'),
+        }} ids={{ contact_persons: 'persons' }} />
         <form method="post" action={creating ? '/clients' : `/clients/${client.slug}/edit`}>
           <Csrf v={v} />
           <div class="grid2">
@@ -111,7 +114,7 @@ export function ClientFormPage({ v, values, errors, client, canSetTotp = true }:
           <TextAreaField label={v.t('clients.invoice_address')} name="invoice_address" value={values.invoice_address} error={errors?.invoice_address} />
           <label class={errors?.timezone ? 'field invalid' : 'field'}>
             <span>{v.t('clients.timezone')}</span>
-            <input name="timezone" value={values.timezone} list="tz-list" aria-invalid={errors?.timezone ? 'true' : undefined} />
+            <input id="field-timezone" name="timezone" value={values.timezone} list="tz-list" aria-invalid={errors?.timezone ? 'true' : undefined} />
             <datalist id="tz-list">{KZ_ZONES.map((z) => <option value={z} />)}</datalist>
             {errors?.timezone ? <small class="error">{errors.timezone}</small> : null}
           </label>

@@ -1,4 +1,5 @@
 import { Layout } from '../layout.tsx';
+import { LANGS, LANG_NAMES } from '../i18n/index.ts';
 import type { ViewContext } from '../view-context.ts';
 
 export interface ChatBubble {
@@ -21,6 +22,8 @@ export interface ComposeData {
   token: string;
   /** A fresh id per form: a double submit stores one message. */
   messageId: string;
+  /** The longest message accepted, in characters (code points). */
+  maxChars: number;
   text?: string;
   error?: string;
 }
@@ -31,12 +34,24 @@ export function CustomerChatPage(props: { v: ViewContext; thread: ChatThreadData
   return (
     <Layout v={v} title={v.t('chat.title', { name: thread.businessName })}>
       <section class="chat card" data-live-src={`/c/${thread.token}/events`}>
-        <h1>{v.t('chat.title', { name: thread.businessName })}</h1>
+        <div class="chat-top">
+          <h1>{v.t('chat.title', { name: thread.businessName })}</h1>
+          <LanguageLinks v={v} token={thread.token} />
+        </div>
         <p class="muted">{v.t('chat.intro')}</p>
         <ChatThread v={v} thread={thread} />
         <ComposeForm v={v} compose={props.compose} />
       </section>
     </Layout>
+  );
+}
+
+/** The page's language, chosen by a plain link (a full load, so the whole page follows; the choice is kept in a cookie). */
+function LanguageLinks({ v, token }: { v: ViewContext; token: string }) {
+  return (
+    <nav class="langs" aria-label={v.t('nav.language')}>
+      {LANGS.map((l) => <a href={`/c/${token}?lang=${l}`} hreflang={l} lang={l} hx-boost="false" aria-current={l === v.lang ? 'true' : undefined}>{LANG_NAMES[l]}</a>)}
+    </nav>
   );
 }
 
@@ -71,8 +86,11 @@ export function ComposeForm({ v, compose, oob }: { v: ViewContext; compose: Comp
       <input type="hidden" name="message_id" value={compose.messageId} />
       <label class={compose.error ? 'field invalid' : 'field'}>
         <span class="visually-hidden">{v.t('chat.placeholder')}</span>
-        <textarea name="text" rows={2} maxlength={4096} required placeholder={v.t('chat.placeholder')} aria-invalid={compose.error ? 'true' : undefined}>{compose.text ?? ''}</textarea>
-        {compose.error ? <small class="error" role="alert">{compose.error}</small> : null}
+        {/* No maxlength: the browser would cut a pasted message silently. public/forms.js says so instead
+            (and keeps the form from sending); the server refuses it again with the same words. */}
+        <textarea name="text" rows={2} required placeholder={v.t('chat.placeholder')} aria-invalid={compose.error ? 'true' : undefined}
+          data-max-chars={String(compose.maxChars)} data-too-long={v.t('chat.error.too_long', { n: compose.maxChars })}>{compose.text ?? ''}</textarea>
+        <small class="error length-note" role="alert" hidden={!compose.error}>{compose.error ?? ''}</small>
       </label>
       <button type="submit">{v.t('chat.send')}</button>
     </form>

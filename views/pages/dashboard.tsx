@@ -1,5 +1,6 @@
 import { Layout, Csrf } from '../layout.tsx';
 import type { ViewContext } from '../view-context.ts';
+import { RemoteBackupCard, type RemoteBackupView } from '../remote-backup.tsx';
 
 export interface DashboardData {
   clients?: { slug: string; name: string; status: string }[];
@@ -8,6 +9,8 @@ export interface DashboardData {
   /** The client's open privacy requests due by `by` (a week from today). */
   privacyDue?: { count: number; by: string };
   firstSteps?: FirstStepsView;
+  /** Operator admins: off-site backups and the last restore drill. */
+  remoteBackup?: RemoteBackupView;
 }
 
 /** One of the first steps: done is derived from the data; href is where to take it. */
@@ -67,6 +70,7 @@ export function DashboardPage({ v, data }: { v: ViewContext; data: DashboardData
           <p>{v.t('dashboard.privacy_due', { count: data.privacyDue.count, date: data.privacyDue.by })} <a href={`/clients/${data.client.slug}/privacy`}>{v.t('privacy.register')}</a></p>
         </div>
       ) : null}
+      {data.remoteBackup ? <RemoteBackupCard v={v} r={data.remoteBackup} compact /> : null}
       {data.client ? (
         <section class="card">
           <h2>{v.t('dashboard.your_client')}</h2>

@@ -1,7 +1,7 @@
 import { Field, Csrf } from '../layout.tsx';
 import { ActionButton, kindName } from '../controls.tsx';
 import type { ViewContext } from '../view-context.ts';
-import type { AiState, Message, ReplyWindow, ThreadHeader } from '../../src/messaging/index.ts';
+import type { AiState, AttachmentMeta, Message, ReplyWindow, ThreadHeader } from '../../src/messaging/index.ts';
 
 // One conversation in the inbox: its header (state and actions), the live message list, the
 // reply box (text and a file) and the contact editor. Each part is also an htmx fragment.
@@ -23,11 +23,15 @@ export interface ThreadView {
   /** The filters of the list beside the thread, kept in every link and form (`?…` or ''). */
   keep: string;
   maxBytes: number;
+  /** The longest reply text, in characters (code points). */
+  maxChars: number;
   /** The AI state as it holds now, and what the header says beside it. */
   ai: ThreadAi;
   /** Whether and how the channel lets the business write now (its driver's window; open without one). */
   replyWindow?: ReplyWindow;
   reply?: { text: string; error?: string };
+  /** Response templates rendered for this contact: typing /code in the reply box inserts one (public/templates.js). */
+  templates?: Array<{ code: string; text: string }>;
   contactForm?: { values: ContactValues; errors: Record<string, string> };
 }
 
@@ -45,11 +49,13 @@ const threadBase = (slug: string, id: string) => `/clients/${slug}/inbox/${id}`;
 
 /** How long "take over" can pause the AI for (minutes; '' = until resumed). */
 const PAUSE_CHOICES = ['', '30', '60', '240', '1440'];
-const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted'];
+const HANDOFF_REASONS = ['keyword', 'tool', 'failures', 'no_match', 'restricted', 'plan_quota'];
 
 export function ThreadPane({ v, slug, t }: { v: ViewContext; slug: string; t: ThreadView }) {
   return (
     <div class="thread" id="thread">
+      {/* Only on a phone, where the open thread hides the list (app.css). */}
+      <a class="back-to-list" href={`/clients/${slug}/inbox${t.keep}`}>← {v.t('inbox.back')}</a>
       <ThreadHead v={v} slug={slug} t={t} />
       <MessageList v={v} slug={slug} t={t} />
       <ReplyBox v={v} slug={slug} t={t} />
@@ -163,6 +169,31 @@ function authorOf(v: ViewContext, m: Message, t: ThreadView): string {
 
 const kb = (n: number) => (n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
+/** A catalog entry, or undefined when the catalog has no such key (the translator answers a missing key with the key). */
+function known(v: ViewContext, key: string, params?: Record<string, string | number>): string | undefined {
+  const s = v.t(key, params);
+  return s === key ? undefined : s;
+}
+
+/** A failed message's reason in the reader's language (its English text when the reason has no catalog entry). */
+function failureText(v: ViewContext, m: Message): string {
+  return (m.errorReason && known(v, m.errorReason.key, m.errorReason.params)) ?? m.error ?? '';
+}
+
+/** One file of a message: stored here (a download), only at the platform (a link), or not kept, with why. */
+function FileItem({ v, base, a }: { v: ViewContext; base: string; a: AttachmentMeta }) {
+  const label = (a.label && known(v, `inbox.file.label.${a.label}`)) || a.name;
+  const remote = a.url && /^https?:\/\//i.test(a.url) ? a.url : undefined;
+  return (
+    <p class="msg-file">
+      {a.id
+        ? <a href={`${base}/attachments/${a.id}`} hx-boost="false" download={a.name}>{label}</a>
+        : remote ? <a href={remote} hx-boost="false" target="_blank" rel="noopener noreferrer">{label}</a> : <span>{label}</span>}
+      {a.notStored ? <> <small class="file-not-stored">({v.t(`inbox.file.not_stored.${a.notStored}`)})</small></> : a.size ? <> <small>({kb(a.size)})</small></> : null}
+    </p>
+  );
+}
+
 function MessageItem({ v, slug, m, t }: { v: ViewContext; slug: string; m: Message; t: ThreadView }) {
   const base = threadBase(slug, m.conversationId);
   return (
@@ -175,15 +206,8 @@ function MessageItem({ v, slug, m, t }: { v: ViewContext; slug: string; m: Messa
         {m.deletedAt ? <> · <span class="badge off msg-deleted" title={v.time(m.deletedAt)}>{v.t('inbox.deleted')}</span></> : null}
       </small>
       {m.text ? <p class="msg-text">{m.text}</p> : null}
-      {m.attachments.map((a) => (
-        <p class="msg-file">
-          {a.id
-            ? <a href={`${base}/attachments/${a.id}`} hx-boost="false" download={a.name}>{a.name}</a>
-            : <span>{a.name}</span>}
-          {' '}<small>({kb(a.size)})</small>
-        </p>
-      ))}
-      {m.status === 'failed' && m.error ? <p class="error msg-error">{v.t('inbox.delivery.failed_because', { error: m.error })}</p> : null}
+      {m.attachments.map((a) => <FileItem v={v} base={base} a={a} />)}
+      {m.status === 'failed' && m.error ? <p class="error msg-error">{v.t('inbox.delivery.failed_because', { error: failureText(v, m) })}</p> : null}
     </li>
   );
 }
@@ -201,8 +225,12 @@ export function ReplyBox({ v, slug, t }: { v: ViewContext; slug: string; t: Thre
       <ReplyWindowNote v={v} w={t.replyWindow} />
       <label class={err ? 'field invalid' : 'field'}>
         <span class="visually-hidden">{v.t('inbox.reply')}</span>
-        <textarea name="text" rows={3} maxlength={4096} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}>{t.reply?.text ?? ''}</textarea>
-        {err ? <small class="error" role="alert">{err}</small> : null}
+        {/* No maxlength, which would cut a pasted text silently: public/forms.js says it is too long instead. */}
+        <textarea name="text" rows={3} placeholder={v.t('inbox.reply_placeholder')} aria-invalid={err ? 'true' : undefined} disabled={closed}
+          data-max-chars={String(t.maxChars)} data-too-long={v.t('validation.text_too_long', { n: t.maxChars })}
+          data-templates={t.templates?.length ? JSON.stringify(t.templates) : undefined}>{t.reply?.text ?? ''}</textarea>
+        <small class="error length-note" role="alert" hidden={!err}>{err ?? ''}</small>
+        {t.templates?.length ? <small class="muted template-hint" data-template-hint>{v.t('automation.templates.hint', { codes: t.templates.slice(0, 8).map((x) => `/${x.code}`).join(' ') })}</small> : null}
       </label>
       <div class="actions">
         <label class="file">

@@ -43,7 +43,7 @@ export function InboxPage({ v, list, thread }: { v: ViewContext; list: InboxList
   return (
     <Layout v={v} title={`${v.t('inbox.title')} · ${list.client.name}`}>
       <ClientTabs v={v} slug={list.client.slug} name={list.client.name} />
-      <div class="inbox" data-live-src={`${base}/events`}>
+      <div class={thread ? 'inbox has-thread' : 'inbox'} data-live-src={`${base}/events`}>
         <aside class="inbox-list">
           <div class="inbox-top">
             <h1>{v.t('inbox.title')}</h1>
@@ -161,8 +161,8 @@ export function NewConversationPage(props: { v: ViewContext; client: { slug: str
             <Field label={v.t('inbox.contact.name')} name="name" value={values.name} error={errors?.name ?? errors?.display_name} />
             <label class={errors?.text ? 'field invalid' : 'field'}>
               <span>{v.t('inbox.new.text')}</span>
-              <textarea name="text" rows={4} maxlength={4096} required>{values.text}</textarea>
-              {errors?.text ? <small class="error">{errors.text}</small> : null}
+              <textarea name="text" rows={4} required data-max-chars="4096" data-too-long={v.t('validation.text_too_long', { n: 4096 })}>{values.text}</textarea>
+              <small class="error length-note" hidden={!errors?.text}>{errors?.text ?? ''}</small>
             </label>
             <label class="check"><input type="checkbox" name="pause" value="1" checked={values.pause} /> {v.t('inbox.new.pause')}</label>
             <p class="actions">

@@ -35,6 +35,7 @@ function ContactActions({ v, base, c }: { v: ViewContext; base: string; c: Conta
       {c.objected
         ? <ActionButton v={v} action={`${at}/unobject`} label={v.t('privacy.unobject')} />
         : <ActionButton v={v} action={`${at}/object`} label={v.t('privacy.object')} />}
+      <ActionButton v={v} action={`${base.replace(/\/privacy$/, '/exports')}/contacts/${c.id}`} label={v.t('exports.contact')} />
       <form method="post" action={`${at}/erase`} class="inline" hx-confirm={v.t('privacy.erase_confirm')}>
         <Csrf v={v} /><button type="submit" class="small danger">{v.t('privacy.erase')}</button>
       </form>

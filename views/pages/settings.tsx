@@ -1,6 +1,7 @@
-import { Layout, Csrf } from '../layout.tsx';
+import { Layout, Csrf, ErrorSummary } from '../layout.tsx';
 import { SettingField, type SettingRow } from '../setting-fields.tsx';
 import type { ViewContext } from '../view-context.ts';
+import { RemoteBackupCard, type RemoteBackupView } from '../remote-backup.tsx';
 
 export type { SettingRow } from '../setting-fields.tsx';
 
@@ -11,17 +12,18 @@ export interface MetaUrls {
   instagramLoginRedirect: string;
 }
 
-export function SettingsPage({ v, rows, values, errors, meta }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string>; meta?: MetaUrls }) {
+export function SettingsPage({ v, rows, values, errors, meta, remote }: { v: ViewContext; rows: SettingRow[]; values?: Record<string, string>; errors?: Record<string, string>; meta?: MetaUrls; remote?: RemoteBackupView }) {
   return (
     <Layout v={v} title={v.t('settings.title')}>
       <h1>{v.t('settings.title')}</h1>
       <p class="muted">{v.t('settings.intro')}</p>
-      {errors && Object.keys(errors).length ? <p class="error" role="alert">{v.t('clients.fix_errors')}</p> : null}
+      <ErrorSummary v={v} errors={errors} labels={Object.fromEntries(rows.map((r) => [r.key, r.label ?? r.key]))} />
       <form method="post" action="/settings">
         <Csrf v={v} />
         {rows.map((r) => <SettingField v={v} row={r} value={values?.[r.key]} error={errors?.[r.key]} />)}
         <button type="submit">{v.t('common.save')}</button>
       </form>
+      {remote ? <RemoteBackupCard v={v} r={remote} /> : null}
       {meta ? (
         <section class="card" id="meta-urls">
           <h2>{v.t('settings.meta.title')}</h2>

@@ -32,7 +32,7 @@ export function SupportAccessPage({ v, d }: { v: ViewContext; d: SupportAccessVi
           <h2>{v.t('support.grant')}</h2>
           <form method="post" action={base}>
             <Csrf v={v} />
-            <Field label={v.t('support.hours', { max: d.maxHours })} name="hours" type="number" value={d.values?.hours ?? '24'} error={d.errors?.hours} required />
+            <Field label={v.t('support.hours', { max: d.maxHours })} name="hours" type="number" min={1} max={d.maxHours} value={d.values?.hours ?? '24'} error={d.errors?.hours} required />
             <TextAreaField label={v.t('support.reason')} name="reason" value={d.values?.reason} error={d.errors?.reason} rows={2} />
             <button type="submit">{v.t('support.grant_button')}</button>
           </form>

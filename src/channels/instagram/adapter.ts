@@ -9,6 +9,7 @@ import { channelStatusFor, GraphClient, GraphError } from './graph-client.ts';
 import { lookUpAccount } from './connect.ts';
 import { graphHostOf, igAccountIdOf, pageIdOf, readInstagramCredentials, type InstagramCredentials } from './instagram-accounts.ts';
 import { loadMetaConfig } from './meta-config.ts';
+import { withStoredMedia } from './media.ts';
 import { deliveryMode, pollConversations, POLL_EVERY_MS } from './polling.ts';
 
 /** The client setting that lets people answer past the 24-hour window with Meta's HUMAN_AGENT tag. */
@@ -25,12 +26,12 @@ const ATTACHMENT_TYPE: Array<[string, string]> = [['image/', 'image'], ['video/'
  * is a signed, expiring link to Habar that `fileUrl` makes), or why it cannot be sent.
  */
 function messageBody(m: OutboundMessage, maxText: number, fileUrl: (id: string) => string): Record<string, unknown> {
-  if (m.text.length > maxText) throw new PermanentJobError(`Instagram takes at most ${maxText} characters in one message`);
+  if (m.text.length > maxText) throw new PermanentJobError(`Instagram takes at most ${maxText} characters in one message`, { key: 'send.text_too_long', params: { max: maxText } });
   if (m.attachments.length === 0) return { text: m.text };
   const [file] = m.attachments;
   const type = ATTACHMENT_TYPE.find(([prefix]) => file.mime.startsWith(prefix))?.[1];
   if (m.attachments.length > 1 || m.text.trim() || !(file.url || file.id) || !type) {
-    throw new PermanentJobError('Instagram takes one image, video or audio file by its public URL, without text, per message');
+    throw new PermanentJobError('Instagram takes one image, video or audio file by its public URL, without text, per message', { key: 'send.one_file_by_url' });
   }
   return { attachment: { type, payload: { url: file.url ?? fileUrl(file.id!) } } };
 }
@@ -41,7 +42,7 @@ function messageBody(m: OutboundMessage, maxText: number, fileUrl: (id: string) 
  * tagged HUMAN_AGENT, up to 7 days where the client allows it), and turns a token Meta no longer
  * accepts into "reconnect needed". Messages arrive through the webhook (InstagramWebhook).
  */
-export function createInstagramAdapter(account: ChannelAccount, host: ChannelHost, rules: ChannelRules): ChannelAdapter {
+export function createInstagramAdapter(account: ChannelAccount, host: ChannelHost, rules: ChannelRules, opts: { pollEveryMs?: number } = {}): ChannelAdapter {
   const igId = igAccountIdOf(account) ?? '';
   // Connected through a Page (Facebook Login): the Send API is the Page's.
   const sender = pageIdOf(account) ?? igId;
@@ -57,7 +58,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
   function fileUrl(attachmentId: string): string {
     const publicUrl = host.publicUrl?.();
     if (!publicUrl || deliveryMode(publicUrl).mode === 'polling') {
-      throw new PermanentJobError('Instagram fetches a file from a public HTTPS address, and this server has none (polling mode): set --public-url to one to send files');
+      throw new PermanentJobError('Instagram fetches a file from a public HTTPS address, and this server has none (polling mode): set --public-url to one to send files', { key: 'send.no_public_url' });
     }
     const token = publicMediaToken(host.vault, attachmentId, new Date(host.clock.now().getTime() + PUBLIC_MEDIA_TTL_MS));
     return `${publicUrl.replace(/\/$/, '')}/media/${token}`;
@@ -72,9 +73,9 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
 
   async function checkWindow(m: OutboundMessage): Promise<string | undefined> {
     const [conversation, stored] = await Promise.all([findConversation(host.db, m.conversationId), findMessage(host.db, m.messageId)]);
-    if (!conversation || !stored) throw new PermanentJobError('The conversation no longer exists');
+    if (!conversation || !stored) throw new PermanentJobError('The conversation no longer exists', { key: 'send.conversation_gone' });
     const may = mayReplyNow(await replyWindowNow(host, rules, conversation), stored.authorKind);
-    if (!may.ok) throw new PermanentJobError(may.reason);
+    if (!may.ok) throw new PermanentJobError(may.reason, { key: may.key });
     return may.tag;
   }
 
@@ -119,7 +120,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     }
   }
 
-  // Polling mode (no public HTTPS URL for Meta's webhooks): the Conversations API every 30 s.
+  // Polling mode (no public HTTPS URL for Meta's webhooks): the Conversations API every 30 s (`opts.pollEveryMs`).
   let timer: NodeJS.Timeout | undefined;
   let since = new Date(host.clock.now().getTime() - 24 * 3600_000).toISOString();
   let polling: Promise<void> | undefined;
@@ -127,7 +128,11 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     const api = await graphAndToken();
     if (!api) return;
     try {
-      const r = await pollConversations({ graph: api.graph, host: graphHost, token: api.token, accountId: account.id, igId, owner: sender, ingest: host.ingest }, since);
+      const media = { db: host.db, clock: host.clock, log: host.log, dataDir: host.dataDir, graph: api.graph };
+      const r = await pollConversations({
+        graph: api.graph, host: graphHost, token: api.token, accountId: account.id, igId, owner: sender, ingest: host.ingest,
+        withMedia: (event) => withStoredMedia(media, account.clientId, event),
+      }, since);
       since = r.since;
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
@@ -144,7 +149,7 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
       host.log.info('channel', 'instagram polling mode: the public URL cannot take Meta\'s webhooks', { channel_account_id: account.id });
       timer = setInterval(() => {
         polling ??= poll().catch((err) => host.log.error('channel', 'instagram poll failed', { channel_account_id: account.id, error: err as Error })).finally(() => (polling = undefined));
-      }, POLL_EVERY_MS);
+      }, opts.pollEveryMs ?? POLL_EVERY_MS);
       timer.unref();
     },
     maintain: () => upkeep(),
@@ -154,11 +159,11 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
     },
     async send(m: OutboundMessage): Promise<SendResult> {
       const recipient = m.to.find((i) => i.kind === 'ig_id')?.value;
-      if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account');
+      if (!recipient) throw new PermanentJobError('This contact has no Instagram id on this account', { key: 'send.no_recipient' });
       const message = messageBody(m, rules.limits.maxTextLength, fileUrl);
       const tag = await checkWindow(m);
       const api = await graphAndToken();
-      if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again');
+      if (!api) throw new PermanentJobError('No token is stored for this Instagram account: connect it again', { key: 'send.reconnect' });
       try {
         const r = await api.graph.post<{ message_id?: string }>(`/${sender}/messages`, {
           token: api.token, host: graphHost, body: { recipient: { id: recipient }, message, ...(tag ? { messaging_type: 'MESSAGE_TAG', tag } : {}) },
@@ -170,8 +175,8 @@ export function createInstagramAdapter(account: ChannelAccount, host: ChannelHos
         await reportFailure(err);
         if (err.kind === 'timeout') throw new SendOutcomeUnknownError(err.message);
         if (err.transient) throw err;
-        if (channelStatusFor(err)) throw new PermanentJobError(`Meta refused the account's token (${err.message}): connect the account again`);
-        throw new PermanentJobError(`Instagram refused the message: ${err.message}`);
+        if (channelStatusFor(err)) throw new PermanentJobError(`Meta refused the account's token (${err.message}): connect the account again`, { key: 'send.reconnect' });
+        throw new PermanentJobError(`Instagram refused the message: ${err.message}`, { key: 'send.platform_refused', params: { error: err.message } });
       }
     },
   };

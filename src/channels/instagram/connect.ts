@@ -24,9 +24,38 @@ export async function lookUpAccount(graph: GraphClient, igAccountId: string, tok
   return { id: String(me.id ?? igAccountId), username: String(me.username ?? '') };
 }
 
-/** Subscribes the account to message webhooks (Habar does it itself: nothing to click in Meta's dashboard). */
-export async function subscribeToWebhooks(graph: GraphClient, igAccountId: string, token: string): Promise<void> {
-  await graph.post(`/${igAccountId}/subscribed_apps`, { token, query: { subscribed_fields: SUBSCRIBED_FIELDS } });
+/**
+ * Subscribes an account's Page to message webhooks with the Page's token (Habar does it itself:
+ * nothing to click in Meta's dashboard). On the Graph API, Instagram messages come through the
+ * Facebook Page the account is linked to: the subscription is the Page's, not the account's.
+ */
+export async function subscribeToWebhooks(graph: GraphClient, pageId: string, pageToken: string): Promise<void> {
+  await graph.post(`/${pageId}/subscribed_apps`, { token: pageToken, query: { subscribed_fields: SUBSCRIBED_FIELDS } });
+}
+
+type PageList = { data?: Array<{ id: string; access_token?: string; instagram_business_account?: { id?: string } }> };
+
+/**
+ * The Facebook Page an Instagram account is linked to, with that Page's token, as a pasted token
+ * reaches it: a system-user or user token lists the Pages it manages (with their tokens); a Page
+ * token is the Page itself. Undefined when the token reaches no Page linked to the account.
+ */
+export async function linkedPage(graph: GraphClient, igAccountId: string, token: string): Promise<{ pageId: string; pageToken: string } | undefined> {
+  const refused = (err: unknown) => err instanceof GraphError && !err.transient;
+  try {
+    const pages = await graph.get<PageList>('/me/accounts', { token, query: { fields: 'id,access_token,instagram_business_account{id}', limit: '100' } });
+    const page = pages.data?.find((p) => p.instagram_business_account?.id === igAccountId && p.access_token);
+    if (page) return { pageId: page.id, pageToken: page.access_token! };
+  } catch (err) {
+    if (!refused(err)) throw err;
+  }
+  try {
+    const me = await graph.get<{ id?: string; instagram_business_account?: { id?: string } }>('/me', { token, query: { fields: 'id,instagram_business_account{id}' } });
+    return me.id && me.instagram_business_account?.id === igAccountId ? { pageId: me.id, pageToken: token } : undefined;
+  } catch (err) {
+    if (!refused(err)) throw err;
+    return undefined;
+  }
 }
 
 /**
@@ -53,8 +82,9 @@ export async function saveInstagramAccount(
 
 /**
  * Connects an Instagram professional account with a token pasted from Meta Business Suite (a
- * system-user or Page token, as agencies use): the token must open the account on the Graph API,
- * and the account is subscribed to message webhooks before it is stored (token sealed).
+ * system-user or Page token, as agencies use): the token must open the account on the Graph API
+ * and reach the Facebook Page it is linked to; the Page is subscribed to message webhooks before
+ * the account is stored with the Page's token (sealed), through which it sends.
  */
 export async function connectWithToken(deps: ConnectDeps, input: ConnectInput, by: AuditBy): Promise<ChannelAccount> {
   const igAccountId = (input.fields.ig_account_id ?? '').trim();
@@ -64,14 +94,23 @@ export async function connectWithToken(deps: ConnectDeps, input: ConnectInput, b
   if (await findByIgAccountId(deps.db, igAccountId)) throw alreadyConnected();
   const graph = new GraphClient(await loadMetaConfig(deps.db, deps.vault));
   let username: string;
+  let page: { pageId: string; pageToken: string } | undefined;
   try {
     ({ username } = await lookUpAccount(graph, igAccountId, token));
-    await subscribeToWebhooks(graph, igAccountId, token);
+    page = await linkedPage(graph, igAccountId, token);
+    if (page) await subscribeToWebhooks(graph, page.pageId, page.pageToken);
   } catch (err) {
     throw connectError(err);
   }
+  if (!page) {
+    throw badRequest(
+      `The token opens @${username || igAccountId} but no Facebook Page linked to it: Meta delivers Instagram messages through the linked Page, so give the token (the system user) access to that Page`,
+      'access_token', 'invalid_token',
+    );
+  }
   const account = await saveInstagramAccount(deps, {
-    clientId: input.clientId, name: input.name, settings: { ig_account_id: igAccountId, username, login: 'token' }, credentials: { access_token: token, expires_at: null },
+    clientId: input.clientId, name: input.name, settings: { ig_account_id: igAccountId, username, login: 'token', page_id: page.pageId },
+    credentials: { access_token: page.pageToken, expires_at: null },
   }, by);
   deps.log.info('channel', 'instagram account connected', { channel_account_id: account.id, ig_account_id: igAccountId });
   return account;

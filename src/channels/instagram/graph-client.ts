@@ -12,7 +12,8 @@ export type GraphErrorKind =
   | 'invalid' // the request itself is wrong (bad id, bad attachment URL)
   | 'server' // Meta's own failure: try again
   | 'timeout' // no answer in time: the request may or may not have taken effect
-  | 'network'; // never reached Meta
+  | 'network' // never reached Meta
+  | 'too_large'; // a file above the size cap (download)
 
 /** A Graph API error: Meta's code and message kept (the message may be shown to the person who caused it). */
 export class GraphError extends Error {
@@ -142,7 +143,7 @@ export class GraphClient {
       throw new GraphError(res.status >= 500 ? 'server' : 'invalid', `The file's host answered HTTP ${res.status}`, res.status);
     }
     const declared = Number(res.headers.get('content-length') ?? 0);
-    const tooLarge = () => new GraphError('invalid', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, res.status);
+    const tooLarge = () => new GraphError('too_large', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, res.status);
     if (declared > maxBytes) {
       await res.body?.cancel().catch(() => undefined);
       throw tooLarge();

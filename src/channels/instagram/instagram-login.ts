@@ -1,6 +1,5 @@
 import type { AuditBy } from '../../audit/index.ts';
 import { AppError } from '../../lib/errors.ts';
-import { randomToken } from '../../lib/ids.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ChannelAccount } from '../accounts.ts';
 import type { ConnectDeps } from '../channel.ts';
@@ -8,11 +7,10 @@ import { connectError, saveInstagramAccount, SUBSCRIBED_FIELDS } from './connect
 import { GraphClient } from './graph-client.ts';
 import { findByIgAccountId } from './instagram-accounts.ts';
 import { loadMetaConfig, type MetaConfig } from './meta-config.ts';
+import { PendingLogins } from './pending-logins.ts';
 
 /** What Instagram Login asks for: the account's basics and its messages. */
 export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];
-
-const STATE_TTL_MS = 15 * 60_000;
 
 /**
  * "Instagram API with Instagram Login", for professional accounts without a Facebook Page: the
@@ -22,9 +20,11 @@ const STATE_TTL_MS = 15 * 60_000;
  * (signed with the Instagram app's secret) and stored with its token sealed.
  */
 export class InstagramLogin {
-  private readonly pending = new Map<string, { sessionId: string; clientId: string; at: number }>();
+  private readonly pending: PendingLogins<never>;
 
-  constructor(private readonly deps: ConnectDeps & { clock: Clock }) {}
+  constructor(private readonly deps: ConnectDeps & { clock: Clock }) {
+    this.pending = new PendingLogins<never>(deps, 'instagram');
+  }
 
   private async graph(): Promise<{ graph: GraphClient; meta: MetaConfig }> {
     const meta = await loadMetaConfig(this.deps.db, this.deps.vault);
@@ -37,31 +37,26 @@ export class InstagramLogin {
   /** The URL of Instagram's login dialog for this session and client; its `state` is remembered. */
   async begin(sessionId: string, clientId: string, redirectUri: string): Promise<string> {
     const { meta } = await this.graph();
-    const now = this.deps.clock.now().getTime();
-    for (const [k, p] of this.pending) if (now - p.at > STATE_TTL_MS) this.pending.delete(k);
-    const state = randomToken(24);
-    this.pending.set(state, { sessionId, clientId, at: now });
+    const state = await this.pending.begin(sessionId, clientId);
     const url = new URL(`${meta.instagramOauthUrl}/oauth/authorize`);
     url.search = new URLSearchParams({ client_id: meta.instagramAppId!, redirect_uri: redirectUri, response_type: 'code', scope: INSTAGRAM_SCOPES.join(','), state }).toString();
     return url.toString();
   }
 
   /** The client a login was begun for, when `state` is this session's and still fresh; undefined otherwise. */
-  clientOf(state: string, sessionId: string): string | undefined {
-    const p = this.pending.get(state);
-    if (!p || p.sessionId !== sessionId || this.deps.clock.now().getTime() - p.at > STATE_TTL_MS) return undefined;
-    return p.clientId;
+  async clientOf(state: string, sessionId: string): Promise<string | undefined> {
+    return (await this.pending.find(state, sessionId))?.clientId;
   }
 
-  forget(state: string): void {
-    this.pending.delete(state);
+  forget(state: string): Promise<void> {
+    return this.pending.forget(state);
   }
 
   /** The callback: code → short-lived → long-lived token, the account, its webhook subscription; connected. */
   async complete(state: string, sessionId: string, code: string, redirectUri: string, by: AuditBy): Promise<ChannelAccount> {
-    const clientId = this.clientOf(state, sessionId);
+    const clientId = await this.clientOf(state, sessionId);
     if (!clientId) throw new AppError('bad_state', 'This login was not started here', 400);
-    this.forget(state);
+    await this.forget(state);
     const { graph, meta } = await this.graph();
     let found: { token: string; expiresAt: string | null; igId: string; username: string };
     try {

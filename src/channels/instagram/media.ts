@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isStoredMessage, MAX_ATTACHMENT_BYTES, storeAttachment, type AttachmentMeta, type InboundEvent } from '../../messaging/index.ts';
-import type { GraphClient } from './graph-client.ts';
+import { GraphError, type GraphClient } from './graph-client.ts';
 
 export interface MediaDeps {
   db: Db;
@@ -16,14 +16,14 @@ const fetchable = (a: AttachmentMeta) => !a.id && !!a.url && a.mime !== 'text/ur
 
 /**
  * An incoming message's files fetched at once (Meta's CDN URLs expire) and stored, so ingest links
- * them to the message in its transaction. A file that fails or is too large keeps its URL, with a
- * note in the text. A message already stored (a redelivery) fetches nothing.
+ * them to the message in its transaction. A file that fails or is too large keeps Meta's URL and
+ * says why it was not stored (the thread shows it translated). A message already stored (a
+ * redelivery) fetches nothing.
  */
 export async function withStoredMedia(deps: MediaDeps, clientId: string, event: InboundEvent): Promise<InboundEvent> {
   const files = event.attachments ?? [];
   if (!files.some(fetchable)) return event;
   if (await isStoredMessage(deps.db, event.channelAccountId, event.platformMessageId)) return event;
-  const notes: string[] = [];
   const attachments = await Promise.all(files.map(async (a) => {
     if (!fetchable(a)) return a;
     try {
@@ -33,10 +33,8 @@ export async function withStoredMedia(deps: MediaDeps, clientId: string, event: 
       return stored;
     } catch (err) {
       deps.log.warn('channel', 'instagram media download failed', { channel_account_id: event.channelAccountId, error: (err as Error).message.slice(0, 120) });
-      notes.push(`[${a.name}: could not be downloaded (${(err as Error).message.slice(0, 80)}); Meta's link expires]`);
-      return a;
+      return { ...a, notStored: err instanceof GraphError && err.kind === 'too_large' ? 'too_large' as const : 'download_failed' as const };
     }
   }));
-  const text = [event.text, ...notes].filter(Boolean).join('\n');
-  return { ...event, text, attachments };
+  return { ...event, attachments };
 }

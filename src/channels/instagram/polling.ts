@@ -1,5 +1,6 @@
-import type { InboundEvent, IngestResult } from '../../messaging/index.ts';
+import type { AttachmentMeta, InboundEvent, IngestResult } from '../../messaging/index.ts';
 import type { GraphClient, GraphHost } from './graph-client.ts';
+import { UNSUPPORTED } from './webhook-events.ts';
 
 /** How often a polling account asks the Conversations API (well inside its rate limits). */
 export const POLL_EVERY_MS = 30_000;
@@ -25,12 +26,43 @@ export function deliveryMode(publicUrl: string): DeliveryMode {
   return { mode: 'webhook' };
 }
 
+// A message as the Conversations API lists it (developers.facebook.com/docs/graph-api/reference/message):
+// its files are the `attachments` edge (image_data / video_data / file_url), a shared post the `shares` edge.
+interface ConversationAttachment {
+  name?: string;
+  mime_type?: string;
+  size?: number;
+  image_data?: { url?: string };
+  video_data?: { url?: string };
+  file_url?: string;
+}
+
 interface ConversationMessage {
   id: string;
   created_time: string;
   message?: string;
   from?: { id?: string };
   to?: { data?: Array<{ id?: string }> };
+  attachments?: { data?: ConversationAttachment[] };
+  shares?: { data?: Array<{ link?: string }> };
+  is_unsupported?: boolean;
+}
+
+/** The message fields a poll asks for: text, sender and recipient, files and shares. */
+export const POLLED_MESSAGE_FIELDS = 'id,created_time,message,from,to,attachments{name,mime_type,size,image_data,video_data,file_url},shares{link},is_unsupported';
+
+/** A polled message's files and shares as attachment metadata with Meta's URL (fetched before ingest, as a webhook's are). */
+function polledAttachments(m: ConversationMessage): AttachmentMeta[] {
+  const out: AttachmentMeta[] = [];
+  for (const a of m.attachments?.data ?? []) {
+    const url = a.image_data?.url ?? a.video_data?.url ?? a.file_url;
+    const mime = a.mime_type ?? (a.image_data ? 'image/jpeg' : a.video_data ? 'video/mp4' : 'application/octet-stream');
+    const label = a.name ? undefined : a.image_data ? 'image' : a.video_data ? 'video' : 'file';
+    out.push({ name: a.name ?? (label === 'image' ? 'Image' : label === 'video' ? 'Video' : 'File'), ...(label ? { label } : {}), mime, size: a.size ?? 0, ...(url ? { url } : {}) });
+  }
+  for (const s of m.shares?.data ?? []) if (s.link) out.push({ name: 'Shared post', label: 'share', mime: 'text/uri-list', size: 0, url: s.link });
+  if (m.is_unsupported && out.length === 0) out.push(UNSUPPORTED);
+  return out;
 }
 
 export interface PollTarget {
@@ -42,6 +74,8 @@ export interface PollTarget {
   /** The object whose conversations are listed (the Page for Facebook Login, else the account). */
   owner: string;
   ingest(event: InboundEvent): Promise<IngestResult>;
+  /** Fetches an event's files before it is stored (Meta's CDN links expire), as the webhook does. */
+  withMedia(event: InboundEvent): Promise<InboundEvent>;
 }
 
 /**
@@ -61,7 +95,7 @@ export async function pollConversations(t: PollTarget, since: string): Promise<{
   for (const conv of updated) {
     if (conv.updated_time > newest) newest = conv.updated_time;
     const detail = await t.graph.get<{ messages?: { data?: ConversationMessage[] } }>(`/${conv.id}`, {
-      token: t.token, host: t.host, query: { fields: 'messages.limit(25){id,created_time,message,from,to}' },
+      token: t.token, host: t.host, query: { fields: `messages.limit(25){${POLLED_MESSAGE_FIELDS}}` },
     });
     const fresh = (detail.messages?.data ?? []).filter((m) => m.created_time > since).reverse();
     for (const m of fresh) {
@@ -69,10 +103,11 @@ export async function pollConversations(t: PollTarget, since: string): Promise<{
       const echo = fromId === t.igId;
       const customer = echo ? m.to?.data?.[0]?.id : fromId;
       if (!customer) continue;
-      const r = await t.ingest({
+      const attachments = polledAttachments(m);
+      const r = await t.ingest(await t.withMedia({
         channelAccountId: t.accountId, platformMessageId: m.id, from: { identities: [{ kind: 'ig_id', value: customer }] },
-        text: (m.message ?? '').slice(0, 4096), ...(echo ? { direction: 'out' as const } : {}),
-      });
+        text: (m.message ?? '').slice(0, 4096), ...(attachments.length ? { attachments } : {}), ...(echo ? { direction: 'out' as const } : {}),
+      }));
       if (!r.duplicate) stored++;
     }
   }

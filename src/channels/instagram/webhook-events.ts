@@ -42,6 +42,8 @@ export type ItemOutcome = { event: InboundEvent } | { unsent: string } | { read:
 // The file types Meta names, as MIME types (the URL's own type is unknown until fetched).
 const MIME: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/mp4', file: 'application/octet-stream' };
 const SHARES = new Set(['share', 'ig_reel', 'reel', 'ig_post', 'story_mention']);
+/** An attachment type Habar does not know (the thread shows "unsupported", translated). */
+export const UNSUPPORTED: AttachmentMeta = { name: 'Unsupported attachment', label: 'unsupported', mime: 'application/octet-stream', size: 0 };
 const LABEL: Record<string, string> = {
   image: 'Image', video: 'Video', audio: 'Audio', file: 'File', share: 'Shared post', ig_reel: 'Shared reel', reel: 'Shared reel',
   ig_post: 'Shared post', story_mention: 'Story mention',
@@ -53,15 +55,15 @@ const LABEL: Record<string, string> = {
  */
 function attachmentsOf(m: NonNullable<IgMessaging['message']>): AttachmentMeta[] {
   const out: AttachmentMeta[] = [];
-  if (m.reply_to?.story?.url) out.push({ name: 'Story reply', mime: 'text/uri-list', size: 0, url: m.reply_to.story.url });
+  if (m.reply_to?.story?.url) out.push({ name: 'Story reply', label: 'story_reply', mime: 'text/uri-list', size: 0, url: m.reply_to.story.url });
   for (const a of m.attachments ?? []) {
     const type = a.type ?? '';
     const url = a.payload?.url;
-    if (MIME[type]) out.push({ name: LABEL[type], mime: MIME[type], size: 0, ...(url ? { url } : {}) });
-    else if (SHARES.has(type)) out.push({ name: LABEL[type], mime: 'text/uri-list', size: 0, ...(url ? { url } : {}) });
-    else out.push({ name: 'Unsupported attachment', mime: 'application/octet-stream', size: 0 });
+    if (MIME[type]) out.push({ name: LABEL[type], label: type, mime: MIME[type], size: 0, ...(url ? { url } : {}) });
+    else if (SHARES.has(type)) out.push({ name: LABEL[type], label: type, mime: 'text/uri-list', size: 0, ...(url ? { url } : {}) });
+    else out.push(UNSUPPORTED);
   }
-  if (m.is_unsupported && out.length === 0) out.push({ name: 'Unsupported attachment', mime: 'application/octet-stream', size: 0 });
+  if (m.is_unsupported && out.length === 0) out.push(UNSUPPORTED);
   return out;
 }
 

@@ -7,7 +7,6 @@ import { normalise } from './normalise.ts';
 import type { WhatsappSettings } from './settings.ts';
 import type { WaSocket } from './socket.ts';
 
-const MB = 1024 * 1024;
 const DAY_MS = 86_400_000;
 
 /**
@@ -47,25 +46,27 @@ export interface InboundContext {
   socket(): WaSocket | undefined;
 }
 
-/** Downloads a message's media into the data dir at once, within the size cap; a note in the text otherwise. */
-async function fetchMedia(ctx: InboundContext, msg: WAMessage, m: { mime: string; fileName: string; size: number }): Promise<{ attachment?: AttachmentMeta; note?: string }> {
+/**
+ * Downloads a message's media into the data dir at once, within the size caps; a file not stored
+ * stays on the message as its name and the reason (the thread shows it translated).
+ */
+async function fetchMedia(ctx: InboundContext, msg: WAMessage, m: { mime: string; fileName: string; size: number }): Promise<AttachmentMeta> {
   const cap = ctx.settings.mediaMaxBytes;
-  const tooLarge = { note: `[${m.fileName}: larger than ${Math.round(cap / MB)} MB, not stored]` };
-  if (!ctx.settings.downloadMedia) return { note: `[${m.fileName}]` };
-  if (m.size > cap) return tooLarge;
+  const notStored = (why: NonNullable<AttachmentMeta['notStored']>): AttachmentMeta => ({ name: m.fileName, mime: m.mime, size: m.size, notStored: why });
+  if (!ctx.settings.downloadMedia) return notStored('downloads_off');
+  if (m.size > cap) return notStored('too_large');
   const used = await ctx.host.db.selectFrom('attachments').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'))
     .where('client_id', '=', ctx.account.clientId).executeTakeFirstOrThrow();
-  if (Number(used.bytes) + Math.max(m.size, 1) > ctx.settings.clientMediaMaxBytes) return { note: `[${m.fileName}: media storage for this client is full, not stored]` };
+  if (Number(used.bytes) + Math.max(m.size, 1) > ctx.settings.clientMediaMaxBytes) return notStored('storage_full');
   const sock = ctx.socket();
   try {
     if (!sock) throw new Error('not connected');
     const bytes = await sock.downloadMedia(msg);
-    if (bytes.byteLength > cap) return tooLarge;
-    const attachment = await storeAttachment(ctx.host.db, ctx.host.clock, ctx.host.dataDir, { clientId: ctx.account.clientId, fileName: m.fileName, mime: m.mime, bytes });
-    return { attachment };
+    if (bytes.byteLength > cap) return notStored('too_large');
+    return await storeAttachment(ctx.host.db, ctx.host.clock, ctx.host.dataDir, { clientId: ctx.account.clientId, fileName: m.fileName, mime: m.mime, bytes });
   } catch (err) {
     ctx.host.log.warn('channel', 'whatsapp media download failed', { channel_account_id: ctx.account.id, error: (err as Error).message.slice(0, 120) });
-    return { note: `[${m.fileName}: could not be downloaded]` };
+    return notStored('download_failed');
   }
 }
 
@@ -87,13 +88,8 @@ export async function handleMessage(ctx: InboundContext, msg: WAMessage, history
   const fromMe = !!msg.key.fromMe;
   const { identities, phone } = identitiesOf(msg.key);
   if (identities.length === 0) return;
-  let text = n.text;
-  const attachments: AttachmentMeta[] = [];
-  if (n.media) {
-    const got = await fetchMedia(ctx, msg, n.media);
-    if (got.attachment) attachments.push(got.attachment);
-    if (got.note) text = text ? `${text}\n${got.note}` : got.note;
-  }
+  const text = n.text;
+  const attachments: AttachmentMeta[] = n.media ? [await fetchMedia(ctx, msg, n.media)] : [];
   const event: InboundEvent = {
     channelAccountId: ctx.account.id, platformMessageId: id, text, attachments,
     from: { identities, phone, ...(!fromMe && msg.pushName ? { displayName: truncateChars(msg.pushName, 100) } : {}) },

@@ -129,8 +129,9 @@ test('photos and documents are downloaded into the data dir at once; one over th
   assert.equal([meta.name, meta.mime, meta.size], ['image-P1.jpg', 'image/jpeg', photo.length]);
   const stored = await getAttachment(ctx.app.ctx.db, ctx.app.dir, ctx.account.clientId, meta.id);
   assert.equal(fs.readFileSync(stored.file), photo, 'the bytes are in the data dir');
-  assert.is((await byPlatformId(ctx, 'P2'))!.text, '[invoice.pdf: larger than 0 MB, not stored]');
-  assert.is((await byPlatformId(ctx, 'P3'))!.text, '[audio-P3.ogg: could not be downloaded]');
+  const kept = async (id: string) => (JSON.parse((await byPlatformId(ctx, id))!.attachments) as Array<{ id?: string; name: string; notStored?: string }>).map((a) => [a.id, a.name, a.notStored]);
+  assert.equal(await kept('P2'), [[undefined, 'invoice.pdf', 'too_large']]);
+  assert.equal(await kept('P3'), [[undefined, 'audio-P3.ogg', 'download_failed']]);
 });
 
 test('past the client\'s media storage limit new media is noted, not stored', async (ctx) => {
@@ -147,7 +148,7 @@ test('past the client\'s media storage limit new media is noted, not stored', as
   ctx.net.current.emit('messages.upsert', { type: 'notify', messages: [wa({ imageMessage: { mimetype: 'image/jpeg', fileLength: photo.length } }, { id: 'Q2' })] });
   await until('Q2', async () => !!(await app.ctx.db.selectFrom('messages').select('id').where('platform_message_id', '=', 'Q2').executeTakeFirst()));
   const q2 = await app.ctx.db.selectFrom('messages').selectAll().where('platform_message_id', '=', 'Q2').executeTakeFirstOrThrow();
-  assert.equal([q2.text, q2.attachments], ['[image-Q2.jpg: media storage for this client is full, not stored]', '[]']);
+  assert.equal([q2.text, (JSON.parse(q2.attachments) as Array<{ name: string; notStored?: string }>).map((a) => [a.name, a.notStored])], ['', [['image-Q2.jpg', 'storage_full']]]);
 });
 
 test('a message typed on the phone is an agent message that pauses the AI; our send\'s echo arriving before the send returns does not', async (ctx) => {

@@ -13,7 +13,13 @@ import * as m0011 from './0011_channel_profiles.ts';
 import * as m0012 from './0012_whatsapp_auth.ts';
 import * as m0013 from './0013_message_reply_to.ts';
 import * as m0014 from './0014_privacy.ts';
+import * as m0015 from './0015_client_purge.ts';
+import * as m0016 from './0016_automation.ts';
+import * as m0017 from './0017_chatwoot.ts';
+import * as m0018 from './0018_billing.ts';
+import * as m0019 from './0019_remote_backups.ts';
 import * as m0020 from './0020_first_steps.ts';
+import * as m0021 from './0021_logins_and_error_reasons.ts';
 import * as m0022 from './0022_policy.ts';
 
 export interface Migration {
@@ -41,6 +47,12 @@ export const MIGRATIONS: Migration[] = [
   { version: 12, name: '0012_whatsapp_auth', up: m0012.up },
   { version: 13, name: '0013_message_reply_to', up: m0013.up },
   { version: 14, name: '0014_privacy', up: m0014.up },
+  { version: 15, name: '0015_client_purge', up: m0015.up },
+  { version: 16, name: '0016_automation', up: m0016.up },
+  { version: 17, name: '0017_chatwoot', up: m0017.up },
+  { version: 18, name: '0018_billing', up: m0018.up },
+  { version: 19, name: '0019_remote_backups', up: m0019.up },
   { version: 20, name: '0020_first_steps', up: m0020.up },
+  { version: 21, name: '0021_logins_and_error_reasons', up: m0021.up },
   { version: 22, name: '0022_policy', up: m0022.up },
 ];

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import {
-  changeAiState, getAiSettings, listConsents, recordTransferConsent, TRANSFER_POLICY_VERSION, updateAiSettings, withdrawTransferConsent,
+  AI_LIMITS, changeAiState, getAiSettings, listConsents, recordTransferConsent, TRANSFER_POLICY_VERSION, updateAiSettings, withdrawTransferConsent,
   type AiProvider, type AiSettingsPatch,
 } from '../../ai/index.ts';
 import { listChannelAccounts } from '../../channels/index.ts';
@@ -64,7 +64,8 @@ async function page(c: Context<HttpEnv>, client: Client, extra: Partial<AiSettin
   const d: AiSettingsView = {
     client, settings: await getAiSettings(ctx.db, client.id), consents: await listConsents(ctx.db, client.id), policyVersion: TRANSFER_POLICY_VERSION,
     channels: (await listChannelAccounts(ctx.db, client.id)).map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
-    canEdit: CLIENT_EDITOR_ROLES.includes(user.role), isOwner: user.role === 'owner' && user.clientId === client.id, ...extra,
+    canEdit: CLIENT_EDITOR_ROLES.includes(user.role), isOwner: user.role === 'owner' && user.clientId === client.id,
+    limits: { debounceMax: AI_LIMITS.debounceMax, resumeMax: AI_LIMITS.resumeMax }, ...extra,
   };
   return html(c, <AiSettingsPage v={viewContext(c, { timezone: client.timezone })} d={d} />, status);
 }

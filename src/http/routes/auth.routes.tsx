@@ -61,9 +61,9 @@ export function authRoutes() {
       if (r.session.totpPending) return c.redirect(`/login/totp${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
       return c.redirect(r.user.mustChangePassword ? '/account/password' : await afterSignIn(c, r.user, next), 303);
     } catch (err) {
-      if (!isAppError(err) || (err.status !== 401 && err.status !== 429)) throw err;
+      if (!isAppError(err) || (err.status !== 401 && err.status !== 429 && err.code !== 'client_terminated')) throw err;
       const v = viewContext(c);
-      const msg = err.status === 429 ? v.t('login.throttled', { seconds: retryAfter(err) }) : v.t('login.wrong');
+      const msg = err.status === 429 ? v.t('login.throttled', { seconds: retryAfter(err) }) : err.code === 'client_terminated' ? v.t('login.client_terminated') : v.t('login.wrong');
       if (err.status === 429) c.header('Retry-After', String(retryAfter(err)));
       return html(c, <LoginPage v={v} email={f.email} error={msg} next={f.next} />, err.status);
     }

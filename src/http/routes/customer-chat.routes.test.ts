@@ -137,6 +137,22 @@ test('a customer chats on the page without any admin session: writes, and sees t
   assert.not.match(stranger, /size 42|black and white/);
 });
 
+test('a message over the limit sent without JavaScript comes back whole, with the length said in the page\'s language, and nothing is stored', async ({ app, base }) => {
+  const jar = new CookieJar();
+  const page = await (await app.request(`${base}?lang=kk`, { jar })).text();
+  assert.match(page, /<html lang="kk"/, 'the page follows its language switch');
+  assert.not.match(page, /maxlength=/, 'the box does not cut a pasted message');
+  const long = 'Сәлем! '.repeat(600); // 4200 characters
+  const res = await app.request(`${base}/messages`, {
+    method: 'POST', jar, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ text: long }),
+  });
+  assert.is(res.status, 400);
+  const html = await res.text();
+  assert.ok(html.includes('Хабарламада 4200 таңба, ал біреуіне 4096 таңбадан аспайды.'), 'said in Kazakh, with both numbers');
+  assert.ok(html.includes(`>${long}</textarea>`), 'the text comes back uncut');
+  assert.is(await messageCount(app), 0);
+});
+
 test('the sandbox receives a message once however often its send runs', async ({ app, ch, base }) => {
   await postJson(app, `${base}/messages`, { text: 'hi', customer: 'zed' });
   const conv = await app.ctx.db.selectFrom('conversations').select(['id', 'contact_id']).executeTakeFirstOrThrow();

@@ -86,7 +86,7 @@ async function threadData(c: C, account: ChannelAccount, customer: string): Prom
   };
 }
 
-const freshCompose = (token: string, extra: Partial<ComposeData> = {}): ComposeData => ({ token, messageId: randomToken(12), ...extra });
+const freshCompose = (token: string, extra: Partial<ComposeData> = {}): ComposeData => ({ token, messageId: randomToken(12), maxChars: MAX_TEXT_LENGTH, ...extra });
 
 /** The public customer-side chat page of a sandbox channel: no admin session, CSRF-exempt, rate limited. */
 export function customerChatRoutes() {
@@ -199,7 +199,7 @@ export function customerChatRoutes() {
     let error: string | undefined;
     let status = 400;
     if (!text.trim()) error = v.t('chat.error.empty');
-    else if (charLength(text) > MAX_TEXT_LENGTH) error = v.t('chat.error.too_long', { n: MAX_TEXT_LENGTH });
+    else if (charLength(text) > MAX_TEXT_LENGTH) error = v.t('chat.error.too_long', { n: MAX_TEXT_LENGTH, count: charLength(text) });
     else {
       try {
         await limits.checkPost(ctx, c.get('ip'), token);
@@ -211,7 +211,7 @@ export function customerChatRoutes() {
       }
     }
     const thread = await threadData(c, account, customer);
-    const compose = error ? { token, messageId: messageId ?? randomToken(12), text, error } : freshCompose(token);
+    const compose = error ? freshCompose(token, { messageId: messageId ?? randomToken(12), text, error }) : freshCompose(token);
     if (!c.req.header('hx-request')) {
       if (!error) return c.redirect(`/c/${token}`, 303);
       return html(c, <CustomerChatPage v={v} thread={thread} compose={compose} />, status);

@@ -9,6 +9,7 @@ import { firstStepsFor } from '../first-steps.ts';
 import type { HttpEnv } from '../env.ts';
 import { countOpenRequestsDueBy, dueDateFor } from '../../privacy/index.ts';
 import { CLIENT_EDITOR_ROLES } from '../client-scope.ts';
+import { remoteBackupPanel } from './remote-backup-status.ts';
 
 export function dashboardRoutes() {
   const app = new Hono<HttpEnv>();
@@ -18,6 +19,7 @@ export function dashboardRoutes() {
     const data: DashboardData = { firstSteps: await firstStepsFor(ctx, user) };
     if (user.role === 'admin' || user.role === 'support') {
       data.clients = (await listClients(ctx.db)).map((cl) => ({ slug: cl.slug, name: cl.name, status: cl.status }));
+      if (user.role === 'admin') data.remoteBackup = await remoteBackupPanel(ctx);
     } else if (user.clientId) {
       const cl = await findClient(ctx.db, user.clientId);
       if (cl) data.client = { slug: cl.slug, name: cl.name };

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import {
-  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
+  CONVERSATION_STATUSES, INBOX_SEARCH_MAX, MAX_ATTACHMENT_BYTES, MAX_TEXT_LENGTH, getThreadHeader, inboxChannels, listInbox, markConversationRead, olderPageStart, replyWindowNow, threadMessages,
   type ConversationStatus,
 } from '../../messaging/index.ts';
 import { getChannelAccount } from '../../channels/index.ts';
@@ -9,6 +9,7 @@ import type { Client } from '../../tenants/index.ts';
 import { inboxBase, inboxQuery, type InboxFilterValues, type InboxListView } from '../../../views/pages/inbox.tsx';
 import type { ThreadView } from '../../../views/pages/inbox-thread.tsx';
 import type { HttpEnv } from '../env.ts';
+import { templatesForConversation } from '../../automation/index.ts';
 
 // What the inbox routes load for their views: the filtered list and one thread.
 
@@ -82,5 +83,7 @@ export async function loadThread(
   const replyWindow = driver ? await replyWindowNow(ctx, driver, header.conversation) : undefined;
   const shown = aiStateAt(header.conversation, ctx.clock.now());
   const ai = { ...(await conversationAiInfo(ctx.db, header.conversation)), state: shown.aiState, pausedUntil: shown.aiPausedUntil };
-  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, ai, replyWindow, ...opts.extra };
+  // The response templates, rendered for this contact, for /code in the reply box.
+  const templates = await templatesForConversation(ctx.db, ctx.clock, client.id, conversationId);
+  return { header, messages, hasOlder, authors, customerLink, keep: keepOf(c), maxBytes: MAX_ATTACHMENT_BYTES, maxChars: MAX_TEXT_LENGTH, ai, replyWindow, templates, ...opts.extra };
 }

@@ -80,4 +80,24 @@ test('where the client allows the human-agent tag, a person can still answer for
   assert.match(html, t('inbox.window.human_window_closed'));
 });
 
+test('a file that was not kept and a message the platform refused are told in the reader\'s language', async (ctx) => {
+  ctx.graph.files.set('huge.mp4', { mime: 'video/mp4', bytes: new Uint8Array(26 * 1024 * 1024) });
+  await deliverToApp(ctx.app, igDelivery([igMessage('5551001', '', { attachments: [{ type: 'video', payload: { url: `${ctx.graph.url}/cdn/huge.mp4` } }] })]));
+  ctx.graph.fail(/\/messages$/, { status: 400, code: 100, message: '(#100) Invalid parameter' });
+  assert.is((await reply(ctx, 'Да, есть')).status, 303);
+  await ctx.app.ctx.jobs.drain();
+  const failed = await ctx.app.ctx.db.selectFrom('messages').selectAll().where('direction', '=', 'out').executeTakeFirstOrThrow();
+  assert.equal([failed.status, failed.error], ['failed', 'Instagram refused the message: (#100) Invalid parameter'], 'the API and logs keep the English text');
+  for (const lang of ['ru', 'kk'] as const) {
+    const tr = translator(lang);
+    await ctx.app.ctx.db.updateTable('users').set({ language: lang }).where('email', '=', ctx.agentEmail).execute();
+    const html = await page(ctx);
+    assert.match(html, tr('inbox.file.label.video'));
+    assert.match(html, tr('inbox.file.not_stored.too_large'));
+    assert.match(html, tr('send.platform_refused', { error: '(#100) Invalid parameter' }));
+    assert.not.match(html, 'could not be downloaded');
+    assert.not.match(html, 'Instagram refused the message');
+  }
+});
+
 test.run();

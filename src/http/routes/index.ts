@@ -25,7 +25,13 @@ import { clientSettingsRoutes } from './client-settings.routes.tsx';
 import { instagramWebhookRoutes } from './instagram-webhook.routes.ts';
 import { publicMediaRoutes } from './public-media.routes.ts';
 import { instagramLoginRoutes } from './instagram-login.routes.tsx';
+import { automationRoutes } from './automation.routes.tsx';
+import { exportsRoutes } from './exports.routes.tsx';
+import { terminationRoutes } from './termination.routes.tsx';
 import { privacyRoutes } from './privacy.routes.tsx';
+import { billingRoutes } from './billing.routes.tsx';
+import { chatwootRoutes } from './chatwoot.routes.tsx';
+import { chatwootWebhookRoutes } from './chatwoot-webhook.routes.ts';
 import { policyRoutes } from './policy.routes.tsx';
 import { registersRoutes } from './registers.routes.tsx';
 import { transparencyRoutes } from './transparency.routes.tsx';
@@ -57,7 +63,13 @@ export const SCREENS: Array<() => Hono<HttpEnv>> = [
   instagramWebhookRoutes,
   publicMediaRoutes,
   instagramLoginRoutes,
+  automationRoutes,
+  exportsRoutes,
+  terminationRoutes,
   privacyRoutes,
+  billingRoutes,
+  chatwootRoutes,
+  chatwootWebhookRoutes,
   policyRoutes,
   registersRoutes,
   transparencyRoutes,

@@ -81,6 +81,39 @@ test('several accounts: a picker, and the one picked is connected', async (ctx) 
   assert.equal((await instagramRows(ctx)).map((r) => r.name), ['@coffee.astana']);
 });
 
+test('a restart between Facebook\'s dialog and the callback, and again before the pick, loses nothing; the tokens wait sealed', async (ctx) => {
+  ctx.graph.addPage(PAGE_A).addPage(PAGE_B);
+  const callback = await consent(await pressConnect(ctx), 'allow');
+  const restart = async () => {
+    await ctx.app.close();
+    ctx.app = await makeTestApp({ seed: false, dir: ctx.app.dir, clock: ctx.app.clock });
+  };
+  await restart();
+  const picker = await ctx.app.request(callback, { jar: ctx.owner });
+  assert.is(picker.status, 200);
+  const html = await picker.text();
+  assert.match(html, '@coffee.astana');
+  const row = await ctx.app.ctx.db.selectFrom('pending_logins').selectAll().executeTakeFirstOrThrow();
+  assert.not.ok(row.login!.includes(PAGE_B.pageToken), 'the Page tokens are sealed while the person picks');
+  assert.not.ok(callback.includes(row.state_hash), 'only a hash of the state is stored');
+  await restart();
+  const state = /name="state" value="([^"]+)"/.exec(html)![1];
+  const res = await postForm(ctx.app, ctx.owner, `${channelsPath(ctx)}/instagram/pick`, { state, ig_account_id: PAGE_B.igId }, csrfFrom(html));
+  assert.is(res.status, 303);
+  assert.equal((await instagramRows(ctx)).map((r) => r.name), ['@coffee.astana']);
+  assert.is((await ctx.app.ctx.db.selectFrom('pending_logins').select('state_hash').execute()).length, 0, 'a finished login is gone');
+});
+
+test('a login not finished within 15 minutes is refused', async (ctx) => {
+  ctx.graph.addPage(PAGE_A);
+  const callback = await consent(await pressConnect(ctx), 'allow');
+  (ctx.app.clock as import('../../lib/clock.ts').ManualClock).advance(16 * 60_000);
+  const late = await ctx.app.request(callback, { jar: ctx.owner });
+  assert.is(late.status, 400);
+  assert.match(await late.text(), t('instagram.problem.bad_state'));
+  assert.is((await instagramRows(ctx)).length, 0);
+});
+
 test('a forged state, or one begun by another session, is refused with a clear page in the person\'s language; nothing connected', async (ctx) => {
   ctx.graph.addPage(PAGE_A);
   const forged = await ctx.app.request('/oauth/instagram/callback?code=code-1&state=forged-state-value', { jar: ctx.owner });

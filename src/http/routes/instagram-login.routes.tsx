@@ -78,13 +78,13 @@ export function instagramLoginRoutes() {
   /** A callback's common first steps: its state, the client it was begun for, and Meta's code (or a problem page). */
   async function callback(c: C, flow: LoginFlow): Promise<{ state: string; client: Client; back: string; code: string } | Response> {
     const state = c.req.query('state') ?? '';
-    const clientId = flow.clientOf(state, c.get('session')!.id);
+    const clientId = await flow.clientOf(state, c.get('session')!.id);
     if (!clientId) return problem(c, 'bad_state', '/', 400);
     const client = await clientOfLogin(c, clientId);
     const back = channelsUrl(client.slug);
     const code = c.req.query('code');
     if (c.req.query('error') || !code) {
-      flow.forget(state);
+      await flow.forget(state);
       return problem(c, 'denied', back, 400);
     }
     return { state, client, back, code };
@@ -101,7 +101,7 @@ export function instagramLoginRoutes() {
       const accounts = await fb(c).complete(state, session.id, code, callbackUrl(c));
       const free = accounts.filter((a) => !a.taken);
       if (free.length === 0) {
-        fb(c).forget(state);
+        await fb(c).forget(state);
         return problem(c, 'no_accounts', back, 400);
       }
       if (accounts.length === 1) {
@@ -120,7 +120,7 @@ export function instagramLoginRoutes() {
     const f = await readForm(c);
     const back = channelsUrl(client.slug);
     const state = f.state ?? '';
-    if (fb(c).clientOf(state, c.get('session')!.id) !== client.id) return problem(c, 'bad_state', back, 400);
+    if ((await fb(c).clientOf(state, c.get('session')!.id)) !== client.id) return problem(c, 'bad_state', back, 400);
     try {
       await fb(c).connect(state, c.get('session')!.id, f.ig_account_id ?? '', actorOf(c));
     } catch (err) {

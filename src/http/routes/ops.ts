@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Metrics } from '../../lib/metrics.ts';
+import { timingSafeEqual } from 'node:crypto';
 import { countChannelAccounts } from '../../channels/index.ts';
+import { usageTotalsByClient } from '../../billing/index.ts';
+import type { ExtraSeries } from '../../lib/metrics.ts';
 import type { HttpEnv } from '../env.ts';
 
 /** Liveness, readiness and Prometheus metrics (no session; expose only counts, never data). */
@@ -22,6 +25,22 @@ export function opsRoutes(metrics: Metrics) {
   });
   app.get('/metrics', async (c) => {
     const ctx = c.get('ctx');
+    // With HABAR_METRICS_TOKEN set, /metrics answers only its bearer and shows per-client series
+    // (labelled by client id only, never a name); without it, those series are left out.
+    const token = ctx.config.metricsToken;
+    if (token) {
+      const given = Buffer.from(/^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '');
+      const want = Buffer.from(token);
+      if (given.length !== want.length || !timingSafeEqual(given, want)) {
+        return c.body('metrics need "Authorization: Bearer <HABAR_METRICS_TOKEN>"\n', 401, { 'WWW-Authenticate': 'Bearer realm="habar-metrics"', 'Content-Type': 'text/plain; charset=utf-8' });
+      }
+    }
+    const perClient: Record<string, ExtraSeries> = token ? {
+      habar_client_usage_total: {
+        help: 'Usage per client and kind since the first rollup (message_in, message_out, ai_call, ai_tokens_in, ai_tokens_out, api_call); a minute behind at most', type: 'counter',
+        samples: (await usageTotalsByClient(ctx.db)).map((x) => ({ labels: { client_id: x.clientId, kind: x.kind }, value: x.quantity })),
+      },
+    } : {};
     const mem = process.memoryUsage();
     const channels = ctx.channels.stats();
     const body = metrics.render({
@@ -43,6 +62,7 @@ export function opsRoutes(metrics: Metrics) {
         help: 'Messages through channel accounts: in (stored from the platform) and out (sent to it)', type: 'counter',
         samples: channels.messages.map((x) => ({ labels: { kind: x.kind, direction: x.direction }, value: x.value })),
       },
+      ...perClient,
     });
     return c.body(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

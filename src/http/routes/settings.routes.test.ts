@@ -69,6 +69,10 @@ test('an invalid value is shown inline with 422 and no setting changes', async (
   assert.match(html, /Выберите одно из значений: ru, kk, en/);
   assert.not.match(html, /Expected/);
   assert.match(html, /value="99999"/);
+  // The summary at the top links to each field with a mistake; the number field says its range.
+  const summary = html.slice(html.indexOf('class="error-summary"'), html.indexOf('</ul>', html.indexOf('class="error-summary"')));
+  assert.equal([...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]), ['field-smtp.port', 'field-ui.default_language']);
+  assert.match(html, /<input name="smtp\.port" type="number" value="99999" aria-invalid="true" min="1" max="65535" id="field-smtp\.port"/);
   assert.is(await hasSetting(app.ctx.db, 'smtp.host'), false);
   assert.is((await listAudit(app.ctx.db, { action: 'settings.updated' })).length, 0);
 });

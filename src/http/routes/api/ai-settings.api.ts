@@ -2,11 +2,10 @@ import { z } from 'zod';
 import {
   activeConsent, AI_LANGUAGES, AI_LIMITS, AI_PROVIDERS, getAiSettings, REPLY_LENGTHS, updateAiSettings, type AiSettings, type AiSettingsPatch,
 } from '../../../ai/index.ts';
-import { badRequest } from '../../../lib/errors.ts';
 import type { AppContext } from '../../env.ts';
 import { named } from './openapi-builder.ts';
 import { apiClientId, apiActor } from './api-env.ts';
-import { chars, parseWith, readJson } from './validation.ts';
+import { chars, readSettingsPatch } from './validation.ts';
 import { time } from './representation.ts';
 import type { ApiRoute } from './api-route.ts';
 
@@ -108,11 +107,7 @@ export const aiSettingsRoutes: ApiRoute[] = [
     responses: { 200: { description: 'The settings after the change', schema: AiSettingsJson }, 409: { description: 'The provider processes data abroad and the owner has not authorised the transfer (transfer_consent_required)' } },
     async handler(c) {
       const ctx = c.get('ctx');
-      const raw = await readJson(c, z.unknown());
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
-      const ro = Object.keys(raw).find((k) => READ_ONLY.includes(k));
-      if (ro) throw badRequest(`${ro} is read-only`, ro, 'read_only_field');
-      const body = parseWith(AiSettingsPut, raw);
+      const body = await readSettingsPatch(c, AiSettingsPut, READ_ONLY);
       const s = await updateAiSettings(ctx.db, ctx.vault, ctx.clock, apiClientId(c), toPatch(body), apiActor(c));
       return c.json(await aiJson(ctx, apiClientId(c), s));
     },

@@ -7,8 +7,10 @@ import { apiClient, buildApiTenant, type ApiResult } from '../../../testing/api-
 import { WebhookReceiver } from '../../../testing/webhook-receiver.ts';
 import { createApiKey } from '../../../auth/index.ts';
 import { setSetting } from '../../../settings/index.ts';
+import { assignPlan, createPlan, issueStatement } from '../../../billing/index.ts';
 import { getMessage, inTransaction } from '../../../messaging/index.ts';
 import { ERROR_CODES } from './openapi-builder.ts';
+import { updateRequest } from '../../../privacy/index.ts';
 import { FakeWaNetwork, ManualTimers, waitFor } from '../../../testing/fake-wa-socket.ts';
 import { CHANNEL_DRIVERS } from '../../../channels/index.ts';
 import { makeWhatsappDriver } from '../../../channels/whatsapp/index.ts';
@@ -70,7 +72,9 @@ class Conformance {
     const documented = op.responses[String(res.status)];
     assert.ok(documented, `${what}: status ${res.status} is not documented for ${method} ${t.path} (${Object.keys(op.responses).join(', ')})`);
     const esc = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
-    if (documented.content?.['application/json']) {
+    if (documented.content?.['text/csv'] && /^text\/csv/.test(res.headers.get('content-type') ?? '')) {
+      assert.type(res.body, 'string', `${what}: a CSV body`);
+    } else if (documented.content?.['application/json']) {
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/, what);
       this.validate(`/paths/${esc(t.path)}/${method.toLowerCase()}/responses/${res.status}/content/application~1json/schema`, res.body, what);
       if (res.status >= 400) this.codes.add(res.body.error.code);
@@ -233,6 +237,17 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('POST', `/api/v1/contacts/${minor}/minor`);
   await app.ctx.jobs.drain();
 
+  // Exports: the whole client and one contact; the download before it is ready, once done, and expired.
+  const clientExport = (await call('POST', '/api/v1/exports')).body;
+  await call('GET', `/api/v1/requests/${clientExport.id}/download`);
+  const contactExport = (await call('POST', `/api/v1/contacts/${contactId}/export`)).body;
+  await call('POST', '/api/v1/contacts/nope/export');
+  await app.ctx.jobs.drain();
+  assert.is((await call('GET', `/api/v1/requests/${clientExport.id}/download`)).status, 200);
+  await call('GET', '/api/v1/requests/nope/download');
+  await updateRequest(app.ctx.db, app.ctx.clock, contactExport.id, { expiresAt: new Date(app.ctx.clock.now().getTime() - 1000).toISOString() });
+  assert.is((await call('GET', `/api/v1/requests/${contactExport.id}/download`)).status, 410);
+
   // Transparency: the data map, the policy, the consent and breach registers.
   await call('GET', '/api/v1/data-map');
   await call('GET', '/api/v1/policy');
@@ -281,6 +296,22 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   await call('GET', '/api/v1/settings/company');
   await call('PUT', '/api/v1/settings/company', { name: 'ТОО Алтын 😀', contact_persons: [{ name: 'Dana' }] });
   await call('PUT', '/api/v1/settings/company', { contact_email: 'not an address' });
+  await call('GET', '/api/v1/templates');
+  await call('PUT', '/api/v1/templates', { version: 1, templates: [{ code: 'hi', text: { ru: 'Здравствуйте, {{contact.name}}!', kk: 'Сәлем!', en: 'Hello!' } }] });
+  await call('PUT', '/api/v1/templates', { version: 1, templates: [{ code: 'Bad Code', text: { ru: 'x' } }] });
+  await call('PUT', '/api/v1/rules', { version: 1, rules: [{ name: 'Hello', enabled: true, trigger: { event: 'message.received' }, conditions: [{ type: 'text_contains', value: 'привет' }], actions: [{ type: 'send_template', code: 'hi' }] }] });
+  await call('PUT', '/api/v1/rules', { version: 1, rules: [{ name: 'Bad', enabled: true, trigger: { event: 'message.received' }, conditions: [{ type: 'text_matches', value: '(' }], actions: [{ type: 'stop' }] }] });
+  await call('PUT', '/api/v1/templates', { version: 1, templates: [] });
+  await t.customerSays('Привет!', 'c-rules');
+  await app.ctx.jobs.drain();
+  await call('GET', '/api/v1/rules');
+  await call('GET', '/api/v1/settings/business-hours');
+  await call('PUT', '/api/v1/settings/business-hours', { week: { mon: [['09:00', '18:00']], sat: [] }, holidays: ['2026-12-16'], out_of_hours_template: 'hi' });
+  await call('PUT', '/api/v1/settings/business-hours', { week: { mon: [['18:00', '09:00']] } });
+  await call('GET', '/api/v1/settings/chatwoot');
+  await call('PUT', '/api/v1/settings/chatwoot', { sign_agent_name: true, resume_ai_on_resolve: false });
+  await call('PUT', '/api/v1/settings/chatwoot', { url: 'http://127.0.0.1:9', account_id: 1, api_token: 'x' });
+  await call('PUT', '/api/v1/settings/chatwoot', { connected: true });
   await call('GET', '/api/v1/settings/security');
   await call('PUT', '/api/v1/settings/security', { require_totp: false });
   await call('PUT', '/api/v1/settings/security', { require_totp: true });
@@ -295,6 +326,22 @@ test('every answer of an end-to-end run, errors included, matches the document; 
   const spare = (await call('POST', '/api/v1/webhooks', { url: rx.url, events: ['message.sent'] })).body;
   assert.is((await call('DELETE', `/api/v1/webhooks/${spare.id}`)).status, 204);
   assert.is((await call('DELETE', `/api/v1/webhooks/${spare.id}`)).status, 204);
+
+  // Usage and statements.
+  await call('GET', '/api/v1/usage');
+  await call('GET', '/api/v1/usage?from=2025-01-01&to=2026-06-01');
+  const plan = await createPlan(app.ctx.db, app.ctx.clock, {
+    name: 'Basic', currency: 'KZT', monthlyPriceMinor: 100_000, included: { messages: 1, ai_replies: null, ai_tokens: null, api_calls: null, channels: null },
+    overageMinor: { messages: 100, ai_replies: 0, ai_tokens: 0, api_calls: 0, channels: 0 }, onLimit: 'bill',
+  }, { id: null, label: 'test' });
+  await assignPlan(app.ctx.db, app.ctx.clock, t.client.id, plan.id, '2026-01-01', { id: null, label: 'test' });
+  const statement = (await issueStatement(app.ctx, t.client.id, { start: '2026-01-01', end: '2026-01-31' }, { by: { id: null, label: 'test' } }))!;
+  await call('GET', '/api/v1/statements');
+  await call('GET', '/api/v1/statements?cursor=bogus');
+  await call('GET', `/api/v1/statements/${statement.number}`);
+  await call('GET', `/api/v1/statements/${statement.number}?format=csv`);
+  await call('GET', `/api/v1/statements/${statement.number}?format=pdf`);
+  await call('GET', '/api/v1/statements/2026-99999');
 
   // A suspended client's key: 403 on every operation.
   await app.ctx.db.updateTable('clients').set({ status: 'suspended' }).where('id', '=', t.client.id).execute();

@@ -5,6 +5,7 @@ import { recordTransferConsent } from '../../../ai/index.ts';
 import { recordBreach } from '../../../privacy/index.ts';
 import { buildApiTenant } from '../../../testing/api-client.ts';
 import { setSetting } from '../../../settings/index.ts';
+import { assignPlan, createPlan, issueStatement } from '../../../billing/index.ts';
 
 // TENANCY of the REST API: client A's key gets 404 (never another answer, never a change) for
 // every documented /api/v1 operation filled with client B's ids. The operations come from the
@@ -40,12 +41,23 @@ test.before(async (ctx) => {
     delivery = (await b.api('GET', `/api/v1/webhooks/${webhook.id}/deliveries`)).body.data[0];
     if (!delivery) await new Promise((r) => setTimeout(r, 10));
   }
-  const request = (await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`)).body;
+  await b.api('POST', `/api/v1/contacts/${conv.contact_id}/object`);
+  // A finished export, so that B's own key can download what A's key must not find.
+  const request = (await b.api('POST', '/api/v1/exports')).body;
+  await app.ctx.jobs.drain();
+  const by = { id: null, label: 'test' };
+  const plan = await createPlan(app.ctx.db, app.ctx.clock, {
+    name: 'B plan', currency: 'KZT', monthlyPriceMinor: 1, included: { messages: null, ai_replies: null, ai_tokens: null, api_calls: null, channels: null },
+    overageMinor: { messages: 0, ai_replies: 0, ai_tokens: 0, api_calls: 0, channels: 0 }, onLimit: 'bill',
+  }, by);
+  await assignPlan(app.ctx.db, app.ctx.clock, b.client.id, plan.id, '2026-01-01', by);
+  const statement = (await issueStatement(app.ctx, b.client.id, { start: '2026-01-01', end: '2026-01-31' }, { by }))!;
   // B's registers: an authorisation of a transfer abroad and a breach that affects only B.
   const owner = await buildUser(app, 'owner', b.client.id, 'owner@tenant-b.kz');
   const consent = await recordTransferConsent(app.ctx.db, app.ctx.clock, { id: owner.id, email: owner.email, role: 'owner', clientId: b.client.id }, { clientId: b.client.id, provider: 'openai' });
   const breach = await recordBreach(app.ctx.db, app.ctx.clock, { detectedAt: app.ctx.clock.now().toISOString(), description: 'B only', clientIds: [b.client.id] }, { id: null, label: 'test' });
   ctx.ids = {
+    number: statement.number,
     request_id: request.id, conversation_id: conv.id, contact_id: conv.contact_id, message_id: message.id, webhook_id: webhook.id, delivery_id: delivery!.id,
     key_id: b.apiKey.id, attachment_id: attachment.id, channel_id: b.channel.id, consent_id: consent.id, breach_id: breach.id,
   };
@@ -88,7 +100,7 @@ test('client A’s key gets 404 for every /api/v1 operation with client B’s id
 
 test('client A’s lists and settings never show client B’s rows', async ({ a, ids }) => {
   const bIds = Object.values(ids);
-  for (const path of ['/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`,
+  for (const path of ['/api/v1/statements', '/api/v1/usage', '/api/v1/channels', '/api/v1/conversations', '/api/v1/contacts', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/settings/general', `/api/v1/conversations?contact_id=${ids.contact_id}`, '/api/v1/requests', `/api/v1/requests?contact_id=${ids.contact_id}`,
     '/api/v1/consents', '/api/v1/breaches', '/api/v1/data-map', '/api/v1/policy']) {
     const res = await a.api('GET', path);
     assert.is(res.status, 200, path);

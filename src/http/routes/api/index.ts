@@ -18,19 +18,23 @@ import { webhookRoutes } from './webhooks.api.ts';
 import { settingsRoutes } from './settings.api.ts';
 import { aiSettingsRoutes } from './ai-settings.api.ts';
 import { companySettingsRoutes } from './company-settings.api.ts';
+import { automationRoutes } from './automation.api.ts';
 import { requestRoutes } from './requests.api.ts';
+import { exportRoutes } from './exports.api.ts';
 import { contactPrivacyRoutes } from './contact-privacy.api.ts';
+import { billingRoutes } from './billing.api.ts';
+import { chatwootSettingsRoutes } from './chatwoot-settings.api.ts';
 import { transparencyRoutes } from './transparency.api.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 
 /** Every /api/v1 area, one sub-app each. A new area adds its route list here (and so to the document).
- * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company and
- * /settings/security win over the generic /settings/{area}. */
+ * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company,
+ * /settings/chatwoot (credentials checked) and /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
-  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, settingsRoutes,
-  requestRoutes, contactPrivacyRoutes, transparencyRoutes,
+  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, settingsRoutes,
+  requestRoutes, contactPrivacyRoutes, exportRoutes, billingRoutes, chatwootSettingsRoutes, transparencyRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
@@ -42,7 +46,9 @@ const API_TAGS = [
   { name: 'Privacy', description: 'The request register: exports, erasure, restriction and objection, each with its due date and evidence' },
   { name: 'Webhooks', description: 'Outgoing webhooks: registration, the delivery log, and the events posted (see the webhooks section)' },
   { name: 'API keys', description: 'The client’s API keys (listed and revoked here; made only in the admin UI or the CLI)' },
+  { name: 'Automation', description: 'Automation rules and response templates, each read and replaced as a whole set (the UI\'s import/export format)' },
   { name: 'Settings', description: 'Every settings screen of the client, readable and writable' },
+  { name: 'Usage and statements', description: 'What the client used, day by day, and the monthly statements issued for it' },
   { name: 'Meta', description: 'This document' },
 ];
 

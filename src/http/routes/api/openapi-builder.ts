@@ -14,6 +14,8 @@ export const ERROR_CODES: Record<string, string> = {
   invalid_field: '400: a value of the wrong type or outside what the field allows',
   too_long: '400: a text longer than its maxLength (counted in characters, as JSON Schema counts them)',
   invalid_cursor: '400: a cursor that is not a next_cursor this list gave',
+  range_too_long: '400: a date range longer than the operation allows (usage: 366 days)',
+  card_number: '400: a text that holds a payment card number (Habar never stores one)',
   invalid_request: '400: a request that is wrong as a whole (no single field to blame)',
   invalid_attachment: '400: an attachment id that is unknown or already on a message',
   invalid_phone: '400: not a phone number',
@@ -25,6 +27,11 @@ export const ERROR_CODES: Record<string, string> = {
   invalid_url: '400: not an http(s) URL',
   private_url: '400: a webhook URL on a loopback, link-local or private address',
   read_only_field: '400: a field that can be read but not written here',
+  chatwoot_refused: '400: Chatwoot refused the credentials or the account (the message quotes its reason)',
+  chatwoot_invalid_url: '400: not a Chatwoot address (http(s), no query)',
+  chatwoot_private_url: '400: a Chatwoot URL on a loopback or private address the operator has not allowed',
+  chatwoot_https_required: '400: plain http to a public address (https required)',
+  chatwoot_unresolvable: '400: the Chatwoot host name does not resolve',
   invalid_email: '400: not an e-mail address',
   invalid_name: '400: an empty or too long name',
   invalid_timezone: '400: not an IANA time zone',
@@ -32,6 +39,7 @@ export const ERROR_CODES: Record<string, string> = {
   person_needs_name: '400: a contact person without a name',
   person_invalid_email: '400: a contact person’s e-mail address is invalid',
   person_invalid_phone: '400: a contact person’s phone number is invalid',
+  template_in_use: '400: a template set that leaves out a template a rule or the out-of-hours answer sends',
   unauthorized: '401: no API key sent',
   invalid_api_key: '401: the API key is unknown or revoked',
   client_inactive: '403: the client’s account is suspended or closed',
@@ -42,6 +50,8 @@ export const ERROR_CODES: Record<string, string> = {
   not_supported: '409: this kind of channel does not pair with a phone (no QR code, pairing code or logout)',
   delivery_in_progress: '409: the delivery is still being attempted; redeliver it once it is delivered or dead',
   transfer_consent_required: '409: the AI provider processes data abroad and the owner has not authorised the transfer',
+  not_ready: '409: the export is still being written; poll its request until status is done',
+  expired: '410: the download link expired; request a new export',
   payload_too_large: '413: the body is larger than the route accepts',
   rate_limited: '429: too many requests; wait Retry-After seconds',
   internal: '500: an error on the server (logged; the message says no more)',
@@ -72,7 +82,7 @@ export interface ApiOperation {
   /** Extra request media types besides JSON (e.g. multipart uploads). */
   multipart?: z.ZodType;
   /** Each status: a description, and a JSON schema (an error status without one gets the Error schema). */
-  responses: Record<number, { description: string; schema?: z.ZodType; media?: string }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; media?: string; /** The same answer as CSV too (text/csv, e.g. with ?format=csv) */ alsoCsv?: boolean }>;
   /** Served without an API key (only the document itself). */
   public?: boolean;
 }
@@ -143,7 +153,10 @@ const errorContent = { 'application/json': { schema: { $ref: '#/components/schem
 function operationResponses(op: ApiOperation, components: Json): Json {
   const responses: Json = {};
   for (const [status, r] of Object.entries(op.responses)) {
-    if (r.schema) responses[status] = { description: r.description, content: { [r.media ?? 'application/json']: { schema: toSchema(r.schema, components, 'output') } } };
+    if (r.schema) {
+      responses[status] = { description: r.description, content: { [r.media ?? 'application/json']: { schema: toSchema(r.schema, components, 'output') } } };
+      if (r.alsoCsv) ((responses[status] as Json).content as Json)['text/csv'] = { schema: { type: 'string' } };
+    }
     else if (Number(status) >= 400) responses[status] = { description: r.description, content: errorContent };
     else if (r.media) responses[status] = { description: r.description, content: { [r.media]: {} } };
     else responses[status] = { description: r.description };

@@ -93,9 +93,9 @@ export const MessageSchema = named('Message', z.object({
 }));
 
 /** conversation.updated carries the conversation and why the event fired. */
-export const CONVERSATION_CHANGES = ['created', 'reopened', 'status', 'assignee', 'ai_state', 'read', 'contact'] as const;
+export const CONVERSATION_CHANGES = ['created', 'reopened', 'status', 'assignee', 'ai_state', 'read', 'contact', 'rule'] as const;
 export const ConversationUpdateSchema = named('ConversationUpdate', ConversationSchema.extend({
-  change: z.enum(CONVERSATION_CHANGES).describe('What changed: created, reopened, status, assignee, ai_state, read (unread count 0) or contact (its name, phone or tags)'),
+  change: z.enum(CONVERSATION_CHANGES).describe('What changed: created, reopened, status, assignee, ai_state, read (unread count 0), contact (its name, phone or tags) or rule (an automation rule\'s call_webhook action sent it to one webhook)'),
 }), 'A conversation after a change (the data of a conversation.updated event)');
 
 export type ChannelJson = z.infer<typeof ChannelSchema>;

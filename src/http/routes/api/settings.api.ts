@@ -6,6 +6,8 @@ import { pathId, readJson } from './validation.ts';
 import { findArea, settingsAreas, type FieldInfo, type FieldType } from './settings-areas.ts';
 import { AiSettingsJson, AiSettingsPut } from './ai-settings.api.ts';
 import { CompanySettingsJson, CompanySettingsPatch, SecuritySettingsJson } from './company-settings.api.ts';
+import { BusinessHours, BusinessHoursPatch } from './automation.api.ts';
+import { ChatwootSettingsJson, ChatwootSettingsPut } from './chatwoot-settings.api.ts';
 import type { ApiRoute } from './api-route.ts';
 
 const SettingsValues = named('SettingsValues', z.record(z.string(), z.unknown()),
@@ -45,7 +47,9 @@ let routedAreas: Array<{ name: string; fields: FieldInfo[] }> | undefined;
 /** Areas with their own routes (listed in the index beside the generic ones). */
 const ownRouteAreas = () => (routedAreas ??= [
   { name: 'ai', fields: routedArea(AiSettingsPut, AiSettingsJson) },
+  { name: 'business-hours', fields: routedArea(BusinessHoursPatch.omit({ timezone: true }), BusinessHours) },
   { name: 'company', fields: routedArea(CompanySettingsPatch, CompanySettingsJson) },
+  { name: 'chatwoot', fields: routedArea(ChatwootSettingsPut, ChatwootSettingsJson) },
   // require_totp is read-only through the API (see PUT /api/v1/settings/security).
   { name: 'security', fields: routedArea(z.object({}), SecuritySettingsJson) },
 ]);

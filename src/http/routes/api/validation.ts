@@ -37,6 +37,18 @@ export async function readJson<T extends z.ZodType>(c: ApiContext, schema: T): P
   return parseWith(schema, value);
 }
 
+/**
+ * A settings area's PUT body: a JSON object (else 400), naming no read-only field (400
+ * read_only_field, that field named), then parsed by the schema (unknown fields refused).
+ */
+export async function readSettingsPatch<T extends z.ZodType>(c: ApiContext, schema: T, readOnly: readonly string[]): Promise<z.output<T>> {
+  const raw = await readJson(c, z.unknown());
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Send a JSON object of fields', undefined, 'invalid_field');
+  const ro = Object.keys(raw).find((k) => readOnly.includes(k));
+  if (ro) throw badRequest(`${ro} is read-only`, ro, 'read_only_field');
+  return parseWith(schema, raw);
+}
+
 export function readQuery<T extends z.ZodType>(c: ApiContext, schema: T): z.output<T> {
   return parseWith(schema, c.req.query());
 }
