@@ -9,3 +9,4 @@ export { pickRemoteBackup, fetchRemoteBackup } from './fetch.ts';
 export { sendBackup, uploadIfDue, backupKeyOf, backupKeyFromMaster, remoteBackupHorizon, type BackupDeps } from './scheduled.ts';
 export { runRestoreDrill, restoreDrillHandler, DRILL_KIND, DRILL_CHECK_EVERY_MS, DRILL_STALE_MS } from './drill.ts';
 export { lastRun, closeAbandonedRuns, type BackupRun } from './runs.ts';
+export { backupRecipients } from './recipients.ts';

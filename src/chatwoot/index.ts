@@ -17,3 +17,4 @@ export { queueChatwootContactErasure, chatwootDeleteContactHandler, chatwootEras
 export { listLinks } from './links.ts';
 export { chatwootStatus, chatwootPruneHandler, CHATWOOT_PRUNE_KIND, CHATWOOT_PRUNE_EVERY_MS, type ChatwootStatusView } from './status.ts';
 export { toChatwootMarkdown, toMessengerMarks, splitForChannel } from './format.ts';
+export { chatwootRecipients } from './recipients.ts';

@@ -26,7 +26,7 @@ test.after.each(async (ctx) => {
 
 const recipients = async (t: ApiTenant) => ((await t.api('GET', '/api/v1/data-map')).body.recipients as Array<Record<string, unknown>>);
 
-test('the data map lists exactly the recipients configured: AI abroad or local, each WhatsApp and Instagram channel, webhooks, SMTP', async (ctx) => {
+test('the data map lists exactly the recipients configured: AI abroad or local, each WhatsApp and Instagram channel, webhooks, SMTP, Chatwoot, off-site backups', async (ctx) => {
   const { db, clock, vault } = ctx.app.ctx;
   const id = ctx.a.client.id;
   // A sandbox alone sends nothing anywhere.
@@ -45,6 +45,9 @@ test('the data map lists exactly the recipients configured: AI abroad or local, 
   await createWebhook(db, vault, clock, id, { url: 'https://paused.example.com/x', events: ['message.received'], active: false }, ME);
   await setSetting(db, vault, clock, 'smtp.host', 'mail.operator.kz');
   await setSetting(db, vault, clock, 'smtp.from', 'noreply@operator.kz');
+  // A connected Chatwoot, and off-site backups in Kazakhstan.
+  await db.insertInto('chatwoot_accounts').values({ client_id: id, url: 'https://chat.example.com', account_id: 1, api_token: null, webhook_secret: null, connected_at: clock.now().toISOString(), last_error: null, last_error_at: null, last_ok_at: null, updated_at: clock.now().toISOString() }).execute();
+  for (const [k, v] of [['backup.remote.endpoint', 'https://s3.example.kz'], ['backup.remote.bucket', 'habar'], ['backup.remote.in_kazakhstan', 'true'], ['backup.remote.enabled', 'true']]) await setSetting(db, vault, clock, k, v);
 
   const all = await recipients(ctx.a);
   const sorted = (xs: Array<Record<string, unknown>>) => [...xs].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
@@ -55,9 +58,19 @@ test('the data map lists exactly the recipients configured: AI abroad or local, 
     { kind: 'webhook', name: 'hooks.example.com', url: 'https://hooks.example.com/habar', abroad: true },
     { kind: 'webhook', name: 'crm.acme.kz', url: 'https://crm.acme.kz/in', abroad: false },
     { kind: 'smtp', name: 'mail.operator.kz', url: 'smtp://mail.operator.kz:587', abroad: false },
+    { kind: 'chatwoot', name: 'chat.example.com', url: 'https://chat.example.com', abroad: true },
+    { kind: 'backup', name: 's3.example.kz/habar', url: 'https://s3.example.kz', abroad: false },
   ]));
-  // The other client has only the install-wide SMTP relay.
-  assert.equal(await recipients(ctx.b), [{ kind: 'smtp', name: 'mail.operator.kz', url: 'smtp://mail.operator.kz:587', abroad: false }]);
+  // The other client has only the install-wide SMTP relay and backups.
+  assert.equal(sorted(await recipients(ctx.b)), sorted([
+    { kind: 'smtp', name: 'mail.operator.kz', url: 'smtp://mail.operator.kz:587', abroad: false },
+    { kind: 'backup', name: 's3.example.kz/habar', url: 'https://s3.example.kz', abroad: false },
+  ]));
+  // Chat history kept for the days the client set.
+  await setSetting(db, vault, clock, 'privacy.retention_days', '30', id);
+  const categories = (await ctx.a.api('GET', '/api/v1/data-map')).body.categories as Array<{ name: string; retention_days: number | null }>;
+  assert.is(categories.find((c) => c.name === 'chat_history')!.retention_days, 30);
+  assert.is(categories.find((c) => c.name === 'contacts')!.retention_days, null);
 
   // A local OpenAI-compatible endpoint in Kazakhstan: the AI is no longer abroad.
   await updateAiSettings(db, vault, clock, id, { provider: 'compatible', baseUrl: 'http://10.0.0.5:8000/v1', locatedInKazakhstan: true, model: 'qwen' }, ME);

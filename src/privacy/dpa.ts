@@ -19,7 +19,7 @@ export const DPA_TEMPLATE_SETTING = 'policy.dpa_template';
 export interface DpaWords {
   category(name: string): string;
   purpose(name: string): string;
-  retention(days: number | null): string;
+  retention(days: number | null, purgeAfterDays: number): string;
   where(abroad: boolean): string;
   kind(kind: string): string;
   noRecipients: string;
@@ -48,7 +48,7 @@ export async function fillDpa(deps: { db: Db; vault: Vault; clock: Clock }, clie
     'recipients': map.recipients.length
       ? map.recipients.map((r) => `- ${w.kind(r.kind)}: ${r.name} (${r.url}), ${w.where(r.abroad)}`).join('\n')
       : `- ${w.noRecipients}`,
-    'retention': map.categories.map((c) => `- ${w.category(c.name)}: ${w.retention(c.retentionDays)}`).join('\n'),
+    'retention': map.categories.map((c) => `- ${w.category(c.name)}: ${w.retention(c.retentionDays, map.purgeAfterDays)}`).join('\n'),
   };
   const text = template.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (m, key: string) => values[key] ?? m);
   return { text, clientName: client.name };

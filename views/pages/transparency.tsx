@@ -7,6 +7,7 @@ import type { ViewContext } from '../view-context.ts';
 export interface DataMapView {
   client: { slug: string; name: string };
   categories: Array<{ name: string; purpose: string; retentionDays: number | null }>;
+  purgeAfterDays: number;
   recipients: Array<{ kind: string; name: string; url: string; abroad: boolean }>;
   consents: ConsentRow[];
   breaches: Array<{ detectedAt: string; description: string; kzAuthorityDeadline: string; gdprDeadline: string }>;
@@ -29,7 +30,7 @@ export function DataMapPage({ v, d }: { v: ViewContext; d: DataMapView }) {
       <h2>{v.t('datamap.categories')}</h2>
       <table>
         <thead><tr><th>{v.t('records.category')}</th><th>{v.t('records.purpose')}</th><th>{v.t('records.retention')}</th></tr></thead>
-        <tbody>{d.categories.map((c) => <tr><td>{v.t(`datamap.category.${c.name}`)}</td><td>{v.t(`datamap.purpose.${c.name}`)}</td><td>{c.retentionDays === null ? v.t('datamap.while_active') : v.t('datamap.days', { n: c.retentionDays })}</td></tr>)}</tbody>
+        <tbody>{d.categories.map((c) => <tr><td>{v.t(`datamap.category.${c.name}`)}</td><td>{v.t(`datamap.purpose.${c.name}`)}</td><td>{c.retentionDays === null ? v.t('datamap.while_active', { days: d.purgeAfterDays }) : v.t('datamap.days', { n: c.retentionDays })}</td></tr>)}</tbody>
       </table>
       <h2>{v.t('datamap.recipients')}</h2>
       {d.recipients.length === 0 ? <p class="muted">{v.t('datamap.no_recipients')}</p> : (

@@ -4,7 +4,7 @@ import { listConsents } from '../../ai/index.ts';
 import { listClients } from '../../tenants/index.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { toCsv } from '../../lib/csv.ts';
-import { ACTIVITY_FIELDS, addProcessingActivity, deleteProcessingActivity, listProcessingActivities, DATA_CATEGORIES, dataMapOf, getBreach, listBreaches, markBreachNotified, operatorTimeZone, recordBreach, startOfLocalDay, type Breach } from '../../privacy/index.ts';
+import { purgeAfterDays, ACTIVITY_FIELDS, addProcessingActivity, deleteProcessingActivity, listProcessingActivities, DATA_CATEGORIES, dataMapOf, getBreach, listBreaches, markBreachNotified, operatorTimeZone, recordBreach, startOfLocalDay, type Breach } from '../../privacy/index.ts';
 import { BreachesPage, ConsentsPage, RecordsPage, type BreachRow, type BreachesView, type ConsentRow, type RecordsView } from '../../../views/pages/registers.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
@@ -65,11 +65,12 @@ async function activities(c: Context<HttpEnv>) {
   const recipients = new Set<string>();
   for (const client of clients) for (const r of (await dataMapOf(ctx, client.id)).recipients) recipients.add(`${r.kind}${r.abroad ? ' (abroad)' : ''}`);
   const t = viewContext(c).t;
+  const purge = await purgeAfterDays(ctx.db);
   return {
     clients: clients.length,
     activities: DATA_CATEGORIES.map((x) => ({
       name: t(`datamap.category.${x.name}`), purpose: t(`datamap.purpose.${x.name}`),
-      retention: x.retentionDays === null ? t('datamap.while_active') : t('datamap.days', { n: x.retentionDays }),
+      retention: x.retentionDays === null ? t('datamap.while_active', { days: purge }) : t('datamap.days', { n: x.retentionDays }),
       // Messages, contacts and connections leave for the recipients; account, members, usage and the audit log stay here.
       recipients: ['chat_history', 'contacts', 'channel_connections'].includes(x.name) ? [...recipients].sort() : [],
     })),

@@ -21,7 +21,7 @@ export function transparencyRoutes() {
     }));
     const breaches = (await listBreaches(ctx.db, { clientId: client.id, limit: 200 })).data;
     return html(c, <DataMapPage v={viewContext(c, { timezone: client.timezone })} d={{
-      client, categories: map.categories, recipients: map.recipients, consents, breaches,
+      client, categories: map.categories, recipients: map.recipients, purgeAfterDays: map.purgeAfterDays, consents, breaches,
       policy: {
         current: current ? { id: current.id, effectiveDate: current.effectiveDate, acceptedAt: await acceptedAt(ctx.db, client.id, current.id) } : null,
         next: next ? { id: next.id, effectiveDate: next.effectiveDate } : null,
@@ -35,7 +35,7 @@ export function transparencyRoutes() {
     const v = viewContext(c, { timezone: client.timezone });
     const dpa = await fillDpa(ctx, client.id, v.lang, {
       category: (n) => v.t(`datamap.category.${n}`), purpose: (n) => v.t(`datamap.purpose.${n}`),
-      retention: (d) => (d === null ? v.t('datamap.while_active') : v.t('datamap.days', { n: d })),
+      retention: (d, purge) => (d === null ? v.t('datamap.while_active', { days: purge }) : v.t('datamap.days', { n: d })),
       where: (abroad) => (abroad ? v.t('datamap.abroad') : v.t('datamap.in_kz')), kind: (k) => v.t(`datamap.kind.${k}`), noRecipients: v.t('datamap.no_recipients'),
     });
     return html(c, <DpaPage v={v} d={{ ...dpa, slug: client.slug }} />);
