@@ -32,8 +32,8 @@ export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * Areas with their own settings routes precede settingsRoutes: /settings/ai (lists, 409 on consent), /settings/company,
  * /settings/chatwoot (credentials checked) and /settings/security win over the generic /settings/{area}. */
 export const API_AREAS: ApiRoute[][] = [
-  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, settingsRoutes,
-  requestRoutes, contactPrivacyRoutes, exportRoutes, billingRoutes, chatwootSettingsRoutes,
+  channelRoutes, conversationRoutes, contactRoutes, attachmentRoutes, webhookRoutes, apiKeyRoutes, aiSettingsRoutes, companySettingsRoutes, automationRoutes, chatwootSettingsRoutes, settingsRoutes,
+  requestRoutes, contactPrivacyRoutes, exportRoutes, billingRoutes,
 ];
 
 /** The document's tags, in the order a reader meets them. */
