@@ -6,8 +6,9 @@ import type { OpenAiStandIn } from '../testing/openai-stand-in.ts';
 import type { ManualClock } from '../lib/clock.ts';
 import { customerThread, postAsCustomer, type ChannelAccount } from '../channels/index.ts';
 import { sendMessage, setConversationStatus } from '../messaging/index.ts';
-import { startSmtpStandIn, mailText } from '../testing/smtp-stand-in.ts';
+import { startSmtpStandIn, mailText, mailSubject, englishRuns } from '../testing/smtp-stand-in.ts';
 import { setSetting } from '../settings/index.ts';
+import { updateUser } from '../auth/index.ts';
 import { aiReport, recordTransferConsent, updateAiSettings, usageByDay, withdrawTransferConsent, type AiSettingsPatch } from './index.ts';
 
 type Ctx = { app: TestApp; stub: OpenAiStandIn; clientId: string; account: ChannelAccount; clock: ManualClock };
@@ -247,7 +248,7 @@ test('a contact who objected is never sent to any AI', async (ctx) => {
   assert.is(ctx.stub.chatRequests.length, 1);
 });
 
-test('agents get an e-mail about a handoff when SMTP is configured, without the customer\'s words', async (ctx) => {
+test('agents get an e-mail about a handoff in their own language (ru, kk) when SMTP is configured, without the customer\'s words', async (ctx) => {
   const smtp = await startSmtpStandIn();
   try {
     const set = (k: string, v: string) => setSetting(ctx.app.ctx.db, ctx.app.ctx.vault, ctx.clock, k, v);
@@ -256,14 +257,22 @@ test('agents get an e-mail about a handoff when SMTP is configured, without the 
     await set('smtp.secure', 'false');
     await set('smtp.from', 'Habar <noreply@example.kz>');
     const agent = await buildUser(ctx.app, 'agent', ctx.clientId, 'asel@shop.kz');
+    const kkAgent = await buildUser(ctx.app, 'agent', ctx.clientId, 'dana@shop.kz');
+    await updateUser(ctx.app.ctx.db, ctx.clock, kkAgent.id, { language: 'kk' });
     await local(ctx, { disclosure: null });
     await say(ctx, 'Мой заказ 5531 потерялся, дайте оператора');
     await run(ctx);
     const mail = await smtp.waitFor(agent.email);
     const text = mailText(mail);
-    assert.match(text, /asked for a person/);
+    assert.match(mailSubject(mail), /: разговор ждёт сотрудника$/);
+    assert.match(text, /ИИ-ассистент передал разговор сотруднику \(клиент попросил сотрудника\)/);
     assert.match(text, /\/clients\/demo\/inbox\//);
     assert.not.match(text, /5531|потерялся/);
+    const kk = await smtp.waitFor(kkAgent.email);
+    assert.not.ok(kk.to.includes(agent.email), 'one message per language');
+    assert.match(mailSubject(kk), /: сөйлесу қызметкерді күтеді$/);
+    assert.match(mailText(kk), /ЖИ-көмекші сөйлесуді қызметкерге берді \(клиент қызметкерді сұрады\)/);
+    for (const m of [mail, kk]) assert.equal(englishRuns(`${mailSubject(m)}\n${mailText(m)}`), [], 'no English sentence');
   } finally {
     await smtp.close();
   }

@@ -87,7 +87,7 @@ export async function applyPlanIn(
   if (plan.replyState) {
     const r = await changeReplyStateIn(trx, clock, events, conversation, conversation, plan.replyState);
     // The agents hear of a rule's handoff as of the AI's (live in the inbox, and by e-mail).
-    if (r.applied && r.event && plan.replyState.to === 'handed_off') await enqueueHandoffNotice(trx, clock, conversation, plan.replyState.reason);
+    if (r.applied && r.event && plan.replyState.to === 'handed_off') await enqueueHandoffNotice(trx, clock, conversation, plan.replyState.reason, 'rule');
   }
   if (plan.side.length) {
     await enqueueJob(trx, clock, {

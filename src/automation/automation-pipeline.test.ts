@@ -1,10 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeTestApp, type TestApp } from '../testing/test-app.ts';
+import { makeTestApp, buildUser, type TestApp } from '../testing/test-app.ts';
 import { apiClient, buildApiTenant, type ApiTenant } from '../testing/api-client.ts';
 import { customerUrl } from '../channels/index.ts';
 import { ManualClock } from '../lib/clock.ts';
 import { sendMessage, setConversationStatus } from '../messaging/index.ts';
+import { startSmtpStandIn, mailText, mailSubject, englishRuns } from '../testing/smtp-stand-in.ts';
+import { setSetting } from '../settings/index.ts';
+import { updateUser } from '../auth/index.ts';
 
 // Rules end to end through the sandbox channel: the customer writes on the sandbox page, the
 // pipeline runs the rules, and what the customer would see is read back from the thread.
@@ -126,6 +129,29 @@ test('conversation.resolved rules run when a conversation is resolved; a hand-of
   await setConversationStatus(app.ctx, conv.client_id, conv.id, 'resolved');
   await app.ctx.jobs.drain();
   assert.equal((await thread(app)).slice(-1), ['rule: Спасибо за обращение, Client altyn!']);
+});
+
+test('a hand-off rule e-mails the agents, each in their own language, that a rule (not the AI) handed off, with the rule’s reason', async ({ app, t }) => {
+  const smtp = await startSmtpStandIn();
+  try {
+    for (const [k, v] of [['smtp.host', '127.0.0.1'], ['smtp.port', String(smtp.port)], ['smtp.secure', 'false'], ['smtp.from', 'noreply@habar.kz']]) {
+      await setSetting(app.ctx.db, app.ctx.vault, app.ctx.clock, k, v);
+    }
+    const ru = await buildUser(app, 'agent', t.client.id, 'ru-agent@altyn.kz');
+    const kk = await buildUser(app, 'agent', t.client.id, 'kk-agent@altyn.kz');
+    await updateUser(app.ctx.db, app.ctx.clock, kk.id, { language: 'kk' });
+    await setUp(t, [{ name: 'Complaint', enabled: true, trigger: { event: 'message.received' }, conditions: [{ type: 'text_matches', value: 'жалоб' }], actions: [{ type: 'hand_off', reason: 'жалоба' }] }]);
+    await t.customerSays('Хочу оставить жалобу');
+    await app.ctx.jobs.drain();
+    const ruMail = await smtp.waitFor(ru.email);
+    assert.match(mailSubject(ruMail), /^\[Habar\] Client altyn: разговор ждёт сотрудника$/);
+    assert.match(mailText(ruMail), /^Правило автоматизации передало разговор сотруднику \(жалоба\)\./);
+    const kkMail = await smtp.waitFor(kk.email);
+    assert.match(mailText(kkMail), /^Автоматтандыру ережесі сөйлесуді қызметкерге берді \(жалоба\)\./);
+    for (const m of [ruMail, kkMail]) assert.equal(englishRuns(`${mailSubject(m)}\n${mailText(m)}`), [], 'no English sentence');
+  } finally {
+    await smtp.close();
+  }
 });
 
 test('out of hours the client’s template answers once per repeat period, naming when it opens; a rule’s own messages fire no rules', async ({ app, t, clock }) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { listUsers } from '../auth/index.ts';
-import { readSmtpConfig, sendMail } from '../mail/index.ts';
+import { readSmtpConfig, sendInReadersLanguages, type MailLanguage } from '../mail/index.ts';
 import type { JobHandler } from '../jobs/index.ts';
 import { fetchRemoteBackup, pickRemoteBackup } from './fetch.ts';
 import { inspectDataFile } from './inspect.ts';
@@ -58,9 +58,8 @@ export async function runRestoreDrill(deps: BackupDeps, scratchDir: string): Pro
   return result;
 }
 
-type Lang = 'ru' | 'kk' | 'en';
 // The operator's admins get these in their own language (the UI's ru/kk/en).
-const MAIL: Record<Lang, { failed: (why: string, last: string) => [string, string]; stale: (last: string) => [string, string]; never: string }> = {
+const MAIL: Record<MailLanguage, { failed: (why: string, last: string) => [string, string]; stale: (last: string) => [string, string]; never: string }> = {
   ru: {
     failed: (why, last) => ['[Habar] Проверка восстановления резервной копии не прошла', `Еженедельная проверка восстановления удалённой резервной копии не прошла:\n\n${why}\n\nПоследняя успешная проверка: ${last}.\n`],
     stale: (last) => ['[Habar] Резервная копия давно не проверялась', `Последняя успешная проверка восстановления удалённой резервной копии: ${last} (больше двух недель назад).\n`],
@@ -78,17 +77,15 @@ const MAIL: Record<Lang, { failed: (why: string, last: string) => [string, strin
   },
 };
 
-async function mailAdmins(deps: BackupDeps, make: (m: (typeof MAIL)[Lang], last: string) => [string, string]): Promise<void> {
+async function mailAdmins(deps: BackupDeps, make: (m: (typeof MAIL)[MailLanguage], last: string) => [string, string]): Promise<void> {
   const smtp = await readSmtpConfig(deps.db, deps.vault);
   if (!smtp) return;
   const admins = (await listUsers(deps.db, null)).filter((u) => u.role === 'admin' && !u.disabled);
   const lastOk = await lastRun(deps.db, 'drill', 'ok');
-  for (const lang of ['ru', 'kk', 'en'] as const) {
-    const to = admins.filter((u) => u.language === lang).map((u) => u.email);
-    if (!to.length) continue;
+  await sendInReadersLanguages(smtp, admins, (lang) => {
     const [subject, text] = make(MAIL[lang], lastOk?.finishedAt ?? MAIL[lang].never);
-    await sendMail(smtp, { to: to.join(', '), subject, text });
-  }
+    return { subject, text };
+  });
 }
 
 /**

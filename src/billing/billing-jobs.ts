@@ -6,13 +6,14 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
 import type { JobHandler } from '../jobs/index.ts';
-import { readSmtpConfig, sendMail } from '../mail/index.ts';
+import { readSmtpConfig, sendMail, sendInReadersLanguages, installMailLanguage } from '../mail/index.ts';
+import { quotaMail, statementMail, type QuotaNotice } from './billing-mails.ts';
 import { listUsers } from '../auth/index.ts';
 import { listClients, clientSlugAndName } from '../tenants/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { rollupUsage } from './rollup.ts';
 import { checkQuotas, QUOTA_MAIL_JOB } from './quotas.ts';
-import { formatMoney, getStatement, issueDueStatements, STATEMENT_MAIL_JOB } from './statements.ts';
+import { getStatement, issueDueStatements, STATEMENT_MAIL_JOB } from './statements.ts';
 import { effectiveBillingDetails } from './billing-details.ts';
 
 export const BILLING_ROLLUP_KIND = 'billing.rollup';
@@ -54,35 +55,24 @@ export function statementsHandler(deps: BillingDeps): JobHandler {
 
 const base = (deps: BillingDeps) => deps.publicUrl().replace(/\/$/, '');
 
-/** E-mails an issued statement to the client's billing (else contact) address; no SMTP: the history page is the notice. */
+/** E-mails an issued statement to the client's billing (else contact) address, in the install's default language; no SMTP: the history page is the notice. */
 export function statementMailHandler(deps: BillingDeps): JobHandler {
   return {
     kind: STATEMENT_MAIL_JOB,
     async run(job) {
       const smtp = await readSmtpConfig(deps.db, deps.vault);
       if (!smtp || !job.clientId) return;
-      const [s, details, client] = await Promise.all([
+      const [s, details, client, lang] = await Promise.all([
         getStatement(deps.db, job.clientId, String(job.payload.number)), effectiveBillingDetails(deps.db, job.clientId), clientSlugAndName(deps.db, job.clientId),
+        installMailLanguage(deps.db, deps.vault),
       ]);
       if (!details.email || !client) return;
-      const money = (n: number) => formatMoney(n, s.currency);
-      const lines = s.lines.filter((l) => l.amount_minor !== 0 || l.kind === 'plan').map((l) => `  ${l.kind}: ${money(l.amount_minor)}`);
-      await sendMail(smtp, {
-        to: details.email,
-        subject: `[Habar] Statement ${s.number}${s.corrects ? ` (corrects ${s.corrects})` : ''}: ${s.period_start} – ${s.period_end}`,
-        text: [
-          `Statement ${s.number} for ${s.client.legal_name}${s.client.bin ? ` (BIN ${s.client.bin})` : ''}, ${s.period_start} – ${s.period_end}.`,
-          s.corrects ? `It corrects statement ${s.corrects}.` : '',
-          `Plan: ${s.plan}`, ...lines, `Total: ${money(s.total_minor)}`, '',
-          `View and print it: ${base(deps)}/clients/${client.slug}/statements/${s.number}`,
-          s.operator.name ? `\n${s.operator.name}${s.operator.bin ? `, BIN ${s.operator.bin}` : ''}` : '',
-        ].filter((x) => x !== '').join('\n'),
-      });
+      await sendMail(smtp, { to: details.email, ...statementMail(lang, s, `${base(deps)}/clients/${client.slug}/statements/${s.number}`) });
     },
   };
 }
 
-/** Tells the client's owners that a quota reached 80 % or 100 %. */
+/** Tells the client's owners, each in their own language, that a quota reached 80 % or 100 %. */
 export function quotaMailHandler(deps: BillingDeps): JobHandler {
   return {
     kind: QUOTA_MAIL_JOB,
@@ -90,18 +80,10 @@ export function quotaMailHandler(deps: BillingDeps): JobHandler {
       const smtp = await readSmtpConfig(deps.db, deps.vault);
       if (!smtp || !job.clientId) return;
       const client = await clientSlugAndName(deps.db, job.clientId);
-      const to = (await listUsers(deps.db, job.clientId)).filter((u) => u.role === 'owner' && !u.disabled).map((u) => u.email);
-      if (!client || to.length === 0) return;
-      const p = job.payload as { metric: string; threshold: number; used: number; included: number; stopsAi: boolean };
-      await sendMail(smtp, {
-        to: to.join(', '),
-        subject: `[Habar] ${client.name}: ${p.threshold} % of the included ${p.metric.replace('_', ' ')} used`,
-        text: [
-          `This month ${client.name} has used ${p.used} of ${p.included} included ${p.metric.replace('_', ' ')} (${p.threshold} %).`,
-          p.stopsAi ? 'Your plan stops AI replies past its limit: customers’ messages still arrive and your agents still answer, but the AI assistant hands every new conversation to a person until next month or a larger plan.' : p.threshold >= 100 ? 'Usage past the included amount is billed as overage on the next statement.' : '',
-          `Usage: ${base(deps)}/clients/${client.slug}/usage`,
-        ].filter(Boolean).join('\n\n'),
-      });
+      const owners = (await listUsers(deps.db, job.clientId)).filter((u) => u.role === 'owner' && !u.disabled);
+      if (!client || owners.length === 0) return;
+      const p = job.payload as unknown as QuotaNotice;
+      await sendInReadersLanguages(smtp, owners, (lang) => quotaMail(lang, client.name, p, `${base(deps)}/clients/${client.slug}/usage`));
     },
   };
 }

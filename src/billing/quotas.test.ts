@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openDemoAi, closeDemoAi, type DemoAi } from '../testing/ai-fixture.ts';
 import { buildUser } from '../testing/test-app.ts';
-import { startSmtpStandIn, mailText, type SmtpStandIn } from '../testing/smtp-stand-in.ts';
+import { startSmtpStandIn, mailText, mailSubject, englishRuns, type SmtpStandIn } from '../testing/smtp-stand-in.ts';
+import { updateUser } from '../auth/index.ts';
 import { customerThread, postAsCustomer } from '../channels/index.ts';
 import { sendMessage } from '../messaging/index.ts';
 import { setSetting } from '../settings/index.ts';
@@ -55,17 +56,26 @@ test('at 80 % and 100 % the owner is e-mailed once; past the limit a stop_ai pla
   const { db, clock } = ctx.app.ctx;
   const p = await createPlan(db, clock, plan({ included: { messages: null, ai_replies: 5, ai_tokens: null, api_calls: null, channels: null } }), OP);
   await assignPlan(db, clock, ctx.clientId, p.id, monthStart(ctx), OP);
+  const kkOwner = await buildUser(ctx.app, 'owner', ctx.clientId, 'kk-owner@demo.kz');
+  await updateUser(db, clock, kkOwner.id, { language: 'kk' });
   for (const who of ['c1', 'c2', 'c3', 'c4']) await say(ctx, who, 'Есть доставка?');
   assert.equal(await rollup(ctx), [{ clientId: ctx.clientId, metric: 'ai_replies', threshold: 80 }]);
   await ctx.app.ctx.jobs.drain();
+  // Each owner in their own language (a new owner's is Russian; the other chose Kazakh).
   const eighty = await ctx.smtp.waitFor(ctx.ownerEmail);
-  assert.match(mailText(eighty), /used 4 of 5 included ai replies \(80 %\)/);
+  assert.match(mailSubject(eighty), /: израсходовано 80 % включённого в тариф \(«Ответы ИИ»\)$/);
+  assert.match(mailText(eighty), /израсходовал 4 из 5 включённых в тариф \(«Ответы ИИ», 80 %\)/);
+  const eightyKk = await ctx.smtp.waitFor(kkOwner.email);
+  assert.match(mailText(eightyKk), /тарифке кіретін 5 ішінен 4 пайдаланды \(«ЖИ жауаптары», 80 %\)/);
   await say(ctx, 'c5', 'Есть доставка?');
   assert.equal(await rollup(ctx), [{ clientId: ctx.clientId, metric: 'ai_replies', threshold: 100 }]);
   assert.equal(await rollup(ctx), [], 'each threshold once per period');
   await ctx.app.ctx.jobs.drain();
-  assert.is(ctx.smtp.messages.length, 2);
-  assert.match(mailText(ctx.smtp.messages[1]), /stops AI replies/);
+  assert.is(ctx.smtp.messages.length, 4, 'two thresholds, one message per language each');
+  const [hundred, hundredKk] = [ctx.ownerEmail, kkOwner.email].map((to) => ctx.smtp.messages.filter((m) => m.to.includes(to))[1]);
+  assert.match(mailText(hundred), /останавливает ответы ИИ сверх лимита/);
+  assert.match(mailText(hundredKk), /лимиттен асқанда ЖИ жауаптарын тоқтатады/);
+  for (const m of ctx.smtp.messages) assert.equal(englishRuns(`${mailSubject(m)}\n${mailText(m)}`), [], 'no English sentence');
   assert.ok((await quotaStatus(db, clock, ctx.clientId)).aiStopped);
 
   // Past the limit: the customer is answered once with the fallback text, and the provider is not called.

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeTestApp, type TestApp } from '../testing/test-app.ts';
-import { startSmtpStandIn, mailText, type SmtpStandIn } from '../testing/smtp-stand-in.ts';
+import { startSmtpStandIn, mailText, mailSubject, englishRuns, type SmtpStandIn } from '../testing/smtp-stand-in.ts';
 import type { ManualClock } from '../lib/clock.ts';
 import { setSetting } from '../settings/index.ts';
 import { createClient, type Client } from '../tenants/index.ts';
@@ -114,17 +114,40 @@ test('numbers restart each year and never repeat', async (ctx) => {
   assert.equal(numbers.map((r) => r.number), ['2026-00001', '2026-00002', '2027-00001', '2027-00002']);
 });
 
-test('an issued statement is e-mailed to the client’s billing address, with its total and a link', async (ctx) => {
+test('an issued statement is e-mailed to the client’s billing address, with its total and a link, in the install’s language (ru by default)', async (ctx) => {
   await updateBillingDetails(ctx.app.ctx.db, ctx.app.ctx.clock, ctx.a.id, { legalName: '', bin: '', invoiceAddress: '', email: 'accounts@alpha.kz' }, OP);
   monthEnd(ctx);
   await issueAll(ctx);
   await ctx.app.ctx.jobs.drain();
   const mail = await ctx.smtp.waitFor('accounts@alpha.kz');
   const text = mailText(mail);
-  assert.match(mail.raw, /Statement 2026-00001/);
-  assert.match(text, /Total: 16 800\.00 KZT/);
+  assert.match(mailSubject(mail), /^\[Habar\] Выписка 2026-00001: 2026-03-01 – 2026-03-31$/);
+  assert.match(text, /^ {2}Абонентская плата: 15 000\.00 KZT$/m);
+  assert.match(text, /^ {2}НДС: /m);
+  assert.match(text, /Итого: 16 800\.00 KZT/);
+  assert.match(text, /ТОО Оператор, БИН 123456789012/);
   assert.match(text, /\/clients\/alpha\/statements\/2026-00001/);
+  assert.equal(englishRuns(`${mailSubject(mail)}\n${text}`), [], 'no English sentence');
   assert.ok(ctx.smtp.messages.some((m) => m.to.includes('owner@beta.kz')), 'without billing details, the contact e-mail');
+});
+
+test('with Kazakh as the install’s language the statement e-mail is in Kazakh; in English with English', async (ctx) => {
+  const { db, vault, clock } = ctx.app.ctx;
+  await setSetting(db, vault, clock, 'ui.default_language', 'kk');
+  monthEnd(ctx);
+  await issueDueStatements(ctx.app.ctx, [ctx.a], OP);
+  await ctx.app.ctx.jobs.drain();
+  const kk = await ctx.smtp.waitFor('owner@alpha.kz');
+  assert.match(mailSubject(kk), /^\[Habar\] Үзінді 2026-00001: /);
+  assert.match(mailText(kk), /Барлығы: 16 800\.00 KZT/);
+  assert.match(mailText(kk), /ТОО Оператор, БСН 123456789012/);
+  assert.equal(englishRuns(`${mailSubject(kk)}\n${mailText(kk)}`), [], 'no English sentence');
+  await setSetting(db, vault, clock, 'ui.default_language', 'en');
+  await issueDueStatements(ctx.app.ctx, [ctx.b], OP);
+  await ctx.app.ctx.jobs.drain();
+  const en = await ctx.smtp.waitFor('owner@beta.kz');
+  assert.match(mailSubject(en), /^\[Habar\] Statement 2026-00002: /);
+  assert.match(mailText(en), /Total: 16 800\.00 KZT/);
 });
 
 test('a client with no plan gets no statement but keeps its usage', async (ctx) => {

@@ -6,7 +6,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, type JobHandler } from '../jobs/index.ts';
-import { readSmtpConfig, sendMail } from '../mail/index.ts';
+import { readSmtpConfig, sendInReadersLanguages, type MailLanguage } from '../mail/index.ts';
 import type { TransactionalSubscriber } from '../messaging/index.ts';
 import type { Vault } from '../vault/index.ts';
 import { ATTENTION_STATUSES, findChannelAccount } from './accounts.ts';
@@ -15,12 +15,11 @@ import { clientSlugAndName } from '../tenants/index.ts';
 
 export const CHANNEL_NOTICE_JOB = 'channel.attention_notice';
 
-type Lang = 'ru' | 'kk' | 'en';
 type AttentionStatus = 'logged_out' | 'qr_expired' | 'reconnect_needed';
 
 // The owners' e-mail in each owner's own language (the UI's ru/kk/en); the domain room keeps its
 // few sentences here, since only http/ renders the views' catalogs.
-const MAIL: Record<Lang, { subject: (client: string, channel: string) => string; body: (channel: string, what: string, link: string) => string; what: Record<AttentionStatus, string> }> = {
+const MAIL: Record<MailLanguage, { subject: (client: string, channel: string) => string; body: (channel: string, what: string, link: string) => string; what: Record<AttentionStatus, string> }> = {
   ru: {
     subject: (client, channel) => `[Habar] ${client}: канал «${channel}» требует внимания`,
     body: (channel, what, link) => `Канал «${channel}» ${what}.\n\nОткройте страницу каналов: ${link}\n`,
@@ -82,13 +81,10 @@ export function channelAttentionHandler(deps: { db: Db; vault: Vault; publicUrl:
       if (owners.length === 0) return;
       const link = `${deps.publicUrl().replace(/\/$/, '')}/clients/${client.slug}/channels`;
       const status = account.status as AttentionStatus;
-      // One message per language, each owner receiving it in the language they chose.
-      for (const lang of ['ru', 'kk', 'en'] as const) {
-        const to = owners.filter((u) => u.language === lang).map((u) => u.email);
-        if (to.length === 0) continue;
+      await sendInReadersLanguages(smtp, owners, (lang) => {
         const m = MAIL[lang];
-        await sendMail(smtp, { to: to.join(', '), subject: m.subject(client.name, account.name), text: m.body(account.name, m.what[status] ?? status, link) });
-      }
+        return { subject: m.subject(client.name, account.name), text: m.body(account.name, m.what[status] ?? status, link) };
+      });
     },
   };
 }

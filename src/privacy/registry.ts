@@ -152,6 +152,7 @@ export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   vault_keys: 'key ids and check values of the master key',
   schema_migrations: 'which migrations ran',
   usage_rollup_marks: 'how far the usage rollup has read (a row id)',
+  backup_runs: 'off-site backup uploads and restore drills: times, object keys, sizes, errors (nothing about clients)',
   billing_plans: 'the operator\'s plans: names, prices, included amounts',
   policy_versions: 'the operator\'s policy texts and effective dates',
   processing_activities: 'the operator\'s own record of processing activities (GDPR Art. 30): descriptions, no person',

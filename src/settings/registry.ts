@@ -90,7 +90,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'smtp.password', scope: 'global', secret: true, help: 'SMTP password (sealed)', parse: text(500) },
   { key: 'smtp.from', scope: 'global', help: 'Sender address, e.g. "Habar <noreply@example.kz>"', parse: text(255) },
   { key: 'security.staff_require_totp', scope: 'global', choices: ['true', 'false'], help: 'Require a TOTP second factor for operator staff', parse: bool },
-  { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page: ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
+  { key: 'ui.default_language', scope: 'global', choices: ['ru', 'kk', 'en'], help: 'Language of the login page and of e-mails to addresses that are not members (statements): ru, kk or en', parse: oneOf(['ru', 'kk', 'en']) },
   { key: 'auto_reply.enabled', scope: 'client', choices: ['true', 'false'], default: 'false', help: 'Answer customers automatically when no member of the client is online', parse: bool },
   { key: 'auto_reply.text', scope: 'client', help: 'The automatic answer sent when nobody is online', parse: noCard(4096) },
   { key: 'auto_reply.online_minutes', scope: 'client', default: '10', help: 'A member counts as online when active within this many minutes (default 10)', parse: int(1, 1440) },

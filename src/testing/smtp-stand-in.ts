@@ -82,3 +82,21 @@ export function mailText(m: RecordedMail): string {
   const joined = body.replace(/=\r?\n/g, '');
   return Buffer.from(joined.replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
 }
+
+/** The decoded Subject header of a recorded message (RFC 2047 encoded words, folded lines joined). */
+export function mailSubject(m: RecordedMail): string {
+  const head = m.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const line = /^subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
+  return line
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([bq])\?([^?]*)\?=/gi, (_, _charset: string, enc: string, data: string) =>
+      enc.toLowerCase() === 'b'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_h, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+}
+
+/** Runs of three or more Latin-letter words (an English sentence or its piece), links and addresses left out. */
+export function englishRuns(text: string): string[] {
+  const plain = text.replace(/https?:\/\/\S+/g, ' ').replace(/\S+@\S+/g, ' ');
+  return plain.match(/\b[A-Za-z][A-Za-z’']*(?:[ \t]+[A-Za-z][A-Za-z’']*){2,}\b/g) ?? [];
+}

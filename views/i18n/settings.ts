@@ -40,7 +40,7 @@ export const settings: Catalog = {
     'settings.help.smtp.password': 'SMTP password (stored encrypted, never shown)',
     'settings.help.smtp.from': 'Sender address, e.g. "Habar <noreply@example.kz>"',
     'settings.help.security.staff_require_totp': 'Require a second factor (TOTP) for operator staff',
-    'settings.help.ui.default_language': 'Language of the sign-in page: ru, kk or en',
+    'settings.help.ui.default_language': 'Language of the sign-in page and of e-mails to addresses that are not members (statements): ru, kk or en',
   },
   ru: {
     'settings.meta.instagram_redirect': 'Адрес возврата входа через Instagram (в настройках приложения Instagram)',
@@ -80,7 +80,7 @@ export const settings: Catalog = {
     'settings.help.smtp.password': 'Пароль SMTP (хранится зашифрованным, не показывается)',
     'settings.help.smtp.from': 'Адрес отправителя, например "Habar <noreply@example.kz>"',
     'settings.help.security.staff_require_totp': 'Требовать второй фактор (TOTP) от сотрудников оператора',
-    'settings.help.ui.default_language': 'Язык страницы входа: ru, kk или en',
+    'settings.help.ui.default_language': 'Язык страницы входа и писем на адреса, не принадлежащие участникам (выписки): ru, kk или en',
   },
   kk: {
     'settings.meta.instagram_redirect': 'Instagram арқылы кірудің қайтару мекенжайы (Instagram қолданбасының баптауларында)',
@@ -120,6 +120,6 @@ export const settings: Catalog = {
     'settings.help.smtp.password': 'SMTP құпиясөзі (шифрланып сақталады, көрсетілмейді)',
     'settings.help.smtp.from': 'Жіберуші мекенжайы, мысалы "Habar <noreply@example.kz>"',
     'settings.help.security.staff_require_totp': 'Оператор қызметкерлерінен екінші факторды (TOTP) талап ету',
-    'settings.help.ui.default_language': 'Кіру бетінің тілі: ru, kk немесе en',
+    'settings.help.ui.default_language': 'Кіру бетінің және қатысушы емес мекенжайларға жіберілетін хаттардың (үзінділер) тілі: ru, kk немесе en',
   },
 };
