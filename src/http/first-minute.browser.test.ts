@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { startBrowserSuite, collectPageProblems, type ServedApp } from '../testing/browser.ts';
+import { startBrowserSuite, type ServedApp, openPage, signIn } from '../testing/browser.ts';
 import { TEST_PASSWORD } from '../testing/test-app.ts';
 import { createUser } from '../auth/index.ts';
 import { DEMO_SLUG } from '../tenants/index.ts';
@@ -43,15 +43,8 @@ test.after(async (ctx) => {
 });
 
 async function signedIn(ctx: Ctx, lang: 'ru' | 'kk', viewport: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
-  const context = await ctx.browser!.newContext({ locale: lang === 'ru' ? 'ru-RU' : 'kk-KZ', viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  const problems = collectPageProblems(page);
-  await page.goto(`${ctx.served.url}/login`);
-  await page.fill('input[name=email]', ctx.emails[lang]);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
+  const { page, problems } = await openPage(ctx.browser!, { locale: lang === 'ru' ? 'ru-RU' : 'kk-KZ', viewport });
+  await signIn(page, ctx.served.url, ctx.emails[lang], TEST_PASSWORD);
   return { page, problems };
 }
 

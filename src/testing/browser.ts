@@ -2,7 +2,7 @@
 // real app listening on a real port. No browser download: playwright-core only drives the
 // system binary.
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { systemClock } from '../lib/clock.ts';
 import { makeTestApp, type TestApp } from './test-app.ts';
 import type { ChannelDriver } from '../channels/index.ts';
@@ -65,4 +65,21 @@ export async function startBrowserSuite(opts: { channelDrivers?: readonly Channe
   } catch (err) {
     return { launchError: err, browser: null };
   }
+}
+
+/** A page in a fresh browser context (its own cookies), in Russian at a desktop size unless told otherwise; what it reports is collected. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1200, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  return { page, problems: collectPageProblems(page) };
+}
+
+/** Signs in through the login form as a person would, and waits for the dashboard. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('main button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/');
 }

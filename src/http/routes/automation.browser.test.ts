@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { startBrowserSuite, collectPageProblems, type ServedApp } from '../../testing/browser.ts';
+import { startBrowserSuite, type ServedApp, openPage, signIn } from '../../testing/browser.ts';
 import { buildUser, TEST_PASSWORD } from '../../testing/test-app.ts';
 import { customerSays } from '../../testing/messaging-fixtures.ts';
 import { DEMO_SLUG, findClient } from '../../tenants/index.ts';
@@ -33,10 +33,7 @@ test.before(async (ctx) => {
   const r = await customerSays(app, ctx.channelId, 'Aigerim', 'Сәлем! Қалайсыз?');
   ctx.conversationId = r.conversationId;
   await updateContact(app.ctx.db, app.ctx.clock, demo.id, r.contactId, { displayName: 'Aigerim <i>' });
-  const context = await ctx.browser.newContext({ locale: 'ru-RU', viewport: { width: 1200, height: 900 } });
-  ctx.page = await context.newPage();
-  ctx.page.setDefaultTimeout(8000);
-  ctx.problems = collectPageProblems(ctx.page);
+  Object.assign(ctx, await openPage(ctx.browser));
 });
 
 test.after(async (ctx) => {
@@ -49,11 +46,7 @@ test('the tester lists the matching rules in order with what they would send, an
   if (!ctx.browser) return;
   const { page, served } = ctx;
   const base = served.url;
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', ctx.ownerEmail);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
+  await signIn(page, base, ctx.ownerEmail, TEST_PASSWORD);
   const before = (await served.app.ctx.db.selectFrom('messages').select('id').execute()).length;
 
   await page.goto(`${base}/clients/${DEMO_SLUG}/automation/tester`);

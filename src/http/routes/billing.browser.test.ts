@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { startBrowserSuite, collectPageProblems, type ServedApp } from '../../testing/browser.ts';
+import { startBrowserSuite, type ServedApp, openPage, signIn } from '../../testing/browser.ts';
 import { buildUser, TEST_PASSWORD } from '../../testing/test-app.ts';
 import { DEMO_SLUG, findClient } from '../../tenants/index.ts';
 import { addMonths, assignPlan, createPlan, issueStatement, localDay, monthOf, recordUsage, rollupUsage } from '../../billing/index.ts';
@@ -32,10 +32,7 @@ test.before(async (ctx) => {
   await assignPlan(db, clock, demo.id, plan.id, lastMonth.start, OP);
   ctx.number = (await issueStatement(app.ctx, demo.id, lastMonth, { by: OP }))!.number;
   // JavaScript off: what the page shows must not depend on it.
-  const context = await ctx.browser.newContext({ locale: 'ru-RU', viewport: { width: 1200, height: 900 }, javaScriptEnabled: false });
-  ctx.page = await context.newPage();
-  ctx.page.setDefaultTimeout(8000);
-  ctx.problems = collectPageProblems(ctx.page);
+  Object.assign(ctx, await openPage(ctx.browser, { javaScriptEnabled: false }));
 });
 
 test.after(async (ctx) => {
@@ -47,11 +44,7 @@ test('the owner sees this month as SVG bar charts and tables with JavaScript off
   if (ctx.launchError) throw ctx.launchError;
   if (!ctx.browser) return;
   const { page, served } = ctx;
-  await page.goto(`${served.url}/login`);
-  await page.fill('input[name=email]', ctx.ownerEmail);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
+  await signIn(page, served.url, ctx.ownerEmail, TEST_PASSWORD);
   await page.goto(`${served.url}/clients/${DEMO_SLUG}/usage`);
   const chart = page.locator('svg[data-testid=chart-messages]');
   const box = await chart.boundingBox();

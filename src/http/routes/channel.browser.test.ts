@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { startBrowserSuite, collectPageProblems, type ServedApp } from '../../testing/browser.ts';
+import { startBrowserSuite, type ServedApp, openPage, signIn } from '../../testing/browser.ts';
 import { buildUser, TEST_PASSWORD } from '../../testing/test-app.ts';
 import { FakeWaNetwork, ManualTimers } from '../../testing/fake-wa-socket.ts';
 import { CHANNEL_DRIVERS } from '../../channels/index.ts';
@@ -23,10 +23,7 @@ test.before(async (ctx) => {
   await app.ctx.channels.start(); // the channels worker (test apps start none)
   const demo = (await findClient(app.ctx.db, DEMO_SLUG))!;
   ctx.ownerEmail = (await buildUser(app, 'owner', demo.id)).email;
-  const context = await ctx.browser.newContext({ locale: 'ru-RU', viewport: { width: 1200, height: 900 } });
-  ctx.page = await context.newPage();
-  ctx.page.setDefaultTimeout(8000);
-  ctx.problems = collectPageProblems(ctx.page);
+  Object.assign(ctx, await openPage(ctx.browser));
 });
 
 test.after(async (ctx) => {
@@ -38,11 +35,7 @@ test('the QR code image changes on the page when the code rotates, then the page
   if (ctx.launchError) throw ctx.launchError;
   if (!ctx.browser) return; // no Chromium on a developer machine: skipped (launchBrowser said so)
   const { page, net, served } = ctx;
-  await page.goto(`${served.url}/login`);
-  await page.fill('input[name=email]', ctx.ownerEmail);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
+  await signIn(page, served.url, ctx.ownerEmail, TEST_PASSWORD);
 
   // Add a number on the channels page: its own page opens, and shows the first QR code WhatsApp sends.
   await page.goto(`${served.url}/clients/${DEMO_SLUG}/channels`);

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
-import { startBrowserSuite, collectPageProblems, type ServedApp } from '../../testing/browser.ts';
+import { startBrowserSuite, type ServedApp, openPage, signIn } from '../../testing/browser.ts';
 import { buildUser, TEST_PASSWORD } from '../../testing/test-app.ts';
 import { customerSays, demoSandbox } from '../../testing/messaging-fixtures.ts';
 import { DEMO_SLUG, findClient } from '../../tenants/index.ts';
@@ -22,10 +22,7 @@ test.before(async (ctx) => {
   const demo = (await findClient(app.ctx.db, DEMO_SLUG))!;
   ctx.ownerEmail = (await buildUser(app, 'owner', demo.id)).email;
   await customerSays(app, (await demoSandbox(app)).id, 'aigerim', 'Есть доставка в Алматы?');
-  const context = await ctx.browser.newContext({ locale: 'ru-RU', viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  ctx.page = await context.newPage();
-  ctx.page.setDefaultTimeout(8000);
-  ctx.problems = collectPageProblems(ctx.page);
+  Object.assign(ctx, await openPage(ctx.browser, { acceptDownloads: true }));
 });
 
 test.after(async (ctx) => {
@@ -38,11 +35,7 @@ test('the export button, a progress bar that moves by itself, and the download l
   if (!ctx.browser) return; // no Chromium on a developer machine: skipped (launchBrowser said so)
   const { page, served } = ctx;
   const { app } = served;
-  await page.goto(`${served.url}/login`);
-  await page.fill('input[name=email]', ctx.ownerEmail);
-  await page.fill('input[name=password]', TEST_PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL((u) => u.pathname === '/');
+  await signIn(page, served.url, ctx.ownerEmail, TEST_PASSWORD);
 
   await page.goto(`${served.url}/clients/${DEMO_SLUG}/exports`);
   await page.click('#start-export');
