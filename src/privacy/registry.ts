@@ -152,6 +152,7 @@ export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   usage_rollup_marks: 'how far the usage rollup has read (a row id)',
   backup_runs: 'off-site backup uploads and restore drills: times, object keys, sizes, errors (nothing about clients)',
   billing_plans: 'the operator\'s plans: names, prices, included amounts',
+  backup_runs: 'off-site backup uploads and restore drills: times, object names, sizes, errors (the backups themselves are ciphertext in the operator\'s storage)',
 };
 
 export const PERSONAL_DATA_FILES: readonly PersonalDataFiles[] = [
