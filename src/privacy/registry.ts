@@ -150,7 +150,6 @@ export const NOT_PERSONAL_DATA: Readonly<Record<string, string>> = {
   vault_keys: 'key ids and check values of the master key',
   schema_migrations: 'which migrations ran',
   usage_rollup_marks: 'how far the usage rollup has read (a row id)',
-  backup_runs: 'off-site backup uploads and restore drills: times, object keys, sizes, errors (nothing about clients)',
   billing_plans: 'the operator\'s plans: names, prices, included amounts',
   backup_runs: 'off-site backup uploads and restore drills: times, object names, sizes, errors (the backups themselves are ciphertext in the operator\'s storage)',
 };
