@@ -3,6 +3,8 @@ import type { ViewContext } from './view-context.ts';
 /** What the settings page and the operator's dashboard show about off-site backups. */
 export interface RemoteBackupView {
   enabled: boolean;
+  /** While off-site copies are on: active clients that have not asked for a second location (the register). */
+  clientsNotAsked?: string[];
   /** `<endpoint>/<bucket>/<prefix>`, when configured (no keys). */
   target?: string;
   inKazakhstan: boolean;
@@ -35,6 +37,7 @@ export function RemoteBackupCard({ v, r, compact }: { v: ViewContext; r: RemoteB
         <>
           {r.enabled && !r.inKazakhstan && r.exception ? <p class="warning">{v.t('backups.abroad', { reason: r.exception })}</p> : null}
           <p class="warning" id="second-location-warning">{v.t('backups.second_location')}</p>
+          {r.clientsNotAsked?.length ? <p class="warning" id="clients-not-asked" role="alert">{v.t('backups.clients_not_asked', { n: r.clientsNotAsked.length, names: r.clientsNotAsked.slice(0, 20).join(', ') })}</p> : null}
         </>
       )}
     </section>

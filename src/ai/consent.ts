@@ -10,10 +10,17 @@ import { recordAudit } from '../audit/index.ts';
 import type { AiProvider } from './ai-settings.ts';
 import { TRANSFER_POLICY_VERSION } from './defaults.ts';
 
+/**
+ * What a transfer register entry authorises: an AI provider abroad, or copies of the client's data
+ * in a second location (off-site backups; policy §5.1: one location unless the client asks otherwise).
+ */
+export type TransferKind = AiProvider | 'offsite_backup';
+export const OFFSITE_BACKUP: TransferKind = 'offsite_backup';
+
 export interface TransferConsent {
   id: string;
   clientId: string;
-  provider: 'openai' | 'compatible';
+  provider: 'openai' | 'compatible' | 'offsite_backup';
   destination: string;
   policyVersion: string;
   recordedBy: string;
@@ -45,7 +52,7 @@ const toConsent = (r: Row): TransferConsent => ({
 });
 
 /** The authorisation in force for a provider, if any. */
-export async function activeConsent(db: Db, clientId: string, provider: AiProvider): Promise<TransferConsent | undefined> {
+export async function activeConsent(db: Db, clientId: string, provider: TransferKind): Promise<TransferConsent | undefined> {
   if (provider === 'faq') return undefined;
   const r = await db.selectFrom('transfer_consents').selectAll().where('client_id', '=', clientId).where('provider', '=', provider)
     .where('withdrawn_at', 'is', null).orderBy('recorded_at', 'desc').executeTakeFirst();
@@ -55,6 +62,13 @@ export async function activeConsent(db: Db, clientId: string, provider: AiProvid
 /** Every authorisation ever recorded for the client, newest first (the history stays). */
 export async function listConsents(db: Db, clientId: string): Promise<TransferConsent[]> {
   return (await db.selectFrom('transfer_consents').selectAll().where('client_id', '=', clientId).orderBy('recorded_at', 'desc').execute()).map(toConsent);
+}
+
+/** Active clients with no request in force for this kind (e.g. off-site copies), by name: the operator's warning. */
+export async function clientsWithoutConsent(db: Db, kind: TransferKind): Promise<Array<{ id: string; name: string; slug: string }>> {
+  return db.selectFrom('clients').select(['id', 'name', 'slug']).where('status', '=', 'active')
+    .where('id', 'not in', db.selectFrom('transfer_consents').select('client_id').where('provider', '=', kind).where('withdrawn_at', 'is', null))
+    .orderBy('name').execute();
 }
 
 /** Throws transfer_consent_required unless the settings' provider may be called now. */
@@ -68,7 +82,7 @@ function assertOwner(actor: ConsentActor, clientId: string): void {
 }
 
 /** The owner authorises transfers to a provider abroad under the current policy text. */
-export async function recordTransferConsent(db: Db, clock: Clock, actor: ConsentActor, input: { clientId: string; provider: AiProvider; destination?: string; ip?: string }): Promise<TransferConsent> {
+export async function recordTransferConsent(db: Db, clock: Clock, actor: ConsentActor, input: { clientId: string; provider: TransferKind; destination?: string; ip?: string }): Promise<TransferConsent> {
   assertOwner(actor, input.clientId);
   if (input.provider === 'faq') throw badRequest('The offline FAQ responder transfers nothing', 'provider');
   if (await activeConsent(db, input.clientId, input.provider)) throw conflict('An authorisation for this provider is already in force', 'consent_exists');
@@ -85,7 +99,7 @@ export async function recordTransferConsent(db: Db, clock: Clock, actor: Consent
 }
 
 /** Withdraws the authorisation: from this moment no call goes to that provider. */
-export async function withdrawTransferConsent(db: Db, clock: Clock, actor: ConsentActor, input: { clientId: string; provider: AiProvider; ip?: string }): Promise<boolean> {
+export async function withdrawTransferConsent(db: Db, clock: Clock, actor: ConsentActor, input: { clientId: string; provider: TransferKind; ip?: string }): Promise<boolean> {
   assertOwner(actor, input.clientId);
   const now = clock.now().toISOString();
   return db.transaction().execute(async (trx) => {

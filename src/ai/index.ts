@@ -9,7 +9,7 @@ export {
 } from './ai-settings.ts';
 export { updateAiSettings } from './update-settings.ts';
 export {
-  activeConsent, listConsents, recordTransferConsent, withdrawTransferConsent, assertTransferAllowed, crossesBorder, consentRequired, pseudonymiseConsentRecorder,
+  activeConsent, listConsents, recordTransferConsent, withdrawTransferConsent, assertTransferAllowed, crossesBorder, consentRequired, pseudonymiseConsentRecorder, clientsWithoutConsent, OFFSITE_BACKUP, type TransferKind,
   type TransferConsent, type ConsentActor,
 } from './consent.ts';
 export { DEFAULT_DISCLOSURE, DEFAULT_FALLBACK, DEFAULT_HANDOFF_KEYWORDS, TRANSFER_POLICY_VERSION, pickLanguageLine } from './defaults.ts';

@@ -329,7 +329,7 @@ const TEXTS: Array<[string, string, string]> = [
   ['A significant change, e-mailed to the client at least 30 days before it takes effect', 'Существенное изменение: письмо клиенту не позднее чем за 30 дней до вступления в силу', 'Елеулі өзгеріс: күшіне енгенге дейін кемінде 30 күн бұрын клиентке хат жіберіледі'],
   ['When an owner of this client accepted this version; null if none has', 'Когда владелец этого клиента принял эту версию; null, если никто', 'Осы клиенттің иесі бұл нұсқаны қашан қабылдады; ешкім қабылдамаса null'],
   ['An authorisation of a transfer abroad (the consent and transfer register)', 'Разрешение на передачу за рубеж (реестр согласий и передач)', 'Шетелге беруге рұқсат (келісімдер мен берулер тізілімі)'],
-  ['The AI provider authorised: openai or compatible', 'Разрешённый поставщик ИИ: openai или compatible', 'Рұқсат етілген ЖИ жеткізушісі: openai немесе compatible'],
+  ['What is authorised: an AI provider abroad (openai or compatible), or offsite_backup (copies in a second location)', 'Что разрешено: поставщик ИИ за рубежом (openai или compatible) или offsite_backup (копии во втором месте хранения)', 'Не рұқсат етілген: шетелдегі ЖИ жеткізушісі (openai немесе compatible) немесе offsite_backup (екінші сақтау орнындағы көшірмелер)'],
   ['The endpoint’s host when the authorisation was recorded', 'Хост адреса на момент записи разрешения', 'Рұқсат жазылған кездегі мекенжай хосты'],
   ['The text the owner agreed to', 'Текст, с которым согласился владелец', 'Иесі келіскен мәтін'],
   ['A breach of the operator’s register that affects this client', 'Утечка из реестра оператора, затрагивающая этого клиента', 'Оператор тізіліміндегі осы клиентке қатысты ақпарат таралуы'],

@@ -112,7 +112,7 @@ export function ConsentsTable({ v, rows }: { v: ViewContext; rows: ConsentRow[] 
       <thead><tr><th>{v.t('consent.client')}</th><th>{v.t('consent.provider')}</th><th>{v.t('consent.destination')}</th><th>{v.t('consent.policy_version')}</th><th>{v.t('consent.recorded_by')}</th><th>{v.t('consent.recorded_at')}</th><th>{v.t('consent.withdrawn_at')}</th></tr></thead>
       <tbody>
         {rows.map((r) => (
-          <tr><td>{r.clientName}</td><td>{r.provider}</td><td>{r.destination}</td><td>{r.policyVersion}</td><td>{r.recordedBy}</td><td>{v.time(r.recordedAt)}</td><td>{r.withdrawnAt ? v.time(r.withdrawnAt) : '—'}</td></tr>
+          <tr><td>{r.clientName}</td><td>{r.provider === 'offsite_backup' ? v.t('datamap.second_location.title') : r.provider}</td><td>{r.destination}</td><td>{r.policyVersion}</td><td>{r.recordedBy}</td><td>{v.time(r.recordedAt)}</td><td>{r.withdrawnAt ? v.time(r.withdrawnAt) : '—'}</td></tr>
         ))}
       </tbody>
     </table>

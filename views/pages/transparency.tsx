@@ -1,4 +1,4 @@
-import { Layout } from '../layout.tsx';
+import { Csrf, Layout } from '../layout.tsx';
 import { ClientTabs } from '../controls.tsx';
 import { Markdown } from '../markdown.tsx';
 import { ConsentsTable, type ConsentRow } from './registers.tsx';
@@ -11,6 +11,8 @@ export interface DataMapView {
   recipients: Array<{ kind: string; name: string; url: string; abroad: boolean }>;
   consents: ConsentRow[];
   breaches: Array<{ detectedAt: string; description: string; kzAuthorityDeadline: string; gdprDeadline: string }>;
+  /** Whether the client asked for off-site copies (a second location), and whether this person may change it (the owner). */
+  secondLocation: { asked: boolean; mayChange: boolean };
   policy: { current: { id: string; effectiveDate: string; acceptedAt: string | null } | null; next: { id: string; effectiveDate: string } | null };
 }
 
@@ -39,6 +41,15 @@ export function DataMapPage({ v, d }: { v: ViewContext; d: DataMapView }) {
           <tbody>{d.recipients.map((r) => <tr><td>{v.t(`datamap.kind.${r.kind}`)}</td><td>{r.name}</td><td>{r.url}</td><td>{r.abroad ? v.t('datamap.abroad') : v.t('datamap.in_kz')}</td></tr>)}</tbody>
         </table>
       )}
+      <h2 id="second-location">{v.t('datamap.second_location.title')}</h2>
+      <p>{v.t(d.secondLocation.asked ? 'datamap.second_location.asked' : 'datamap.second_location.not_asked')}</p>
+      {d.secondLocation.mayChange ? (
+        <form method="post" action={`/clients/${d.client.slug}/data-map/second-location`}>
+          <Csrf v={v} />
+          <input type="hidden" name="action" value={d.secondLocation.asked ? 'withdraw' : 'request'} />
+          <button type="submit">{v.t(d.secondLocation.asked ? 'datamap.second_location.withdraw' : 'datamap.second_location.request')}</button>
+        </form>
+      ) : null}
       <h2>{v.t('consent.title')}</h2>
       <ConsentsTable v={v} rows={d.consents} />
       <h2>{v.t('breach.title')}</h2>

@@ -102,4 +102,34 @@ test("the admin's dashboard shows the last successful restore drill, and a runni
   assert.is(await hasSetting(db, 'backup.remote.enabled'), false);
 });
 
+test('each client asks for the second location on its data map (the transfer register); the settings warn about those who have not', async ({ app, admin, s3 }) => {
+  const { buildClient, csrfFrom } = await import('../../testing/test-app.ts');
+  const a = await buildClient(app, { slug: 'asks' });
+  const b = await buildClient(app, { slug: 'silent' });
+  assert.is((await postForm(app, admin, '/settings', form(s3))).status, 303);
+  const warning = async () => /id="clients-not-asked"[^>]*>([^<]*)</.exec(await (await app.request('/settings', { jar: admin })).text())?.[1] ?? '';
+  assert.match(await warning(), a.name);
+  assert.match(await warning(), b.name);
+  const owner = await loginAs(app, (await buildUser(app, 'owner', a.id)).email, TEST_PASSWORD);
+  const map = await (await app.request(`/clients/${a.slug}/data-map`, { jar: owner })).text();
+  assert.match(map, 'Клиент не просил хранить резервные копии во втором месте');
+  const asked = await postForm(app, owner, `/clients/${a.slug}/data-map/second-location`, { action: 'request' }, csrfFrom(map));
+  assert.is(asked.status, 303);
+  assert.match(await (await app.request(`/clients/${a.slug}/data-map`, { jar: owner })).text(), 'Клиент попросил хранить зашифрованные резервные копии во втором месте');
+  const [row] = await app.ctx.db.selectFrom('transfer_consents').selectAll().where('client_id', '=', a.id).execute();
+  assert.equal([row.provider, row.destination, row.withdrawn_at], ['offsite_backup', new URL(s3.endpoint).host, null]);
+  assert.not.match(await warning(), a.name, 'a client that asked is no longer named');
+  assert.match(await warning(), b.name);
+  // An agent may not ask for the client, nor may another client's owner.
+  const agent = await loginAs(app, (await buildUser(app, 'agent', b.id)).email, TEST_PASSWORD);
+  const agentPage = await (await app.request('/', { jar: agent })).text();
+  assert.is((await postForm(app, agent, `/clients/${b.slug}/data-map/second-location`, { action: 'request' }, csrfFrom(agentPage))).status, 403);
+  const other = await postForm(app, owner, `/clients/${b.slug}/data-map/second-location`, { action: 'request' }, csrfFrom(map));
+  assert.ok([403, 404].includes(other.status), String(other.status));
+  assert.is((await app.ctx.db.selectFrom('transfer_consents').select('id').where('client_id', '=', b.id).execute()).length, 0);
+  // Withdrawn: named again.
+  assert.is((await postForm(app, owner, `/clients/${a.slug}/data-map/second-location`, { action: 'withdraw' }, csrfFrom(map))).status, 303);
+  assert.match(await warning(), a.name);
+});
+
 test.run();

@@ -1,6 +1,7 @@
 import { DRILL_STALE_MS, lastRun, readRemoteSettings } from '../../backups/index.ts';
 import type { RemoteBackupView } from '../../../views/remote-backup.tsx';
 import type { AppContext } from '../env.ts';
+import { clientsWithoutConsent, OFFSITE_BACKUP } from '../../ai/index.ts';
 
 /** The off-site backup card's data: the target (never its keys), the running upload, the last upload and drill. */
 export async function remoteBackupPanel(ctx: AppContext): Promise<RemoteBackupView> {
@@ -20,6 +21,7 @@ export async function remoteBackupPanel(ctx: AppContext): Promise<RemoteBackupVi
     lastFailure: upload?.status === 'failed' ? { at: upload.finishedAt ?? upload.startedAt, error: upload.error ?? '' } : undefined,
     lastDrillOk: okAt,
     lastDrillFailed: drill?.status === 'failed' ? { at: drill.finishedAt ?? drill.startedAt, error: drill.error ?? '' } : undefined,
+    clientsNotAsked: s.enabled ? (await clientsWithoutConsent(ctx.db, OFFSITE_BACKUP)).map((x) => x.name || x.slug) : [],
     drillStale: !!uploadOk && now - Date.parse(okAt ?? uploadOk.startedAt) > DRILL_STALE_MS,
   };
 }

@@ -31,7 +31,7 @@ const DataMapSchema = named('DataMap', z.object({
 
 const ConsentSchema = named('TransferConsent', z.object({
   id: z.string(),
-  provider: z.string().describe('The AI provider authorised: openai or compatible'),
+  provider: z.string().describe('What is authorised: an AI provider abroad (openai or compatible), or offsite_backup (copies in a second location)'),
   destination: z.string().describe('The endpoint’s host when the authorisation was recorded'),
   policy_version: z.string().describe('The text the owner agreed to'),
   recorded_at: time(),
