@@ -3,11 +3,13 @@ import { compiled } from '../db/index.ts';
 import type { ChannelAccountRef } from './types.ts';
 
 // Every inbound and outbound message looks its channel account up: built once (db/compiled.ts).
-// The client's status comes along (a primary-key join): a terminated client's channels stop at once.
-const byId = compiled<{ id: string }, { id: string; client_id: string; kind: string; deleted_at: string | null; client_status: string }>((db, arg) =>
-  db.selectFrom('channel_accounts').innerJoin('clients', 'clients.id', 'channel_accounts.client_id')
-    .select(['channel_accounts.id', 'channel_accounts.client_id', 'channel_accounts.kind', 'channel_accounts.deleted_at', 'clients.status as client_status'])
-    .where('channel_accounts.id', '=', arg('id')));
+// The client's status comes along, so a terminated client's channels stop at once. A scalar
+// subquery, not a join: SQLite plans the join far slower here (measured ~8 µs against ~14–45 µs
+// per message, on every message in and out).
+const byId = compiled<{ id: string }, { id: string; client_id: string; kind: string; deleted_at: string | null; client_status: string | null }>((db, arg) =>
+  db.selectFrom('channel_accounts')
+    .select(['id', 'client_id', 'kind', 'deleted_at', (eb) => eb.selectFrom('clients').select('status').whereRef('clients.id', '=', 'channel_accounts.client_id').as('client_status')])
+    .where('id', '=', arg('id')));
 
 /**
  * The channel account facts the pipeline needs, by id (messaging's one read of the channels
