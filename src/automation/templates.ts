@@ -11,7 +11,8 @@ export interface Template {
 /** The variables a template may use; a value left undefined is missing. */
 export type TemplateVars = Record<string, string | undefined>;
 
-export const TEMPLATE_VARIABLES = ['contact.name', 'contact.phone', 'client.name', 'business_hours.next_open', 'business_hours.today', 'conversation.channel'] as const;
+/** The variables templateVars (actions.ts) fills; the templates page lists them. */
+export const TEMPLATE_VARIABLES = ['contact.name', 'contact.phone', 'client.name', 'business_hours.next_open'] as const;
 
 const VARIABLE = /\{\{\s*([a-z_]+(?:\.[a-z_]+)*)\s*(?:\|([^}]*))?\}\}/gi;
 // eslint-disable-next-line no-control-regex
