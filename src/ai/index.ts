@@ -31,7 +31,7 @@ export { formatUsd } from './pricing.ts';
 // Building blocks (benchmarks and tests use them too).
 export { Redactor, NoRedaction, luhnValid } from './redact.ts';
 export { FaqIndex, FAQ_CONFIDENCE_THRESHOLD, type FaqEntry, type FaqResult } from './faq-responder.ts';
-export { findKeyword, findKeywordIn, containsWords, isCommand, isFormOf, StemMemo } from './keywords.ts';
+export { findKeyword, containsWords, isCommand, isFormOf, StemMemo } from './keywords.ts';
 export { detectLanguage, words, type Language } from './text-normalise.ts';
 export { buildLexicon, BUILT_IN_SYNONYMS } from './lexicon.ts';
 export { DEMO_FAQ } from './demo-faq.ts';

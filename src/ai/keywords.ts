@@ -49,12 +49,8 @@ export function isFormOf(word: string, kw: string, memo?: StemMemo): boolean {
 
 /** The first keyword (a word or a phrase) found in the text in any of its forms, or undefined. */
 export function findKeyword(text: string, keywords: string[]): string | undefined {
-  return findKeywordIn(words(text), keywords);
-}
-
-/** findKeyword over the text's words already split (`words(text)`), with an optional memo of stems. */
-export function findKeywordIn(ws: string[], keywords: string[], memo?: StemMemo): string | undefined {
-  return keywords.find((k) => containsWords(ws, words(k), memo));
+  const ws = words(text);
+  return keywords.find((k) => containsWords(ws, words(k)));
 }
 
 /** Whether the words `kws` of one keyword (`words(keyword)`) appear in a row in `ws`, each in some form. */
