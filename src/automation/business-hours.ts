@@ -13,6 +13,7 @@ export interface BusinessHours {
 }
 
 export const DEFAULT_TIMEZONE = 'Asia/Almaty';
+/** No hours set: neither open nor closed applies (shared, so read only). */
 export const NO_HOURS: BusinessHours = { week: {}, holidays: [], outOfHoursTemplate: null };
 
 /** Hours are configured when at least one day has an interval (no hours at all: neither open nor closed applies). */

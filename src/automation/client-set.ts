@@ -7,7 +7,7 @@ import { getClient } from '../tenants/index.ts';
 import { getAiSettings, StemMemo } from '../ai/index.ts';
 import { compileRule, type Rule } from './evaluate.ts';
 import { automationRevision, loadBusinessHours, loadRules, loadTemplates } from './store.ts';
-import { DEFAULT_TIMEZONE, type BusinessHours } from './business-hours.ts';
+import { DEFAULT_TIMEZONE, NO_HOURS, type BusinessHours } from './business-hours.ts';
 import type { RuleEvent } from './rule-schema.ts';
 import type { Template } from './templates.ts';
 
@@ -26,7 +26,7 @@ export interface ClientAutomation {
 }
 
 const EMPTY = (revision: number, loadedAt: number): ClientAutomation => ({
-  revision, rules: [], byEvent: new Map(), templates: new Map(), hours: { week: {}, holidays: [], outOfHoursTemplate: null },
+  revision, rules: [], byEvent: new Map(), templates: new Map(), hours: NO_HOURS,
   timezone: DEFAULT_TIMEZONE, clientName: '', defaultLanguage: 'ru', loadedAt, memo: new StemMemo(),
 });
 

@@ -14,7 +14,7 @@ import {
 } from './rule-schema.ts';
 import type { Rule } from './evaluate.ts';
 import type { Template } from './templates.ts';
-import type { BusinessHours } from './business-hours.ts';
+import { NO_HOURS, type BusinessHours } from './business-hours.ts';
 
 /** A rule with its place and statistics. */
 export interface StoredRule extends Rule {
@@ -56,7 +56,7 @@ const revisionRow = compiled<{ clientId: string }, { revision: number }>((db, ar
 
 export async function loadBusinessHours(db: Db, clientId: string): Promise<BusinessHours> {
   const r = await hoursRow.first(db, { clientId });
-  return r ? { week: JSON.parse(r.week), holidays: JSON.parse(r.holidays), outOfHoursTemplate: r.out_of_hours_template } : { week: {}, holidays: [], outOfHoursTemplate: null };
+  return r ? { week: JSON.parse(r.week), holidays: JSON.parse(r.holidays), outOfHoursTemplate: r.out_of_hours_template } : NO_HOURS;
 }
 
 /** Changes with every write of the client's rules, templates or hours (0: never written). */
