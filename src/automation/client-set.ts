@@ -13,7 +13,6 @@ import type { Template } from './templates.ts';
 
 export interface ClientAutomation {
   revision: number;
-  rules: Rule[];
   byEvent: Map<RuleEvent, Rule[]>;
   templates: Map<string, Template>;
   hours: BusinessHours;
@@ -26,7 +25,7 @@ export interface ClientAutomation {
 }
 
 const EMPTY = (revision: number, loadedAt: number): ClientAutomation => ({
-  revision, rules: [], byEvent: new Map(), templates: new Map(), hours: NO_HOURS,
+  revision, byEvent: new Map(), templates: new Map(), hours: NO_HOURS,
   timezone: DEFAULT_TIMEZONE, clientName: '', defaultLanguage: 'ru', loadedAt, memo: new StemMemo(),
 });
 
@@ -40,7 +39,7 @@ export async function loadClientAutomation(db: Db, clientId: string, revision: n
   const byEvent = new Map<RuleEvent, Rule[]>();
   for (const r of enabled) byEvent.set(r.trigger.event, [...(byEvent.get(r.trigger.event) ?? []), r]);
   return {
-    revision, rules: enabled, byEvent, templates: new Map(templates.map((t) => [t.code, t])), hours,
+    revision, byEvent, templates: new Map(templates.map((t) => [t.code, t])), hours,
     timezone: client.timezone || DEFAULT_TIMEZONE, clientName: client.name, defaultLanguage: ai.languages[0] ?? 'ru', loadedAt: nowMs, memo: new StemMemo(),
   };
 }

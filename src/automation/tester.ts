@@ -34,11 +34,10 @@ export async function testRules(db: Db, clientId: string, input: RuleTestInput):
   const conversation = { aiState: input.aiState ?? 'active', status: input.status ?? 'open' };
   const ctx = ruleContext(set, { conversation, contact, channel: input.channel } as never, input.text);
   const ev = evaluateRules(set.byEvent.get(input.event) ?? [], { type: input.event }, ctx, input.at);
-  const names = new Map(set.rules.map((r) => [r.id, r]));
   return {
     matched: ev.matched.map((m) => ({
       name: m.rule.name,
-      actions: (names.get(m.rule.id)?.actions ?? m.actions).map((a) => {
+      actions: m.actions.map((a) => {
         const t = a.type === 'send_template' ? set.templates.get(a.code) : undefined;
         return t ? { ...a, preview: renderFor(set, t, { displayName: '', phone: null }, input.text.trim() ? ctx.language : undefined, input.at) } : a;
       }),
