@@ -62,10 +62,10 @@ async function openedBy(db: Db, conversationId: string): Promise<string | undefi
 }
 
 /** Which events this inbound message is (the costly look-ups only when the client has rules for them). */
-async function eventsOf(db: Db, set: ClientAutomation, input: ResponderInput): Promise<RuleEvent[]> {
+async function eventsOf(db: Db, set: ClientAutomation, input: ResponderInput, opened: () => Promise<string | undefined>): Promise<RuleEvent[]> {
   const events: RuleEvent[] = [];
   if (set.byEvent.has('contact.first_message') && await isFirstOfContact(db, input.contact.id, input.message.id)) events.push('contact.first_message');
-  if (set.byEvent.has('conversation.opened') && (await openedBy(db, input.conversation.id)) === input.message.id) events.push('conversation.opened');
+  if (set.byEvent.has('conversation.opened') && (await opened()) === input.message.id) events.push('conversation.opened');
   events.push('message.received');
   return events;
 }
@@ -92,7 +92,10 @@ export function rulesResponderStep(deps: AutomationDeps): ResponderStep {
       const set = await cache.get(deps.db, conversation.clientId, now.getTime());
       if (set.revision === 0) return { action: 'pass' };
       const ctx = ruleContext(set, input, message.text);
-      const ev = evaluateEvents(set, await eventsOf(deps.db, set, input), ctx, now);
+      // Which message opened the conversation: read at most once (the events and the timers' key both want it).
+      let openedAt: Promise<string | undefined> | undefined;
+      const opened = () => (openedAt ??= openedBy(deps.db, conversation.id));
+      const ev = evaluateEvents(set, await eventsOf(deps.db, set, input, opened), ctx, now);
       let plan = EMPTY_PLAN;
       if (ev.matched.length) {
         if (await underCap(deps.db, conversation.id, now)) plan = planActions(set, ev, contact, message.text.trim() ? ctx.language : undefined, now);
@@ -101,7 +104,7 @@ export function rulesResponderStep(deps: AutomationDeps): ResponderStep {
       const away = plan.sends.length === 0 ? await outOfHoursText(deps, set, input, now) : undefined;
       const timers = set.byEvent.get('conversation.no_agent_reply') ?? [];
       if (plan.ruleIds.length === 0 && !away && timers.length === 0) return { action: 'pass' };
-      const streak = timers.length ? `${(await lastAgentMessageAt(deps.db, conversation.id, 200)) ?? 'never'}:${(await openedBy(deps.db, conversation.id)) ?? ''}` : '';
+      const streak = timers.length ? `${(await lastAgentMessageAt(deps.db, conversation.id, 200)) ?? 'never'}:${(await opened()) ?? ''}` : '';
       const apply = async (trx: Db, events: Parameters<typeof applyPlanIn>[2]) => {
         await applyPlanIn(trx, deps.clock, events, conversation, plan, `message:${message.id}`);
         if (away) {
