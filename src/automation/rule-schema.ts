@@ -26,11 +26,21 @@ export const LIMITS = { rules: 500, conditions: 20, actions: 20, name: 100, valu
 const text = (max: number) => z.string().trim().min(1, 'Must not be empty').max(max, `At most ${max} characters`);
 const minutes = z.number().int().min(1).max(LIMITS.minutesMax);
 
+// A client's pattern runs on every inbound message, and JavaScript's engine has no time limit: the
+// shapes that can take exponential time on a crafted text are refused — a repeated group that itself
+// holds a repetition, e.g. (a+)+ or (\w*)*, and back-references.
+const NESTED_REPEAT = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\})\)(?:[+*]|\{\d+,\d*\})/;
+const BACK_REFERENCE = /\\(?:[1-9]|k<)/;
+
 function validRegex(v: string, ctx: z.RefinementCtx) {
   try {
     new RegExp(v, 'iu');
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: `Not a valid regular expression: ${(err as Error).message}` });
+    return;
+  }
+  if (NESTED_REPEAT.test(v) || BACK_REFERENCE.test(v)) {
+    ctx.addIssue({ code: 'custom', message: 'This pattern could take very long on some texts (a repeated group holding a repetition, or a back-reference): write it without them' });
   }
 }
 

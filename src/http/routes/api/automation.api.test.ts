@@ -45,6 +45,9 @@ test('an invalid set answers 400 naming the dotted field, and changes nothing', 
   const hook = (await other.api('POST', '/api/v1/webhooks', { url: 'https://example.kz/hook', events: ['message.received'] })).body;
   const cases: Array<[unknown, string]> = [
     [{ version: 1, rules: [rule('A'), rule('B'), rule('C'), rule('D', { conditions: [{ type: 'text_matches', value: '([a-' }] })] }, 'rules.3.conditions.0.value'],
+    // A pattern that could take exponential time on a crafted message (it runs on every message) is refused too.
+    [{ version: 1, rules: [rule('A', { conditions: [{ type: 'text_matches', value: '^(a+)+$' }] })] }, 'rules.0.conditions.0.value'],
+    [{ version: 1, rules: [rule('A', { conditions: [{ type: 'text_matches', value: '(\\w)\\1' }] })] }, 'rules.0.conditions.0.value'],
     [{ version: 1, rules: [rule('A', { conditions: [{ type: 'colour', value: 'red' }] })] }, 'rules.0.conditions.0.type'],
     [{ version: 1, rules: [rule('A', { actions: [{ type: 'send_template', code: 'nope' }] })] }, 'rules.0.actions.0.code'],
     [{ version: 1, rules: [rule('A', { actions: [{ type: 'call_webhook', webhook_id: hook.id }] })] }, 'rules.0.actions.0.webhook_id'],
