@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import type { Vault } from '../vault/index.ts';
-import { getSetting } from '../settings/index.ts';
+import { getSetting, storedSettings } from '../settings/index.ts';
 import { AppError } from '../lib/errors.ts';
 
 /** Where off-site backups go: an S3-compatible bucket (the endpoint may be a MinIO on loopback). */
@@ -43,7 +43,11 @@ export async function remoteSettingsFrom(get: (key: string) => Promise<string | 
   };
 }
 
-export const readRemoteSettings = (db: Db, vault: Vault) => remoteSettingsFrom((k) => getSetting(db, vault, k));
+/** The stored settings in one query; only a sealed value (the secret key) is read again to be opened. */
+export async function readRemoteSettings(db: Db, vault: Vault): Promise<RemoteSettings> {
+  const stored = await storedSettings(db, Object.values(REMOTE_KEYS));
+  return remoteSettingsFrom((k) => (stored.has(k) && stored.get(k) === undefined ? getSetting(db, vault, k) : stored.get(k)));
+}
 
 /** The target, or a clear error naming what is missing. */
 export function targetOf(s: Partial<RemoteTarget>): RemoteTarget {

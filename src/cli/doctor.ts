@@ -5,6 +5,7 @@ import { describeConfig, loadBootConfig, type BootConfig } from '../config/boot-
 import { currentVersion, DB_FILE, latestVersion, openSqlite, type DB } from '../db/index.ts';
 import { checkMasterKey, keyIdOf, readMasterKey } from '../vault/index.ts';
 import { whatsappSelfCheck } from '../channels/index.ts';
+import { storedSettings } from '../settings/index.ts';
 import { DRILL_STALE_MS, lastRun, REMOTE_KEYS } from '../backups/index.ts';
 import type { Command } from './commands.ts';
 import { pidNote, runningServer } from './serve.ts';
@@ -59,8 +60,8 @@ async function dataChecks(cfg: Readonly<BootConfig>): Promise<Check[]> {
 
 /** Off-site backups, when on: the last upload and the last restore drill that passed (two weeks old is a problem). */
 async function remoteCheck(db: Kysely<DB>): Promise<Check | undefined> {
-  const enabled = await db.selectFrom('settings').select('value').where('client_id', '=', '').where('key', '=', REMOTE_KEYS.enabled).executeTakeFirst().catch(() => undefined);
-  if (enabled?.value !== 'true') return undefined;
+  const enabled = await storedSettings(db, [REMOTE_KEYS.enabled]).catch(() => undefined);
+  if (enabled?.get(REMOTE_KEYS.enabled) !== 'true') return undefined;
   const [upload, drill] = await Promise.all([lastRun(db, 'upload', 'ok'), lastRun(db, 'drill', 'ok')]).catch(() => [undefined, undefined]);
   const stale = !drill?.finishedAt || Date.now() - Date.parse(drill.finishedAt) > DRILL_STALE_MS;
   const detail = `last upload ${upload?.finishedAt ?? 'none yet'}; last restore drill passed ${drill?.finishedAt ?? 'never'}`;

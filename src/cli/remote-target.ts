@@ -5,7 +5,7 @@ import type { BootConfig } from '../config/boot-config.ts';
 import { DB_FILE, openFileReadonly, type DB } from '../db/index.ts';
 import { readMasterKey, Vault } from '../vault/index.ts';
 import { parseSettingValue } from '../settings/index.ts';
-import { readRemoteSettings, REMOTE_KEYS, targetOf, type RemoteSettings, type RemoteTarget } from '../backups/index.ts';
+import { DEFAULT_KEEP, DEFAULT_KEEP_DAYS, readRemoteSettings, REMOTE_KEYS, targetOf, type RemoteSettings, type RemoteTarget } from '../backups/index.ts';
 import { AppError, isAppError } from '../lib/errors.ts';
 import type { CliIo } from './commands.ts';
 import { usageError, valueFlag } from './options.ts';
@@ -42,7 +42,7 @@ async function storedSettings(file: string, masterKey: Buffer): Promise<RemoteSe
  */
 export async function remoteSettingsForCli(io: CliIo, config: Readonly<BootConfig>, masterKey: Buffer, lenient: boolean): Promise<RemoteSettings> {
   const file = path.join(config.dataDir, DB_FILE);
-  let s: RemoteSettings = { enabled: false, inKazakhstan: false, keep: 7, keepDays: 30, prefix: '' };
+  let s: RemoteSettings = { enabled: false, inKazakhstan: false, keep: DEFAULT_KEEP, keepDays: DEFAULT_KEEP_DAYS, prefix: '' };
   if (fs.existsSync(file)) {
     try {
       s = await storedSettings(file, masterKey);
