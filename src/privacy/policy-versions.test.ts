@@ -85,6 +85,12 @@ test('a significant change is e-mailed to every client’s contact address (else
   assert.match(await (await ctx.app.request('/operator/policy', { jar: ctx.admin })).text(), /отправлено 3, ожидает 0, с ошибкой 0/);
 });
 
+test('an effective date that is not on the calendar (31 February) is refused, not stored', async (ctx) => {
+  const r = await publish(ctx, { body: 'Text', effective_date: '2026-02-31' });
+  assert.is(r.status, 422);
+  assert.is((await ctx.app.ctx.db.selectFrom('policy_versions').select('id').execute()).length, 0);
+});
+
 test('GET /api/v1/policy shows the next version until it takes effect, then the current one with when an owner accepted it at sign-in', async (ctx) => {
   const { db } = ctx.app.ctx;
   assert.equal((await ctx.a.api('GET', '/api/v1/policy')).body, { current: null, next: null });

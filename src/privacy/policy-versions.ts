@@ -41,7 +41,8 @@ export async function publishPolicyVersion(db: Db, clock: Clock, input: NewPolic
   const body = input.body.trim();
   if (!body) throw badRequest('Enter the policy text', 'body', 'policy_body_empty');
   if (body.length > MAX_BODY) throw badRequest(`At most ${MAX_BODY} characters`, 'body', 'policy_body_too_long', { max: MAX_BODY });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.effectiveDate) || Number.isNaN(Date.parse(input.effectiveDate))) {
+  // Date.parse takes 2026-02-31 (as 3 March): a real calendar date is one that adding no days keeps.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.effectiveDate) || Number.isNaN(Date.parse(input.effectiveDate)) || addDays(input.effectiveDate, 0) !== input.effectiveDate) {
     throw badRequest('Enter the effective date as YYYY-MM-DD', 'effective_date', 'policy_date_invalid');
   }
   const today = localDate(clock.now(), await operatorTimeZone(db));

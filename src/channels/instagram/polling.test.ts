@@ -62,6 +62,15 @@ test('a poll stores new customer messages once, in order, and what the account s
   assert.is((await ctx.app.ctx.db.selectFrom('conversations').select('id').execute()).length, 2);
 });
 
+test('a message written in the same second as the last poll\'s newest still arrives at the next poll', async (ctx) => {
+  const at = new Date(ctx.app.clock.now().getTime() + 1000);
+  ctx.graph.addConversationMessage(IG_ACCOUNT.igId, '5551005', 'One', at);
+  const first = await pollConversations(ctx.target, new Date(at.getTime() - 60_000).toISOString());
+  assert.is(first.stored, 1);
+  ctx.graph.addConversationMessage(IG_ACCOUNT.igId, '5551005', 'Two', at);
+  assert.is((await pollConversations(ctx.target, first.since)).stored, 1);
+});
+
 test('a polled photo and file are downloaded at once and linked to their message, as a webhook\'s are', async (ctx) => {
   const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
   const pdf = new TextEncoder().encode('%PDF-1.4 price list');

@@ -90,15 +90,19 @@ export async function pollConversations(t: PollTarget, since: string): Promise<{
   });
   let newest = since;
   let stored = 0;
+  // Meta writes times to the second as `+0000`, `since` may be `Z` with milliseconds: compared as
+  // instants, and `>=` so that a message in the same second as the last poll's newest is not lost
+  // (the mids already stored write nothing).
+  const from = Date.parse(since) || 0;
+  const fresh = (time: string) => Date.parse(time) >= from;
   // Oldest first, so the inbox receives them in the order they were written.
-  const updated = (list.data ?? []).filter((c) => c.updated_time > since).sort((a, b) => a.updated_time.localeCompare(b.updated_time));
+  const updated = (list.data ?? []).filter((c) => fresh(c.updated_time)).sort((a, b) => Date.parse(a.updated_time) - Date.parse(b.updated_time));
   for (const conv of updated) {
-    if (conv.updated_time > newest) newest = conv.updated_time;
+    if (Date.parse(conv.updated_time) > Date.parse(newest)) newest = conv.updated_time;
     const detail = await t.graph.get<{ messages?: { data?: ConversationMessage[] } }>(`/${conv.id}`, {
       token: t.token, host: t.host, query: { fields: `messages.limit(25){${POLLED_MESSAGE_FIELDS}}` },
     });
-    const fresh = (detail.messages?.data ?? []).filter((m) => m.created_time > since).reverse();
-    for (const m of fresh) {
+    for (const m of (detail.messages?.data ?? []).filter((x) => fresh(x.created_time)).reverse()) {
       const fromId = m.from?.id ?? '';
       const echo = fromId === t.igId;
       const customer = echo ? m.to?.data?.[0]?.id : fromId;

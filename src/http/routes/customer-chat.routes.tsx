@@ -7,7 +7,7 @@ import {
 } from '../../channels/index.ts';
 import { findClient } from '../../tenants/index.ts';
 import { conversationByIdentity, MAX_TEXT_LENGTH } from '../../messaging/index.ts';
-import { KEEPALIVE_MS, STREAM_LIFETIME_MS } from './inbox-events.routes.ts';
+import { idleWait, STREAM_LIFETIME_MS } from './inbox-events.routes.ts';
 import { badRequest, isAppError, notFound } from '../../lib/errors.ts';
 import { charLength } from '../../lib/text.ts';
 import { randomToken } from '../../lib/ids.ts';
@@ -145,27 +145,18 @@ export function customerChatRoutes() {
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       let pending = false;
-      let wake: (() => void) | undefined;
-      const nudge = () => { const w = wake; wake = undefined; w?.(); };
+      const { nudge, wait } = idleWait(stream);
       const unsubscribe = ctx.hub.subscribe((e) => {
         if (!('message' in e) || e.message.channelAccountId !== account.id) return;
         if (conversationId && e.message.conversationId !== conversationId) return;
         pending = true; // the first message of a new conversation: looked up below
         nudge();
       }, { clientId: account.clientId });
-      stream.onAbort(nudge);
       const started = Date.now();
       try {
         await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
         while (!stream.aborted && !stream.closed && Date.now() - started < STREAM_LIFETIME_MS) {
-          if (!pending) {
-            const idle = await new Promise<boolean>((resolve) => {
-              const timer = setTimeout(() => resolve(true), KEEPALIVE_MS);
-              timer.unref();
-              wake = () => { clearTimeout(timer); resolve(false); };
-            });
-            if (idle && !stream.aborted) await stream.write(': keepalive\n\n');
-          }
+          if (!pending) await wait();
           if (!pending || stream.aborted) continue;
           pending = false;
           conversationId ??= (await conversationByIdentity(ctx.db, account.id, identity))?.id;

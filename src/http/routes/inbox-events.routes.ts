@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { streamSSE, type SSEMessage } from 'hono/streaming';
+import { streamSSE, type SSEMessage, type SSEStreamingApi } from 'hono/streaming';
 import { resolveSession } from '../../auth/index.ts';
 import { activeSupportGrant } from '../../tenants/index.ts';
 import type { MessagingEvent } from '../../messaging/index.ts';
@@ -20,6 +20,25 @@ export const RECHECK_MS = 60_000;
 export const STREAM_LIFETIME_MS = 15 * 60_000;
 /** Events queued for a slow reader beyond this are dropped: the next one refreshes the same fragments. */
 const MAX_QUEUED = 500;
+
+/**
+ * A live stream's idle wait: `wait()` returns when `nudge()` is called (an event, or the reader
+ * going away) or, after KEEPALIVE_MS, once it has written a keepalive comment.
+ */
+export function idleWait(stream: SSEStreamingApi): { nudge: () => void; wait: () => Promise<void> } {
+  let wake: (() => void) | undefined;
+  const nudge = () => { const w = wake; wake = undefined; w?.(); };
+  stream.onAbort(nudge);
+  const wait = async () => {
+    const idle = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), KEEPALIVE_MS);
+      timer.unref();
+      wake = () => { clearTimeout(timer); resolve(false); };
+    });
+    if (idle && !stream.aborted) await stream.write(': keepalive\n\n');
+  };
+  return { nudge, wait };
+}
 
 /** The SSE form of a messaging event: its kind as the event name, ids as data. */
 export function sseOf(e: MessagingEvent): SSEMessage {
@@ -52,13 +71,11 @@ export function inboxEventsRoutes() {
 
     return streamSSE(c, async (stream) => {
       const queue: SSEMessage[] = [];
-      let wake: (() => void) | undefined;
-      const nudge = () => { const w = wake; wake = undefined; w?.(); };
+      const { nudge, wait } = idleWait(stream);
       const unsubscribe = ctx.hub.subscribe((e) => {
         if (queue.length < MAX_QUEUED) queue.push(sseOf(e));
         nudge();
       }, { clientId: client.id });
-      stream.onAbort(nudge);
       const started = Date.now();
       let checked = started;
       // Still allowed? A signed-out or disabled user, or an ended support grant, ends the stream.
@@ -69,14 +86,7 @@ export function inboxEventsRoutes() {
       try {
         await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
         while (!stream.aborted && !stream.closed) {
-          if (queue.length === 0) {
-            const idle = await new Promise<boolean>((resolve) => {
-              const timer = setTimeout(() => resolve(true), KEEPALIVE_MS);
-              timer.unref();
-              wake = () => { clearTimeout(timer); resolve(false); };
-            });
-            if (idle && !stream.aborted) await stream.write(': keepalive\n\n');
-          }
+          if (queue.length === 0) await wait();
           while (queue.length && !stream.aborted) await stream.writeSSE(queue.shift()!);
           const now = Date.now();
           if (now - started > STREAM_LIFETIME_MS) break;
