@@ -77,12 +77,14 @@ export async function recordBreach(db: Db, clock: Clock, input: NewBreach, by: A
 /** Marks that the authority or the clients were notified (now). */
 export async function markBreachNotified(db: Db, clock: Clock, id: string, who: 'authority' | 'clients', by: AuditBy): Promise<void> {
   const col = who === 'authority' ? 'authority_notified_at' : 'clients_notified_at';
-  const r = await db.updateTable('breaches').set({ [col]: clock.now().toISOString() }).where('id', '=', id).where(col, 'is', null).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) {
-    await getBreach(db, id);
-    return;
-  }
-  await recordAudit(db, clock, { actor: by, ip: by.ip, action: 'breach.updated', targetType: 'breach', targetId: id, details: { notified: who } });
+  // The mark and its audit entry commit together.
+  const marked = await db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable('breaches').set({ [col]: clock.now().toISOString() }).where('id', '=', id).where(col, 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    await recordAudit(trx, clock, { actor: by, ip: by.ip, action: 'breach.updated', targetType: 'breach', targetId: id, details: { notified: who } });
+    return true;
+  });
+  if (!marked) await getBreach(db, id); // not found is a 404; already marked changes nothing
 }
 
 export async function getBreach(db: Db, id: string): Promise<Breach> {
