@@ -10,7 +10,7 @@ export { ALLOW_PRIVATE_CHATWOOT } from './target.ts';
 export { webhookUrlOf } from './inboxes.ts';
 export { chatwootMirror, CHATWOOT_MIRROR_KIND } from './mirror.ts';
 export { chatwootMirrorHandler, type MirrorDeps } from './mirror-job.ts';
-export { receiveChatwootWebhook, signChatwoot, CHATWOOT_INBOUND_KIND, SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER } from './webhook.ts';
+export { receiveChatwootWebhook, CHATWOOT_INBOUND_KIND, SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER } from './webhook.ts';
 export { chatwootInboundHandler, type InboundDeps } from './inbound-job.ts';
 export { requestResync, chatwootResyncHandler, CHATWOOT_RESYNC_KIND, MAX_RESYNC_HOURS } from './resync.ts';
 export { queueChatwootContactErasure, chatwootDeleteContactHandler, chatwootErasureStep, CHATWOOT_DELETE_CONTACT_KIND } from './erasure.ts';
