@@ -105,7 +105,7 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
 
 /**
  * An agent deleted their reply in Chatwoot: if it has not left yet, it is withdrawn (never sent);
- * if the customer has it already, a private note there says so (a message cannot be unsent).
+ * if the customer has it already, it stays with them and that is logged (a message cannot be unsent).
  */
 async function agentDeleted(deps: InboundDeps, job: Job, p: InboundPayload): Promise<void> {
   const clientId = job.clientId!;
