@@ -41,7 +41,8 @@ interface InboundPayload {
 }
 
 /** The files an agent attached, downloaded from Chatwoot and stored here (linked to the message when it is queued). */
-async function agentFiles(deps: InboundDeps, clientId: string, contactId: string, urls: string[]): Promise<AttachmentMeta[]> {
+async function agentFiles(deps: InboundDeps, job: Job, contactId: string, urls: string[]): Promise<AttachmentMeta[]> {
+  const clientId = job.clientId!;
   if (!urls.length) return [];
   const conn = await connectionOf(deps.db, deps.vault, clientId);
   if (!conn) return [];
@@ -54,7 +55,7 @@ async function agentFiles(deps: InboundDeps, clientId: string, contactId: string
     } catch (err) {
       if (!(err instanceof ChatwootError)) throw err;
       if (!err.retryable) throw new PermanentJobError(err.message);
-      throw new RetryLaterError(err.message, retryDelayMs(1));
+      throw new RetryLaterError(err.message, retryDelayMs(job.attempts));
     }
   }
   return files;
@@ -83,7 +84,7 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
   const parts = await partsFor(deps, clientId, p.channel_account_id, p);
   const owner = await findConversation(deps.db, conversationId);
   if (!owner || owner.clientId !== clientId) return; // erased meanwhile
-  const files = await agentFiles(deps, clientId, owner.contactId, p.attachments ?? []);
+  const files = await agentFiles(deps, job, owner.contactId, p.attachments ?? []);
   if (!parts.length && !files.length) return;
   if (!parts.length) parts.push('');
   const replyTo = p.in_reply_to === null ? undefined : await localId(deps.db, clientId, 'message', Number(p.in_reply_to));
@@ -104,7 +105,7 @@ async function agentReplied(deps: InboundDeps, job: Job, p: InboundPayload): Pro
 
 /**
  * An agent deleted their reply in Chatwoot: if it has not left yet, it is withdrawn (never sent);
- * if the customer has it already, a private note there says so (a message cannot be unsent).
+ * if the customer has it already, it stays with them and that is logged (a message cannot be unsent).
  */
 async function agentDeleted(deps: InboundDeps, job: Job, p: InboundPayload): Promise<void> {
   const clientId = job.clientId!;

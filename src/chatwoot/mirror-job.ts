@@ -3,7 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Vault } from '../vault/index.ts';
-import { PermanentJobError, RetryLaterError, type Job, type JobHandler } from '../jobs/index.ts';
+import { PermanentJobError, RetryLaterError, backoffMs, type Job, type JobHandler } from '../jobs/index.ts';
 import { findChannelAccount } from '../channels/index.ts';
 import { findUserById } from '../auth/index.ts';
 import { getAiSettings } from '../ai/index.ts';
@@ -26,8 +26,8 @@ export interface MirrorDeps {
   http?: ClientOptions;
 }
 
-/** The wait before the next attempt while Chatwoot is down: doubling from 2 s, at most 5 minutes. */
-export const retryDelayMs = (attempts: number) => Math.min(300_000, 2_000 * 2 ** Math.min(Math.max(0, attempts - 1), 10));
+/** The wait before the next attempt while Chatwoot is down: doubling from 2 s, at most 5 minutes (the runner's jittered backoff). */
+export const retryDelayMs = (attempts: number) => backoffMs(attempts, { baseMs: 2_000, capMs: 300_000 });
 
 /** Our ids as Chatwoot keeps them (source_id / identifier): how a retry finds what it made before. */
 export const sourceIdOf = (kind: 'msg' | 'conv' | 'note', id: string) => `habar:${kind}:${id}`;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { enqueueJob, type JobHandler } from '../jobs/index.ts';
@@ -31,7 +30,7 @@ export async function resyncSince(db: Db, clock: Clock, clientId: string, since:
     .where('m.client_id', '=', clientId).where('m.created_at', '>=', since).where('l.local_id', 'is', null)
     // Only what a mirror would have sent: the customer's messages and our messages that went out.
     .where((eb) => eb.or([eb('m.direction', '=', 'in'), eb('m.status', 'in', ['sent', 'delivered', 'read'])]))
-    .orderBy(sql`m.created_at`).orderBy('m.id').execute();
+    .orderBy('m.created_at').orderBy('m.id').execute();
   await db.transaction().execute(async (trx) => {
     for (const m of missing) {
       await enqueueMirror(trx, clock, { clientId, conversationId: m.conversation_id, contactId: m.contact_id, key: `chatwoot:msg:${m.id}:resync:${runId}`, op: { op: 'message', message_id: m.id } });

@@ -1,9 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Vault } from '../vault/index.ts';
 import { AppError, badRequest, notFound } from '../lib/errors.ts';
 import { enqueueJob } from '../jobs/index.ts';
+import { verifyDelivery } from '../webhooks/index.ts';
 import { SECRET_CONTEXT } from './accounts.ts';
 import { inboxByToken } from './inboxes.ts';
 
@@ -14,16 +14,6 @@ export const TIMESTAMP_HEADER = 'x-chatwoot-timestamp';
 export const DELIVERY_HEADER = 'x-chatwoot-delivery';
 /** A signed delivery older (or newer) than this is refused: a replay. */
 export const MAX_SKEW_SECONDS = 300;
-
-/** `sha256=<hex HMAC-SHA256(secret, "{timestamp}.{body}")>`, as Chatwoot signs. */
-export const signChatwoot = (secret: string, timestamp: string, body: string) =>
-  'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-
-const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 const unsigned = (message: string) => new AppError('invalid_signature', message, 401);
 
@@ -73,7 +63,8 @@ export async function receiveChatwootWebhook(
   if (secrets.length) {
     if (!h.signature || !h.timestamp || !/^\d{1,12}$/.test(h.timestamp)) throw unsigned('The delivery is not signed (X-Chatwoot-Signature and X-Chatwoot-Timestamp)');
     if (Math.abs(deps.clock.now().getTime() / 1000 - Number(h.timestamp)) > MAX_SKEW_SECONDS) throw unsigned('The delivery’s timestamp is stale');
-    if (!secrets.some((s) => sameText(signChatwoot(s, h.timestamp!, raw), h.signature!))) throw unsigned('The signature does not match');
+    // Chatwoot signs as our own webhooks do: sha256=<hex HMAC-SHA256(secret, "{timestamp}.{body}")>.
+    if (!secrets.some((s) => verifyDelivery(s, h.timestamp!, raw, h.signature!))) throw unsigned('The signature does not match');
   }
   let p: Payload;
   try {

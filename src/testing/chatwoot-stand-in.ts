@@ -1,7 +1,6 @@
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { signChatwoot } from '../chatwoot/index.ts';
 
 export interface CwInbox { id: number; name: string; channel_type: string; webhook_url: string; secret: string }
 export interface CwContact { id: number; name: string; identifier: string | null; phone_number: string | null }
@@ -11,6 +10,11 @@ export interface CwMessage {
   content_attributes: Record<string, unknown>; sender: { id: number; name: string; type: 'user' | 'contact' | 'agent_bot' };
   attachments: Array<{ file_name: string; file_type: string; size: number; data_url?: string }>;
 }
+
+// Chatwoot's own signing (sha256=HMAC-SHA256(key, "{timestamp}.{body}")), written out here rather
+// than borrowed from the receiver, so a mistake in our check cannot be echoed by the stand-in.
+const signAsChatwoot = (key: string, timestamp: string, body: string) =>
+  'sha256=' + createHmac('sha256', key).update(`${timestamp}.${body}`).digest('hex');
 
 /**
  * A local Chatwoot (real HTTP on 127.0.0.1) serving the Application API endpoints Habar calls, with
@@ -261,7 +265,7 @@ export class ChatwootStandIn {
     const ts = String(opts.timestamp ?? Math.floor(this.now() / 1000));
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-chatwoot-delivery': opts.delivery ?? randomUUID() };
     const key = opts.key ?? (this.signing === 'inbox' ? inbox.secret : this.signing === 'mismatch' ? this.hiddenKey : undefined);
-    if (key) Object.assign(headers, { 'x-chatwoot-timestamp': ts, 'x-chatwoot-signature': signChatwoot(key, ts, body) });
+    if (key) Object.assign(headers, { 'x-chatwoot-timestamp': ts, 'x-chatwoot-signature': signAsChatwoot(key, ts, body) });
     return fetch(inbox.webhook_url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) }).then(async (r) => {
       await r.arrayBuffer();
       this.webhookResults.push({ event: String(payload.event), status: r.status });
