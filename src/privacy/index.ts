@@ -27,5 +27,5 @@ export {
 export { recordBreach, markBreachNotified, getBreach, listBreaches, breachDeadlines, type Breach, type NewBreach } from './breaches.ts';
 export { dataMapOf, presumedAbroad, DATA_RECIPIENTS, DATA_CATEGORIES, type DataMap, type DataRecipient, type DataCategory, type RecipientSource, type RecipientKind } from './data-map.ts';
 export { fillDpa, DEFAULT_DPA_TEMPLATES, DPA_TEMPLATE_SETTING, type FilledDpa, type DpaWords } from './dpa.ts';
-export { operatorTimeZone, localDate, oneWorkingDayAfter, startOfLocalDay, OPERATOR_TZ_SETTING, DEFAULT_OPERATOR_TZ } from './operator-time.ts';
+export { operatorTimeZone, localDate, oneWorkingDayAfter, OPERATOR_TZ_SETTING, DEFAULT_OPERATOR_TZ } from './operator-time.ts';
 export { addProcessingActivity, listProcessingActivities, deleteProcessingActivity, ACTIVITY_FIELDS, type ProcessingActivity, type ActivityField } from './processing-activities.ts';
