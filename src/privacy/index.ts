@@ -13,7 +13,7 @@ export { ERASURE_STEPS, type ErasureStep, type ErasureDeps, type ErasureSubject 
 export { eraseMember } from './member-erasure.ts';
 export { applyRetention, retentionHandler, RETENTION_DAYS_SETTING, RETENTION_KIND, RETENTION_EVERY_MS, type RetentionResult } from './retention.ts';
 export {
-  requestExport, exportJobHandler, openExportDownload, expireExports, expireExportsHandler, EXPORT_JOB, EXPIRE_EXPORTS_KIND, EXPIRE_EXPORTS_EVERY_MS, EXPORT_LINK_DAYS_SETTING,
+  requestExport, exportLinkDays, exportJobHandler, openExportDownload, expireExports, expireExportsHandler, EXPORT_JOB, EXPIRE_EXPORTS_KIND, EXPIRE_EXPORTS_EVERY_MS, EXPORT_LINK_DAYS_SETTING,
 } from './exports.ts';
 export { writeExportArchive, EXPORT_FORMAT_VERSION, type ExportSummary } from './export-archive.ts';
 export {

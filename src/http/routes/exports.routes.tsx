@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
-import { listRequests, openExportDownload, requestExport, EXPORT_LINK_DAYS_SETTING, type PrivacyRequest } from '../../privacy/index.ts';
-import { getSetting } from '../../settings/index.ts';
+import { exportLinkDays, listRequests, openExportDownload, requestExport, type PrivacyRequest } from '../../privacy/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ExportList, ExportsPage, type ExportRow, type ExportsView } from '../../../views/pages/exports.tsx';
 import { requireUser } from '../middleware/session.ts';
@@ -27,8 +26,7 @@ async function exportsView(c: Context<HttpEnv>, client: Client): Promise<Exports
   const ctx = c.get('ctx');
   const page = await listRequests(ctx.db, { clientId: client.id, limit: 200 });
   const now = ctx.clock.now().getTime();
-  const linkDays = Number(await getSetting(ctx.db, ctx.vault, EXPORT_LINK_DAYS_SETTING) ?? 7);
-  return { client, linkDays, exports: page.data.filter((r) => EXPORT_KINDS.has(r.kind)).slice(0, 20).map((r) => rowOf(r, client.slug, now)) };
+  return { client, linkDays: await exportLinkDays(ctx.db), exports: page.data.filter((r) => EXPORT_KINDS.has(r.kind)).slice(0, 20).map((r) => rowOf(r, client.slug, now)) };
 }
 
 export function exportsRoutes() {
