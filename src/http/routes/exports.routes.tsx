@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { exportLinkDays, listRequests, openExportDownload, requestExport, type PrivacyRequest } from '../../privacy/index.ts';
 import type { Client } from '../../tenants/index.ts';
@@ -7,6 +5,7 @@ import { ExportList, ExportsPage, type ExportRow, type ExportsView } from '../..
 import { requireUser } from '../middleware/session.ts';
 import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
+import { sendFileDownload } from '../send-file.ts';
 import { actorOf, scopedClient } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -66,10 +65,7 @@ export function exportsRoutes() {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { roles: EXPORT_ROLES, what: 'exports.download' });
     const d = await openExportDownload({ ...ctx, dataDir: ctx.config.dataDir }, client.id, c.req.param('id'), actorOf(c));
-    return c.body(Readable.toWeb(fs.createReadStream(d.file)) as ReadableStream, 200, {
-      'content-type': 'application/zip', 'content-length': String(fs.statSync(d.file).size), 'cache-control': 'no-store',
-      'content-disposition': `attachment; filename="${d.fileName}"`,
-    });
+    return sendFileDownload(c, d.file, d.fileName, 'application/zip');
   });
 
   return app;
