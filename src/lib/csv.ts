@@ -1,8 +1,7 @@
-/** One CSV cell (RFC 4180 quoting); a leading = + - @ (or tab/CR) gets a quote first, so no spreadsheet runs it as a formula (OWASP CSV injection). */
-export function csvCell(v: string | number | null | undefined): string {
+/** One CSV cell (RFC 4180 quoting); text with a leading = + - @ (or tab/CR) gets a quote first, so no spreadsheet runs it as a formula (OWASP CSV injection). */
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return String(v);
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

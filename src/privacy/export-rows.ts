@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { SEALED_COLUMNS } from '../db/index.ts';
+import { csvCell } from '../lib/csv.ts';
 import type { PersonalDataTable, RowsBy } from './registry.ts';
 
 export type Row = Record<string, unknown>;
@@ -74,13 +75,5 @@ export async function* readRows(db: Db, t: PersonalDataTable, by: RowsBy, id: st
   }
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; formulas defused. */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = typeof v === 'string' ? v : String(v);
-  // A spreadsheet would run a cell starting with = + - @ as a formula (CSV injection).
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
+/** One CSV record with its CRLF (the export's tables are written row by row). */
+export const csvLine = (values: unknown[]) => `${values.map(csvCell).join(',')}\r\n`;

@@ -52,7 +52,8 @@ export async function requestExport(
   });
 }
 
-async function linkDays(db: Db): Promise<number> {
+/** Days a download link works: the global setting, else 7. */
+export async function exportLinkDays(db: Db): Promise<number> {
   const v = (await storedSettings(db, [EXPORT_LINK_DAYS_SETTING], null)).get(EXPORT_LINK_DAYS_SETTING);
   return v ? Number(v) : DEFAULT_LINK_DAYS;
 }
@@ -76,7 +77,7 @@ export function exportJobHandler(deps: { db: Db; clock: Clock; log: Logger; conf
           async (progress) => void await updateRequest(deps.db, deps.clock, request.id, { progress }),
         );
         fs.renameSync(part, path.join(deps.config.dataDir, rel));
-        const expiresAt = new Date(deps.clock.now().getTime() + (await linkDays(deps.db)) * 24 * 3600_000).toISOString();
+        const expiresAt = new Date(deps.clock.now().getTime() + (await exportLinkDays(deps.db)) * 24 * 3600_000).toISOString();
         const bytes = fs.statSync(path.join(deps.config.dataDir, rel)).size;
         await updateRequest(deps.db, deps.clock, request.id, {
           status: 'done', downloadPath: rel, expiresAt, evidence: { tables: summary.tables, media: summary.media, missing_media: summary.missingMedia, bytes },

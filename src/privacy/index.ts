@@ -13,7 +13,7 @@ export { ERASURE_STEPS, type ErasureStep, type ErasureDeps, type ErasureSubject 
 export { eraseMember } from './member-erasure.ts';
 export { applyRetention, retentionHandler, RETENTION_DAYS_SETTING, RETENTION_KIND, RETENTION_EVERY_MS, type RetentionResult } from './retention.ts';
 export {
-  requestExport, exportJobHandler, openExportDownload, expireExports, expireExportsHandler, EXPORT_JOB, EXPIRE_EXPORTS_KIND, EXPIRE_EXPORTS_EVERY_MS, EXPORT_LINK_DAYS_SETTING,
+  requestExport, exportLinkDays, exportJobHandler, openExportDownload, expireExports, expireExportsHandler, EXPORT_JOB, EXPIRE_EXPORTS_KIND, EXPIRE_EXPORTS_EVERY_MS, EXPORT_LINK_DAYS_SETTING,
 } from './exports.ts';
 export { writeExportArchive, EXPORT_FORMAT_VERSION, type ExportSummary } from './export-archive.ts';
 export {
@@ -27,5 +27,5 @@ export {
 export { recordBreach, markBreachNotified, getBreach, listBreaches, breachDeadlines, type Breach, type NewBreach } from './breaches.ts';
 export { dataMapOf, presumedAbroad, DATA_RECIPIENTS, DATA_CATEGORIES, type DataMap, type DataRecipient, type DataCategory, type RecipientSource, type RecipientKind } from './data-map.ts';
 export { fillDpa, DEFAULT_DPA_TEMPLATES, DPA_TEMPLATE_SETTING, type FilledDpa, type DpaWords } from './dpa.ts';
-export { operatorTimeZone, localDate, oneWorkingDayAfter, startOfLocalDay, OPERATOR_TZ_SETTING, DEFAULT_OPERATOR_TZ } from './operator-time.ts';
+export { operatorTimeZone, localDate, oneWorkingDayAfter, OPERATOR_TZ_SETTING, DEFAULT_OPERATOR_TZ } from './operator-time.ts';
 export { addProcessingActivity, listProcessingActivities, deleteProcessingActivity, ACTIVITY_FIELDS, type ProcessingActivity, type ActivityField } from './processing-activities.ts';

@@ -1,6 +1,7 @@
 // The operator's time zone (global setting operator.timezone, default Asia/Almaty): policy
 // effective dates and breach deadlines count in it.
 import type { Db } from '../db/index.ts';
+import { startOfDayInZone } from '../lib/zoned-time.ts';
 import { storedSettings } from '../settings/index.ts';
 
 export const OPERATOR_TZ_SETTING = 'operator.timezone';
@@ -21,23 +22,6 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** Minutes `timeZone` is ahead of UTC at `at`. */
-function offsetMinutes(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(at).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The instant local midnight starts `date` in `timeZone`. */
-export function startOfLocalDay(date: string, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const guess = Date.UTC(y, m - 1, d);
-  const first = guess - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess - offsetMinutes(new Date(first), timeZone) * 60_000);
-}
-
 const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
 
 /**
@@ -47,5 +31,5 @@ const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`
 export function oneWorkingDayAfter(at: Date, timeZone: string): Date {
   let day = addDays(localDate(at, timeZone), 1);
   while (isWeekend(day)) day = addDays(day, 1);
-  return startOfLocalDay(addDays(day, 1), timeZone);
+  return startOfDayInZone(addDays(day, 1), timeZone)!;
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
 import { storedSettings } from '../settings/index.ts';
+import { addDays, localDate } from './operator-time.ts';
 
 export const REQUEST_KINDS = ['client_export', 'contact_export', 'erasure', 'restriction', 'objection', 'restriction_lifted', 'objection_lifted'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -56,9 +57,7 @@ function toRequest(r: Selectable<PrivacyRequestsTable>): PrivacyRequest {
 
 /** The calendar date of `at` in `timeZone`, plus `days` days: YYYY-MM-DD. */
 export function dueDateFor(at: Date, timeZone: string, days: number): string {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-  const [y, m, d] = local.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return addDays(localDate(at, timeZone), days);
 }
 
 /** How many days the client's requests may take (the setting, else 30). */

@@ -27,6 +27,3 @@ export async function terminateClient(db: Db, clock: Clock, clientId: string, by
     return { ...client, status: 'terminated', terminatedAt: now, updatedAt: now };
   });
 }
-
-/** Whether the client may use Habar (sign in, API keys, channels): false once terminated. */
-export const isClientActive = (client: Pick<Client, 'status'>) => client.status === 'active';

@@ -1,13 +1,11 @@
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
-import { listRequests, openExportDownload, requestExport, EXPORT_LINK_DAYS_SETTING, type PrivacyRequest } from '../../privacy/index.ts';
-import { getSetting } from '../../settings/index.ts';
+import { exportLinkDays, listRequests, openExportDownload, requestExport, type PrivacyRequest } from '../../privacy/index.ts';
 import type { Client } from '../../tenants/index.ts';
 import { ExportList, ExportsPage, type ExportRow, type ExportsView } from '../../../views/pages/exports.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { html, viewContext } from '../render.tsx';
 import { flashUrl } from '../flash.ts';
+import { sendFileDownload } from '../send-file.ts';
 import { actorOf, scopedClient } from '../client-scope.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -27,8 +25,7 @@ async function exportsView(c: Context<HttpEnv>, client: Client): Promise<Exports
   const ctx = c.get('ctx');
   const page = await listRequests(ctx.db, { clientId: client.id, limit: 200 });
   const now = ctx.clock.now().getTime();
-  const linkDays = Number(await getSetting(ctx.db, ctx.vault, EXPORT_LINK_DAYS_SETTING) ?? 7);
-  return { client, linkDays, exports: page.data.filter((r) => EXPORT_KINDS.has(r.kind)).slice(0, 20).map((r) => rowOf(r, client.slug, now)) };
+  return { client, linkDays: await exportLinkDays(ctx.db), exports: page.data.filter((r) => EXPORT_KINDS.has(r.kind)).slice(0, 20).map((r) => rowOf(r, client.slug, now)) };
 }
 
 export function exportsRoutes() {
@@ -68,10 +65,7 @@ export function exportsRoutes() {
     const ctx = c.get('ctx');
     const client = await scopedClient(c, { roles: EXPORT_ROLES, what: 'exports.download' });
     const d = await openExportDownload({ ...ctx, dataDir: ctx.config.dataDir }, client.id, c.req.param('id'), actorOf(c));
-    return c.body(Readable.toWeb(fs.createReadStream(d.file)) as ReadableStream, 200, {
-      'content-type': 'application/zip', 'content-length': String(fs.statSync(d.file).size), 'cache-control': 'no-store',
-      'content-disposition': `attachment; filename="${d.fileName}"`,
-    });
+    return sendFileDownload(c, d.file, d.fileName, 'application/zip');
   });
 
   return app;

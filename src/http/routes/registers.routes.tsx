@@ -4,7 +4,8 @@ import { listConsents } from '../../ai/index.ts';
 import { listClients } from '../../tenants/index.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { toCsv } from '../../lib/csv.ts';
-import { purgeAfterDays, ACTIVITY_FIELDS, addProcessingActivity, deleteProcessingActivity, listProcessingActivities, DATA_CATEGORIES, dataMapOf, getBreach, listBreaches, markBreachNotified, operatorTimeZone, recordBreach, startOfLocalDay, type Breach } from '../../privacy/index.ts';
+import { purgeAfterDays, ACTIVITY_FIELDS, addProcessingActivity, deleteProcessingActivity, listProcessingActivities, DATA_CATEGORIES, dataMapOf, getBreach, listBreaches, markBreachNotified, operatorTimeZone, recordBreach, type Breach } from '../../privacy/index.ts';
+import { startOfDayInZone } from '../../lib/zoned-time.ts';
 import { BreachesPage, ConsentsPage, RecordsPage, type BreachRow, type BreachesView, type ConsentRow, type RecordsView } from '../../../views/pages/registers.tsx';
 import { requireUser } from '../middleware/session.ts';
 import { readForm, readFormAll } from '../forms.ts';
@@ -43,8 +44,9 @@ async function breachesPage(c: Context<HttpEnv>, extra: Partial<BreachesView> = 
 /** "YYYY-MM-DDTHH:MM" typed in the operator's zone → the instant. */
 function localInput(value: string, timeZone: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
-  if (!m) throw badRequest('Enter when the breach was detected', 'detected_at', 'breach_time_invalid');
-  return new Date(startOfLocalDay(m[1], timeZone).getTime() + (Number(m[2]) * 60 + Number(m[3])) * 60_000).toISOString();
+  const day = m ? startOfDayInZone(m[1], timeZone) : undefined;
+  if (!m || !day) throw badRequest('Enter when the breach was detected', 'detected_at', 'breach_time_invalid');
+  return new Date(day.getTime() + (Number(m[2]) * 60 + Number(m[3])) * 60_000).toISOString();
 }
 
 async function consentRows(c: Context<HttpEnv>): Promise<ConsentRow[]> {

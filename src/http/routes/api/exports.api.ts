@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { openExportDownload, requestExport } from '../../../privacy/index.ts';
 import { RequestSchema, requestJsonOf } from './requests.api.ts';
 import { apiActor, apiClientId, type ApiContext } from './api-env.ts';
 import { pathId } from './validation.ts';
 import type { ApiRoute } from './api-route.ts';
+import { sendFileDownload } from '../../send-file.ts';
 
 const accepted = { description: 'The request is recorded and its export is being written: poll GET /api/v1/requests/{id} for progress and download_url', schema: RequestSchema };
 
@@ -41,11 +40,7 @@ export const exportRoutes: ApiRoute[] = [
     async handler(c) {
       const ctx = c.get('ctx');
       const d = await openExportDownload({ ...ctx, dataDir: ctx.config.dataDir }, apiClientId(c), pathId(c, 'request_id'), apiActor(c));
-      const size = fs.statSync(d.file).size;
-      return c.body(Readable.toWeb(fs.createReadStream(d.file)) as ReadableStream, 200, {
-        'content-type': 'application/zip', 'content-length': String(size), 'cache-control': 'no-store',
-        'content-disposition': `attachment; filename="${d.fileName}"`,
-      });
+      return sendFileDownload(c, d.file, d.fileName, 'application/zip');
     },
   },
 ];
