@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import {
-  addMonths, assignPlan, createPlan, getPlan, updatePlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
-  statementCsv, updateBillingDetails, usageRows, ON_LIMIT, type PlanInput, type UsageRow,
+  addDays, addMonths, assignPlan, createPlan, getPlan, updatePlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
+  statementCsv, updateBillingDetails, usageRows, METRICS, ON_LIMIT, type PlanInput, type UsageRow,
 } from '../../billing/index.ts';
 import { listChannelAccounts } from '../../channels/index.ts';
 import { badRequest } from '../../lib/errors.ts';
@@ -34,7 +34,7 @@ function monthParam(c: Context<HttpEnv>, today: string): string {
 function foldUsage(rows: UsageRow[], month: string, names: Map<string, string>, noChannel: string) {
   const period = monthOf(`${month}-01`);
   const days = new Map<string, UsageDay>();
-  for (let d = period.start; d <= period.end; d = localDayAdd(d)) days.set(d, { date: d, messageIn: 0, messageOut: 0, aiCalls: 0, aiTokens: 0, apiCalls: 0 });
+  for (let d = period.start; d <= period.end; d = addDays(d, 1)) days.set(d, { date: d, messageIn: 0, messageOut: 0, aiCalls: 0, aiTokens: 0, apiCalls: 0 });
   const channels = new Map<string, { id: string | null; name: string; messageIn: number; messageOut: number }>();
   for (const r of rows) {
     const day = days.get(r.date)!;
@@ -53,7 +53,6 @@ function foldUsage(rows: UsageRow[], month: string, names: Map<string, string>, 
   }
   return { days: [...days.values()], channels: [...channels.values()] };
 }
-const localDayAdd = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePageView & { rows: UsageRow[] }> {
   const ctx = c.get('ctx');
@@ -82,9 +81,8 @@ const intField = (f: Record<string, string>, name: string, nullable: boolean): n
 };
 
 function planInput(f: Record<string, string>): PlanInput {
-  const metrics = ['messages', 'ai_replies', 'ai_tokens', 'api_calls', 'channels'] as const;
-  const included = Object.fromEntries(metrics.map((m) => [m, intField(f, `included_${m}`, true)])) as PlanInput['included'];
-  const overageMinor = Object.fromEntries(metrics.map((m) => [m, intField(f, `overage_${m}_minor`, false)])) as PlanInput['overageMinor'];
+  const included = Object.fromEntries(METRICS.map((m) => [m, intField(f, `included_${m}`, true)])) as PlanInput['included'];
+  const overageMinor = Object.fromEntries(METRICS.map((m) => [m, intField(f, `overage_${m}_minor`, false)])) as PlanInput['overageMinor'];
   const onLimit = (ON_LIMIT as readonly string[]).includes(f.on_limit) ? (f.on_limit as PlanInput['onLimit']) : 'bill';
   return { name: f.name ?? '', currency: (f.currency ?? 'KZT').trim().toUpperCase(), monthlyPriceMinor: intField(f, 'monthly_price_minor', false)!, included, overageMinor, onLimit };
 }
