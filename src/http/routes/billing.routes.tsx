@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import {
   addDays, addMonths, assignPlan, createPlan, getPlan, updatePlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
-  statementCsv, updateBillingDetails, usageRows, METRICS, ON_LIMIT, type PlanInput, type UsageRow,
+  statementCsv, updateBillingDetails, usageRows, METRICS, type PlanInput, type UsageRow,
 } from '../../billing/index.ts';
 import { listChannelAccounts } from '../../channels/index.ts';
 import { badRequest } from '../../lib/errors.ts';
@@ -83,7 +83,7 @@ const intField = (f: Record<string, string>, name: string, nullable: boolean): n
 function planInput(f: Record<string, string>): PlanInput {
   const included = Object.fromEntries(METRICS.map((m) => [m, intField(f, `included_${m}`, true)])) as PlanInput['included'];
   const overageMinor = Object.fromEntries(METRICS.map((m) => [m, intField(f, `overage_${m}_minor`, false)])) as PlanInput['overageMinor'];
-  const onLimit = (ON_LIMIT as readonly string[]).includes(f.on_limit) ? (f.on_limit as PlanInput['onLimit']) : 'bill';
+  const onLimit = (f.on_limit || 'bill') as PlanInput['onLimit']; // createPlan/updatePlan refuse anything but bill or stop_ai
   return { name: f.name ?? '', currency: (f.currency ?? 'KZT').trim().toUpperCase(), monthlyPriceMinor: intField(f, 'monthly_price_minor', false)!, included, overageMinor, onLimit };
 }
 
