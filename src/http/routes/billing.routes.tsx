@@ -54,7 +54,7 @@ function foldUsage(rows: UsageRow[], month: string, names: Map<string, string>, 
   return { days: [...days.values()], channels: [...channels.values()] };
 }
 
-async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePageView & { rows: UsageRow[] }> {
+async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePageView> {
   const ctx = c.get('ctx');
   const today = localDay(ctx.clock.now(), client.timezone);
   const month = monthParam(c, today);
@@ -67,7 +67,7 @@ async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePage
   const months = Array.from({ length: 13 }, (_, i) => addMonths(`${today.slice(0, 7)}-01`, -i).slice(0, 7));
   const current = month === today.slice(0, 7);
   return {
-    client, month, months, days, channels, rows,
+    client, month, months, days, channels,
     totals: { messageIn: sum('messageIn'), messageOut: sum('messageOut'), aiCalls: sum('aiCalls'), aiTokens: sum('aiTokens'), apiCalls: sum('apiCalls'), channels: channels.filter((x) => x.id).length },
     plan: quota.plan?.name ?? null, quotas: current ? quota.lines : [], aiStopped: current && quota.aiStopped,
   };
@@ -99,9 +99,12 @@ export function billingRoutes() {
 
   app.get('/clients/:slug/usage.csv', requireUser(), async (c) => {
     const client = await scopedClient(c, { roles: BILLING_ROLES, what: 'billing.usage' });
-    const d = await usageView(c, client);
-    const body = toCsv(['date', 'channel_id', 'kind', 'quantity'], d.rows.map((r) => [r.date, r.channelId, r.kind, r.quantity]));
-    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="usage-${client.slug}-${d.month}.csv"` });
+    // Only the rows: the page's channel names and quota status are not part of the file.
+    const month = monthParam(c, localDay(c.get('ctx').clock.now(), client.timezone));
+    const period = monthOf(`${month}-01`);
+    const rows = await usageRows(c.get('ctx').db, client.id, period.start, period.end);
+    const body = toCsv(['date', 'channel_id', 'kind', 'quantity'], rows.map((r) => [r.date, r.channelId, r.kind, r.quantity]));
+    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="usage-${client.slug}-${month}.csv"` });
   });
 
   const billingPage = async (c: Context<HttpEnv>, client: Client, errors?: Record<string, string>, status = 200) => {
