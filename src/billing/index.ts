@@ -1,6 +1,6 @@
 // The billing room: usage events, their daily rollups, plans and quotas, monthly statements.
 export { recordUsage, usageTotals, type UsageEvent, type UsageKind } from './usage-events.ts';
-export { rollupUsage, recomputeDay, recomputeDays, USAGE_KINDS, type ApiUsageKind } from './rollup.ts';
+export { rollupUsage, recomputeDays, USAGE_KINDS, type ApiUsageKind } from './rollup.ts';
 export { usageRows, periodUsage, usageTotalsByClient, type UsageRow, type PeriodUsage } from './usage-queries.ts';
 export { localDay, addDays, daysBetween, monthOf, addMonths, isDay, dayBounds, DEFAULT_ZONE, type Period } from './periods.ts';
 export { listPlans, getPlan, createPlan, updatePlan, assignPlan, planOn, planHistory, METRICS, PRICE_UNIT, ON_LIMIT, type Plan, type PlanInput, type Metric } from './plans.ts';

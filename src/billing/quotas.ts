@@ -8,7 +8,7 @@ import { enqueueJob } from '../jobs/index.ts';
 import { getClient } from '../tenants/index.ts';
 import { DEFAULT_ZONE, localDay, monthOf } from './periods.ts';
 import { METRICS, planOn, type Metric, type Plan } from './plans.ts';
-import { periodUsage, type PeriodUsage } from './usage-queries.ts';
+import { periodUsage, usedOf, type PeriodUsage } from './usage-queries.ts';
 
 export const QUOTA_MAIL_JOB = 'billing.quota_mail';
 export const THRESHOLDS = [80, 100] as const;
@@ -33,10 +33,6 @@ export interface QuotaStatus {
   aiStopped: boolean;
 }
 
-const USED: Record<Metric, (u: PeriodUsage) => number> = {
-  messages: (u) => u.messages, ai_replies: (u) => u.aiReplies, ai_tokens: (u) => u.aiTokens, api_calls: (u) => u.apiCalls, channels: (u) => u.channels,
-};
-
 /** The client's quotas in the current period (client-local month). */
 export async function quotaStatus(db: Db, clock: Clock, clientId: string, timeZone?: string): Promise<QuotaStatus> {
   const tz = timeZone ?? ((await getClient(db, clientId)).timezone || DEFAULT_ZONE);
@@ -48,7 +44,7 @@ export async function quotaStatus(db: Db, clock: Clock, clientId: string, timeZo
   for (const m of METRICS) {
     const included = plan?.included[m];
     if (included === null || included === undefined) continue;
-    const used = USED[m](usage);
+    const used = usedOf(usage, m);
     lines.push({ metric: m, included, used, percent: included === 0 ? (used > 0 ? 100 : 0) : Math.floor((used * 100) / included) });
   }
   const aiStopped = plan?.onLimit === 'stop_ai' && lines.some((l) => AI_METRICS.includes(l.metric) && l.used >= l.included);

@@ -5,7 +5,7 @@ import { openDatabase, migrate, type Opened } from '../db/index.ts';
 import { ManualClock } from '../lib/clock.ts';
 import { tempDir } from '../testing/test-app.ts';
 import { createClient } from '../tenants/index.ts';
-import { periodUsage, recomputeDay, rollupUsage, usageRows } from './index.ts';
+import { periodUsage, recomputeDays, rollupUsage, usageRows } from './index.ts';
 
 // The rollup against the raw events it folds: exact over a generated month of hundreds of
 // thousands of events, idempotent, able to recompute a day, and cut at the client's midnight.
@@ -116,8 +116,8 @@ test('a day recomputed from the raw events gives the same counters', async (ctx)
   await rollupUsage(ctx.opened.db, ctx.clock);
   const before = await counters(ctx);
   await ctx.opened.db.updateTable('usage_daily').set({ quantity: 1 }).where('day', '=', '2026-03-11').execute();
-  await recomputeDay(ctx.opened.db, ctx.almaty, '2026-03-11', 'Asia/Almaty');
-  await recomputeDay(ctx.opened.db, ctx.moscow, '2026-03-11', 'Europe/Moscow');
+  await recomputeDays(ctx.opened.db, ctx.almaty, '2026-03-11', '2026-03-11', 'Asia/Almaty');
+  await recomputeDays(ctx.opened.db, ctx.moscow, '2026-03-11', '2026-03-11', 'Europe/Moscow');
   assert.equal(await counters(ctx), before);
 });
 

@@ -17,11 +17,6 @@ const EVENT_KIND: Record<string, ApiUsageKind> = {
   inbound_message: 'message_in', outbound_message: 'message_out', ai_call: 'ai_call', api_call: 'api_call',
 };
 
-/** Recomputes one client-local day of one client from the raw events. */
-export async function recomputeDay(db: Db, clientId: string, day: string, timeZone: string): Promise<void> {
-  await recomputeDays(db, clientId, day, day, timeZone);
-}
-
 interface MinuteRow { minute: string; channel_account_id: string | null; kind: string; q: number; tin: number; tout: number }
 
 /** Minute sums → counters per local day, channel and kind (zeros left out); `bounds[i]` starts `days[i]`. */

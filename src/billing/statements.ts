@@ -13,9 +13,9 @@ import { enqueueJob } from '../jobs/index.ts';
 import { getClient } from '../tenants/index.ts';
 import { effectiveBillingDetails, operatorDetails } from './billing-details.ts';
 import { DEFAULT_ZONE, localDay, monthOf, addMonths, type Period } from './periods.ts';
-import { METRICS, PRICE_UNIT, planOn, type Metric, type Plan } from './plans.ts';
+import { METRICS, PRICE_UNIT, planOn, type Plan } from './plans.ts';
 import { recomputeDays } from './rollup.ts';
-import { periodUsage, type PeriodUsage } from './usage-queries.ts';
+import { periodUsage, usedOf, type PeriodUsage } from './usage-queries.ts';
 
 export const STATEMENT_MAIL_JOB = 'billing.statement_mail';
 
@@ -48,10 +48,6 @@ export interface Statement {
   operator: { name: string; bin: string; address: string; bank: string };
 }
 
-const USED: Record<Metric, (u: PeriodUsage) => number> = {
-  messages: (u) => u.messages, ai_replies: (u) => u.aiReplies, ai_tokens: (u) => u.aiTokens, api_calls: (u) => u.apiCalls, channels: (u) => u.channels,
-};
-
 /**
  * The lines of a period: the plan's monthly price, one line per metric (overage = used − included,
  * billed per started unit of `per`: 1,500 tokens over at 1,000 per unit are 2 units), then VAT on the
@@ -60,7 +56,7 @@ const USED: Record<Metric, (u: PeriodUsage) => number> = {
 export function statementLines(plan: Plan, usage: PeriodUsage, vatPercent: number): { lines: StatementLine[]; subtotal: number; total: number } {
   const lines: StatementLine[] = [{ kind: 'plan', included: null, used: null, overage: null, unit_price_minor: plan.monthlyPriceMinor, per: null, amount_minor: plan.monthlyPriceMinor }];
   for (const m of METRICS) {
-    const used = USED[m](usage);
+    const used = usedOf(usage, m);
     const included = plan.included[m];
     const overage = included === null ? 0 : Math.max(0, used - included);
     const per = PRICE_UNIT[m];

@@ -2,6 +2,7 @@
 // totals of a period that quotas and statements compare with a plan.
 import type { Db } from '../db/index.ts';
 import { USAGE_KINDS, type ApiUsageKind } from './rollup.ts';
+import type { Metric } from './plans.ts';
 
 export interface UsageRow {
   date: string;
@@ -49,6 +50,12 @@ export async function periodUsage(db: Db, clientId: string, from: string, to: st
     apiCalls: byKind.api_call, channels: channels.size, byKind,
   };
 }
+
+const USED: Record<Metric, (u: PeriodUsage) => number> = {
+  messages: (u) => u.messages, ai_replies: (u) => u.aiReplies, ai_tokens: (u) => u.aiTokens, api_calls: (u) => u.apiCalls, channels: (u) => u.channels,
+};
+/** How much of a plan's metric the period used. */
+export const usedOf = (u: PeriodUsage, m: Metric): number => USED[m](u);
 
 /** All-time counters per client and kind (the operator's /metrics). */
 export async function usageTotalsByClient(db: Db): Promise<Array<{ clientId: string; kind: string; quantity: number }>> {

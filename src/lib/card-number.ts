@@ -29,9 +29,12 @@ export function containsCardNumber(text: string): boolean {
   return false;
 }
 
+/** What a refused field says. */
+export const CARD_NUMBER_MESSAGE = 'This looks like a payment card number. Habar never stores card numbers: remove it.';
+
 /** Throws a 400 `card_number` naming `field` when `value` holds a card number. */
 export function refuseCardNumber(value: string | null | undefined, field: string): void {
   if (value && containsCardNumber(value)) {
-    throw badRequest('This looks like a payment card number. Habar never stores card numbers: remove it.', field, 'card_number');
+    throw badRequest(CARD_NUMBER_MESSAGE, field, 'card_number');
   }
 }

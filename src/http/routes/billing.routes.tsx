@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import {
-  addMonths, assignPlan, createPlan, getPlan, updatePlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
-  statementCsv, updateBillingDetails, usageRows, ON_LIMIT, type PlanInput, type UsageRow,
+  addDays, addMonths, assignPlan, createPlan, getPlan, updatePlan, getBillingDetails, getStatement, issueStatement, listPlans, listStatements, localDay, monthOf, planHistory, quotaStatus,
+  statementCsv, updateBillingDetails, usageRows, METRICS, type PlanInput, type UsageRow,
 } from '../../billing/index.ts';
 import { listChannelAccounts } from '../../channels/index.ts';
 import { badRequest } from '../../lib/errors.ts';
@@ -34,7 +34,7 @@ function monthParam(c: Context<HttpEnv>, today: string): string {
 function foldUsage(rows: UsageRow[], month: string, names: Map<string, string>, noChannel: string) {
   const period = monthOf(`${month}-01`);
   const days = new Map<string, UsageDay>();
-  for (let d = period.start; d <= period.end; d = localDayAdd(d)) days.set(d, { date: d, messageIn: 0, messageOut: 0, aiCalls: 0, aiTokens: 0, apiCalls: 0 });
+  for (let d = period.start; d <= period.end; d = addDays(d, 1)) days.set(d, { date: d, messageIn: 0, messageOut: 0, aiCalls: 0, aiTokens: 0, apiCalls: 0 });
   const channels = new Map<string, { id: string | null; name: string; messageIn: number; messageOut: number }>();
   for (const r of rows) {
     const day = days.get(r.date)!;
@@ -53,9 +53,8 @@ function foldUsage(rows: UsageRow[], month: string, names: Map<string, string>, 
   }
   return { days: [...days.values()], channels: [...channels.values()] };
 }
-const localDayAdd = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePageView & { rows: UsageRow[] }> {
+async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePageView> {
   const ctx = c.get('ctx');
   const today = localDay(ctx.clock.now(), client.timezone);
   const month = monthParam(c, today);
@@ -68,7 +67,7 @@ async function usageView(c: Context<HttpEnv>, client: Client): Promise<UsagePage
   const months = Array.from({ length: 13 }, (_, i) => addMonths(`${today.slice(0, 7)}-01`, -i).slice(0, 7));
   const current = month === today.slice(0, 7);
   return {
-    client, month, months, days, channels, rows,
+    client, month, months, days, channels,
     totals: { messageIn: sum('messageIn'), messageOut: sum('messageOut'), aiCalls: sum('aiCalls'), aiTokens: sum('aiTokens'), apiCalls: sum('apiCalls'), channels: channels.filter((x) => x.id).length },
     plan: quota.plan?.name ?? null, quotas: current ? quota.lines : [], aiStopped: current && quota.aiStopped,
   };
@@ -82,10 +81,9 @@ const intField = (f: Record<string, string>, name: string, nullable: boolean): n
 };
 
 function planInput(f: Record<string, string>): PlanInput {
-  const metrics = ['messages', 'ai_replies', 'ai_tokens', 'api_calls', 'channels'] as const;
-  const included = Object.fromEntries(metrics.map((m) => [m, intField(f, `included_${m}`, true)])) as PlanInput['included'];
-  const overageMinor = Object.fromEntries(metrics.map((m) => [m, intField(f, `overage_${m}_minor`, false)])) as PlanInput['overageMinor'];
-  const onLimit = (ON_LIMIT as readonly string[]).includes(f.on_limit) ? (f.on_limit as PlanInput['onLimit']) : 'bill';
+  const included = Object.fromEntries(METRICS.map((m) => [m, intField(f, `included_${m}`, true)])) as PlanInput['included'];
+  const overageMinor = Object.fromEntries(METRICS.map((m) => [m, intField(f, `overage_${m}_minor`, false)])) as PlanInput['overageMinor'];
+  const onLimit = (f.on_limit || 'bill') as PlanInput['onLimit']; // createPlan/updatePlan refuse anything but bill or stop_ai
   return { name: f.name ?? '', currency: (f.currency ?? 'KZT').trim().toUpperCase(), monthlyPriceMinor: intField(f, 'monthly_price_minor', false)!, included, overageMinor, onLimit };
 }
 
@@ -101,9 +99,12 @@ export function billingRoutes() {
 
   app.get('/clients/:slug/usage.csv', requireUser(), async (c) => {
     const client = await scopedClient(c, { roles: BILLING_ROLES, what: 'billing.usage' });
-    const d = await usageView(c, client);
-    const body = toCsv(['date', 'channel_id', 'kind', 'quantity'], d.rows.map((r) => [r.date, r.channelId, r.kind, r.quantity]));
-    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="usage-${client.slug}-${d.month}.csv"` });
+    // Only the rows: the page's channel names and quota status are not part of the file.
+    const month = monthParam(c, localDay(c.get('ctx').clock.now(), client.timezone));
+    const period = monthOf(`${month}-01`);
+    const rows = await usageRows(c.get('ctx').db, client.id, period.start, period.end);
+    const body = toCsv(['date', 'channel_id', 'kind', 'quantity'], rows.map((r) => [r.date, r.channelId, r.kind, r.quantity]));
+    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="usage-${client.slug}-${month}.csv"` });
   });
 
   const billingPage = async (c: Context<HttpEnv>, client: Client, errors?: Record<string, string>, status = 200) => {
