@@ -25,6 +25,10 @@ export function normaliseChatwootUrl(raw: string): string {
   if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password || parsed.search || parsed.hash || u.length > 300) {
     throw badRequest('Enter Chatwoot’s address, such as https://chat.example.kz', 'url', 'chatwoot_invalid_url');
   }
+  // The address of a Chatwoot screen pasted whole (…/app/accounts/3/…): its account id goes in its own field.
+  if (/\/app(\/|$)/.test(parsed.pathname)) {
+    throw badRequest('Enter Chatwoot’s address without the page path (/app/…), such as https://chat.example.kz; the account id goes in its own field', 'url', 'chatwoot_invalid_url');
+  }
   return u;
 }
 

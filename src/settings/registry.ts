@@ -1,6 +1,6 @@
 import { badRequest } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
-import { containsCardNumber } from '../lib/card-number.ts';
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from '../lib/card-number.ts';
 
 export interface SettingSpec {
   key: string;
@@ -64,7 +64,7 @@ const graphVersion = (v: string) => {
 /** Free text an operator types: refused when it holds a payment card number (lib/card-number.ts). */
 const noCard = (max: number) => (v: string) => {
   const t = text(max)(v);
-  if (containsCardNumber(t)) throw badRequest('This looks like a payment card number. Habar never stores card numbers: remove it.', undefined, 'card_number');
+  if (containsCardNumber(t)) throw badRequest(CARD_NUMBER_MESSAGE, undefined, 'card_number');
   return t;
 };
 const percent = (v: string) => {

@@ -6,7 +6,7 @@ import { newId } from '../lib/ids.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
 import { charLength } from '../lib/text.ts';
 import { isValidEmail } from '../auth/index.ts';
-import { containsCardNumber } from '../lib/card-number.ts';
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from '../lib/card-number.ts';
 
 export interface ContactPerson {
   name: string;
@@ -91,7 +91,7 @@ export function clientInputProblems(input: ClientInput, creating: boolean): Fiel
   if (input.phone && !PHONE.test(input.phone.trim())) add('phone', 'invalid_phone', 'Enter a phone number such as +7 701 234 56 78');
   if (input.invoiceAddress && charLength(input.invoiceAddress) > 1000) add('invoice_address', 'too_long', 'The invoice address is too long');
   // Habar never stores payment card numbers, wherever an owner or the operator types one.
-  const cardText = 'This looks like a payment card number. Habar never stores card numbers: remove it.';
+  const cardText = CARD_NUMBER_MESSAGE;
   for (const [field, value] of [['name', input.name], ['invoice_address', input.invoiceAddress]] as const) {
     if (value && containsCardNumber(value) && !out.some((p) => p.field === field)) add(field, 'card_number', cardText);
   }

@@ -70,6 +70,10 @@ test('credentials Chatwoot refuses are a 400 quoting Chatwoot’s reason, and no
   assert.is(down.status, 400);
   assert.not.match(down.body.error.message, /cw-backend|html/i);
   assert.match(down.body.error.message, /HTTP 503/);
+  // A Chatwoot screen's address pasted whole is refused on url, saying what to enter instead.
+  const screen = await t.api('PUT', '/api/v1/settings/chatwoot', { url: `${cw.url}/app/accounts/${cw.accountId}/dashboard`, account_id: cw.accountId, api_token: cw.token });
+  assert.equal([screen.status, screen.body.error.code, screen.body.error.field], [400, 'chatwoot_invalid_url', 'url']);
+  assert.match(screen.body.error.message, 'without the page path');
   const now = await t.api('GET', '/api/v1/settings/chatwoot');
   assert.equal([now.body.url, now.body.api_token_set, now.body.connected], [null, false, false]);
   assert.is(cw.inboxes.length, 0);
